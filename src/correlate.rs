@@ -1,0 +1,184 @@
+//! Correlation across a capture: which exchange is whose preflight, which redirect led where,
+//! which earlier response set (or failed to set) a cookie, which request logged in.
+//!
+//! Built once per capture in O(n) with hash maps, so a finding can point at related entries
+//! without rules scanning the whole capture.
+
+use crate::model::{Capture, Exchange};
+use std::collections::HashMap;
+
+/// Links between the exchanges of one capture. Indexes are positions in `Capture::exchanges`.
+#[derive(Debug, Default)]
+pub struct Correlation {
+    /// The CORS preflight (`OPTIONS`) that preceded each exchange, if any.
+    pub preflight: Vec<Option<usize>>,
+    /// The redirect (3xx) that led to each exchange, if any.
+    pub redirected_from: Vec<Option<usize>>,
+    /// The exchange each redirect led to, if it was captured.
+    pub redirected_to: Vec<Option<usize>>,
+    /// Earlier exchanges whose responses carried `Set-Cookie` for a given cookie name.
+    pub cookie_setters: HashMap<String, Vec<usize>>,
+    /// Every exchange by URL without its fragment, in capture order.
+    pub by_url: HashMap<String, Vec<usize>>,
+}
+
+/// The URL key used for matching (fragment dropped; browsers never send it).
+fn url_key(url: &str) -> &str {
+    url.split('#').next().unwrap_or(url)
+}
+
+/// The cookie name at the start of a `Set-Cookie` line (text before `=`, trimmed).
+fn set_cookie_name(line: &str) -> Option<&str> {
+    let pair = line.split(';').next()?;
+    let name = pair.split_once('=').map(|(n, _)| n).unwrap_or("").trim();
+    (!name.is_empty()).then_some(name)
+}
+
+/// Whether `pre` can be the CORS preflight of `ex`.
+fn is_preflight_for(pre: &Exchange<'_>, ex: &Exchange<'_>) -> bool {
+    if !pre.method.eq_ignore_ascii_case("OPTIONS") || ex.method.eq_ignore_ascii_case("OPTIONS") {
+        return false;
+    }
+    match pre.request_headers.get("access-control-request-method") {
+        Some(m) => m.trim().eq_ignore_ascii_case(&ex.method),
+        // Some captures strip request headers; a typed preflight entry is still one.
+        None => pre.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")),
+    }
+}
+
+impl Correlation {
+    /// Correlates a whole capture.
+    pub fn build(capture: &Capture<'_>) -> Correlation {
+        let n = capture.exchanges.len();
+        let mut c = Correlation {
+            preflight: vec![None; n],
+            redirected_from: vec![None; n],
+            redirected_to: vec![None; n],
+            ..Default::default()
+        };
+        // The most recent OPTIONS per URL, waiting for its actual request.
+        let mut pending_preflight: HashMap<&str, usize> = HashMap::new();
+        // Redirects waiting for the hop they point at.
+        let mut pending_redirect: HashMap<String, usize> = HashMap::new();
+        for (i, ex) in capture.exchanges.iter().enumerate() {
+            let key = url_key(&ex.url);
+            c.by_url.entry(key.to_string()).or_default().push(i);
+            if let Some(j) = pending_redirect.remove(key) {
+                c.redirected_from[i] = Some(j);
+                c.redirected_to[j] = Some(i);
+            }
+            if ex.method.eq_ignore_ascii_case("OPTIONS")
+                && (ex.request_headers.has("access-control-request-method")
+                    || ex.resource_type.as_deref() == Some("preflight"))
+            {
+                pending_preflight.insert(key, i);
+            } else if let Some(&p) = pending_preflight.get(key) {
+                if let Some(pre) = capture.exchanges.get(p) {
+                    if is_preflight_for(pre, ex) {
+                        c.preflight[i] = Some(p);
+                        pending_preflight.remove(key);
+                    }
+                }
+            }
+            if (300..400).contains(&ex.status) {
+                let target = ex.redirect_url.as_deref().map(str::to_string).or_else(|| {
+                    let loc = ex.response_headers.get("location")?;
+                    let base = url::Url::parse(&ex.url).ok()?;
+                    base.join(loc.trim()).ok().map(|u| u.to_string())
+                });
+                if let Some(t) = target {
+                    pending_redirect.insert(url_key(&t).to_string(), i);
+                }
+            }
+            for line in ex.response_headers.get_all("set-cookie") {
+                // Firefox joins repeated Set-Cookie lines with newlines.
+                for l in line.split('\n') {
+                    if let Some(name) = set_cookie_name(l) {
+                        let v = c.cookie_setters.entry(name.to_string()).or_default();
+                        if v.last() != Some(&i) {
+                            v.push(i);
+                        }
+                    }
+                }
+            }
+        }
+        c
+    }
+
+    /// The redirect chain that ended at `index`, earliest hop first, `index` last.
+    pub fn redirect_chain(&self, index: usize) -> Vec<usize> {
+        let mut chain = vec![index];
+        let mut cur = index;
+        while let Some(Some(prev)) = self.redirected_from.get(cur) {
+            if chain.contains(prev) || chain.len() > 32 {
+                break;
+            }
+            chain.push(*prev);
+            cur = *prev;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// The exchanges before `index` that set cookie `name`, most recent last.
+    pub fn setters_before(&self, name: &str, index: usize) -> impl Iterator<Item = usize> + '_ {
+        self.cookie_setters.get(name).into_iter().flatten().copied().filter(move |&i| i < index)
+    }
+
+    /// Exchanges with the same URL as `url`, in capture order.
+    pub fn same_url(&self, url: &str) -> &[usize] {
+        self.by_url.get(url_key(url)).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Header, Headers};
+    use std::borrow::Cow;
+
+    fn ex(
+        method: &'static str,
+        url: &'static str,
+        status: u16,
+        req: Vec<(&'static str, &'static str)>,
+        res: Vec<(&'static str, &'static str)>,
+    ) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed(method),
+            url: Cow::Borrowed(url),
+            status,
+            request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+            response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn links_preflight_redirect_and_setter() {
+        let cap = Capture {
+            exchanges: vec![
+                ex(
+                    "POST",
+                    "https://app.a.test/login",
+                    302,
+                    vec![],
+                    vec![("Location", "/home"), ("Set-Cookie", "sid=1; Path=/")],
+                ),
+                ex("GET", "https://app.a.test/home", 200, vec![], vec![]),
+                ex("OPTIONS", "https://api.a.test/v1", 204, vec![("Access-Control-Request-Method", "PUT")], vec![]),
+                ex("PUT", "https://api.a.test/v1", 401, vec![], vec![]),
+                ex("GET", "https://api.a.test/v1", 401, vec![], vec![]),
+            ],
+            ..Default::default()
+        };
+        let c = Correlation::build(&cap);
+        assert_eq!(c.redirected_from[1], Some(0));
+        assert_eq!(c.redirect_chain(1), vec![0, 1]);
+        assert_eq!(c.preflight[3], Some(2));
+        assert_eq!(c.preflight[4], None, "a GET is not the PUT's preflight");
+        assert_eq!(c.setters_before("sid", 4).collect::<Vec<_>>(), vec![0]);
+        assert_eq!(c.setters_before("sid", 0).count(), 0);
+        assert_eq!(c.same_url("https://api.a.test/v1#x"), &[2, 3, 4]);
+    }
+}

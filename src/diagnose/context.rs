@@ -1,0 +1,201 @@
+//! The per-exchange context every rule reads: the exchange, its capture and correlation, and
+//! the facts several rules need (parsed URLs, origin relation, credentials sent, clocks).
+//!
+//! Computed once per analysed exchange; rules never re-derive these.
+
+use crate::correlate::Correlation;
+use crate::headers::date::parse_http_date;
+use crate::model::{Browser, Capture, Exchange};
+use crate::site::{self, Relation};
+use url::Url;
+
+/// Request header names that carry an API key or a custom token (compared lowercased).
+pub const API_KEY_HEADERS: &[&str] = &[
+    "x-api-key",
+    "api-key",
+    "apikey",
+    "x-auth-token",
+    "x-access-token",
+    "x-token",
+    "x-csrf-token",
+    "x-xsrf-token",
+    "x-amz-security-token",
+    "x-goog-api-key",
+    "ocp-apim-subscription-key",
+    "x-functions-key",
+    "private-token",
+    "x-vault-token",
+];
+
+/// Which credentials the request actually carried.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CredsSent {
+    pub authorization: bool,
+    pub cookie: bool,
+    pub proxy_authorization: bool,
+    /// The first custom key header (`x-api-key` …), by name.
+    pub api_key_header: Option<String>,
+}
+
+impl CredsSent {
+    /// `credsSent` of DIAGNOSES.md §0.2: Authorization, Cookie or Proxy-Authorization present.
+    pub fn any(&self) -> bool {
+        self.authorization || self.cookie || self.proxy_authorization
+    }
+}
+
+/// Everything a rule needs to judge one exchange.
+pub struct Ctx<'c, 'a> {
+    pub capture: &'c Capture<'a>,
+    pub corr: &'c Correlation,
+    pub index: usize,
+    pub ex: &'c Exchange<'a>,
+    /// The request URL, parsed (None when the capture holds an unparseable URL).
+    pub url: Option<Url>,
+    /// The top-level page's URL.
+    pub page: Option<Url>,
+    /// Who initiated the request: `initiator`, else `Origin`, else `Referer`, else the page.
+    pub initiator: Option<Url>,
+    /// Target vs initiator (schemeful).
+    pub relation: Option<Relation>,
+    /// Target vs top-level page (third-party context).
+    pub top_relation: Option<Relation>,
+    pub creds: CredsSent,
+    /// The server's `Date`, epoch seconds.
+    pub server_date: Option<i64>,
+    /// The client clock when the request started, epoch seconds.
+    pub clock: Option<i64>,
+}
+
+impl<'c, 'a> Ctx<'c, 'a> {
+    /// Builds the context for exchange `index` (which must exist).
+    pub fn new(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize, ex: &'c Exchange<'a>) -> Self {
+        let url = Url::parse(&ex.url).ok();
+        let page = ex.page_url.as_deref().and_then(|p| Url::parse(p).ok());
+        let rq = &ex.request_headers;
+        let initiator = ex
+            .initiator
+            .as_deref()
+            .and_then(|s| Url::parse(s).ok())
+            .or_else(|| rq.get("origin").filter(|o| *o != "null").and_then(|o| Url::parse(o.trim()).ok()))
+            .or_else(|| rq.get("referer").and_then(|r| Url::parse(r.trim()).ok()))
+            .or_else(|| page.clone());
+        let relation = match (&initiator, &url) {
+            (Some(i), Some(u)) => Some(site::relation(i, u)),
+            _ => None,
+        };
+        let top_relation = match (&page, &url) {
+            (Some(p), Some(u)) => Some(site::relation(p, u)),
+            _ => None,
+        };
+        let api_key_header =
+            rq.0.iter()
+                .find(|h| API_KEY_HEADERS.iter().any(|k| h.name.eq_ignore_ascii_case(k)) && !h.value.trim().is_empty())
+                .map(|h| h.name.to_ascii_lowercase());
+        let creds = CredsSent {
+            authorization: rq.get("authorization").is_some_and(|v| !v.trim().is_empty()),
+            cookie: rq.get_all("cookie").any(|v| !v.trim().is_empty()),
+            proxy_authorization: rq.has("proxy-authorization"),
+            api_key_header,
+        };
+        let server_date = ex.response_headers.get("date").and_then(parse_http_date);
+        let clock = ex.started_ms.filter(|m| m.is_finite()).map(|m| (m / 1000.0).floor() as i64);
+        Ctx { capture, corr, index, ex, url, page, initiator, relation, top_relation, creds, server_date, clock }
+    }
+
+    /// The browser family of the capture.
+    pub fn browser(&self) -> Browser {
+        self.capture.browser
+    }
+
+    /// The server's idea of "now" when it answered, falling back to the client clock.
+    pub fn server_now(&self) -> Option<i64> {
+        self.server_date.or(self.clock)
+    }
+
+    /// The raw `Authorization` value, if any.
+    pub fn authorization(&self) -> Option<&'c str> {
+        self.ex.request_headers.get("authorization")
+    }
+
+    /// `Sec-Fetch-Mode` (`cors`, `no-cors`, `navigate`, `same-origin`, `websocket`).
+    pub fn fetch_mode(&self) -> Option<&'c str> {
+        self.ex.request_headers.get("sec-fetch-mode").map(str::trim)
+    }
+
+    /// `Sec-Fetch-Dest` (`empty` for fetch/XHR, `document`, `iframe`, `image` …).
+    pub fn fetch_dest(&self) -> Option<&'c str> {
+        self.ex.request_headers.get("sec-fetch-dest").map(str::trim)
+    }
+
+    /// `Sec-Fetch-Site` (`same-origin`, `same-site`, `cross-site`, `none`).
+    pub fn fetch_site(&self) -> Option<&'c str> {
+        self.ex.request_headers.get("sec-fetch-site").map(str::trim)
+    }
+
+    /// Whether this is a script-initiated API call (fetch/XHR) rather than a navigation or a
+    /// subresource: resource type `xhr`/`fetch`, or `Sec-Fetch-Dest: empty`.
+    pub fn is_api_call(&self) -> bool {
+        if let Some(t) = self.ex.resource_type.as_deref() {
+            let t = t.to_ascii_lowercase();
+            if matches!(t.as_str(), "xhr" | "fetch" | "xmlhttprequest") {
+                return true;
+            }
+            if matches!(
+                t.as_str(),
+                "document"
+                    | "main_frame"
+                    | "sub_frame"
+                    | "image"
+                    | "script"
+                    | "stylesheet"
+                    | "font"
+                    | "media"
+                    | "preflight"
+            ) {
+                return false;
+            }
+        }
+        self.fetch_dest() == Some("empty")
+    }
+
+    /// Whether this is a top-level navigation.
+    pub fn is_navigation(&self) -> bool {
+        matches!(self.ex.resource_type.as_deref(), Some("document" | "main_frame" | "Document"))
+            || self.fetch_mode() == Some("navigate") && self.fetch_dest() == Some("document")
+    }
+
+    /// Whether the request crossed origins (needs CORS when made by script).
+    pub fn is_cross_origin(&self) -> bool {
+        matches!(self.relation, Some(Relation::SameSite | Relation::SchemefulCrossSite | Relation::CrossSite))
+            || self.fetch_site().is_some_and(|s| s == "same-site" || s == "cross-site")
+    }
+
+    /// The `Bearer`/`DPoP` (or other scheme) token in `Authorization`: `(scheme, credential)`.
+    /// A light split for rules that only need the token; `headers::authorization` has the full parser.
+    pub fn auth_scheme_and_credential(&self) -> Option<(&'c str, &'c str)> {
+        let v = self.authorization()?.trim();
+        match v.split_once([' ', '\t']) {
+            Some((s, rest)) => Some((s, rest.trim())),
+            None => Some((v, "")),
+        }
+    }
+
+    /// Exchanges before this one in the capture, nearest first.
+    pub fn earlier(&self) -> impl Iterator<Item = (usize, &'c Exchange<'a>)> {
+        self.capture.exchanges.get(..self.index).unwrap_or(&[]).iter().enumerate().rev()
+    }
+
+    /// The CORS preflight of this request, if captured.
+    pub fn preflight(&self) -> Option<(usize, &'c Exchange<'a>)> {
+        let i = (*self.corr.preflight.get(self.index)?)?;
+        Some((i, self.capture.exchanges.get(i)?))
+    }
+
+    /// The redirect hops that led here, earliest first (excluding this exchange).
+    pub fn redirect_hops(&self) -> Vec<(usize, &'c Exchange<'a>)> {
+        let mut chain = self.corr.redirect_chain(self.index);
+        chain.pop();
+        chain.into_iter().filter_map(|i| Some((i, self.capture.exchanges.get(i)?))).collect()
+    }
+}

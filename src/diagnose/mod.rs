@@ -1,0 +1,77 @@
+//! Diagnosis: typed facts about one exchange in, ranked findings out.
+//!
+//! Rules live in one module per concern, one function per rule with its spec reference.
+//! Rules never parse raw bytes themselves beyond calling `headers/`, never read the clock
+//! (time comes from the capture), and never panic.
+
+pub mod context;
+pub mod cookies;
+pub mod cors;
+pub mod credentials;
+pub mod rank;
+pub mod tokens;
+
+use crate::correlate::Correlation;
+use crate::finding::Finding;
+use crate::model::{Capture, Exchange};
+use context::Ctx;
+
+/// The findings of one exchange, in rank order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryDiagnosis {
+    pub index: usize,
+    pub findings: Vec<Finding>,
+}
+
+/// Cheap pre-filter: whether an exchange can have findings at all, so ordinary 200s without
+/// cookies cost nothing.
+pub fn is_candidate(ex: &Exchange<'_>) -> bool {
+    let s = ex.status;
+    s == 0
+        || (300..400).contains(&s)
+        || (400..=407).contains(&s)
+        || s == 429
+        || s == 431
+        || s == 494
+        || ex.error.is_some()
+        || ex.cors_error.is_some()
+        || !ex.blocked_set_cookies.is_empty()
+        || ex.associated_cookies.iter().any(|c| !c.blocked_reasons.is_empty())
+        || ex.response_headers.has("set-cookie")
+        || ex.response_headers.has("www-authenticate")
+        || ex.request_headers.has("authorization")
+        || ex.url.contains("access_token=")
+        || (s == 200
+            && ex.response_headers.get("content-type").is_some_and(|c| c.contains("text/html"))
+            && ex.request_headers.get("sec-fetch-dest") == Some("empty"))
+}
+
+/// Runs every rule on exchange `index` of `capture` and returns its findings in rank order.
+pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -> Vec<Finding> {
+    let Some(ex) = capture.exchanges.get(index) else {
+        return Vec::new();
+    };
+    let ctx = Ctx::new(capture, corr, index, ex);
+    let mut out = Vec::new();
+    cors::check(&ctx, &mut out);
+    cookies::check(&ctx, &mut out);
+    credentials::check(&ctx, &mut out);
+    tokens::check(&ctx, &mut out);
+    rank::rank(&mut out);
+    out
+}
+
+/// Diagnoses a whole capture; entries without findings are left out.
+pub fn diagnose_capture(capture: &Capture<'_>) -> Vec<EntryDiagnosis> {
+    let corr = Correlation::build(capture);
+    capture
+        .exchanges
+        .iter()
+        .enumerate()
+        .filter(|(_, ex)| is_candidate(ex))
+        .filter_map(|(index, _)| {
+            let findings = diagnose_entry(capture, &corr, index);
+            (!findings.is_empty()).then_some(EntryDiagnosis { index, findings })
+        })
+        .collect()
+}

@@ -1,0 +1,153 @@
+//! Ranking: the most likely root cause first, a symptom never above its cause
+//! (DIAGNOSES.md Appendix D.5, refined so that a masked 401's cause outranks the CORS mask).
+
+use crate::catalogue::FindingId::{self, *};
+use crate::finding::Finding;
+
+/// Lower is nearer the root cause. Levels:
+/// 0 blocked before HTTP auth, 1 CORS/preflight blocks, 2 credential not sent or stripped,
+/// 3 specific rejection causes, 4 server-reported generic rejections, 6 generic, 7 symptoms, 8 hygiene.
+pub fn precedence(id: FindingId) -> u8 {
+    match id {
+        MixedContentBlocked
+        | UrlEmbeddedCredentials
+        | CorsModeOrSchemeBlocked
+        | LnaPermissionDenied
+        | LnaInsecureInitiator
+        | LnaAddressSpaceMismatch
+        | ClientCertificateRequired
+        | ProxyAuthRequired => 0,
+        CorsPreflightBlockedByAuth
+        | CorsPreflightRedirect
+        | CorsPreflightBadStatus
+        | CorsAuthorizationNotAllowed
+        | CorsRequestHeaderNotAllowed
+        | CorsMethodNotAllowed
+        | CorsAllowListUnparseable
+        | CorsRedirectToLogin
+        | AuthProxyRedirectsApi
+        | CorsRedirectContainsCredentials
+        | CorsWildcardWithCredentials
+        | CorsAllowCredentialsInvalid
+        | CorsAllowOriginMismatch
+        | CorsAllowOriginMalformed
+        | CorsAllowOriginMissing
+        | CorsOriginNull => 1,
+        BearerPlaceholderValue
+        | AuthorizationSchemeMismatch
+        | CredentialSyntaxInvalid
+        | CredentialsModeOmitsCookies
+        | NoCorsModeStripsAuthorization
+        | AuthorizationDroppedOnCrossOriginRedirect
+        | ServiceWorkerDropsCredentials
+        | ApiCannotAttachAuthorization
+        | AuthPromptSuppressed
+        | NegotiateNotAttempted
+        | CookieNotOnPath
+        | CookieDomainMismatch
+        | CookieSamesiteStrictExcluded
+        | CookieSamesiteLaxExcluded
+        | CookieLaxAllowUnsafeExpired
+        | CookieCrossSiteRedirectDowngrade
+        | CookieThirdPartyBlocked
+        | CookieInOtherPartition
+        | CookieAnonymousContext
+        | SetCookieSamesiteNoneInsecure
+        | SetCookieSamesiteBlockedCrossSite
+        | SetCookieThirdPartyBlocked
+        | SetCookieSyntaxError
+        | SetCookieTooLarge
+        | SetCookieInvalidDomain
+        | SetCookieInvalidPrefix
+        | SetCookieSchemeNotSupported
+        | SetCookiePartitionedWithoutSecure
+        | SetCookieExpiredOnArrival
+        | SetCookieIgnoredWithoutCredentials
+        | SecureCookieInsecureOrigin
+        | SchemefulSameSite
+        | OverwriteSecureCookie
+        | OriginBoundCookieMismatch
+        | ProxyStrippedAuthorization
+        | ApacheCgiDropsAuthorization
+        | CdnStripsAuthorization
+        | CacheStripsCookie
+        | NginxDropsUnderscoreHeader
+        | LeftoverBasicAuthGate
+        | TlsOffloadSecureCookieMissing
+        | WafBlockMasquerading
+        | ApiGatewayAuthorizerRejection
+        | RequestHeadersTooLarge
+        | Cached401Served => 2,
+        JwtMalformed
+        | JwtExpired
+        | JwtNotYetValid
+        | JwtAudienceMismatch
+        | JwtIssuerMismatch
+        | JwtSigningKeyUnknown
+        | JwtAlgRejected
+        | IdTokenAsAccessToken
+        | BasicCredentialsMalformed
+        | DigestStaleNonce
+        | DigestUnsupportedChallenge
+        | DigestUriMismatch
+        | OauthInvalidClient
+        | OauthInvalidGrant
+        | OauthRedirectUriMismatch
+        | DpopNonceRequired
+        | DpopProofInvalid
+        | StaleBrowserAuthCache
+        | NtlmHandshakeBroken
+        | OpaqueTokenToJwtApi
+        | RefreshTokenRotationRace => 3,
+        BearerInvalidToken
+        | BearerInsufficientScope
+        | BearerInvalidRequest
+        | BasicCredentialsInvalid
+        | ClockSkew
+        | SessionCookieAbsent
+        | SessionCookieRejected
+        | DuplicateCookieShadowing
+        | InstanceSessionMismatch => 4,
+        NoCredentialsSent
+        | CredentialsRejected
+        | Status401ForForbidden
+        | LoginRedirectForApi
+        | Status403ForMissingCredentials => 6,
+        CorsErrorMasks401 | ChallengeLoop => 7,
+        _ => 8,
+    }
+}
+
+/// Sorts findings into rank order and drops repeated ids (the first, best-ranked, copy stays).
+pub fn rank(findings: &mut Vec<Finding>) {
+    findings.sort_by_key(|f| (precedence(f.id), f.severity, f.signal, 100 - f.confidence.min(100)));
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| seen.insert(f.id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Fix;
+
+    #[test]
+    fn cause_outranks_symptom_and_generic() {
+        let mut v = vec![
+            Finding::new(CorsErrorMasks401, "", Fix::default()),
+            Finding::new(CredentialsRejected, "", Fix::default()),
+            Finding::new(JwtExpired, "", Fix::default()),
+            Finding::new(Status401WithoutWwwAuthenticate, "", Fix::default()),
+            Finding::new(JwtExpired, "dup", Fix::default()),
+        ];
+        rank(&mut v);
+        let ids: Vec<_> = v.iter().map(|f| f.id).collect();
+        assert_eq!(ids, [JwtExpired, CredentialsRejected, CorsErrorMasks401, Status401WithoutWwwAuthenticate]);
+    }
+
+    #[test]
+    fn every_id_has_a_level() {
+        for id in FindingId::ALL {
+            assert!(precedence(id) <= 8);
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The `Cookie` request header (6265bis §4.2).

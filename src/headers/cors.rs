@@ -1,0 +1,1 @@
+//! The CORS request and response headers (WHATWG Fetch).

@@ -1,0 +1,11 @@
+//! Header parsers: lenient like a browser, never judging, keeping notes of everything a
+//! browser would drop or mis-read. One header (family) per file.
+
+pub mod authorization;
+pub mod cache;
+pub mod cookie;
+pub mod cors;
+pub mod date;
+pub mod jwt;
+pub mod set_cookie;
+pub mod www_authenticate;

@@ -1,0 +1,52 @@
+//! AuthLens core: why was this request unauthorized?
+//!
+//! One way down: **parse** (`headers/`) → **correlate** (`correlate`) → **diagnose** (`diagnose/`)
+//! → **present** (`report/`, `view`). The core is pure: no clock reads, no I/O, no `JsValue`
+//! outside `wasm`. The same core runs natively (the `authlens` CLI on HAR files) and in the
+//! browser extension (wasm).
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+pub mod catalogue;
+pub mod cookies;
+pub mod correlate;
+pub mod diagnose;
+pub mod finding;
+pub mod har;
+pub mod headers;
+pub mod model;
+pub mod report;
+pub mod secret;
+pub mod site;
+pub mod view;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+use serde::Serialize;
+
+/// The result of analysing a capture for the extension: one view per flagged exchange.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Analysis {
+    pub version: &'static str,
+    pub entries: Vec<view::EntryView>,
+}
+
+/// Diagnoses `capture` and builds the popup's view of every exchange that has findings.
+pub fn analyze(capture: &model::Capture<'_>) -> Analysis {
+    let corr = correlate::Correlation::build(capture);
+    let entries = capture
+        .exchanges
+        .iter()
+        .enumerate()
+        .filter(|(_, ex)| diagnose::is_candidate(ex))
+        .filter_map(|(i, ex)| {
+            let findings = diagnose::diagnose_entry(capture, &corr, i);
+            if findings.is_empty() {
+                return None;
+            }
+            let ctx = diagnose::context::Ctx::new(capture, &corr, i, ex);
+            Some(view::build(&ctx, findings))
+        })
+        .collect();
+    Analysis { version: report::VERSION, entries }
+}

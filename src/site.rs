@@ -1,0 +1,201 @@
+//! Hosts, origins and sites: the Public Suffix List, registrable domains and schemeful same-site.
+//!
+//! Uses a bundled PSL snapshot (`data/public_suffix_list.dat`, MPL-2.0), parsed once on first use.
+//! Inputs are ASCII or Unicode host names; rules are matched in both forms so the answer keeps
+//! the caller's spelling. Nothing here reads the network or the clock.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+const PSL_TEXT: &str = include_str!("../data/public_suffix_list.dat");
+
+/// The parsed list: plain rules, wildcard rules (stored without `*.`) and exception rules (without `!`).
+struct Psl {
+    rules: HashSet<String>,
+    wildcards: HashSet<String>,
+    exceptions: HashSet<String>,
+}
+
+fn psl() -> &'static Psl {
+    static PSL: OnceLock<Psl> = OnceLock::new();
+    PSL.get_or_init(|| {
+        let mut p = Psl { rules: HashSet::new(), wildcards: HashSet::new(), exceptions: HashSet::new() };
+        for line in PSL_TEXT.lines() {
+            let rule = line.split_whitespace().next().unwrap_or("");
+            if rule.is_empty() || rule.starts_with("//") {
+                continue;
+            }
+            let (set, body) = if let Some(r) = rule.strip_prefix('!') {
+                (&mut p.exceptions, r)
+            } else if let Some(r) = rule.strip_prefix("*.") {
+                (&mut p.wildcards, r)
+            } else {
+                (&mut p.rules, rule)
+            };
+            let lower = body.to_lowercase();
+            // Store the punycode form too, so `xn--` input matches a Unicode rule.
+            if !lower.is_ascii() {
+                if let Ok(url::Host::Domain(ascii)) = url::Host::parse(&lower) {
+                    set.insert(ascii);
+                }
+            }
+            set.insert(lower);
+        }
+        p
+    })
+}
+
+/// The public suffix of `host` (PSL algorithm with the implicit `*` rule), lowercased.
+/// `None` for an empty host, a host with empty labels, or an IP address.
+pub fn public_suffix(host: &str) -> Option<String> {
+    let host = host.to_lowercase();
+    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
+    if host.is_empty() || host.starts_with('.') || host.split('.').any(str::is_empty) || is_ip(&host) {
+        return None;
+    }
+    let labels: Vec<&str> = host.split('.').collect();
+    let p = psl();
+    let n = labels.len();
+    // Walk from the longest candidate; the first exception wins, otherwise the longest match.
+    let mut best = 1; // implicit "*" rule: the last label
+    for i in 0..n {
+        let cand = labels[i..].join(".");
+        let len = n - i;
+        if p.exceptions.contains(&cand) {
+            return Some(labels[i + 1..].join("."));
+        }
+        if p.rules.contains(&cand) && len > best {
+            best = len;
+        }
+        if i + 1 < n {
+            let parent = labels[i + 1..].join(".");
+            if p.wildcards.contains(&parent) && len > best {
+                best = len;
+            }
+        }
+    }
+    Some(labels[n - best..].join("."))
+}
+
+/// The registrable domain (eTLD+1) of `host`, lowercased; `None` when the host is itself a
+/// public suffix, is an IP address, or is not a valid domain.
+pub fn registrable_domain(host: &str) -> Option<String> {
+    let suffix = public_suffix(host)?;
+    let lower = host.to_lowercase();
+    let host = lower.strip_suffix('.').unwrap_or(&lower);
+    if host.len() <= suffix.len() {
+        return None;
+    }
+    let rest = &host[..host.len() - suffix.len() - 1];
+    let label = rest.rsplit('.').next().unwrap_or(rest);
+    Some(format!("{label}.{suffix}"))
+}
+
+/// Whether `host` is exactly a public suffix (a cookie `Domain` there must be rejected).
+pub fn is_public_suffix(host: &str) -> bool {
+    match public_suffix(host) {
+        Some(s) => s == host.to_lowercase().trim_end_matches('.'),
+        None => false,
+    }
+}
+
+/// Whether `host` is an IPv4 or IPv6 literal (with or without brackets).
+pub fn is_ip(host: &str) -> bool {
+    let h = host.trim_start_matches('[').trim_end_matches(']');
+    h.parse::<std::net::IpAddr>().is_ok()
+}
+
+/// The "site" of a URL: scheme plus registrable domain (or the host itself when it has none,
+/// e.g. `localhost` or an IP address). HTML's schemeful site.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Site {
+    pub scheme: String,
+    pub domain: String,
+}
+
+impl Site {
+    /// The site of a parsed URL; `None` for URLs without a host (opaque origins).
+    pub fn of(url: &url::Url) -> Option<Site> {
+        let host = url.host_str()?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let domain = registrable_domain(host).unwrap_or_else(|| host.to_lowercase());
+        Some(Site { scheme: url.scheme().to_ascii_lowercase(), domain })
+    }
+}
+
+/// How a request's target relates to the page (or initiator) that made it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Relation {
+    SameOrigin,
+    SameSite,
+    /// Same registrable domain, different scheme: cross-site only because of the scheme.
+    SchemefulCrossSite,
+    CrossSite,
+}
+
+/// The relation of `target` to `initiator` (schemeful, as browsers compute it today).
+pub fn relation(initiator: &url::Url, target: &url::Url) -> Relation {
+    if initiator.origin() == target.origin() {
+        return Relation::SameOrigin;
+    }
+    match (Site::of(initiator), Site::of(target)) {
+        (Some(a), Some(b)) if a == b => Relation::SameSite,
+        (Some(a), Some(b)) if a.domain == b.domain => Relation::SchemefulCrossSite,
+        _ => Relation::CrossSite,
+    }
+}
+
+/// Whether a URL is potentially trustworthy (https, wss, or a loopback host), as cookies'
+/// `Secure` and Fetch metadata define it.
+pub fn is_potentially_trustworthy(url: &url::Url) -> bool {
+    match url.scheme() {
+        "https" | "wss" => true,
+        "http" | "ws" => match url.host() {
+            Some(url::Host::Domain(d)) => d == "localhost" || d.ends_with(".localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(registrable_domain("www.example.com").as_deref(), Some("example.com"));
+        assert_eq!(registrable_domain("a.b.example.co.uk").as_deref(), Some("example.co.uk"));
+        assert_eq!(registrable_domain("co.uk"), None);
+        assert_eq!(registrable_domain("myapp.vercel.app").as_deref(), Some("myapp.vercel.app"));
+        assert_eq!(registrable_domain("127.0.0.1"), None);
+        assert_eq!(registrable_domain(".com"), None);
+    }
+
+    #[test]
+    fn wildcard_and_exception_rules() {
+        assert_eq!(registrable_domain("a.b.c.kobe.jp").as_deref(), Some("b.c.kobe.jp"));
+        assert_eq!(registrable_domain("www.city.kobe.jp").as_deref(), Some("city.kobe.jp"));
+    }
+
+    #[test]
+    fn relations() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        assert_eq!(relation(&u("https://app.a.test/"), &u("https://app.a.test/x")), Relation::SameOrigin);
+        assert_eq!(relation(&u("https://app.a.test/"), &u("https://api.a.test/x")), Relation::SameSite);
+        assert_eq!(relation(&u("http://app.a.test/"), &u("https://api.a.test/x")), Relation::SchemefulCrossSite);
+        assert_eq!(relation(&u("https://www.b.test/"), &u("https://api.a.test/x")), Relation::CrossSite);
+    }
+
+    #[test]
+    fn trustworthy() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        assert!(is_potentially_trustworthy(&u("https://x.test/")));
+        assert!(is_potentially_trustworthy(&u("http://localhost:3000/")));
+        assert!(is_potentially_trustworthy(&u("http://127.0.0.1/")));
+        assert!(!is_potentially_trustworthy(&u("http://app.a.test/")));
+    }
+}

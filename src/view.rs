@@ -1,0 +1,182 @@
+//! The view model the extension's popup (and the DevTools panel) paints: per flagged request,
+//! the ranked findings plus the credential, cookie, CORS and challenge pictures.
+//!
+//! Built by the core so the JavaScript shell only paints. Secrets appear only redacted here;
+//! the raw values stay in the finding evidence `raw` field, which is never serialised.
+
+use crate::finding::Finding;
+use serde::Serialize;
+
+/// One name/value pair for display.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Pair {
+    pub name: String,
+    pub value: String,
+}
+
+/// A decoded JWT claim with a human note (`expired 3 min 12 s before the server's clock`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimView {
+    pub name: String,
+    pub value: String,
+    /// Relative-time or check result, when the claim is a time or is checked.
+    pub note: Option<String>,
+    /// `ok`, `bad` or `info`.
+    pub status: String,
+}
+
+/// A decoded JWT (never verified).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtView {
+    pub header: Vec<ClaimView>,
+    pub claims: Vec<ClaimView>,
+    /// `JWS`, `JWE`, `unsecured`, `malformed`.
+    pub kind: String,
+    pub problems: Vec<String>,
+}
+
+/// The `Authorization` credential that was sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizationView {
+    pub scheme: String,
+    /// One line for people: `Basic, user "alice"`, `Bearer JWT (RS256)`.
+    pub summary: String,
+    /// Basic user name (not secret).
+    pub user: Option<String>,
+    /// The credential, redacted.
+    pub credential_redacted: String,
+    pub jwt: Option<JwtView>,
+    /// Problems noticed while parsing (bad base64, trailing newline …).
+    pub notes: Vec<String>,
+}
+
+/// Credentials sent, missing or rejected.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CredentialsView {
+    pub authorization: Option<AuthorizationView>,
+    /// Custom key headers that were sent (`x-api-key`), values redacted.
+    pub api_keys: Vec<Pair>,
+    /// `sent`, `missing` or `rejected`, for the headline.
+    pub state: String,
+}
+
+/// One row of the cookie table.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CookieRow {
+    pub name: String,
+    pub value_redacted: String,
+    pub sent: bool,
+    /// Why it was not sent (or not stored), in a few words; `None` when sent.
+    pub reason: Option<String>,
+    /// The finding id behind the reason, when one applies.
+    pub finding: Option<String>,
+    pub same_site: String,
+    pub secure: bool,
+    pub http_only: bool,
+    pub domain: String,
+    pub path: String,
+    pub expires: String,
+    pub partitioned: Option<String>,
+    /// `jar`, `request` or `set-cookie` (where the row comes from).
+    pub origin: String,
+}
+
+/// One parsed challenge of `WWW-Authenticate` / `Proxy-Authenticate`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChallengeView {
+    pub scheme: String,
+    pub params: Vec<Pair>,
+    pub token68: Option<String>,
+    /// Plain-words meaning (`error=invalid_token: the token is expired, revoked or malformed`).
+    pub meaning: Vec<String>,
+    pub proxy: bool,
+}
+
+/// The CORS picture of a cross-origin request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CorsView {
+    pub page_origin: Option<String>,
+    pub request_origin: Option<String>,
+    /// `include`, `same-origin`/`omit` (inferred), or `unknown`.
+    pub credentials_mode: String,
+    pub response_headers: Vec<Pair>,
+    pub preflight_status: Option<u16>,
+    pub preflight_headers: Vec<Pair>,
+    /// Which CORS check failed, in words; `None` when all passed.
+    pub failed_check: Option<String>,
+}
+
+/// Everything the popup shows for one flagged request.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryView {
+    pub index: usize,
+    pub method: String,
+    pub url: String,
+    pub status: u16,
+    pub error: Option<String>,
+    pub started_ms: Option<f64>,
+    pub resource_type: Option<String>,
+    pub findings: Vec<Finding>,
+    pub credentials: CredentialsView,
+    pub cookies: Vec<CookieRow>,
+    pub cors: Option<CorsView>,
+    pub challenges: Vec<ChallengeView>,
+    /// Headers for the raw view; secret values redacted.
+    pub request_headers: Vec<Pair>,
+    pub response_headers: Vec<Pair>,
+    /// A Markdown report of this entry (redacted), for "Copy report".
+    pub markdown: String,
+    /// The request as a redacted cURL command, for "Copy as cURL".
+    pub curl: String,
+}
+
+/// Header names whose values are secrets in the raw header view.
+const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
+
+fn pairs(h: &crate::model::Headers<'_>) -> Vec<Pair> {
+    use crate::diagnose::context::API_KEY_HEADERS;
+    h.0.iter()
+        .map(|x| {
+            let lname = x.name.to_ascii_lowercase();
+            let secret = SECRET_HEADERS.contains(&lname.as_str()) || API_KEY_HEADERS.contains(&lname.as_str());
+            let value = if secret {
+                crate::secret::redact(&x.value, crate::secret::Exposure::Prefix)
+            } else {
+                x.value.to_string()
+            };
+            Pair { name: x.name.to_string(), value }
+        })
+        .collect()
+}
+
+/// Builds the popup's view of one exchange from its context and ranked findings.
+pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>) -> EntryView {
+    use crate::diagnose::{cookies, cors, credentials};
+    let ex = ctx.ex;
+    EntryView {
+        index: ctx.index,
+        method: ex.method.to_string(),
+        url: ex.url.to_string(),
+        status: ex.status,
+        error: ex.error.as_deref().map(str::to_string),
+        started_ms: ex.started_ms,
+        resource_type: ex.resource_type.as_deref().map(str::to_string),
+        credentials: credentials::credentials_view(ctx),
+        cookies: cookies::cookie_rows(ctx),
+        cors: cors::cors_view(ctx),
+        challenges: credentials::challenges_view(ctx),
+        request_headers: pairs(&ex.request_headers),
+        response_headers: pairs(&ex.response_headers),
+        markdown: String::new(),
+        curl: String::new(),
+        findings,
+    }
+}
