@@ -37,7 +37,6 @@ const RULES: &[Rule] = &[
     missing::auth_prompt_suppressed,
     missing::negotiate_not_attempted,
     // B
-    rejected::credentials_rejected,
     rejected::basic_credentials_invalid,
     rejected::basic_credentials_malformed,
     rejected::digest_stale_nonce,
@@ -70,6 +69,8 @@ const RULES: &[Rule] = &[
     protocol::challenge_loop,
     protocol::proxy_auth_required,
     protocol::resource_metadata_advertised,
+    // Last: it stands back when a more specific rule above already explained the 401.
+    rejected::credentials_rejected,
 ];
 
 /// Whether anything in this module can apply: an auth-relevant status, a credential, a

@@ -142,3 +142,48 @@ pub fn token_scopes(token: &str) -> Option<Vec<String>> {
     }
     Some(out)
 }
+
+/// Whether two URLs share an origin.
+pub fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// Whether `e` carried the same credential as this request (Authorization, else Cookie).
+fn same_credentials(ctx: &Ctx<'_, '_>, e: &crate::model::Exchange<'_>) -> bool {
+    let rq = &ctx.ex.request_headers;
+    match rq.get("authorization") {
+        Some(a) => e.request_headers.get("authorization") == Some(a),
+        None => match rq.get("cookie") {
+            Some(c) if !c.trim().is_empty() => e.request_headers.get("cookie") == Some(c),
+            _ => false,
+        },
+    }
+}
+
+/// An exchange near this one (±500 entries) on the same origin that got 2xx with the same
+/// credential: later in the capture (so the credential is still valid after this failure), or at
+/// most two minutes earlier.
+pub fn accepted_elsewhere<'c, 'a>(ctx: &Ctx<'c, 'a>) -> Option<(usize, &'c crate::model::Exchange<'a>)> {
+    const WINDOW: usize = 500;
+    let lo = ctx.index.saturating_sub(WINDOW);
+    let hi = ctx.index.saturating_add(WINDOW).min(ctx.capture.exchanges.len());
+    let now = ctx.ex.started_ms;
+    ctx.capture.exchanges.get(lo..hi).unwrap_or(&[]).iter().enumerate().find_map(|(k, e)| {
+        let i = lo + k;
+        if i == ctx.index
+            || !(200..300).contains(&e.status)
+            || !same_credentials(ctx, e)
+            || !same_origin(&e.url, &ctx.ex.url)
+        {
+            return None;
+        }
+        let recent = match (now, e.started_ms) {
+            (Some(a), Some(b)) => (a - b).abs() <= 120_000.0,
+            _ => true,
+        };
+        (i > ctx.index || recent).then_some((i, e))
+    })
+}

@@ -33,6 +33,14 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if ctx.url.as_ref().is_some_and(|u| !u.username().is_empty()) {
         return;
     }
+    // Credentials in a form body (OAuth token requests, form logins) are credentials too.
+    if ctx.ex.request_body.as_deref().is_some_and(|b| {
+        ["client_secret=", "client_assertion=", "password=", "refresh_token=", "code_verifier=", "access_token="]
+            .iter()
+            .any(|k| b.contains(k))
+    }) {
+        return;
+    }
     let first = f.challenges.challenges.first();
     let expects = match first.map(|c| c.kind()) {
         Some(Scheme::Basic) => "a username and password (Basic)",
@@ -137,7 +145,7 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
         Some(format!("the scheme is written \"{}:\" with a colon, which is not the scheme token", c.scheme))
     } else if c.kind == CredScheme::Bearer && c.has(&Note::BasicEncodedToken) && offered.contains(&Scheme::Bearer) {
         Some("the Bearer \"token\" is base64 of user:password, a Basic credential sent under the Bearer scheme".into())
-    } else if f.status == 401 && !offered.is_empty() && !offered_named(c.scheme) {
+    } else if f.status == 401 && !offered.is_empty() && !offered_named(c.scheme) && !super::proxy::is_basic_gate(f) {
         let dpop_for_bearer = c.kind == CredScheme::Bearer && offered.contains(&Scheme::Dpop);
         if dpop_for_bearer {
             Some(

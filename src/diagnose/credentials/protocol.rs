@@ -7,7 +7,6 @@ use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::www_authenticate::{BearerError, Note};
-use crate::model::Exchange;
 
 /// `401-without-www-authenticate` — RFC 9110 §11.6.1, §15.5.2 (a 401 MUST carry a challenge).
 pub fn status401_without_www_authenticate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -119,25 +118,6 @@ const FORBIDDEN_BODIES: &[&str] = &[
     "not authorized to perform",
 ];
 
-/// Whether `e` carried the same credential as this request (Authorization, else Cookie).
-fn same_credentials(ctx: &Ctx<'_, '_>, e: &Exchange<'_>) -> bool {
-    let rq = &ctx.ex.request_headers;
-    match rq.get("authorization") {
-        Some(a) => e.request_headers.get("authorization") == Some(a),
-        None => match rq.get("cookie") {
-            Some(c) if !c.trim().is_empty() => e.request_headers.get("cookie") == Some(c),
-            _ => false,
-        },
-    }
-}
-
-fn same_origin(a: &str, b: &str) -> bool {
-    match (url::Url::parse(a), url::Url::parse(b)) {
-        (Ok(a), Ok(b)) => a.origin() == b.origin(),
-        _ => false,
-    }
-}
-
 /// `401-for-forbidden` — RFC 9110 §11.4, §15.5.4 (valid but inadequate credentials → 403).
 pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 || !(ctx.creds.authorization || f.cookie_sent) {
@@ -148,27 +128,7 @@ pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
         return;
     }
     let scope = bearer_err == Some(BearerError::InsufficientScope);
-    // The same credential was accepted elsewhere on this origin: later (still valid after this
-    // 401), or shortly before.
-    const WINDOW: usize = 500;
-    let lo = ctx.index.saturating_sub(WINDOW);
-    let hi = ctx.index.saturating_add(WINDOW).min(ctx.capture.exchanges.len());
-    let now = ctx.ex.started_ms;
-    let accepted = ctx.capture.exchanges.get(lo..hi).unwrap_or(&[]).iter().enumerate().find_map(|(k, e)| {
-        let i = lo + k;
-        if i == ctx.index
-            || !(200..300).contains(&e.status)
-            || !same_origin(&e.url, &ctx.ex.url)
-            || !same_credentials(ctx, e)
-        {
-            return None;
-        }
-        let recent = match (now, e.started_ms) {
-            (Some(a), Some(b)) => (a - b).abs() <= 120_000.0,
-            _ => true,
-        };
-        (i > ctx.index || recent).then_some((i, e))
-    });
+    let accepted = super::facts::accepted_elsewhere(ctx);
     let body = f.body_has(FORBIDDEN_BODIES);
     if !scope && accepted.is_none() && body.is_none() {
         return;

@@ -143,6 +143,10 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
         return;
     }
     let Some(why) = saw_no_token(f) else { return };
+    // The same header worked elsewhere on this origin: the hop does not strip it.
+    if super::facts::accepted_elsewhere(ctx).is_some() {
+        return;
+    }
     let explanation = format!(
         "The Authorization header left the browser, but the application answered as if there were none: {why}. A \
          proxy, load balancer, ingress, serverless adapter or API gateway between the browser and the application \
@@ -183,6 +187,38 @@ const GATE_REALMS: &[&str] = &[
     "login required",
 ];
 
+/// Whether the Basic challenge looks like a web-server password gate rather than the
+/// application: `Some(true)` when the server's own error page proves it, `Some(false)` when only
+/// the realm and server suggest it.
+fn gate_signature(f: &Facts<'_>) -> Option<bool> {
+    let basic = f.challenges.find(Scheme::Basic)?;
+    let realm_lc = basic.realm().unwrap_or("").to_ascii_lowercase();
+    let gate_realm = GATE_REALMS.iter().any(|g| realm_lc.contains(g));
+    let server_page = f.is_html()
+        && f.body_has(&[
+            "401 authorization required",
+            "could not verify that you are authorized",
+            "<center>nginx",
+            "401 unauthorized</title>",
+        ])
+        .is_some();
+    let web_server = ["nginx", "apache", "iis", "caddy"].iter().any(|s| f.server.contains(s));
+    if server_page {
+        Some(true)
+    } else if gate_realm && (web_server || f.is_html()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Whether a server-level Basic gate answered a request that carried a token or a cookie (the
+/// condition of `leftover-basic-auth-gate`), for rules that should stand back.
+pub fn is_basic_gate(f: &Facts<'_>) -> bool {
+    let token_sent = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
+    f.status == 401 && (token_sent || f.cookie_sent) && gate_signature(f).is_some()
+}
+
 /// `leftover-basic-auth-gate` — RFC 9110 §11.6.2 (one credential per request), RFC 7617 §2.
 pub fn leftover_basic_auth_gate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 {
@@ -195,23 +231,7 @@ pub fn leftover_basic_auth_gate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
         return;
     }
     let realm = basic.realm().unwrap_or("");
-    let realm_lc = realm.to_ascii_lowercase();
-    let gate_realm = GATE_REALMS.iter().any(|g| realm_lc.contains(g));
-    let server_page = f.is_html()
-        && f.body_has(&[
-            "401 authorization required",
-            "could not verify that you are authorized",
-            "<center>nginx",
-            "401 unauthorized</title>",
-        ])
-        .is_some();
-    let web_server = f.server.contains("nginx")
-        || f.server.contains("apache")
-        || f.server.contains("iis")
-        || f.server.contains("caddy");
-    if !(server_page || gate_realm && (web_server || f.is_html())) {
-        return;
-    }
+    let Some(server_page) = gate_signature(f) else { return };
     let carried = if bearer_sent { "a Bearer token" } else { "a session cookie" };
     let explanation = format!(
         "A Basic password gate (realm \"{realm}\") answered before the application: the request carried {carried}, \

@@ -16,6 +16,10 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
     if f.status != 401 || !(ctx.creds.any() || f.cookie_sent || ctx.creds.api_key_header.is_some()) {
         return;
     }
+    // Group H ids the ranker does not weigh against this one, but which explain the 401 better.
+    if out.iter().any(|x| matches!(x.id, FindingId::Status401ForForbidden | FindingId::LoginRedirectForApi)) {
+        return;
+    }
     let mut sent = Vec::new();
     if let Some(c) = &f.cred {
         sent.push(if c.scheme.is_empty() {
