@@ -83,7 +83,13 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
         || (400..=407).contains(&s)
         || s == 431
         || s == 494
-        || (s == 200 && ctx.is_api_call())
+        || (s == 200
+            && ctx.is_api_call()
+            && ex
+                .response_headers
+                .get("content-type")
+                .or(ex.response_mime.as_deref())
+                .is_some_and(|c| c.contains("text/html")))
         || ex.response_headers.has("www-authenticate")
         || ctx.url.as_ref().is_some_and(|u| !u.username().is_empty())
 }

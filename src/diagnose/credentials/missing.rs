@@ -29,6 +29,10 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if f.status != 401 || f.request_headers_unknown || f.any_credential(ctx) {
         return;
     }
+    // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
+    if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") && ctx.ex.request_headers.has("access-control-request-method") {
+        return;
+    }
     // The URL's userinfo is its own rule.
     if ctx.url.as_ref().is_some_and(|u| !u.username().is_empty()) {
         return;
@@ -303,6 +307,7 @@ pub fn url_embedded_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     let mut redacted = u.clone();
     let _ = redacted.set_password(None);
     let mut finding = Finding::new(FindingId::UrlEmbeddedCredentials, explanation, fix)
+        .title("user:password@ in the URL of a fetch or subresource")
         .source("WHATWG Fetch, Request constructor (URLs that include credentials throw a TypeError)")
         .with("URL (password removed)", redacted.to_string());
     if let Some(p) = u.password() {
@@ -335,6 +340,7 @@ pub fn no_cors_mode_strips_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: 
         .snippet("express", "app.use(require('cors')({ origin: 'https://app.example.com', allowedHeaders: ['Authorization', 'Content-Type'] }));");
     out.push(
         Finding::new(FindingId::NoCorsModeStripsAuthorization, explanation, fix)
+            .title("mode: 'no-cors' silently dropped the Authorization header")
             .source("WHATWG Fetch, Headers append (guard \"request-no-cors\")")
             .with("Sec-Fetch-Mode", "no-cors"),
     );

@@ -338,6 +338,7 @@ pub fn bearer_error_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &
         .snippet("http", "WWW-Authenticate: Bearer realm=\"api\"");
     out.push(
         Finding::new(FindingId::BearerErrorWithoutCredentials, explanation, fix)
+            .title("An error code was sent although the request had no token")
             .source("RFC 6750 §3.1")
             .with("WWW-Authenticate", f.challenge_text(ctx)),
     );

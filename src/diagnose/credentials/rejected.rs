@@ -217,6 +217,11 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
 
 /// `bearer-invalid-token` — RFC 6750 §3.1 (`invalid_token`).
 pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    // With no token on the request the error code is the server's mistake
+    // (bearer-error-without-credentials); the cause is that nothing was sent.
+    if !token_sent(ctx) {
+        return;
+    }
     let Some(ch) = f.challenges.bearer_like() else { return };
     let b = ch.bearer();
     if b.error != Some(BearerError::InvalidToken) {
@@ -236,6 +241,7 @@ pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         "if (res.status === 401) { await auth.refresh(); return fetch(url, withToken(await auth.getAccessToken())); }",
     );
     let mut finding = Finding::new(FindingId::BearerInvalidToken, explanation, fix)
+        .title("The API rejected the access token (invalid_token)")
         .source("RFC 6750 §3.1 (invalid_token)")
         .signal(Signal::Reported)
         .with("WWW-Authenticate", f.challenge_text(ctx));
@@ -247,6 +253,11 @@ pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// `bearer-insufficient-scope` — RFC 6750 §3 (`scope`), §3.1 (`insufficient_scope`).
 pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    // With no token on the request the error code is the server's mistake
+    // (bearer-error-without-credentials); the cause is that nothing was sent.
+    if !token_sent(ctx) {
+        return;
+    }
     let Some(ch) = f.challenges.bearer_like() else { return };
     let b = ch.bearer();
     if b.error != Some(BearerError::InsufficientScope) {
@@ -275,6 +286,7 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
         .snippet("js", format!("auth.loginWithRedirect({{ scope: 'openid {}' }});", required.join(" ")))
         .step("Server side: answer 403 for this case (see error-status-mismatch).");
     let mut finding = Finding::new(FindingId::BearerInsufficientScope, explanation, fix)
+        .title("The token lacks the required scope (insufficient_scope)")
         .source("RFC 6750 §3 (scope) and §3.1 (insufficient_scope)")
         .signal(Signal::Reported)
         .with("WWW-Authenticate", f.challenge_text(ctx));
@@ -285,6 +297,13 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
         finding = finding.with("Token scopes", h.join(" "));
     }
     out.push(finding);
+}
+
+/// Whether a token reached the server: Authorization, or an `access_token` query/form parameter.
+fn token_sent(ctx: &Ctx<'_, '_>) -> bool {
+    ctx.creds.authorization
+        || ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param)
+        || ctx.ex.request_body.as_deref().is_some_and(access_token_param)
 }
 
 /// Whether `query` or `body` has an `access_token=` parameter.
@@ -336,6 +355,11 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
         .step("Remove access_token from the URL and the form body.")
         .snippet("js", "fetch('/api/items', { headers: { Authorization: `Bearer ${token}` } });");
     let mut finding = Finding::new(FindingId::BearerInvalidRequest, explanation, fix)
+        .title(if twice {
+            "The token was sent in more than one place"
+        } else {
+            "The request is malformed for Bearer (invalid_request)"
+        })
         .source("RFC 6750 §2 (one method per request) and §3.1 (invalid_request)")
         .signal(if coded { Signal::Reported } else { Signal::Inferred });
     if f.has_challenge_header {
