@@ -52,9 +52,11 @@ pub fn duplicate_names<'a>(pairs: &[CookiePair<'a>]) -> Vec<&'a str> {
 mod tests {
     use super::*;
 
+    type Row<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
     #[test]
     fn pairs_table() {
-        let rows: &[(&str, &str, &[(&str, &str)])] = &[
+        let rows: &[Row<'_>] = &[
             ("two pairs", "a=1; b=2", &[("a", "1"), ("b", "2")]),
             ("no space", "a=1;b=2", &[("a", "1"), ("b", "2")]),
             ("duplicate kept in order", "sid=new; sid=old", &[("sid", "new"), ("sid", "old")]),
