@@ -199,7 +199,7 @@ fn run_row(r: &Value) -> Option<bool> {
             }
             let tainting_cors = first.origin() != page_origin();
             let blocked = cors::redirect_credentials_blocked(&page_origin(), tainting_cors, &loc);
-            !blocked == allowed?
+            blocked != allowed?
         }
         "preflightTest" => {
             let mode = if r["withCredentials"].as_bool() == Some(true) { CredentialsMode::Include } else { omit };
