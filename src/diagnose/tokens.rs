@@ -192,8 +192,8 @@ fn jwt_malformed(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
             confidence = 85;
             if matches!(e, JwtError::Truncated(_) | JwtError::SegmentCount(2)) {
                 reasons.push(format!(
-                    "the token is {} characters long; tokens are often cut off by a header or cookie size \
-                     limit (4 KB or 8 KB) or by a storage column",
+                    "it is {} characters long, and tokens are often cut off by a header or cookie size limit \
+                     (4 KB, 8 KB) or a storage column",
                     f.token.len()
                 ));
             }
@@ -237,14 +237,11 @@ fn jwt_malformed(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
         reasons.push("the server could not parse it, although it decodes here".to_string());
         confidence = 60;
     }
-    let mut explanation = format!(
-        "The {} token in the Authorization header looks like a JWT, but {}.",
+    let explanation = format!(
+        "The {} token in the Authorization header looks like a JWT, but cannot be read as one: {}.",
         f.scheme,
-        if reasons.len() == 1 { "it cannot be read as one" } else { "it cannot be read as one, for several reasons" }
+        reasons.join("; ")
     );
-    for r in &reasons {
-        explanation.push_str(&format!(" {}{}.", r.get(..1).unwrap_or("").to_uppercase(), r.get(1..).unwrap_or("")));
-    }
     let fix = Fix::new("Send the exact access_token string from the token response, unchanged.")
         .step("Log the token's length and first characters where the app stores it and where it sets the header; they must match the token endpoint's access_token.")
         .step("Do not JSON.stringify the token into storage (that adds quotes) and do not join two tokens into one header.")
@@ -734,7 +731,8 @@ fn id_token_as_access_token(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     {
         signs.push(format!("its typ is \"{t}\", not \"at+jwt\""));
     }
-    if signs.len() < 2 {
+    // Two signs, or one that settles it (Cognito's token_use).
+    if signs.len() < 2 && strong < 2 {
         return;
     }
     let explanation = format!(
@@ -754,7 +752,10 @@ fn id_token_as_access_token(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
         .with("Signs", signs.join("; "))
         .evidence(f.token_evidence());
     let c = if f.text.says(Complaint::TokenType).is_some() { Complaint::TokenType } else { Complaint::Audience };
-    out.push(f.confirmed(finding, c));
+    // The wrong kind of token is the root cause of the audience complaint it also triggers: rank it first.
+    let confirmed = f.confirmed(finding, c);
+    let confidence = confirmed.confidence.saturating_add(3);
+    out.push(confirmed.confidence(confidence));
 }
 
 /// `opaque-token-to-jwt-api` — RFC 9068 §1, RFC 8707 §2: an opaque (reference) token sent to an API
