@@ -89,6 +89,7 @@ impl Basis {
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     bearer_token_in_url(ctx, out);
+    refresh_token_rotation_race(ctx, out);
     let Some(f) = facts(ctx) else {
         return;
     };
@@ -106,7 +107,7 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     jwt_issuer_mismatch(&f, out);
     jwt_signing_key_unknown(&f, out);
     jwt_alg_rejected(&f, out);
-    id_token_as_access_token(&f, out);
+    id_token_as_access_token(ctx, &f, out);
 }
 
 /// The `Bearer`/`DPoP` credential of the request, with its scheme. Scheme names are
@@ -126,6 +127,16 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
     let rejected = matches!(status, 401 | 403 | 0) || (status >= 400 && text.any());
     if !rejected {
         // Every rule here explains a failure; an accepted token has nothing to explain.
+        return None;
+    }
+    // `insufficient_scope` (RFC 6750 §3.1) means the token itself was accepted: its lifetime, audience
+    // and form are not the problem unless the server's text says otherwise.
+    let scope_denied = ctx
+        .ex
+        .response_headers
+        .get_all("www-authenticate")
+        .any(|v| v.to_ascii_lowercase().contains("insufficient_scope"));
+    if scope_denied && !text.any() {
         return None;
     }
     let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
@@ -461,6 +472,34 @@ fn aud_url_hosts(aud: &[&str]) -> Option<Vec<String>> {
         .collect()
 }
 
+/// How many exchanges `capture_client_ids` looks at, nearest first (bounded work per finding).
+const CLIENT_ID_SCAN: usize = 500;
+
+/// OAuth `client_id`s the capture shows the app using: in authorization-request URLs and in
+/// token-request form bodies (RFC 6749 §4.1.1, §4.1.3). A token whose only audience is one of them
+/// was issued to the client itself, not to an API.
+fn capture_client_ids(ctx: &Ctx<'_, '_>) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for (_, ex) in ctx.earlier().take(CLIENT_ID_SCAN) {
+        if ex.url.contains("client_id=") {
+            if let Ok(u) = url::Url::parse(&ex.url) {
+                ids.extend(u.query_pairs().filter(|(k, _)| k == "client_id").map(|(_, v)| v.into_owned()));
+            }
+        }
+        if let Some(body) = ex.request_body.as_deref().filter(|b| b.contains("client_id=")) {
+            ids.extend(
+                url::form_urlencoded::parse(body.as_bytes())
+                    .filter(|(k, _)| k == "client_id")
+                    .map(|(_, v)| v.into_owned()),
+            );
+        }
+    }
+    ids.retain(|i| !i.is_empty());
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
 fn is_graph(a: &str) -> bool {
     a.eq_ignore_ascii_case(GRAPH_APP_ID) || a.trim_end_matches('/').eq_ignore_ascii_case("https://graph.microsoft.com")
 }
@@ -476,13 +515,14 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     let aud = j.aud();
     let host = ctx.url.as_ref().and_then(|u| u.host_str()).map(str::to_ascii_lowercase);
     let says = f.text.says(Complaint::Audience).is_some();
-    let client_ids: Vec<&str> = [j.azp(), j.client_id()].into_iter().flatten().collect();
+    let mut client_ids: Vec<String> = [j.azp(), j.client_id()].into_iter().flatten().map(str::to_string).collect();
+    client_ids.extend(capture_client_ids(ctx));
     let mut why: Option<String> = None;
     let mut confidence = 65;
     if !aud.is_empty() && host.as_deref() != Some("graph.microsoft.com") && aud.iter().all(|a| is_graph(a)) {
         why = Some("it is a Microsoft Graph token (aud is Graph), which only graph.microsoft.com accepts".to_string());
         confidence = 80;
-    } else if aud.len() == 1 && aud.iter().all(|a| client_ids.contains(a)) {
+    } else if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
         why = Some(format!(
             "its audience is the client application itself ({}), which is what ID tokens and tokens requested \
              without an API audience look like",
@@ -527,8 +567,9 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     if let Some(h) = &host {
         finding = finding.with("Request host", h.clone());
     }
+    client_ids.dedup();
     if !client_ids.is_empty() {
-        finding = finding.with("azp / client_id", client_ids.join(", "));
+        finding = finding.with("Client ids seen", client_ids.join(", "));
     }
     out.push(f.confirmed(finding.evidence(f.token_evidence()), Complaint::Audience));
 }
@@ -701,7 +742,7 @@ fn jwt_alg_rejected(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 
 /// `id-token-as-access-token` — OpenID Connect Core §2, RFC 9068 §2.1 and §4, RFC 8725 §3.11: an ID
 /// token (for the client app) sent to an API as its access token.
-fn id_token_as_access_token(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
+fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let Some(j) = f.jwt() else { return };
     let mut signs: Vec<String> = Vec::new();
     let mut strong = 0;
@@ -718,8 +759,9 @@ fn id_token_as_access_token(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
         strong += 1;
     }
     let aud = j.aud();
-    let client_ids: Vec<&str> = [j.azp(), j.client_id()].into_iter().flatten().collect();
-    if aud.len() == 1 && aud.iter().all(|a| client_ids.contains(a)) {
+    let mut client_ids: Vec<String> = [j.azp(), j.client_id()].into_iter().flatten().map(str::to_string).collect();
+    client_ids.extend(capture_client_ids(ctx));
+    if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
         signs.push(format!("its audience is the client app itself ({})", aud.join(", ")));
         strong += 1;
     }
@@ -867,6 +909,112 @@ fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Findi
         finding = finding.with("WWW-Authenticate", s.to_string()).signal(Signal::Reported);
     }
     out.push(finding);
+}
+
+/// Refreshes this close together count as concurrent.
+const REFRESH_RACE_WINDOW_MS: f64 = 2_000.0;
+
+/// The refresh token of a `grant_type=refresh_token` request body (form or JSON), or `Some("")` when
+/// it is a refresh grant whose token is not readable.
+fn refresh_grant<'b>(ex: &'b crate::model::Exchange<'_>) -> Option<std::borrow::Cow<'b, str>> {
+    if !ex.method.eq_ignore_ascii_case("POST") {
+        return None;
+    }
+    let body = ex.request_body.as_deref()?;
+    if !body.contains("refresh_token") {
+        return None;
+    }
+    if body.trim_start().starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(body).ok()?;
+        if v.get("grant_type").and_then(serde_json::Value::as_str) != Some("refresh_token") {
+            return None;
+        }
+        return Some(v.get("refresh_token").and_then(serde_json::Value::as_str).unwrap_or("").to_string().into());
+    }
+    let mut grant = false;
+    let mut token = std::borrow::Cow::Borrowed("");
+    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
+        match k.as_ref() {
+            "grant_type" => grant = v == "refresh_token",
+            "refresh_token" => token = v,
+            _ => {}
+        }
+    }
+    grant.then_some(token)
+}
+
+/// `refresh-token-rotation-race` — RFC 9700 §4.14.2, RFC 6749 §6: several refreshes with a
+/// single-use (rotated) refresh token at once; the losers get `invalid_grant`.
+fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let ex = ctx.ex;
+    if !matches!(ex.status, 400 | 401) {
+        return;
+    }
+    let Some(mine) = refresh_grant(ex) else { return };
+    let said_invalid_grant = ex.response_body.as_deref().is_some_and(|b| b.contains("invalid_grant"));
+    if !said_invalid_grant {
+        return;
+    }
+    let Some(t0) = ex.started_ms else { return };
+    let endpoint = ex.url.split('?').next().unwrap_or("");
+    let mut others: Vec<(usize, bool)> = Vec::new();
+    for (i, other) in ctx.capture.exchanges.iter().enumerate() {
+        if i == ctx.index || other.url.split('?').next() != Some(endpoint) {
+            continue;
+        }
+        let Some(t) = other.started_ms else { continue };
+        if (t - t0).abs() > REFRESH_RACE_WINDOW_MS {
+            continue;
+        }
+        if let Some(theirs) = refresh_grant(other) {
+            others.push((i, !mine.is_empty() && theirs == mine));
+        }
+    }
+    if others.is_empty() {
+        return;
+    }
+    let same = others.iter().filter(|(_, s)| *s).count();
+    let winner =
+        others.iter().find(|(i, _)| ctx.capture.exchanges.get(*i).is_some_and(|e| (200..300).contains(&e.status)));
+    let mut explanation = format!(
+        "{} other refresh request{} went to the same token endpoint within 2 s of this one, and this one was          answered invalid_grant.",
+        others.len(),
+        if others.len() == 1 { "" } else { "s" }
+    );
+    if same > 0 {
+        explanation.push_str(" They sent the very same refresh token.");
+    }
+    if let Some((w, _)) = winner {
+        explanation.push_str(&format!(" Request #{w} won the race and received the new tokens."));
+    }
+    explanation.push_str(
+        " With refresh-token rotation each refresh token works once; concurrent refreshes from several tabs or          requests present an already-used token, and many servers then revoke the whole token family and log          the user out.",
+    );
+    let fix = Fix::new("Make token refresh single-flight: one refresh at a time, shared by every caller and tab.")
+        .step("Within a tab, keep one shared promise for the refresh in progress and let every 401 handler await it.")
+        .step("Across tabs, take a Web Lock (navigator.locks.request('token-refresh', …)) or coordinate over a BroadcastChannel.")
+        .step("Or allow a short reuse grace period for rotated refresh tokens on the authorization server.")
+        .snippet(
+            "js",
+            "let refreshing = null;
+function refreshOnce() {
+  refreshing ??= navigator.locks.request('token-refresh', () => doRefresh())
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}",
+        );
+    let mut f = Finding::new(FindingId::RefreshTokenRotationRace, explanation, fix)
+        .title("Parallel token refreshes invalidated each other")
+        .source("RFC 9700 §4.14.2; RFC 6749 §6")
+        .confidence(if same > 0 { 85 } else { 65 })
+        .with("Concurrent refreshes", (others.len() + 1).to_string());
+    for (i, _) in &others {
+        f = f.related(*i);
+    }
+    if !mine.is_empty() {
+        f = f.evidence(Evidence::secret("Refresh token", &mine, Exposure::Prefix));
+    }
+    out.push(f);
 }
 
 /// Query parameters that carry OAuth tokens.

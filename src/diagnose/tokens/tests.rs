@@ -239,3 +239,14 @@ fn dpop_rules() {
     });
     assert!(ids(&out).contains(&"dpop-nonce-required"), "{:?}", ids(&out));
 }
+
+#[test]
+fn scope_denial_means_the_token_was_accepted() {
+    let out = run(Case {
+        status: 403,
+        auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW - 30)),
+        www: "Bearer error=\"insufficient_scope\", scope=\"admin\"",
+        ..Default::default()
+    });
+    assert!(out.is_empty(), "{:?}", ids(&out));
+}

@@ -224,4 +224,34 @@ write("bearer-token-in-url", "WebSocket-style access_token in the query string",
       [exchange("https://app.example.com/api/v1/events?access_token=" + good + "&v=2", 401, None,
                 www='Bearer realm="api"')],
       [{"entry": 0, "includes": ["bearer-token-in-url"]}])
+# --- client ids seen in the capture ----------------------------------------------------------
+authz = exchange("https://login.example.com/authorize?client_id=spa-client-42&response_type=code&scope=openid%20profile"
+                 "&redirect_uri=https%3A%2F%2Fapp.example.com%2Fcallback&code_challenge=E9Melhoa2Owv&code_challenge_method=S256",
+                 302, None, extra_res=[("Location", "https://app.example.com/callback?code=SplxlOBeZQQYbYS6WxSbIA")])
+authz["resourceType"] = "document"
+tok_for_client = jwt(AT, {"iss": "https://login.example.com/", "sub": "u-1", "aud": "spa-client-42",
+                          "iat": DATE - 60, "exp": DATE + 3540, "scope": "openid profile"})
+write("jwt-audience-client-id-from-capture", "The token's audience is the SPA's own client_id, seen in its authorization request",
+      [authz, exchange(API, 401, "Bearer " + tok_for_client, www=INVALID)],
+      [{"entry": 1, "first": "jwt-audience-mismatch", "excludes": ["id-token-as-access-token"]}])
+write("jwt-audience-near-miss-unknown-id", "Same token without any sign that its aud is a client id",
+      [exchange(API, 401, "Bearer " + tok_for_client, www=INVALID)],
+      [{"entry": 0, "excludes": ["jwt-audience-mismatch"]}])
+
+# --- refresh-token-rotation-race -----------------------------------------------------------
+TOKEN_URL = "https://login.example.com/oauth/token"
+rt_body = "grant_type=refresh_token&client_id=spa-client-42&refresh_token=v1.MRrT-4Qm9Zp2c8yDkWq"
+win = exchange(TOKEN_URL, 200, None, method="POST", client=DATE - 1,
+               body='{"access_token":"eyJ...","refresh_token":"v1.NEW","token_type":"Bearer","expires_in":3600}')
+win["requestBody"] = rt_body
+lose = exchange(TOKEN_URL, 400, None, method="POST", client=DATE - 1,
+                body='{"error":"invalid_grant","error_description":"Unknown or invalid refresh token."}')
+lose["startedMs"] += 180
+lose["requestBody"] = rt_body
+write("refresh-token-rotation-race", "Two tabs refresh with the same rotated refresh token; the second gets invalid_grant",
+      [win, lose],
+      [{"entry": 1, "first": "refresh-token-rotation-race"}, {"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
+lone = dict(lose)
+write("refresh-token-near-miss-single", "One refresh answered invalid_grant: an expired refresh token, not a race",
+      [lone], [{"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
 print("ok")
