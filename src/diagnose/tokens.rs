@@ -139,6 +139,11 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
     if scope_denied && !text.any() {
         return None;
     }
+    // `Bearer Bearer eyJ…` is authorization-scheme-mismatch's finding; judge the token behind it.
+    let token = ["bearer ", "dpop "]
+        .iter()
+        .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
+        .map_or(token, str::trim_start);
     let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
     Some(TokenFacts { scheme, token, decoded, text, server: ctx.server_date, client: ctx.clock, rejected })
 }
@@ -744,8 +749,23 @@ fn jwt_alg_rejected(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 /// token (for the client app) sent to an API as its access token.
 fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let Some(j) = f.jwt() else { return };
+    let claims = j.claims();
+    let claim_typ = claims.and_then(|m| m.get("typ")).and_then(serde_json::Value::as_str);
+    // Counter-signs: Keycloak marks access tokens with a `typ: Bearer` claim (and may copy `nonce`
+    // into them), Cognito with `token_use: access`, and only access tokens carry scopes.
+    if claim_typ.is_some_and(|t| t.eq_ignore_ascii_case("bearer"))
+        || j.token_use() == Some("access")
+        || !j.scope().is_empty()
+        || !j.scp().is_empty()
+    {
+        return;
+    }
     let mut signs: Vec<String> = Vec::new();
     let mut strong = 0;
+    if claim_typ.is_some_and(|t| t.eq_ignore_ascii_case("id")) {
+        signs.push("its typ claim is \"ID\" (a Keycloak ID token)".to_string());
+        strong += 2;
+    }
     if j.token_use() == Some("id") {
         signs.push("token_use is \"id\" (an Amazon Cognito ID token)".to_string());
         strong += 2;
@@ -765,17 +785,14 @@ fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec
         signs.push(format!("its audience is the client app itself ({})", aud.join(", ")));
         strong += 1;
     }
-    if strong == 0 {
+    // Two independent signs; the header typ alone proves little (most access tokens say "JWT").
+    if strong < 2 {
         return;
     }
     if let Some(t) =
         j.typ().filter(|t| !t.eq_ignore_ascii_case("at+jwt") && !t.eq_ignore_ascii_case("application/at+jwt"))
     {
         signs.push(format!("its typ is \"{t}\", not \"at+jwt\""));
-    }
-    // Two signs, or one that settles it (Cognito's token_use).
-    if signs.len() < 2 && strong < 2 {
-        return;
     }
     let explanation = format!(
         "The token sent to the API is an OpenID Connect ID token, not an access token: {}. An ID token tells the \
@@ -790,7 +807,7 @@ fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec
     let finding = Finding::new(FindingId::IdTokenAsAccessToken, explanation, fix)
         .title("An ID token was sent as the access token")
         .source("OpenID Connect Core 1.0 §2; RFC 9068 §2.1, §4; RFC 8725 §3.11")
-        .confidence(if strong >= 2 { 85 } else { 70 })
+        .confidence(if strong >= 3 { 88 } else { 80 })
         .with("Signs", signs.join("; "))
         .evidence(f.token_evidence());
     let c = if f.text.says(Complaint::TokenType).is_some() { Complaint::TokenType } else { Complaint::Audience };

@@ -344,7 +344,7 @@ fn split_concatenated(t: &str) -> (&str, bool) {
     let is_sep = |c: char| c.is_whitespace() || c == ',' || c == ';';
     if let Some(i) = t.find(is_sep) {
         let (head, rest) = t.split_at(i);
-        if looks_like_jwt(rest.trim_start_matches(is_sep)) {
+        if looks_like_jwt(head) && looks_like_jwt(rest.trim_start_matches(is_sep)) {
             return (head, true);
         }
     }

@@ -250,3 +250,21 @@ fn scope_denial_means_the_token_was_accepted() {
     });
     assert!(out.is_empty(), "{:?}", ids(&out));
 }
+
+#[test]
+fn keycloak_access_token_with_nonce_is_not_an_id_token() {
+    let kc = bearer(&format!(
+        r#"{{"exp":{},"aud":"account","azp":"web","nonce":"n","typ":"Bearer","scope":"openid email","session_state":"s"}}"#,
+        NOW + 3600
+    ));
+    assert!(run(Case { auth: kc, ..Default::default() }).is_empty());
+    let kc_id = bearer(&format!(r#"{{"exp":{},"aud":"web","azp":"web","nonce":"n","typ":"ID"}}"#, NOW + 3600));
+    assert!(ids(&run(Case { auth: kc_id, ..Default::default() })).contains(&"id-token-as-access-token"));
+}
+
+#[test]
+fn doubled_scheme_still_reads_the_token() {
+    let t = token(r#"{"alg":"RS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    let out = run(Case { auth: format!("Bearer Bearer {t}"), ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+}
