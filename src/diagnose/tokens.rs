@@ -898,17 +898,40 @@ fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Findi
     let jkt = f.jwt().and_then(Jwt::cnf_jkt);
     let proofs = ctx.ex.request_headers.count("dpop");
     let is_dpop = f.scheme.eq_ignore_ascii_case("dpop");
-    let problem = if jkt.is_some() && !is_dpop {
-        "the access token is bound to a DPoP key (it has cnf.jkt) but was sent with the Bearer scheme; it must be sent as Authorization: DPoP <token> with a DPoP proof"
-    } else if (is_dpop || jkt.is_some()) && proofs == 0 {
-        "the request has no DPoP header, so there is no proof of possession"
-    } else if proofs > 1 {
-        "the request carries more than one DPoP header; exactly one proof is allowed"
-    } else if said.is_some() {
-        "the server says the DPoP proof is invalid: check that htm is the request method, htu the request URL without query or fragment (proxies that rewrite URLs break this), iat is current, jti is fresh, and ath is the SHA-256 hash of this access token"
-    } else {
-        return;
-    };
+    let mut problems: Vec<String> = Vec::new();
+    if jkt.is_some() && !is_dpop {
+        problems.push(
+            "the access token is bound to a DPoP key (it has cnf.jkt) but was sent with the Bearer scheme; it \
+             must be sent as Authorization: DPoP <token> with a DPoP proof"
+                .to_string(),
+        );
+    }
+    if (is_dpop || jkt.is_some()) && proofs == 0 {
+        problems.push("the request has no DPoP header, so there is no proof of possession".to_string());
+    }
+    if proofs > 1 {
+        problems.push("the request carries more than one DPoP header; exactly one proof is allowed".to_string());
+    }
+    // A nonce request is dpop-nonce-required's case: the proof is otherwise judged only when the server
+    // rejected it or the DPoP-scheme request failed.
+    let nonce_asked = dpop_challenges(ctx).any(|v| v.to_ascii_lowercase().contains("use_dpop_nonce"));
+    if proofs == 1 && (said.is_some() || is_dpop && !nonce_asked) {
+        if let Some(proof) = ctx.ex.request_headers.get("dpop") {
+            problems.extend(proof_problems(ctx, proof, f.server.or(f.client)));
+        }
+    }
+    if problems.is_empty() {
+        match said {
+            Some(_) => problems.push(
+                "the server says the DPoP proof is invalid, although its htm, htu, typ, alg and iat look right \
+                 here: check whether a proxy or gateway rewrites the URL before the API sees it, jti reuse, the \
+                 signature, and ath = SHA-256 of this exact access token"
+                    .to_string(),
+            ),
+            None => return,
+        }
+    }
+    let problem = problems.join("; ");
     let fix = Fix::new("Send Authorization: DPoP <token> with one fresh DPoP proof per request, signed by the key the token is bound to.")
         .step("Create a new proof for every request with htm = method, htu = URL without query and fragment, a unique jti, the current iat, and ath = base64url(SHA-256(access token)).")
         .step("Cross-origin: the API must list DPoP in Access-Control-Allow-Headers.")
@@ -926,6 +949,82 @@ fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Findi
         finding = finding.with("WWW-Authenticate", s.to_string()).signal(Signal::Reported);
     }
     out.push(finding);
+}
+
+/// How far a DPoP proof's `iat` may be from the server's clock (RFC 9449 §11.1 suggests seconds to
+/// minutes; common servers allow 60–300 s).
+const DPOP_IAT_WINDOW: i64 = 300;
+
+/// What is wrong with a DPoP proof, checked as a resource server would (RFC 9449 §4.3 steps 1–11,
+/// except the signature and `ath`'s hash, which need crypto).
+fn proof_problems(ctx: &Ctx<'_, '_>, proof: &str, now: Option<i64>) -> Vec<String> {
+    let mut p = Vec::new();
+    let j = match jwt::decode(proof) {
+        Ok(j) => j,
+        Err(e) => return vec![format!("the DPoP proof cannot be decoded: {e}")],
+    };
+    if !j.typ().is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
+        p.push(format!("the proof's typ is {:?}, not \"dpop+jwt\"", j.typ().unwrap_or("missing")));
+    }
+    match j.alg() {
+        Some(a) if a.eq_ignore_ascii_case("none") || a.starts_with("HS") => {
+            p.push(format!("the proof uses alg {a}; DPoP proofs must use an asymmetric algorithm"))
+        }
+        None => p.push("the proof has no alg".to_string()),
+        _ => {}
+    }
+    if !j.header.contains_key("jwk") {
+        p.push("the proof's header has no jwk (the public key)".to_string());
+    }
+    let Some(claims) = j.claims() else {
+        p.push("the proof's payload is not a JSON object".to_string());
+        return p;
+    };
+    let s = |k: &str| claims.get(k).and_then(serde_json::Value::as_str);
+    match s("htm") {
+        Some(m) if m == ctx.ex.method => {}
+        Some(m) => p.push(format!("htm is {m} but the request method is {}", ctx.ex.method)),
+        None => p.push("the proof has no htm".to_string()),
+    }
+    let target = ctx.url.as_ref().map(|u| {
+        let mut u = u.clone();
+        u.set_query(None);
+        u.set_fragment(None);
+        u
+    });
+    match (s("htu"), target) {
+        (None, _) => p.push("the proof has no htu".to_string()),
+        (Some(h), Some(t)) => {
+            let same = url::Url::parse(h).is_ok_and(|mut hu| {
+                hu.set_query(None);
+                hu.set_fragment(None);
+                hu == t
+            });
+            if !same {
+                p.push(format!(
+                    "htu is {h} but the request went to {t}: the client signed the proof for another URL (check the base URL it uses)"
+                ));
+            }
+        }
+        _ => {}
+    }
+    if s("jti").is_none() {
+        p.push("the proof has no jti".to_string());
+    }
+    match (j.iat().and_then(TimeClaim::secs), now) {
+        (None, _) => p.push("the proof has no numeric iat".to_string()),
+        (Some(iat), Some(now)) if (iat - now).abs() > DPOP_IAT_WINDOW => p.push(format!(
+            "the proof was created {} {} the server's clock (iat {}): proofs must be fresh",
+            format_duration(iat - now),
+            if iat < now { "before" } else { "after" },
+            format_utc(iat)
+        )),
+        _ => {}
+    }
+    if s("ath").is_none() {
+        p.push("the proof has no ath (the access token's hash), which is required with an access token".to_string());
+    }
+    p
 }
 
 /// Refreshes this close together count as concurrent.

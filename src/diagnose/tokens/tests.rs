@@ -268,3 +268,41 @@ fn doubled_scheme_still_reads_the_token() {
     let out = run(Case { auth: format!("Bearer Bearer {t}"), ..Default::default() });
     assert_eq!(ids(&out), ["jwt-expired"]);
 }
+
+#[test]
+fn dpop_proof_checks() {
+    let at = format!("DPoP {}", token(r#"{"alg":"ES256","typ":"at+jwt"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600)));
+    let jwk = r#""jwk":{"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}"#;
+    let proof = |htm: &str, htu: &str, iat: i64| {
+        token(
+            &format!(r#"{{"typ":"dpop+jwt","alg":"ES256",{jwk}}}"#),
+            &format!(r#"{{"htm":"{htm}","htu":"{htu}","iat":{iat},"jti":"j1","ath":"x"}}"#),
+        )
+    };
+    let run_with = |p: String| {
+        let mut rs =
+            vec![Header::new("WWW-Authenticate", "DPoP error=\"invalid_dpop_proof\""), Header::new("Date", DATE)];
+        rs.push(Header::new("Content-Length", "0"));
+        let ex = Exchange {
+            method: "GET".into(),
+            url: "https://api.example.com/v1/me?x=1".into(),
+            status: 401,
+            request_headers: Headers(vec![
+                Header { name: "Authorization".into(), value: at.clone().into() },
+                Header { name: "DPoP".into(), value: p.into() },
+            ]),
+            response_headers: Headers(rs),
+            ..Default::default()
+        };
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().find(|f| f.id == FindingId::DpopProofInvalid).map(|f| f.explanation)
+    };
+    let ok = run_with(proof("GET", "https://api.example.com/v1/me", NOW)).unwrap();
+    assert!(ok.contains("look right here"), "{ok}");
+    let bad = run_with(proof("POST", "https://api.example.com/internal/me", NOW - 3600)).unwrap();
+    assert!(bad.contains("htm is POST") && bad.contains("htu is") && bad.contains("1 h 0 min before"), "{bad}");
+}

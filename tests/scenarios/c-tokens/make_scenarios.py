@@ -213,7 +213,8 @@ write("opaque-token-auth0-no-audience", "Auth0 opaque access token (no audience 
 write("dpop-nonce-required", "Resource server asks for a DPoP nonce",
       [exchange(API, 401, "DPoP " + jwt({"alg": "ES256", "typ": "at+jwt"}, access(cnf={"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"})),
                 www='DPoP error="use_dpop_nonce", error_description="Resource server requires nonce in DPoP proof"',
-                extra_req=[("DPoP", jwt({"typ": "dpop+jwt", "alg": "ES256"}, {"htm": "GET", "htu": API, "iat": DATE, "jti": "e1j3V_bKic8-LAEB"}))],
+                extra_req=[("DPoP", jwt({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}},
+                                          {"htm": "GET", "htu": API, "iat": DATE, "jti": "e1j3V_bKic8-LAEB", "ath": "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"}))],
                 extra_res=[("DPoP-Nonce", "eyJ7S_zG.eyJH0-Z.HX4w-7v")])],
       [{"entry": 0, "first": "dpop-nonce-required", "excludes": ["dpop-proof-invalid"]}])
 write("dpop-bound-token-as-bearer", "A DPoP-bound token (cnf.jkt) sent with the Bearer scheme",
@@ -254,4 +255,10 @@ write("refresh-token-rotation-race", "Two tabs refresh with the same rotated ref
 lone = dict(lose)
 write("refresh-token-near-miss-single", "One refresh answered invalid_grant: an expired refresh token, not a race",
       [lone], [{"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
+write("dpop-proof-htu-rewritten", "A gateway rewrote the path: the proof's htu no longer matches the URL the API saw",
+      [exchange("https://api.example.com/orders/v1/me", 401, "DPoP " + jwt({"alg": "ES256", "typ": "at+jwt"}, access(cnf={"jkt": "0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"})),
+                www='DPoP error="invalid_dpop_proof", error_description="htu mismatch", algs="ES256"',
+                extra_req=[("DPoP", jwt({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}},
+                                          {"htm": "GET", "htu": "https://app.example.com/api/orders/v1/me", "iat": DATE - 2, "jti": "a1", "ath": "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"}))])],
+      [{"entry": 0, "first": "dpop-proof-invalid", "excludes": ["dpop-nonce-required"]}])
 print("ok")
