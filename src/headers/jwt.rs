@@ -748,6 +748,27 @@ mod tests {
     }
 
     #[test]
+    fn random_tokens_never_panic() {
+        // A tiny LCG over an alphabet rich in JOSE-relevant and multi-byte characters.
+        const ALPHABET: &[&str] = &[
+            "eyJ", ".", "=", "\"", "'", " ", ",", "A", "z", "0", "-", "_", "+", "/", "é", "€", "{", "}", "\n", "ew0K",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (state >> 59) as usize + 1;
+            for _ in 0..len * 3 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                t.push_str(ALPHABET[(state >> 33) as usize % ALPHABET.len()]);
+            }
+            let _ = decode(&t);
+            let _ = decode_part(&t, Part::Header);
+            let _ = looks_like_jwt(&t);
+        }
+    }
+
+    #[test]
     fn hostile_input_never_panics() {
         for t in ["....", ".", "eyJ", "eyJ.eyJ.eyJ.eyJ.eyJ.eyJ", "\"", "'", "==.==.==", "eyJ\u{0}.a.b", "é.é.é"] {
             let _ = decode(t);

@@ -306,3 +306,47 @@ fn dpop_proof_checks() {
     let bad = run_with(proof("POST", "https://api.example.com/internal/me", NOW - 3600)).unwrap();
     assert!(bad.contains("htm is POST") && bad.contains("htu is") && bad.contains("1 h 0 min before"), "{bad}");
 }
+
+#[test]
+fn random_exchanges_never_panic() {
+    let pieces: Vec<String> = vec![
+        token(r#"{"alg":"none"}"#, r#"{"exp":"x","aud":[1,"a"],"cnf":{"jkt":5}}"#),
+        token(
+            r#"{"alg":"RS256","typ":"JWT"}"#,
+            r#"{"exp":1e300,"nbf":-1,"iat":"9999999999999","aud":"https://é.example"}"#,
+        ),
+        token(r#"{"enc":"A128GCM"}"#, r#"{"token_use":"id","nonce":null}"#),
+        "eyJ".into(),
+        ".".into(),
+        "\"".into(),
+        " ".into(),
+        "é".into(),
+        "Bearer".into(),
+        "=".into(),
+    ];
+    let bodies =
+        ["", "jwt expired", "IDX10205 validissuer: '", "validIssuer: 'é", "error_description=\"", "invalid_grant"];
+    let mut state: u64 = 7;
+    let mut next = || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    for _ in 0..3_000 {
+        let mut auth = String::from(["Bearer ", "DPoP ", "bearer\t", "Bearer"][next() % 4]);
+        for _ in 0..(next() % 4) {
+            auth.push_str(&pieces[next() % pieces.len()]);
+        }
+        let body = bodies[next() % bodies.len()];
+        let www =
+            ["DPoP error=\"invalid_dpop_proof\"", "Bearer error=\"invalid_token\"", "DPoP error=\"use_dpop_nonce\""]
+                [next() % 3];
+        let _ = run(Case {
+            auth,
+            body,
+            www,
+            client: [None, Some(NOW), Some(NOW - 999)][next() % 3],
+            date: [None, Some(DATE)][next() % 2],
+            ..Default::default()
+        });
+    }
+}
