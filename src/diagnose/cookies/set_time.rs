@@ -424,7 +424,8 @@ fn expired_on_arrival(
     if !skew {
         // A deletion is normal (logout, clearing stale state); it matters only for a session cookie
         // on a failing exchange, where it explains why the next request is anonymous.
-        if !(is_session_cookie_name(&c.name) && super::auth_failed(ctx)) {
+        // When the request carried it, `session-cookie-rejected` tells that story better.
+        if !(is_session_cookie_name(&c.name) && super::auth_failed(ctx)) || f.was_sent(&c.name) {
             return;
         }
         let how = match c.max_age {
@@ -469,7 +470,6 @@ fn expired_on_arrival(
     .with("client clock", format_utc(n))
     .with("server Date", format_utc(d))
     .confidence(85);
-    let _ = f;
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
 
