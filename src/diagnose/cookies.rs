@@ -25,6 +25,9 @@ use url::Url;
 
 pub use session::is_session_cookie_name;
 
+/// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
+const MAX_REPLAY: usize = 400;
+
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !worth_looking(ctx) {
@@ -41,7 +44,7 @@ pub fn cookie_rows(ctx: &Ctx<'_, '_>) -> Vec<CookieRow> {
     if !worth_looking(ctx) {
         return Vec::new();
     }
-    match Facts::build(ctx) {
+    match Facts::build_with(ctx, true) {
         Some(facts) => rows(ctx, &facts),
         None => Vec::new(),
     }
@@ -77,6 +80,46 @@ pub(crate) fn redirects_to_login(ctx: &Ctx<'_, '_>) -> bool {
     ["login", "signin", "sign_in", "sign-in", "logon", "/sso", "saml", "/oauth", "authorize", "/auth/", "/cas/"]
         .iter()
         .any(|k| l.contains(k))
+}
+
+/// Whether the exchange looks like part of a sign-in (login form, SSO callback, token or session
+/// endpoint), judged from its URL path.
+pub(crate) fn is_login_like(ctx: &Ctx<'_, '_>) -> bool {
+    let Some(u) = ctx.url.as_ref() else { return false };
+    let p = u.path().to_ascii_lowercase();
+    [
+        "login",
+        "logon",
+        "signin",
+        "sign-in",
+        "sign_in",
+        "auth",
+        "session",
+        "oauth",
+        "callback",
+        "sso",
+        "saml",
+        "token",
+        "authorize",
+        "/acs",
+    ]
+    .iter()
+    .any(|k| p.contains(k))
+}
+
+/// Whether the request is a top-level navigation. Captures without a resource type or fetch
+/// metadata fall back to the shape of a navigation: a GET for HTML without an `Origin`.
+pub(crate) fn is_top_level_navigation(ctx: &Ctx<'_, '_>) -> bool {
+    if ctx.is_navigation() {
+        return true;
+    }
+    if ctx.ex.resource_type.is_some() || ctx.fetch_mode().is_some() {
+        return false;
+    }
+    let rq = &ctx.ex.request_headers;
+    ctx.ex.method.eq_ignore_ascii_case("GET")
+        && !rq.has("origin")
+        && rq.get("accept").is_some_and(|a| a.contains("text/html"))
 }
 
 /// One `Set-Cookie` line of this exchange's response and what became of it.
@@ -134,13 +177,24 @@ pub(crate) struct Facts<'c> {
 impl<'c> Facts<'c> {
     /// Builds the facts for `ctx`; `None` when the request URL did not parse.
     pub fn build(ctx: &Ctx<'c, '_>) -> Option<Facts<'c>> {
+        Facts::build_with(ctx, false)
+    }
+
+    /// As [`Facts::build`]; `full` replays the jar even when no rule needs it (the popup table).
+    pub fn build_with(ctx: &Ctx<'c, '_>, full: bool) -> Option<Facts<'c>> {
+        // The replayed jar costs a pass over earlier exchanges: only failing requests, a plain-http
+        // response (leave-secure-cookies-alone needs the old cookies) and the popup need it.
+        let need_jar = full
+            || auth_failed(ctx)
+            || ctx.ex.status >= 400
+            || ctx.url.as_ref().is_some_and(|u| !jar::is_secure_url(u) && ctx.ex.response_headers.has("set-cookie"));
         let url = ctx.url.clone()?;
         let ex = ctx.ex;
         let now_ms = now_ms(ctx);
         let tp_blocked = ex.third_party_cookies_blocked.or(ctx.capture.third_party_cookies_blocked).unwrap_or(false);
         let mut f = Facts {
             site: site_context(ctx),
-            nav: ctx.is_navigation(),
+            nav: is_top_level_navigation(ctx),
             top_site: ctx.page.as_ref().and_then(jar::site_key),
             third_party: matches!(ctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
             tp_blocked,
@@ -154,7 +208,7 @@ impl<'c> Facts<'c> {
             now_ms,
             url,
         };
-        f.build_jar(ctx);
+        f.build_jar(ctx, need_jar);
         f.build_lines(ctx);
         Some(f)
     }
@@ -176,7 +230,7 @@ impl<'c> Facts<'c> {
         }
     }
 
-    fn build_jar(&mut self, ctx: &Ctx<'c, '_>) {
+    fn build_jar(&mut self, ctx: &Ctx<'c, '_>, need: bool) {
         if let Some(snap) = &ctx.ex.jar {
             let now = self.now_ms.unwrap_or(0);
             for j in snap {
@@ -185,12 +239,30 @@ impl<'c> Facts<'c> {
             self.from_snapshot = true;
             return;
         }
-        // Replay the Set-Cookie lines of earlier exchanges, in capture order.
+        if !need {
+            return;
+        }
+        // Replay the Set-Cookie lines of earlier exchanges of this site, in capture order. Cookies
+        // of other sites can never domain-match this request, so they are skipped unparsed, and
+        // only the most recent setters are replayed to bound the cost on huge captures.
+        let site_of = |u: &str| -> Option<String> {
+            let host =
+                Url::parse(u).ok()?.host_str()?.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
+            Some(crate::site::registrable_domain(&host).unwrap_or(host))
+        };
+        let here = site_of(self.url.as_str());
         let mut setters: Vec<usize> =
             ctx.corr.cookie_setters.values().flatten().copied().filter(|&i| i < ctx.index).collect();
         setters.sort_unstable();
         setters.dedup();
-        for i in setters {
+        let mut mine: Vec<usize> = setters
+            .into_iter()
+            .rev()
+            .filter(|&i| ctx.capture.exchanges.get(i).is_some_and(|e| site_of(&e.url) == here))
+            .take(MAX_REPLAY)
+            .collect();
+        mine.reverse();
+        for i in mine {
             let Some(ex) = ctx.capture.exchanges.get(i) else { continue };
             let sctx = Ctx::new(ctx.capture, ctx.corr, i, ex);
             let Some(surl) = sctx.url.clone() else { continue };
@@ -202,7 +274,7 @@ impl<'c> Facts<'c> {
                 now_ms: now,
                 http_api: true,
                 site: facts_site,
-                top_level_navigation: sctx.is_navigation(),
+                top_level_navigation: is_top_level_navigation(&sctx),
                 top_level_site: sctx.page.as_ref().and_then(jar::site_key),
                 third_party: matches!(sctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
                 third_party_blocked: self.tp_blocked,
@@ -286,23 +358,28 @@ pub(crate) fn now_ms(ctx: &Ctx<'_, '_>) -> Option<i64> {
 /// navigation, the top-level page for a subresource; `Sec-Fetch-Site` (which also covers the
 /// redirect chain) overrides when it says cross-site.
 pub(crate) fn site_context(ctx: &Ctx<'_, '_>) -> SiteContext {
-    let nav = ctx.is_navigation();
+    let nav = is_top_level_navigation(ctx);
     let fetch_site = ctx.fetch_site();
     let rels: Vec<Relation> = if nav {
         ctx.relation.into_iter().collect()
     } else {
         ctx.top_relation.into_iter().chain(ctx.relation).collect()
     };
-    let hop_cross = ctx.redirect_hops().iter().any(|(_, hop)| {
-        let (Some(u), Some(h)) = (ctx.url.as_ref(), Url::parse(&hop.url).ok()) else { return false };
-        matches!(crate::site::relation(&h, u), Relation::CrossSite | Relation::SchemefulCrossSite)
-    });
+    // 6265bis §5.2: a cross-site hop in the redirect chain makes the request cross-site.
+    let mut rels = rels;
+    if let Some(u) = ctx.url.as_ref() {
+        for (_, hop) in ctx.redirect_hops() {
+            if let Ok(h) = Url::parse(&hop.url) {
+                rels.push(crate::site::relation(&h, u));
+            }
+        }
+    }
     let full_cross = rels.contains(&Relation::CrossSite);
     let schemeful = rels.contains(&Relation::SchemefulCrossSite);
     if fetch_site == Some("none") && nav {
         return SiteContext::SameSite;
     }
-    if full_cross || hop_cross {
+    if full_cross {
         SiteContext::CrossSite { schemeful: false }
     } else if schemeful {
         SiteContext::CrossSite { schemeful: true }

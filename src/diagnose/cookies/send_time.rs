@@ -24,8 +24,9 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if ctx.ex.site_has_cookie_in_other_partition {
         out.push(other_partition_reported(ctx));
     }
-    // With Chromium's own list of considered cookies, the jar's guesses add nothing.
-    if ctx.ex.associated_cookies.is_empty() {
+    // With Chromium's own list of considered cookies, the jar's guesses add nothing; and a request
+    // that authenticates with an Authorization header is not failing for want of a cookie.
+    if ctx.ex.associated_cookies.is_empty() && !ctx.creds.authorization {
         inferred(ctx, f, out);
         credentials_mode_omits_cookies(ctx, f, out);
     }

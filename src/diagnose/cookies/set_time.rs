@@ -14,7 +14,13 @@ use FindingId::*;
 
 /// Runs the set-time rules on every line of this response.
 pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let login = super::is_login_like(ctx) || super::auth_failed(ctx);
     for l in &f.lines {
+        // Tracking and preference cookies fail all the time; only auth cookies, or any cookie of
+        // a login or failing exchange, can explain an authentication problem.
+        if !login && !is_session_cookie_name(&l.name()) {
+            continue;
+        }
         if let Some(b) = l.reported {
             for reason in &b.blocked_reasons {
                 if let Some(id) = reported_id(reason, f.site) {
