@@ -634,6 +634,9 @@ fn cors_allow_origin_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec
     if !on_pre && matches!(f.status, 401 | 403) {
         return; // cors-error-masks-401
     }
+    if out.iter().any(|x| x.id == FindingId::CorsRedirectToLogin) {
+        return; // the login redirect explains why the answering host has no CORS headers
+    }
     let host = ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("the server").to_string();
     let redirected = !ctx.redirect_hops().is_empty();
     let mut explanation = format!(

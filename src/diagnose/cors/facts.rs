@@ -160,6 +160,10 @@ impl<'c, 'a> Facts<'c, 'a> {
             return None;
         }
         let origin_hdr = hc::request_origin(&ex.request_headers);
+        let raw_origin = ex.request_headers.get("origin").or(ex.initiator.as_deref()).unwrap_or("");
+        if ["chrome-extension:", "moz-extension:", "safari-web-extension:"].iter().any(|s| raw_origin.starts_with(s)) {
+            return None; // extensions with host permissions are exempt from CORS
+        }
         if reported.is_none() && !orphan_preflight && !is_cors_request(ctx, &origin_hdr) {
             return None;
         }
@@ -200,7 +204,14 @@ impl<'c, 'a> Facts<'c, 'a> {
         };
 
         let blocked = is_blocked(ex);
-        let has_response = !orphan_preflight && !ex.response_headers.is_empty();
+        // Fetch applies no CORS check to 304 (the stored headers count) and 407 responses, nor to
+        // a service worker's; and a redirect the browser followed evidently passed it.
+        let followed =
+            (300..400).contains(&ex.status) && ctx.corr.redirected_to.get(ctx.index).copied().flatten().is_some();
+        let exempt = matches!(ex.status, 304 | 407)
+            || followed
+            || ex.from_cache.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("service-worker"));
+        let has_response = !orphan_preflight && !exempt && !ex.response_headers.is_empty();
         let status = if ex.status == 0 && ex.response_headers.has("www-authenticate") { 401 } else { ex.status };
         let acao = hc::allow_origin(&ex.response_headers);
         let acac = hc::allow_credentials(&ex.response_headers);
