@@ -1,0 +1,254 @@
+#!/usr/bin/env bash
+# AuthLens build and test driver.
+#
+# Usage: ./build.sh [SUBCOMMAND]
+#
+#   all    (default) tools → wasm → extension/pkg → dist/*.zip → CLI → `authlens check` on examples/*.har
+#   ext    build the wasm into extension/pkg and package dist/authlens-{chrome,firefox}.zip
+#   cli    build the command-line tool (target/release/authlens)
+#   check  run `authlens check` on every examples/*.har
+#   lint   cargo fmt --check, cargo clippy -D warnings, web-ext lint (no errors allowed)
+#   e2e    build the extension and run the browser end-to-end suite (tests/e2e/run.mjs)
+#   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, e2e.
+#          Prints `e2e: N passed, N failed` last. Fails on any failure.
+#   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium)
+#   help   this text
+#
+# Environment: CARGO_TARGET_DIR (default ./target), E2E_ONLY=name,name (subset of e2e scenarios),
+# CHROMIUM (default /usr/bin/chromium).
+#
+# Installs are announced on one line each, with pinned versions. Nothing is hidden: every failure stops the script.
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT="$PWD"
+
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+TOOLS="$ROOT/.tools"
+export PATH="$TOOLS/bin:$PATH"
+CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+EXT_DIR="$ROOT/extension"
+PKG_DIR="$EXT_DIR/pkg"
+DIST="$ROOT/dist"
+
+say() { printf '==> %s\n' "$*"; }
+install_note() { printf 'install: %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+
+# The wasm-bindgen version pinned by Cargo.lock: the CLI must match it exactly.
+wasm_bindgen_version() {
+    awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Tools
+# ---------------------------------------------------------------------------------------------------------------
+
+ensure_rust() {
+    command -v cargo >/dev/null || die "cargo is required (https://rustup.rs)"
+    if command -v rustup >/dev/null; then
+        if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+            install_note "rust target wasm32-unknown-unknown (rustup)"
+            rustup target add wasm32-unknown-unknown
+        fi
+        local comp
+        for comp in clippy rustfmt; do
+            if ! rustup component list --installed | grep -q "^$comp"; then
+                install_note "rust component $comp (rustup)"
+                rustup component add "$comp"
+            fi
+        done
+    fi
+}
+
+ensure_wasm_bindgen() {
+    local want have=""
+    want="$(wasm_bindgen_version)"
+    [ -n "$want" ] || die "cannot find the wasm-bindgen version in Cargo.lock"
+    if [ -x "$TOOLS/bin/wasm-bindgen" ]; then
+        have="$("$TOOLS/bin/wasm-bindgen" --version | awk '{print $2}')"
+    fi
+    if [ "$have" != "$want" ]; then
+        # Without --locked on purpose: the CLI's own lock file pins a webpki-roots the registry
+        # here does not carry (PLATFORM.md P1); the resolved build is the same wasm-bindgen.
+        install_note "wasm-bindgen-cli $want into ./.tools (cargo install, ~2 min)"
+        cargo install wasm-bindgen-cli --version "=$want" --root "$TOOLS" --force
+    fi
+}
+
+ensure_npm() {
+    command -v npm >/dev/null || die "node and npm are required (Node 20 or later)"
+    # Re-run npm ci when the lock file changed since the last install.
+    if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+        install_note "npm ci (playwright-core, binaryen, web-ext as pinned in package-lock.json)"
+        npm ci --no-audit --no-fund
+    fi
+}
+
+ensure_chromium() {
+    if [ ! -x "$CHROMIUM" ]; then
+        install_note "chromium (Debian package, apt-get)"
+        local sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
+    fi
+    command -v openssl >/dev/null || die "openssl is required for the e2e test certificates"
+}
+
+ensure_zip() {
+    if ! command -v zip >/dev/null; then
+        install_note "zip (Debian package, apt-get)"
+        local sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y zip
+    fi
+}
+
+tools() {
+    ensure_rust
+    ensure_wasm_bindgen
+    ensure_npm
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Build steps
+# ---------------------------------------------------------------------------------------------------------------
+
+build_wasm() {
+    say "wasm: cargo build --release --target wasm32-unknown-unknown"
+    cargo build --release --lib --target wasm32-unknown-unknown
+    local wasm="$TARGET_DIR/wasm32-unknown-unknown/release/authlens.wasm"
+    [ -f "$wasm" ] || die "missing $wasm"
+    rm -rf "$PKG_DIR"
+    say "wasm-bindgen --target web → extension/pkg"
+    wasm-bindgen --target web --no-typescript --out-dir "$PKG_DIR" "$wasm"
+    # npm binaryen, never Debian's binaryen 108: that one silently breaks the externref table (PLATFORM.md P3).
+    say "wasm-opt -Oz (npm binaryen)"
+    # It reads the module's target_features section, so no --enable-* flags are needed.
+    node_modules/.bin/wasm-opt -Oz "$PKG_DIR/authlens_bg.wasm" -o "$PKG_DIR/authlens_bg.wasm"
+    # Prove the optimized module instantiates and answers before anything ships it.
+    node tests/e2e/wasm-smoke.mjs "$PKG_DIR"
+    printf 'wasm: %s bytes (gzip %s)\n' "$(wc -c <"$PKG_DIR/authlens_bg.wasm")" "$(gzip -9c "$PKG_DIR/authlens_bg.wasm" | wc -c)"
+}
+
+# dist/authlens-chrome.zip and dist/authlens-firefox.zip from the one extension/ source; the manifest variants
+# are generated by tests/e2e/manifest-variant.mjs (Chrome drops the Firefox keys, Firefox drops service_worker).
+package_ext() {
+    ensure_zip
+    mkdir -p "$DIST"
+    local flavour stage
+    for flavour in chrome firefox; do
+        stage="$(mktemp -d)"
+        cp -r "$EXT_DIR"/. "$stage/"
+        node tests/e2e/manifest-variant.mjs "$flavour" "$EXT_DIR/manifest.json" "$stage/manifest.json"
+        rm -f "$DIST/authlens-$flavour.zip"
+        (cd "$stage" && zip -q -r -X "$DIST/authlens-$flavour.zip" .)
+        rm -rf "$stage"
+        say "dist/authlens-$flavour.zip ($(wc -c <"$DIST/authlens-$flavour.zip") bytes)"
+    done
+}
+
+build_ext() {
+    tools
+    build_wasm
+    package_ext
+}
+
+build_cli() {
+    say "cli: cargo build --release --bin authlens"
+    cargo build --release --bin authlens
+}
+
+check_examples() {
+    shopt -s nullglob
+    local hars=(examples/*.har) har rc status=0
+    shopt -u nullglob
+    if [ ${#hars[@]} -eq 0 ]; then
+        say "check: no examples/*.har yet, nothing to check"
+        return 0
+    fi
+    for har in "${hars[@]}"; do
+        say "authlens check $har"
+        # Exit status 1 means "findings reported", which is the point of the examples; 2+ is a failure.
+        rc=0
+        "$TARGET_DIR/release/authlens" check "$har" || rc=$?
+        if [ "$rc" -gt 1 ]; then
+            printf 'check: %s failed (exit %s)\n' "$har" "$rc" >&2
+            status=1
+        fi
+    done
+    return "$status"
+}
+
+lint_rust() {
+    say "cargo fmt --check"
+    cargo fmt --check
+    say "cargo clippy --all-targets -- -D warnings"
+    cargo clippy --all-targets -- -D warnings
+}
+
+lint_ext() {
+    local variant out rc
+    for variant in "" chrome firefox; do
+        if [ -z "$variant" ]; then
+            say "web-ext lint extension/"
+            rc=0
+            out="$(node_modules/.bin/web-ext lint --source-dir "$EXT_DIR" --output json --no-config-discovery)" || rc=$?
+        else
+            [ -f "$DIST/authlens-$variant.zip" ] || continue
+            local stage
+            stage="$(mktemp -d)"
+            (cd "$stage" && unzip -q "$DIST/authlens-$variant.zip")
+            say "web-ext lint dist/authlens-$variant.zip"
+            rc=0
+            out="$(node_modules/.bin/web-ext lint --source-dir "$stage" --output json --no-config-discovery)" || rc=$?
+            rm -rf "$stage"
+        fi
+        # web-ext exits non-zero when it finds errors; the summary below prints them and fails in that case.
+        # Chrome's zip lacks the Firefox fallback on purpose, so for it errors are listed but not fatal.
+        node tests/e2e/lint-summary.mjs "${variant:-source}" "$([ "$variant" = chrome ] && echo warn-only || echo strict)" "$rc" <<<"$out"
+    done
+}
+
+run_e2e() {
+    ensure_chromium
+    say "e2e: node tests/e2e/run.mjs"
+    CHROMIUM="$CHROMIUM" node tests/e2e/run.mjs
+}
+
+cmd_all() {
+    build_ext
+    build_cli
+    check_examples
+}
+
+cmd_test() {
+    tools
+    ensure_chromium
+    lint_rust
+    say "cargo test (whole crate: unit, integration, golden, conformance, doc tests)"
+    cargo test
+    build_wasm
+    package_ext
+    lint_ext
+    build_cli
+    check_examples
+    # Last, so its `e2e: N passed, N failed` line is the final line; a failed scenario fails the script.
+    run_e2e
+}
+
+case "${1:-all}" in
+    all) cmd_all ;;
+    ext) build_ext ;;
+    cli) build_cli ;;
+    check) build_cli; check_examples ;;
+    lint) tools; lint_rust; build_wasm; package_ext; lint_ext ;;
+    e2e) tools; build_wasm; run_e2e ;;
+    test) cmd_test ;;
+    tools) tools; ensure_chromium ;;
+    help|-h|--help) usage ;;
+    *) usage >&2; exit 2 ;;
+esac

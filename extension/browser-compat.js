@@ -1,0 +1,26 @@
+// The one file that knows which browser it runs in. Everything else imports `api` and the
+// feature flags from here and never touches `chrome` or `browser` directly.
+
+/** @type {typeof chrome} */
+export const api = globalThis.browser?.runtime?.id ? globalThis.browser : globalThis.chrome;
+
+/** `firefox` or `chromium` — the core's `Capture.browser`. */
+export const browserName = typeof globalThis.browser?.runtime?.getBrowserInfo === 'function' ? 'firefox' : 'chromium';
+
+/**
+ * Chromium hides Cookie, Set-Cookie, Origin/Referer and every CORS preflight from webRequest
+ * unless a listener asks for `extraHeaders`; Firefox rejects that value (PLATFORM.md P11, P22).
+ */
+export const EXTRA = api.webRequest?.OnBeforeSendHeadersOptions?.EXTRA_HEADERS ? ['extraHeaders'] : [];
+
+/** The badge/popup action (MV3 `action`, MV2-era `browserAction` as a fallback). */
+export const action = api.action ?? api.browserAction;
+
+/**
+ * Listener options for `onErrorOccurred`: Chromium accepts `extraHeaders` there (it is what makes
+ * preflighted requests visible at all), Firefox throws on any extra spec argument.
+ * @returns {string[] | undefined}
+ */
+export function errorSpec() {
+  return EXTRA.length ? EXTRA : undefined;
+}

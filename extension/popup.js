@@ -1,0 +1,500 @@
+// AuthLens popup: paints the tab's flagged requests from storage.session. Everything that came
+// off the network is painted with textContent (never innerHTML).
+//
+// Opened from the toolbar it shows the active tab; opened as popup.html?tab=<id> it shows that tab.
+// DOM contract (the e2e tests rely on it): each flagged request is an element with data-entry,
+// data-url and data-status; each of its findings an element with data-finding and data-severity,
+// in rank order.
+
+import initCore, { analyzeRevealed } from './pkg/authlens.js';
+import { api, browserName } from './browser-compat.js';
+
+const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
+
+/** @type {number | null} */
+let tabId = null;
+/** The tab's stored record: {pageUrl, exchanges, entries, version, error}. */
+let rec = null;
+let reveal = false;
+/** Entries analysed with secrets shown, computed locally on demand and never stored. */
+let revealedEntries = null;
+/** Which entries (by index) are open, kept across repaints. */
+const openEntries = new Set();
+let firstPaint = true;
+
+/**
+ * Creates an element; `props` may hold className, dataset, attributes (attrs) and text.
+ * @param {string} tag
+ * @param {{className?:string, text?:string|number|null, attrs?:Record<string,string>, data?:Record<string,string|number>}} [props]
+ * @param {...(Node|string|null|undefined|false)} children
+ */
+function el(tag, props = {}, ...children) {
+  const e = document.createElement(tag);
+  if (props.className) e.className = props.className;
+  if (props.text !== undefined && props.text !== null) e.textContent = String(props.text);
+  for (const [k, v] of Object.entries(props.attrs ?? {})) e.setAttribute(k, v);
+  for (const [k, v] of Object.entries(props.data ?? {})) e.dataset[k] = String(v);
+  for (const c of children) {
+    if (c === null || c === undefined || c === false) continue;
+    e.append(typeof c === 'string' ? document.createTextNode(c) : c);
+  }
+  return e;
+}
+
+async function currentTabId() {
+  const q = new URLSearchParams(location.search).get('tab');
+  if (q !== null && /^\d+$/.test(q)) return Number(q);
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab?.id ?? null;
+}
+
+async function load() {
+  if (tabId === null) return null;
+  const key = `tab:${tabId}`;
+  const got = await api.storage.session.get(key);
+  return got[key] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting helpers
+// ---------------------------------------------------------------------------------------------
+
+function ago(ms) {
+  if (!ms) return '';
+  const s = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (s < 5) return 'just now';
+  if (s < 60) return `${s} s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`;
+  return new Date(ms).toLocaleString();
+}
+
+function shortUrl(u) {
+  try {
+    const url = new URL(u);
+    return `${url.host}${url.pathname}${url.search}`;
+  } catch {
+    return u;
+  }
+}
+
+function statusText(entry) {
+  if (entry.status) return String(entry.status);
+  if (entry.error) return entry.error.replace(/^net::/, '');
+  return 'failed';
+}
+
+function statusClass(status) {
+  if (status >= 200 && status < 300) return 'status s2xx';
+  if (status >= 300 && status < 400) return 'status s3xx';
+  return 'status';
+}
+
+async function copy(text, button) {
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch {
+    const ta = el('textarea', { attrs: { 'aria-hidden': 'true' } });
+    ta.value = text;
+    ta.style.position = 'fixed';
+    ta.style.opacity = '0';
+    document.body.append(ta);
+    ta.select();
+    document.execCommand('copy');
+    ta.remove();
+  }
+  if (button) {
+    const label = button.textContent;
+    button.textContent = 'Copied';
+    button.classList.add('done');
+    setTimeout(() => {
+      button.textContent = label;
+      button.classList.remove('done');
+    }, 1200);
+  }
+}
+
+function copyButton(getText, label = 'Copy', title = '') {
+  const b = el('button', { className: 'copy', text: label, attrs: { type: 'button', title: title || label } });
+  b.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    ev.stopPropagation();
+    copy(getText(), b);
+  });
+  return b;
+}
+
+/** The exchange behind an entry (raw, with secrets: session memory only). */
+function rawExchange(entry) {
+  return rec?.exchanges?.[entry.index] ?? null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Painting
+// ---------------------------------------------------------------------------------------------
+
+function paint() {
+  const entriesBox = $('entries');
+  // Remember what was open before repainting.
+  for (const d of entriesBox.querySelectorAll('details.entry')) {
+    const i = Number(/** @type {HTMLElement} */ (d).dataset.entry);
+    if (/** @type {HTMLDetailsElement} */ (d).open) openEntries.add(i);
+    else openEntries.delete(i);
+  }
+  entriesBox.replaceChildren();
+  const page = rec?.pageUrl ?? '';
+  $('page').textContent = page ? shortUrl(page) : tabId === null ? 'No tab' : `Tab ${tabId}`;
+  $('page').title = page;
+  $('version').textContent = rec?.version ? `AuthLens core ${rec.version}` : 'AuthLens';
+
+  const entries = [...(reveal && revealedEntries ? revealedEntries : rec?.entries ?? [])];
+  entries.sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0) || b.index - a.index);
+
+  if (rec?.error) {
+    entriesBox.append(el('p', { className: 'error-box', text: `The analysis failed: ${rec.error}` }));
+  }
+  $('empty').hidden = entries.length > 0;
+  const errors = entries.filter((e) => e.findings?.[0]?.severity === 'error').length;
+  $('summary').replaceChildren(
+    ...(entries.length
+      ? [
+          el('strong', { text: `${entries.length} flagged request${entries.length === 1 ? '' : 's'}` }),
+          errors ? ` · ${errors} blocking` : '',
+          ' · newest first',
+        ]
+      : []),
+  );
+
+  entries.forEach((entry, n) => {
+    const open = firstPaint ? n === 0 : openEntries.has(entry.index);
+    entriesBox.append(paintEntry(entry, open));
+  });
+  firstPaint = false;
+}
+
+function paintEntry(entry, open) {
+  const top = entry.findings?.[0];
+  const details = el('details', {
+    className: 'entry',
+    data: { entry: entry.index, url: entry.url, status: entry.status ?? 0 },
+  });
+  details.open = open;
+  const summary = el(
+    'summary',
+    {},
+    el(
+      'span',
+      { className: 'req-line' },
+      el('span', { className: statusClass(entry.status), text: statusText(entry) }),
+      el('span', { className: 'req-method', text: entry.method }),
+      el('span', { className: 'req-url', text: shortUrl(entry.url), attrs: { title: entry.url } }),
+    ),
+    el('span', { className: 'req-when', text: ago(entry.startedMs) }),
+    el('span', { className: 'req-headline', text: top ? top.title : '' }),
+  );
+  details.append(summary);
+
+  const body = el('div', { className: 'entry-body' });
+  body.append(
+    el(
+      'div',
+      { className: 'actions' },
+      copyButton(() => entry.markdown || markdownOf(entry), 'Copy report', 'Copy this diagnosis as Markdown'),
+      copyButton(() => entry.curl || curlOf(entry), 'Copy as cURL', 'Copy the request as a cURL command (secrets redacted)'),
+    ),
+  );
+  const list = el('ol', { className: 'findings', attrs: { 'aria-label': 'Findings, most likely cause first' } });
+  (entry.findings ?? []).forEach((f, i) => list.append(paintFinding(f, i)));
+  body.append(list);
+  body.append(paintCredentials(entry));
+  body.append(paintCookies(entry));
+  if (entry.cors) body.append(paintCors(entry.cors));
+  if (entry.challenges?.length) body.append(paintChallenges(entry.challenges));
+  body.append(paintRaw(entry));
+  details.append(body);
+  return details;
+}
+
+function paintFinding(f, i) {
+  const li = el('li', { className: 'finding', data: { finding: f.id, severity: f.severity } });
+  li.append(
+    el(
+      'div',
+      { className: 'finding-head' },
+      el('span', { className: 'rank', text: `${i + 1}.` }),
+      el('h3', { text: f.title }),
+      el('span', { className: `sev sev-${f.severity}`, text: f.severity === 'warn' ? 'warning' : f.severity }),
+      el('code', { className: 'fid', text: f.id }),
+    ),
+  );
+  if (f.explanation) li.append(el('p', { className: 'explain', text: f.explanation }));
+  if (f.evidence?.length) {
+    const dl = el('dl', { className: 'evidence' });
+    for (const e of f.evidence) dl.append(el('dt', { text: e.label }), el('dd', { text: e.value }));
+    li.append(dl);
+  }
+  const fix = f.fix;
+  if (fix && (fix.summary || fix.steps?.length || fix.snippets?.length)) {
+    const box = el('div', { className: 'fix' }, el('h4', { text: 'Fix' }));
+    if (fix.summary) box.append(el('p', { text: fix.summary }));
+    if (fix.steps?.length) box.append(el('ol', {}, ...fix.steps.map((s) => el('li', { text: s }))));
+    for (const s of fix.snippets ?? []) {
+      box.append(
+        el(
+          'div',
+          { className: 'snippet' },
+          el('div', { className: 'snippet-head' }, el('span', { text: s.lang }), copyButton(() => s.code, 'Copy', `Copy the ${s.lang} snippet`)),
+          el('pre', {}, el('code', { text: s.code })),
+        ),
+      );
+    }
+    li.append(box);
+  }
+  if (f.source) li.append(el('div', { className: 'source', text: `Source: ${f.source}` }));
+  return li;
+}
+
+function panel(title, count, ...content) {
+  const d = el('details', { className: 'panel' });
+  d.append(
+    el('summary', {}, title, count !== null && count !== undefined ? el('span', { className: 'count', text: ` (${count})` }) : null),
+    el('div', { className: 'panel-body' }, ...content),
+  );
+  return d;
+}
+
+function kv(pairs) {
+  const dl = el('dl', { className: 'kv' });
+  for (const [k, v, mono] of pairs) {
+    if (v === null || v === undefined || v === '') continue;
+    dl.append(el('dt', { text: k }), el('dd', { className: mono ? 'mono' : '', text: v }));
+  }
+  return dl;
+}
+
+function rawHeader(entry, name) {
+  const x = rawExchange(entry);
+  return x?.requestHeaders?.find((h) => h.name.toLowerCase() === name)?.value ?? null;
+}
+
+function paintCredentials(entry) {
+  const c = entry.credentials ?? {};
+  const a = c.authorization;
+  const parts = [];
+  const stateWords = { sent: 'Sent', missing: 'Nothing sent', rejected: 'Sent and rejected' };
+  parts.push(kv([['State', stateWords[c.state] ?? c.state ?? 'unknown']]));
+  if (a) {
+    const credential = reveal ? rawHeader(entry, 'authorization') ?? a.credentialRedacted : a.credentialRedacted;
+    parts.push(
+      kv([
+        ['Scheme', a.scheme],
+        ['Summary', a.summary],
+        ['User', a.user],
+        ['Credential', credential, true],
+      ]),
+    );
+    if (a.notes?.length) parts.push(el('ul', {}, ...a.notes.map((n) => el('li', { className: 'bad', text: n }))));
+    if (a.jwt) parts.push(paintJwt(a.jwt));
+  }
+  if (c.apiKeys?.length) {
+    parts.push(el('h4', { text: 'API key headers' }), kv(c.apiKeys.map((p) => [p.name, p.value, true])));
+  }
+  return panel('Credentials', null, ...parts);
+}
+
+function paintJwt(jwt) {
+  const rows = (list) =>
+    list.map((cl) =>
+      el(
+        'tr',
+        {},
+        el('td', { className: 'mono', text: cl.name }),
+        el('td', { className: 'mono', text: cl.value }),
+        el('td', { className: `claim-note ${cl.status === 'bad' ? 'bad' : ''}`, text: cl.note ?? '' }),
+      ),
+    );
+  const table = el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, el('th', { text: 'Claim' }), el('th', { text: 'Value' }), el('th', { text: 'Note' }))),
+    el('tbody', {}, ...rows(jwt.header ?? []), ...rows(jwt.claims ?? [])),
+  );
+  return el(
+    'div',
+    {},
+    el('h4', { text: `JWT (${jwt.kind}, decoded locally, not verified)` }),
+    el('div', { className: 'table-wrap' }, table),
+    jwt.problems?.length ? el('ul', {}, ...jwt.problems.map((p) => el('li', { className: 'bad', text: p }))) : null,
+  );
+}
+
+function paintCookies(entry) {
+  const rows = entry.cookies ?? [];
+  if (!rows.length) return panel('Cookies', 0, el('p', { className: 'muted', text: 'No cookies were sent, set or stored for this site.' }));
+  const head = ['Name', 'Sent', 'Why not', 'SameSite', 'Secure', 'HttpOnly', 'Domain', 'Path', 'Expires', 'Partition'];
+  const yn = (b) => el('td', { className: b ? 'yes' : '', text: b ? 'yes' : 'no' });
+  const table = el(
+    'table',
+    {},
+    el('thead', {}, el('tr', {}, ...head.map((h) => el('th', { attrs: { scope: 'col' }, text: h })))),
+    el(
+      'tbody',
+      {},
+      ...rows.map((r) =>
+        el(
+          'tr',
+          { data: { cookie: r.name } },
+          el('td', { className: 'mono', text: r.name, attrs: { title: `from ${r.origin}` } }),
+          el('td', { className: r.sent ? 'yes' : 'no', text: r.sent ? 'sent' : 'not sent' }),
+          el('td', { text: r.reason ?? '', attrs: r.finding ? { title: r.finding } : {} }),
+          el('td', { text: r.sameSite }),
+          yn(r.secure),
+          yn(r.httpOnly),
+          el('td', { className: 'mono', text: r.domain }),
+          el('td', { className: 'mono', text: r.path }),
+          el('td', { text: r.expires }),
+          el('td', { className: 'mono', text: r.partitioned ?? '' }),
+        ),
+      ),
+    ),
+  );
+  return panel('Cookies', rows.length, el('div', { className: 'table-wrap' }, table));
+}
+
+function paintCors(c) {
+  const parts = [
+    kv([
+      ['Page origin', c.pageOrigin, true],
+      ['Request Origin', c.requestOrigin, true],
+      ['Credentials mode', c.credentialsMode],
+      ['Failed check', c.failedCheck ?? 'none — all CORS checks passed'],
+      ['Preflight', c.preflightStatus ? `answered ${c.preflightStatus}` : null],
+    ]),
+  ];
+  if (c.responseHeaders?.length) parts.push(el('h4', { text: 'Response' }), kv(c.responseHeaders.map((p) => [p.name, p.value, true])));
+  if (c.preflightHeaders?.length) parts.push(el('h4', { text: 'Preflight response' }), kv(c.preflightHeaders.map((p) => [p.name, p.value, true])));
+  const d = panel('CORS', null, ...parts);
+  if (c.failedCheck) d.querySelector('summary')?.append(el('span', { className: 'count bad', text: ' · failed' }));
+  return d;
+}
+
+function paintChallenges(list) {
+  const parts = list.map((ch) =>
+    el(
+      'div',
+      { className: 'challenge' },
+      el('h4', { text: `${ch.proxy ? 'Proxy-Authenticate' : 'WWW-Authenticate'}: ${ch.scheme}` }),
+      kv([...(ch.params ?? []).map((p) => [p.name, p.value, true]), ['token68', ch.token68, true]]),
+      ch.meaning?.length ? el('ul', {}, ...ch.meaning.map((m) => el('li', { text: m }))) : null,
+    ),
+  );
+  return panel('Challenge', list.length, ...parts);
+}
+
+function paintRaw(entry) {
+  const x = rawExchange(entry);
+  const req = reveal && x ? x.requestHeaders : entry.requestHeaders ?? [];
+  const res = reveal && x ? x.responseHeaders : entry.responseHeaders ?? [];
+  const text = (list) => list.map((h) => `${h.name}: ${h.value}`).join('\n');
+  const block = (title, list) =>
+    el(
+      'div',
+      { className: 'snippet' },
+      el('div', { className: 'snippet-head' }, el('span', { text: title }), copyButton(() => text(list), 'Copy', `Copy the ${title.toLowerCase()}`)),
+      el('pre', {}, el('code', { text: list.length ? text(list) : '(none seen)' })),
+    );
+  return panel(
+    reveal ? 'Raw headers (secrets shown)' : 'Raw headers (secrets redacted)',
+    null,
+    block(`Request: ${entry.method} ${entry.url}`, req),
+    block(`Response: ${statusText(entry)}`, res),
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallback exports (the core fills entry.markdown and entry.curl; these cover older cores)
+// ---------------------------------------------------------------------------------------------
+
+function markdownOf(entry) {
+  const lines = [`## ${entry.method} ${entry.url} → ${statusText(entry)}`, ''];
+  (entry.findings ?? []).forEach((f, i) => {
+    lines.push(`### ${i + 1}. ${f.title} (\`${f.id}\`, ${f.severity})`, '', f.explanation, '');
+    for (const e of f.evidence ?? []) lines.push(`- ${e.label}: \`${e.value}\``);
+    if (f.fix?.summary) lines.push('', `**Fix:** ${f.fix.summary}`);
+    for (const s of f.fix?.steps ?? []) lines.push(`1. ${s}`);
+    for (const s of f.fix?.snippets ?? []) lines.push('', '```' + s.lang, s.code, '```');
+    if (f.source) lines.push('', `Source: ${f.source}`);
+    lines.push('');
+  });
+  return lines.join('\n');
+}
+
+function curlOf(entry) {
+  const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+  const skip = new Set(['host', 'content-length', 'connection']);
+  const parts = [`curl -i -X ${entry.method} ${q(entry.url)}`];
+  for (const h of entry.requestHeaders ?? []) {
+    if (!skip.has(h.name.toLowerCase()) && !h.name.startsWith(':')) parts.push(`-H ${q(`${h.name}: ${h.value}`)}`);
+  }
+  return parts.join(' \\\n  ');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reveal secrets: re-run the analysis locally with secrets shown; the result is never stored.
+// ---------------------------------------------------------------------------------------------
+
+/** @type {Promise<unknown> | null} */
+let coreReady = null;
+async function revealed() {
+  if (!rec?.exchanges?.length) return null;
+  coreReady ??= initCore({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+  await coreReady;
+  return analyzeRevealed(JSON.stringify({ browser: browserName, exchanges: rec.exchanges })).entries;
+}
+
+async function setReveal(on) {
+  reveal = on;
+  $('reveal').setAttribute('aria-pressed', String(on));
+  $('reveal').textContent = on ? 'Hide secrets' : 'Reveal secrets';
+  revealedEntries = null;
+  if (on) {
+    try {
+      revealedEntries = await revealed();
+    } catch (e) {
+      console.error('AuthLens: reveal failed', e);
+    }
+  }
+  paint();
+}
+
+async function refresh() {
+  rec = await load();
+  if (reveal) {
+    try {
+      revealedEntries = await revealed();
+    } catch {
+      revealedEntries = null;
+    }
+  }
+  paint();
+}
+
+async function main() {
+  tabId = await currentTabId();
+  $('reveal').addEventListener('click', () => setReveal(!reveal));
+  $('clear').addEventListener('click', async () => {
+    if (tabId === null) return;
+    await api.runtime.sendMessage({ type: 'clear-tab', tabId });
+    await refresh();
+  });
+  api.storage.session.onChanged.addListener((changes) => {
+    if (tabId !== null && `tab:${tabId}` in changes) refresh();
+  });
+  await refresh();
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  $('entries').replaceChildren(el('p', { className: 'error-box', text: `AuthLens could not load: ${e?.message ?? e}` }));
+  document.body.dataset.ready = 'true';
+});
