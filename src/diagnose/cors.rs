@@ -60,6 +60,7 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     cors_challenge_headers_not_exposed(ctx, &f, out);
     cors_redirect_contains_credentials(ctx, &f, out);
     cors_mode_or_scheme_blocked(ctx, &f, out);
+    cors_preflight_cache_stale(ctx, &f, out);
     transport::lna_permission_denied(ctx, &f, out);
     transport::lna_insecure_initiator(ctx, &f, out);
     transport::lna_address_space_mismatch(ctx, &f, out);
@@ -71,6 +72,8 @@ pub fn wants(ex: &Exchange<'_>) -> bool {
     facts::is_preflight(ex)
         || (ex.url.starts_with("http:") && ex.request_headers.has("cookie"))
         || ex.response_headers.has("non-authoritative-reason")
+        // a CORS response a browser may have refused without saying so (Firefox HARs)
+        || (ex.request_headers.has("origin") && !ex.response_headers.is_empty() && ex.status != 304)
 }
 
 // ───────────────────────────── shared wording ─────────────────────────────
@@ -266,6 +269,9 @@ fn cors_preflight_bad_status(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec
     }
     let status = f.preflight_status().unwrap_or(0);
     let why = match status {
+        0 if f.preflight.is_none() => {
+            "a status that is not 2xx (the browser reported it; the capture does not include the preflight)".to_string()
+        }
         0 => "no response at all (connection reset or an empty reply, often a WAF or load balancer dropping OPTIONS)"
             .to_string(),
         404 | 405 | 501 => format!("{status}: the server or framework has no route for OPTIONS"),
@@ -915,6 +921,59 @@ fn cors_mode_or_scheme_blocked(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut V
         Fix::new("Use `mode: 'cors'` (the default for fetch) over http(s), with the default `redirect: 'follow'`.")
             .snippet("js", "fetch(url, { mode: 'cors', credentials: 'include' })");
     out.push(cors_finding(ctx, f, FindingId::CorsModeOrSchemeBlocked, explanation, fix));
+}
+
+/// How far back to look for an earlier preflight of the same request.
+const PREFLIGHT_LOOKBACK: usize = 512;
+
+/// `cors-preflight-cache-stale` — Fetch CORS-preflight cache (#cors-preflight-fetch-0: results are
+/// cached for Access-Control-Max-Age, default 5 s, capped by the browser: Chromium 2 h).
+fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+    if f.preflight.is_some() || !f.blocked || f.orphan_preflight {
+        return;
+    }
+    let names = &f.unsafe_names;
+    if hc::is_cors_safelisted_method(&ctx.ex.method) && names.is_empty() {
+        return; // no preflight was needed
+    }
+    let Some(now) = ctx.ex.started_ms else {
+        return;
+    };
+    let earlier = ctx.earlier().take(PREFLIGHT_LOOKBACK).find(|(_, e)| {
+        facts::is_preflight(e)
+            && e.url == ctx.ex.url
+            && hc::request_method(&e.request_headers).is_some_and(|m| m == ctx.ex.method)
+    });
+    let Some((i, pre)) = earlier else {
+        return;
+    };
+    let Some(age) = hc::max_age(&pre.response_headers).filter(|a| *a > 5) else {
+        return;
+    };
+    let Some(then) = pre.started_ms else {
+        return;
+    };
+    let elapsed = ((now - then) / 1000.0).max(0.0) as u64;
+    // Chromium caps the cache at 2 hours, Firefox at 24 hours.
+    if elapsed > age.min(86_400) || !(200..300).contains(&pre.status) {
+        return;
+    }
+    let explanation = format!(
+        "No preflight was sent for this {} request: the browser reused the preflight result cached {} ago \
+         (Access-Control-Max-Age: {age}). A fix to the server's preflight answer does not take effect until that \
+         entry expires (Chromium caps it at 2 hours, Firefox at 24).",
+        ctx.ex.method,
+        crate::headers::date::format_duration(elapsed as i64)
+    );
+    let fix = Fix::new("Wait for the cached preflight to expire, or restart the browser; use a short Access-Control-Max-Age (600) while rolling out CORS changes.")
+        .snippet("http", "Access-Control-Max-Age: 600");
+    out.push(
+        cors_finding(ctx, f, FindingId::CorsPreflightCacheStale, explanation, fix)
+            .severity(Severity::Info)
+            .signal(Signal::Inferred)
+            .with("Cached preflight", format!("OPTIONS {} → {}", pre.url, pre.status))
+            .related(i),
+    );
 }
 
 // ───────────────────────────── redirects to login ─────────────────────────────

@@ -223,3 +223,35 @@ fn hostile_input_does_not_panic() {
         let _ = cors_view(&ctx);
     }
 }
+
+#[test]
+fn cached_preflight_is_named() {
+    let mut pre = ex(
+        "OPTIONS",
+        "https://api.example.net/v1/me",
+        204,
+        &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+        &[
+            ("Access-Control-Allow-Origin", "https://app.example.com"),
+            ("Access-Control-Allow-Methods", "PUT"),
+            ("Access-Control-Max-Age", "7200"),
+        ],
+    );
+    pre.started_ms = Some(1_790_000_000_000.0);
+    let mut first = ex(
+        "PUT",
+        "https://api.example.net/v1/me",
+        200,
+        &[ORIGIN, MODE],
+        &[("Access-Control-Allow-Origin", "https://app.example.com")],
+    );
+    first.started_ms = Some(1_790_000_000_100.0);
+    let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], &[("Content-Type", "text/html")]);
+    later.started_ms = Some(1_790_000_600_000.0);
+    later.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![pre, first, later], ..Default::default() };
+    let got = ids(&cap, 2);
+    assert!(got.contains(&FindingId::CorsPreflightCacheStale), "{got:?}");
+    assert!(got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
+    assert!(!ids(&cap, 1).contains(&FindingId::CorsPreflightCacheStale));
+}
