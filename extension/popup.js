@@ -79,9 +79,11 @@ function shortUrl(u) {
 }
 
 function statusText(entry) {
+  const err = entry.error ? entry.error.replace(/^net::/, '') : '';
+  // A CORS failure keeps the status the server sent: show both, the page only saw the error.
+  if (entry.status && err) return `${entry.status} · ${err}`;
   if (entry.status) return String(entry.status);
-  if (entry.error) return entry.error.replace(/^net::/, '');
-  return 'failed';
+  return err || 'failed';
 }
 
 function statusClass(status) {
