@@ -161,7 +161,7 @@ fn pairs(h: &crate::model::Headers<'_>) -> Vec<Pair> {
 pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>) -> EntryView {
     use crate::diagnose::{cookies, cors, credentials};
     let ex = ctx.ex;
-    EntryView {
+    let mut view = EntryView {
         index: ctx.index,
         method: ex.method.to_string(),
         url: ex.url.to_string(),
@@ -176,7 +176,9 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         request_headers: pairs(&ex.request_headers),
         response_headers: pairs(&ex.response_headers),
         markdown: String::new(),
-        curl: String::new(),
+        curl: crate::report::curl::curl(ex, false),
         findings,
-    }
+    };
+    view.markdown = crate::report::markdown::entry_markdown(&view);
+    view
 }

@@ -1,6 +1,205 @@
 //! `authlens check FILE.har`: the command-line front end of the core.
+//!
+//! Reads a HAR (a file or `-` for stdin), diagnoses every exchange and prints a report as text,
+//! JSON (the contract of `report::Report`) or Markdown. Exit codes: 0 when the check ran, 1 when
+//! `--fail-on` matched, 2 on a usage error or unreadable input (the message goes to stderr).
+//! Argument parsing is hand-written: four options do not justify a parser dependency.
 
-fn main() {
-    eprintln!("authlens {}: not yet wired", authlens::report::VERSION);
-    std::process::exit(2);
+use authlens::report::{self, Report};
+use std::io::{IsTerminal, Read, Write};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+authlens: why was this request unauthorized?
+
+Usage:
+  authlens check FILE.har [--format text|json|markdown] [--reveal-secrets] [--fail-on error|warn]
+  authlens check -            read the HAR from standard input
+  authlens --help | --version
+
+Options:
+  -f, --format FORMAT    text (default), json or markdown
+      --reveal-secrets   show tokens, passwords and cookie values in full (default: redacted)
+      --fail-on LEVEL    exit 1 when a finding of LEVEL or worse exists (error, warn)
+      --color WHEN       auto (default), always or never; NO_COLOR is honoured
+  -h, --help             this help
+  -V, --version          the version
+
+Exit status: 0 the check ran; 1 --fail-on matched; 2 usage error or unreadable input.
+";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FailOn {
+    Error,
+    Warn,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug)]
+struct Options {
+    file: String,
+    format: Format,
+    reveal: bool,
+    fail_on: Option<FailOn>,
+    color: Color,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+enum Command {
+    Help,
+    Version,
+    Check(Options),
+}
+
+/// Splits `--name=value` into its parts; other arguments come back unchanged.
+fn split_eq(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((n, v)) if n.starts_with("--") => (n, Some(v)),
+        _ => (arg, None),
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Command, String> {
+    let mut it = args.iter();
+    let Some(first) = it.next() else { return Err("no command given".to_string()) };
+    match first.as_str() {
+        "-h" | "--help" | "help" => return Ok(Command::Help),
+        "-V" | "--version" => return Ok(Command::Version),
+        "check" => {}
+        other => return Err(format!("unknown command '{other}' (try 'authlens check FILE.har')")),
+    }
+    let mut file = None;
+    let mut opts =
+        Options { file: String::new(), format: Format::Text, reveal: false, fail_on: None, color: Color::Auto };
+    let mut only_files = false;
+    while let Some(arg) = it.next() {
+        if only_files || arg == "-" || !arg.starts_with('-') {
+            if file.replace(arg.clone()).is_some() {
+                return Err(format!("more than one input file ('{arg}'); check one HAR at a time"));
+            }
+            continue;
+        }
+        let (name, inline) = split_eq(arg);
+        let mut value = |what: &str| -> Result<String, String> {
+            match inline {
+                Some(v) => Ok(v.to_string()),
+                None => it.next().cloned().ok_or_else(|| format!("{name} needs a value ({what})")),
+            }
+        };
+        match name {
+            "--" => only_files = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            "-V" | "--version" => return Ok(Command::Version),
+            "-f" | "--format" => {
+                opts.format = match value("text, json or markdown")?.as_str() {
+                    "text" => Format::Text,
+                    "json" => Format::Json,
+                    "markdown" | "md" => Format::Markdown,
+                    other => return Err(format!("unknown format '{other}' (text, json or markdown)")),
+                }
+            }
+            "--fail-on" => {
+                opts.fail_on = match value("error or warn")?.as_str() {
+                    "error" => Some(FailOn::Error),
+                    "warn" | "warning" => Some(FailOn::Warn),
+                    other => return Err(format!("unknown --fail-on level '{other}' (error or warn)")),
+                }
+            }
+            "--color" | "--colour" => {
+                opts.color = match value("auto, always or never")?.as_str() {
+                    "auto" => Color::Auto,
+                    "always" => Color::Always,
+                    "never" => Color::Never,
+                    other => return Err(format!("unknown --color value '{other}' (auto, always or never)")),
+                }
+            }
+            "--reveal-secrets" if inline.is_none() => opts.reveal = true,
+            _ => return Err(format!("unknown option '{arg}'")),
+        }
+    }
+    opts.file = file.ok_or_else(|| "no HAR file given (use '-' for standard input)".to_string())?;
+    Ok(Command::Check(opts))
+}
+
+/// Reads the whole input: the file, or stdin for `-`.
+fn read_input(file: &str) -> Result<Vec<u8>, String> {
+    if file == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().lock().read_to_end(&mut buf).map_err(|e| format!("cannot read standard input: {e}"))?;
+        Ok(buf)
+    } else {
+        std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))
+    }
+}
+
+fn run(opts: &Options) -> Result<ExitCode, String> {
+    let bytes = read_input(&opts.file)?;
+    let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
+    let capture = authlens::har::parse_bytes(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let diagnoses = authlens::diagnose::diagnose_capture(&capture);
+    let report = Report::build(shown, &capture, &diagnoses, opts.reveal);
+    let out = match opts.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&report).map_err(|e| format!("cannot write JSON: {e}"))?;
+            s.push('\n');
+            s
+        }
+        Format::Markdown => report::markdown::render(&report),
+        Format::Text => {
+            let color = match opts.color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            report::text::render(&report, color)
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // A closed pipe (`| head`) is not an error worth reporting.
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+    let failed = match opts.fail_on {
+        Some(FailOn::Error) => report.summary.errors > 0,
+        Some(FailOn::Warn) => report.summary.errors + report.summary.warnings > 0,
+        None => false,
+    };
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match parse_args(&args) {
+        Ok(Command::Help) => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Version) => {
+            println!("authlens {}", report::VERSION);
+            ExitCode::SUCCESS
+        }
+        Ok(Command::Check(opts)) => match run(&opts) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("authlens: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        Err(msg) => {
+            eprintln!("authlens: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -118,11 +118,22 @@ pub fn precedence(id: FindingId) -> u8 {
     }
 }
 
-/// Sorts findings into rank order and drops repeated ids (the first, best-ranked, copy stays).
+/// Whether `id` explains a refusal of credentials more specifically than `credentials-rejected`
+/// (catalogue: that generic id applies only when "no more specific rule in B, C, F or G matches").
+fn explains_rejection(id: FindingId) -> bool {
+    use crate::catalogue::Group;
+    id != CredentialsRejected && matches!(id.group(), Group::B | Group::C | Group::F | Group::G) && precedence(id) <= 4
+}
+
+/// Sorts findings into rank order, drops repeated ids (the first, best-ranked, copy stays) and
+/// drops the generic `credentials-rejected` when a specific rejection cause is present.
 pub fn rank(findings: &mut Vec<Finding>) {
     findings.sort_by_key(|f| (precedence(f.id), f.severity, f.signal, 100 - f.confidence.min(100)));
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.id));
+    if findings.iter().any(|f| explains_rejection(f.id)) {
+        findings.retain(|f| f.id != CredentialsRejected);
+    }
 }
 
 #[cfg(test)]
@@ -141,7 +152,17 @@ mod tests {
         ];
         rank(&mut v);
         let ids: Vec<_> = v.iter().map(|f| f.id).collect();
-        assert_eq!(ids, [JwtExpired, CredentialsRejected, CorsErrorMasks401, Status401WithoutWwwAuthenticate]);
+        assert_eq!(ids, [JwtExpired, CorsErrorMasks401, Status401WithoutWwwAuthenticate]);
+    }
+
+    #[test]
+    fn generic_rejection_stays_when_nothing_specific() {
+        let mut v = vec![
+            Finding::new(Status401WithoutWwwAuthenticate, "", Fix::default()),
+            Finding::new(CredentialsRejected, "", Fix::default()),
+        ];
+        rank(&mut v);
+        assert_eq!(v.iter().map(|f| f.id).collect::<Vec<_>>(), [CredentialsRejected, Status401WithoutWwwAuthenticate]);
     }
 
     #[test]

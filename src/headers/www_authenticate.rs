@@ -1,1 +1,884 @@
 //! `WWW-Authenticate` / `Proxy-Authenticate` challenges (RFC 9110 §11.6.1, RFC 6750 §3, RFC 7616).
+//!
+//! Grammar (RFC 9110 §11.3, §11.2):
+//! ```text
+//! WWW-Authenticate = #challenge
+//! challenge  = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
+//! auth-param = token BWS "=" BWS ( token / quoted-string )
+//! token68    = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+//! ```
+//! Example: `Bearer realm="api", error="invalid_token", Basic realm="legacy"`.
+//!
+//! The parser is lenient the way browsers are (an unterminated quoted string still yields its
+//! text, an unquoted `realm` is accepted, a missing comma between parameters is tolerated) and
+//! records a [`Note`] for every deviation so the diagnosis can report it. It never judges.
+//! Several field lines are accepted, as are CDP/Firefox values joined with `\n`; a newline
+//! followed by a space or tab is an (obsolete) line fold and counts as whitespace.
+
+use std::borrow::Cow;
+
+/// A grammar deviation noticed while parsing (what a stricter client would drop or mis-read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Note {
+    /// A list element does not start with a scheme token (RFC 9110 §11.3).
+    NoScheme,
+    /// An auth-param with no challenge to belong to (`Basic, realm="x"`: the comma closed `Basic`).
+    OrphanParam,
+    /// A word that is neither `name=value` nor a scheme, where a parameter was expected.
+    ParamWithoutEquals,
+    /// `name=` followed by nothing usable.
+    EmptyValue,
+    /// An unquoted value followed by more words before the next comma (spaces need quoting).
+    UnquotedValueWithSpaces,
+    /// An unquoted value holding characters outside `token` (`realm=a@b`, `realm='x'`).
+    UnquotedValueNotToken,
+    /// Parameters separated by whitespace instead of a comma.
+    MissingComma,
+    /// A quoted-string without its closing quote (taken up to the end of the line).
+    UnterminatedQuote,
+    /// The same parameter twice in one challenge (the first is kept, as Firefox does).
+    DuplicateParam(String),
+    /// `realm` sent as a token; RFC 9110 §11.5 requires the quoted-string form.
+    RealmNotQuoted,
+    /// A Basic challenge without `realm` (RFC 7617 §2: required).
+    BasicWithoutRealm,
+    /// Several challenges comma-packed on one field line (RFC 9110 §11.6.1 interop warning).
+    SeveralChallengesOnOneLine,
+    /// The first challenge is a scheme browsers do not know, and a known one comes later
+    /// (RFC 9110 §11.3: list well-supported schemes first).
+    UnknownSchemeFirst,
+    /// An obsolete line fold (CRLF followed by whitespace) inside the value.
+    ObsFold,
+    /// A field line that is empty or only commas.
+    EmptyField,
+}
+
+/// One auth-param.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    /// As sent; compare case-insensitively.
+    pub name: &'a str,
+    /// Unescaped value.
+    pub value: Cow<'a, str>,
+    /// Whether the value was a quoted-string.
+    pub quoted: bool,
+}
+
+/// One challenge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenge<'a> {
+    /// As sent; compare case-insensitively.
+    pub scheme: &'a str,
+    pub token68: Option<&'a str>,
+    pub params: Vec<Param<'a>>,
+    /// Deviations within this challenge.
+    pub notes: Vec<Note>,
+    /// Which field line (after splitting `\n`-joined values) it came from, from 0.
+    pub line: usize,
+}
+
+/// The known schemes, for typed decisions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    Basic,
+    Bearer,
+    Dpop,
+    Digest,
+    Negotiate,
+    Ntlm,
+    /// AWS SigV4 and other vendor schemes browsers do not answer.
+    Other,
+}
+
+impl Scheme {
+    /// Classifies a scheme token (case-insensitive, RFC 9110 §11.1).
+    pub fn of(token: &str) -> Scheme {
+        let eq = |s: &str| token.eq_ignore_ascii_case(s);
+        if eq("basic") {
+            Scheme::Basic
+        } else if eq("bearer") {
+            Scheme::Bearer
+        } else if eq("dpop") {
+            Scheme::Dpop
+        } else if eq("digest") {
+            Scheme::Digest
+        } else if eq("negotiate") {
+            Scheme::Negotiate
+        } else if eq("ntlm") {
+            Scheme::Ntlm
+        } else {
+            Scheme::Other
+        }
+    }
+
+    /// Whether browsers answer this scheme themselves (prompt or integrated auth).
+    pub fn browser_handles(self) -> bool {
+        matches!(self, Scheme::Basic | Scheme::Digest | Scheme::Negotiate | Scheme::Ntlm)
+    }
+}
+
+/// RFC 6750 §3.1 / RFC 9449 §7.1 / §9 error codes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BearerError {
+    InvalidRequest,
+    InvalidToken,
+    InsufficientScope,
+    UseDpopNonce,
+    InvalidDpopProof,
+    Other(String),
+}
+
+impl BearerError {
+    /// Parses an `error` value (exact, case-sensitive per RFC 6750, but servers vary: we fold case).
+    pub fn of(v: &str) -> BearerError {
+        let v = v.trim();
+        let eq = |s: &str| v.eq_ignore_ascii_case(s);
+        if eq("invalid_request") {
+            BearerError::InvalidRequest
+        } else if eq("invalid_token") {
+            BearerError::InvalidToken
+        } else if eq("insufficient_scope") {
+            BearerError::InsufficientScope
+        } else if eq("use_dpop_nonce") {
+            BearerError::UseDpopNonce
+        } else if eq("invalid_dpop_proof") {
+            BearerError::InvalidDpopProof
+        } else {
+            BearerError::Other(v.to_string())
+        }
+    }
+
+    /// The status RFC 6750 §3.1 assigns to the code, where it assigns one.
+    pub fn expected_status(&self) -> Option<u16> {
+        match self {
+            BearerError::InvalidRequest => Some(400),
+            BearerError::InvalidToken | BearerError::UseDpopNonce | BearerError::InvalidDpopProof => Some(401),
+            BearerError::InsufficientScope => Some(403),
+            BearerError::Other(_) => None,
+        }
+    }
+
+    /// The wire spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            BearerError::InvalidRequest => "invalid_request",
+            BearerError::InvalidToken => "invalid_token",
+            BearerError::InsufficientScope => "insufficient_scope",
+            BearerError::UseDpopNonce => "use_dpop_nonce",
+            BearerError::InvalidDpopProof => "invalid_dpop_proof",
+            BearerError::Other(s) => s,
+        }
+    }
+}
+
+/// RFC 7616 §3.3 `algorithm`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DigestAlgorithm {
+    /// Absent: MD5 by default.
+    Unspecified,
+    Md5,
+    Md5Sess,
+    Sha256,
+    Sha256Sess,
+    Sha512_256,
+    Sha512_256Sess,
+    Other(String),
+}
+
+impl DigestAlgorithm {
+    fn of(v: &str) -> DigestAlgorithm {
+        let eq = |s: &str| v.trim().eq_ignore_ascii_case(s);
+        if eq("md5") {
+            DigestAlgorithm::Md5
+        } else if eq("md5-sess") {
+            DigestAlgorithm::Md5Sess
+        } else if eq("sha-256") {
+            DigestAlgorithm::Sha256
+        } else if eq("sha-256-sess") {
+            DigestAlgorithm::Sha256Sess
+        } else if eq("sha-512-256") {
+            DigestAlgorithm::Sha512_256
+        } else if eq("sha-512-256-sess") {
+            DigestAlgorithm::Sha512_256Sess
+        } else {
+            DigestAlgorithm::Other(v.trim().to_string())
+        }
+    }
+
+    /// The canonical spelling (`MD5`, `SHA-256-sess` …).
+    pub fn as_str(&self) -> &str {
+        match self {
+            DigestAlgorithm::Unspecified => "",
+            DigestAlgorithm::Md5 => "MD5",
+            DigestAlgorithm::Md5Sess => "MD5-sess",
+            DigestAlgorithm::Sha256 => "SHA-256",
+            DigestAlgorithm::Sha256Sess => "SHA-256-sess",
+            DigestAlgorithm::Sha512_256 => "SHA-512-256",
+            DigestAlgorithm::Sha512_256Sess => "SHA-512-256-sess",
+            DigestAlgorithm::Other(s) => s,
+        }
+    }
+
+    /// Whether Chromium can compute it (`net/http/http_auth_handler_digest.cc`: MD5, MD5-sess,
+    /// SHA-256, SHA-256-sess; the default is MD5).
+    pub fn chromium_supported(&self) -> bool {
+        matches!(
+            self,
+            DigestAlgorithm::Unspecified
+                | DigestAlgorithm::Md5
+                | DigestAlgorithm::Md5Sess
+                | DigestAlgorithm::Sha256
+                | DigestAlgorithm::Sha256Sess
+        )
+    }
+}
+
+/// A Digest challenge's parameters (RFC 7616 §3.3).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DigestChallenge<'c> {
+    pub realm: Option<&'c str>,
+    pub domain: Option<&'c str>,
+    pub nonce: Option<&'c str>,
+    pub opaque: Option<&'c str>,
+    pub stale: bool,
+    pub algorithm: Option<DigestAlgorithm>,
+    /// The `qop` list, lowercased tokens (`auth`, `auth-int`).
+    pub qop: Vec<String>,
+    pub charset: Option<&'c str>,
+    pub userhash: bool,
+}
+
+impl DigestChallenge<'_> {
+    /// The algorithm, `Unspecified` when absent.
+    pub fn algorithm(&self) -> DigestAlgorithm {
+        self.algorithm.clone().unwrap_or(DigestAlgorithm::Unspecified)
+    }
+
+    /// Whether Chromium would answer this challenge (`ParseChallenge` succeeds): a nonce and a
+    /// supported algorithm. A qop list without `auth` falls back to the RFC 2069 form.
+    pub fn chromium_usable(&self) -> bool {
+        self.nonce.is_some() && self.algorithm().chromium_supported()
+    }
+
+    /// Whether `qop` offers only values Chromium cannot use (`auth-int` only).
+    pub fn qop_unsupported(&self) -> bool {
+        !self.qop.is_empty() && !self.qop.iter().any(|q| q == "auth")
+    }
+}
+
+/// A Bearer or DPoP challenge's parameters (RFC 6750 §3, RFC 9449 §7.1, RFC 9728 §5.1).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BearerChallenge<'c> {
+    pub realm: Option<&'c str>,
+    pub scope: Option<&'c str>,
+    pub error: Option<BearerError>,
+    pub error_description: Option<&'c str>,
+    pub error_uri: Option<&'c str>,
+    pub resource_metadata: Option<&'c str>,
+    /// DPoP `algs`.
+    pub algs: Option<&'c str>,
+}
+
+impl<'a> Challenge<'a> {
+    /// The scheme, classified.
+    pub fn kind(&self) -> Scheme {
+        Scheme::of(self.scheme)
+    }
+
+    /// The first parameter `name` (case-insensitive), unescaped.
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.params.iter().find(|p| p.name.eq_ignore_ascii_case(name)).map(|p| p.value.as_ref())
+    }
+
+    /// `realm`, if present.
+    pub fn realm(&self) -> Option<&str> {
+        self.param("realm")
+    }
+
+    /// The Bearer/DPoP reading of the parameters (meaningful for those schemes only).
+    pub fn bearer(&self) -> BearerChallenge<'_> {
+        BearerChallenge {
+            realm: self.param("realm"),
+            scope: self.param("scope"),
+            error: self.param("error").map(BearerError::of),
+            error_description: self.param("error_description"),
+            error_uri: self.param("error_uri"),
+            resource_metadata: self.param("resource_metadata"),
+            algs: self.param("algs"),
+        }
+    }
+
+    /// The Digest reading of the parameters.
+    pub fn digest(&self) -> DigestChallenge<'_> {
+        let flag = |n: &str| self.param(n).is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        DigestChallenge {
+            realm: self.param("realm"),
+            domain: self.param("domain"),
+            nonce: self.param("nonce"),
+            opaque: self.param("opaque"),
+            stale: flag("stale"),
+            algorithm: self.param("algorithm").map(DigestAlgorithm::of),
+            qop: self
+                .param("qop")
+                .map(|q| q.split(',').map(|s| s.trim().to_ascii_lowercase()).filter(|s| !s.is_empty()).collect())
+                .unwrap_or_default(),
+            charset: self.param("charset"),
+            userhash: flag("userhash"),
+        }
+    }
+
+    /// The token68 with its `=` padding normalised to a multiple of four, as Chromium's
+    /// tokenizer hands it to base64 decoders (`NTLM abc===` → `abc=`).
+    pub fn token68_base64(&self) -> Option<String> {
+        let t = self.token68?.trim_end_matches('=');
+        let pad = (4 - t.len() % 4) % 4;
+        Some(format!("{t}{}", "=".repeat(if pad == 3 { 0 } else { pad })))
+    }
+}
+
+/// All challenges of one response, in order, with field-level notes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Challenges<'a> {
+    pub challenges: Vec<Challenge<'a>>,
+    /// Notes about the field as a whole (packing, ordering, empty lines).
+    pub notes: Vec<Note>,
+}
+
+impl<'a> Challenges<'a> {
+    /// The first challenge of `scheme`.
+    pub fn find(&self, scheme: Scheme) -> Option<&Challenge<'a>> {
+        self.challenges.iter().find(|c| c.kind() == scheme)
+    }
+
+    /// Whether any challenge is `scheme`.
+    pub fn has(&self, scheme: Scheme) -> bool {
+        self.find(scheme).is_some()
+    }
+
+    /// Whether nothing was parsed.
+    pub fn is_empty(&self) -> bool {
+        self.challenges.is_empty()
+    }
+
+    /// Every note, field-level and per challenge.
+    pub fn all_notes(&self) -> impl Iterator<Item = &Note> {
+        self.notes.iter().chain(self.challenges.iter().flat_map(|c| c.notes.iter()))
+    }
+
+    /// The Bearer-style challenge (Bearer first, else DPoP), if any.
+    pub fn bearer_like(&self) -> Option<&Challenge<'a>> {
+        self.find(Scheme::Bearer).or_else(|| self.find(Scheme::Dpop))
+    }
+}
+
+/// `tchar` (RFC 9110 §5.6.2).
+fn is_tchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
+}
+
+/// token68 characters before the padding.
+fn is_t68(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)
+}
+
+/// A byte cursor over one field value. Positions always sit on ASCII bytes when slicing, so
+/// slices are valid UTF-8.
+struct Cur<'a> {
+    s: &'a str,
+    b: &'a [u8],
+    i: usize,
+    line: usize,
+    folded: bool,
+}
+
+impl<'a> Cur<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    fn at(&self, i: usize) -> Option<u8> {
+        self.b.get(i).copied()
+    }
+
+    fn slice(&self, a: usize, z: usize) -> &'a str {
+        self.s.get(a..z).unwrap_or("")
+    }
+
+    /// Skips spaces, tabs, CR, and newlines that fold (a newline followed by SP/HTAB).
+    fn skip_ws(&mut self) -> bool {
+        let start = self.i;
+        while let Some(c) = self.peek() {
+            match c {
+                b' ' | b'\t' | b'\r' => self.i += 1,
+                b'\n' if matches!(self.at(self.i + 1), Some(b' ' | b'\t')) => {
+                    self.folded = true;
+                    self.i += 1;
+                }
+                _ => break,
+            }
+        }
+        self.i > start
+    }
+
+    /// Whether the cursor is at a list separator (`,`, an unfolded newline) or the end.
+    fn at_sep(&self) -> bool {
+        matches!(self.peek(), None | Some(b',') | Some(b'\n'))
+    }
+
+    fn token(&mut self) -> &'a str {
+        let a = self.i;
+        while self.peek().is_some_and(is_tchar) {
+            self.i += 1;
+        }
+        self.slice(a, self.i)
+    }
+
+    /// Skips to the next separator, honouring quoted strings.
+    fn skip_to_sep(&mut self) {
+        let mut q = false;
+        while let Some(c) = self.peek() {
+            match c {
+                b'"' => q = !q,
+                b'\\' if q => self.i += 1,
+                b',' | b'\n' if !q => break,
+                _ => {}
+            }
+            self.i += 1;
+        }
+    }
+
+    /// Consumes separators; returns true when a newline (new field line) was crossed.
+    fn skip_seps(&mut self) -> bool {
+        let mut newline = false;
+        loop {
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.i += 1,
+                Some(b'\n') => {
+                    self.i += 1;
+                    self.line += 1;
+                    newline = true;
+                }
+                _ => break,
+            }
+        }
+        newline
+    }
+
+    /// Whether a `token BWS "="` starts here (and not a token68 `abc==` at the end of an element).
+    fn param_ahead(&self) -> bool {
+        let mut j = self.i;
+        while self.at(j).is_some_and(is_tchar) {
+            j += 1;
+        }
+        if j == self.i {
+            return false;
+        }
+        while matches!(self.at(j), Some(b' ' | b'\t')) {
+            j += 1;
+        }
+        if self.at(j) != Some(b'=') {
+            return false;
+        }
+        j += 1;
+        // `abc==` / `abc=` followed by a separator is token68 padding, not a parameter.
+        if self.at(j) == Some(b'=') {
+            return false;
+        }
+        true
+    }
+
+    /// Parses a value after `=`: quoted-string (with escapes) or a lenient token.
+    fn value(&mut self, notes: &mut Vec<Note>) -> Option<(Cow<'a, str>, bool)> {
+        self.skip_ws();
+        if self.peek() == Some(b'"') {
+            self.i += 1;
+            let a = self.i;
+            let mut esc = false;
+            let mut closed = false;
+            while let Some(c) = self.peek() {
+                match c {
+                    b'\\' => {
+                        esc = true;
+                        self.i += 1;
+                    }
+                    b'"' => {
+                        closed = true;
+                        break;
+                    }
+                    _ => {}
+                }
+                self.i += 1;
+            }
+            let z = self.i.min(self.b.len());
+            // An escape right before the end can leave `i` one past the end.
+            let raw = self.slice(a, z);
+            if closed {
+                self.i += 1;
+            } else {
+                self.i = self.b.len();
+                notes.push(Note::UnterminatedQuote);
+            }
+            let v = if esc { Cow::Owned(unescape(raw)) } else { Cow::Borrowed(raw) };
+            return Some((v, true));
+        }
+        let a = self.i;
+        while let Some(c) = self.peek() {
+            if matches!(c, b',' | b' ' | b'\t' | b'\r' | b'\n') {
+                break;
+            }
+            self.i += 1;
+        }
+        let v = self.slice(a, self.i);
+        if v.is_empty() {
+            notes.push(Note::EmptyValue);
+            return None;
+        }
+        if !v.bytes().all(is_tchar) {
+            notes.push(Note::UnquotedValueNotToken);
+        }
+        Some((Cow::Borrowed(v), false))
+    }
+}
+
+/// Removes quoted-pair backslashes (RFC 9110 §5.6.4).
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut it = raw.chars();
+    while let Some(c) = it.next() {
+        if c == '\\' {
+            if let Some(n) = it.next() {
+                out.push(n);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Parses one challenge's parameter list (after the scheme and its whitespace).
+fn params<'a>(cur: &mut Cur<'a>, ch: &mut Challenge<'a>) {
+    loop {
+        // One auth-param.
+        let name = cur.token();
+        cur.skip_ws();
+        if name.is_empty() || cur.peek() != Some(b'=') {
+            ch.notes.push(Note::ParamWithoutEquals);
+            cur.skip_to_sep();
+        } else {
+            cur.i += 1;
+            if let Some((value, quoted)) = cur.value(&mut ch.notes) {
+                if ch.params.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
+                    ch.notes.push(Note::DuplicateParam(name.to_ascii_lowercase()));
+                } else {
+                    if name.eq_ignore_ascii_case("realm") && !quoted {
+                        ch.notes.push(Note::RealmNotQuoted);
+                    }
+                    ch.params.push(Param { name, value, quoted });
+                }
+            }
+            cur.skip_ws();
+            if !cur.at_sep() {
+                if cur.param_ahead() {
+                    ch.notes.push(Note::MissingComma);
+                    continue;
+                }
+                ch.notes.push(Note::UnquotedValueWithSpaces);
+                cur.skip_to_sep();
+            }
+        }
+        // Separators inside the list: empty elements are allowed; stop at a new line or at a
+        // new challenge (a token not followed by `=`).
+        let save = cur.i;
+        let save_line = cur.line;
+        if cur.skip_seps() {
+            cur.i = save;
+            cur.line = save_line;
+            return;
+        }
+        if cur.peek().is_none() || !cur.param_ahead() {
+            cur.i = save;
+            cur.line = save_line;
+            return;
+        }
+    }
+}
+
+/// Parses every field line of `WWW-Authenticate` (or `Proxy-Authenticate`).
+pub fn parse<'a>(lines: impl IntoIterator<Item = &'a str>) -> Challenges<'a> {
+    let mut out = Challenges::default();
+    let mut line_base = 0;
+    for value in lines {
+        line_base = parse_into(value, line_base, &mut out) + 1;
+    }
+    finish(&mut out);
+    out
+}
+
+/// Parses one field value (which may hold `\n`-joined lines) into `out`; returns the last line number.
+fn parse_into<'a>(value: &'a str, line_base: usize, out: &mut Challenges<'a>) -> usize {
+    let mut cur = Cur { s: value, b: value.as_bytes(), i: 0, line: line_base, folded: false };
+    let mut per_line: Vec<usize> = Vec::new();
+    let mut empty_line = true;
+    loop {
+        if cur.skip_seps() {
+            if empty_line {
+                out.notes.push(Note::EmptyField);
+            }
+            empty_line = true;
+        }
+        if cur.peek().is_none() {
+            break;
+        }
+        empty_line = false;
+        if cur.param_ahead() {
+            // `name=value` where a scheme is expected.
+            let mut scratch = Challenge { scheme: "", token68: None, params: Vec::new(), notes: Vec::new(), line: 0 };
+            params(&mut cur, &mut scratch);
+            if !out.notes.contains(&Note::OrphanParam) {
+                out.notes.push(Note::OrphanParam);
+            }
+            continue;
+        }
+        let scheme = cur.token();
+        if scheme.is_empty() {
+            if !out.notes.contains(&Note::NoScheme) {
+                out.notes.push(Note::NoScheme);
+            }
+            cur.skip_to_sep();
+            continue;
+        }
+        let line = cur.line;
+        let mut ch = Challenge { scheme, token68: None, params: Vec::new(), notes: Vec::new(), line };
+        let had_ws = cur.skip_ws();
+        if had_ws && cur.peek() == Some(b',') {
+            // `Basic , realm="x"`: after the space the param list may open with empty elements
+            // (RFC 9110 §5.6.1); `Basic, realm="x"` (no space) closes the challenge instead.
+            let save = cur.i;
+            while matches!(cur.peek(), Some(b',' | b' ' | b'\t')) {
+                cur.i += 1;
+            }
+            if cur.param_ahead() {
+                params(&mut cur, &mut ch);
+            } else {
+                cur.i = save;
+            }
+        } else if !cur.at_sep() {
+            if !had_ws {
+                // `Basic"x"` — the scheme token runs into something else.
+                ch.notes.push(Note::NoScheme);
+                cur.skip_to_sep();
+            } else if let Some(t68) = token68_here(&mut cur) {
+                ch.token68 = Some(t68);
+            } else {
+                params(&mut cur, &mut ch);
+            }
+        }
+        let rel = line.saturating_sub(line_base);
+        if per_line.len() <= rel {
+            per_line.resize(rel + 1, 0);
+        }
+        if let Some(n) = per_line.get_mut(rel) {
+            *n += 1;
+        }
+        out.challenges.push(ch);
+    }
+    if empty_line && out.challenges.is_empty() {
+        out.notes.push(Note::EmptyField);
+    }
+    if cur.folded && !out.notes.contains(&Note::ObsFold) {
+        out.notes.push(Note::ObsFold);
+    }
+    if per_line.iter().any(|&n| n > 1) && !out.notes.contains(&Note::SeveralChallengesOnOneLine) {
+        out.notes.push(Note::SeveralChallengesOnOneLine);
+    }
+    cur.line
+}
+
+/// A token68 credential at the cursor, when the whole element is one (`abc==` then a separator).
+fn token68_here<'a>(cur: &mut Cur<'a>) -> Option<&'a str> {
+    let a = cur.i;
+    let mut j = a;
+    while cur.at(j).is_some_and(is_t68) {
+        j += 1;
+    }
+    if j == a {
+        return None;
+    }
+    while cur.at(j) == Some(b'=') {
+        j += 1;
+    }
+    let z = j;
+    while matches!(cur.at(j), Some(b' ' | b'\t' | b'\r')) {
+        j += 1;
+    }
+    if !matches!(cur.at(j), None | Some(b',') | Some(b'\n')) {
+        return None;
+    }
+    cur.i = j;
+    Some(cur.slice(a, z))
+}
+
+/// Field-wide and per-scheme notes that need the whole list.
+fn finish(out: &mut Challenges<'_>) {
+    for ch in &mut out.challenges {
+        if ch.kind() == Scheme::Basic && ch.realm().is_none() {
+            ch.notes.push(Note::BasicWithoutRealm);
+        }
+    }
+    if let Some(first) = out.challenges.first() {
+        if first.kind() == Scheme::Other
+            && out.challenges.iter().skip(1).any(|c| c.kind() != Scheme::Other)
+            && !out.notes.contains(&Note::UnknownSchemeFirst)
+        {
+            out.notes.push(Note::UnknownSchemeFirst);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(v: &str) -> Challenges<'_> {
+        parse([v])
+    }
+
+    fn flat(c: &Challenge<'_>) -> Vec<(String, String)> {
+        c.params.iter().map(|p| (p.name.to_ascii_lowercase(), p.value.to_string())).collect()
+    }
+
+    #[test]
+    fn table() {
+        // (name, input, [(scheme, token68, params)], expected field notes)
+        type Row =
+            (&'static str, &'static str, Vec<(&'static str, Option<&'static str>, Vec<(&'static str, &'static str)>)>);
+        let rows: Vec<Row> = vec![
+            ("simple", "Basic realm=\"foo\"", vec![("Basic", None, vec![("realm", "foo")])]),
+            (
+                "two on a line",
+                "Newauth realm=\"apps\", type=1, title=\"Login to \\\"apps\\\"\", Basic realm=\"simple\"",
+                vec![
+                    ("Newauth", None, vec![("realm", "apps"), ("type", "1"), ("title", "Login to \"apps\"")]),
+                    ("Basic", None, vec![("realm", "simple")]),
+                ],
+            ),
+            ("token68", "NTLM  SGVsbG8sIFdvcmxkCg===", vec![("NTLM", Some("SGVsbG8sIFdvcmxkCg==="), vec![])]),
+            (
+                "bare scheme then another",
+                "Basic realm=\"basic\", Newauth",
+                vec![("Basic", None, vec![("realm", "basic")]), ("Newauth", None, vec![])],
+            ),
+            ("comma right after scheme closes it", "Basic, realm=\"foo\"", vec![("Basic", None, vec![])]),
+            ("space then comma keeps params", "Basic , realm=\"foo\"", vec![("Basic", None, vec![("realm", "foo")])]),
+            (
+                "empty elements",
+                "Basic realm=foo , , ,  ,, bar=\"baz\"\t,",
+                vec![("Basic", None, vec![("realm", "foo"), ("bar", "baz")])],
+            ),
+            (
+                "ws around equals",
+                "bAsic bar\t =\t\"baz\", realm =\t\"foo\"",
+                vec![("bAsic", None, vec![("bar", "baz"), ("realm", "foo")])],
+            ),
+            (
+                "disguised scheme param",
+                "Newauth realm=\"Newauth Realm\", basic=foo, Basic realm=\"Basic Realm\"",
+                vec![
+                    ("Newauth", None, vec![("realm", "Newauth Realm"), ("basic", "foo")]),
+                    ("Basic", None, vec![("realm", "Basic Realm")]),
+                ],
+            ),
+            ("unterminated", "Basic realm=\"foo bar", vec![("Basic", None, vec![("realm", "foo bar")])]),
+            (
+                "newline-joined",
+                "Bearer realm=\"a\"\nBasic realm=\"b\"",
+                vec![("Bearer", None, vec![("realm", "a")]), ("Basic", None, vec![("realm", "b")])],
+            ),
+            ("obs-fold", "Basic\r\n realm=\"foo\"", vec![("Basic", None, vec![("realm", "foo")])]),
+            (
+                "space separated (API Gateway)",
+                "Bearer scope=\"\" error=\"invalid_token\" error_description=\"x y\"",
+                vec![("Bearer", None, vec![("scope", ""), ("error", "invalid_token"), ("error_description", "x y")])],
+            ),
+            ("comma in quoted", "Bearer scope=\"a=b&c,PG-13\"", vec![("Bearer", None, vec![("scope", "a=b&c,PG-13")])]),
+            ("empty value dropped", "Digest qop=", vec![("Digest", Some("qop="), vec![])]),
+        ];
+        for (name, input, want) in rows {
+            let got = p(input);
+            assert_eq!(got.challenges.len(), want.len(), "{name}: {got:?}");
+            for (c, (scheme, t68, params)) in got.challenges.iter().zip(want) {
+                assert_eq!(c.scheme, scheme, "{name}");
+                assert_eq!(c.token68, t68, "{name}");
+                let exp: Vec<(String, String)> = params.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+                assert_eq!(flat(c), exp, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn notes() {
+        let rows: Vec<(&str, &str, Note)> = vec![
+            ("dup", "Basic realm=\"a\", realm=\"b\"", Note::DuplicateParam("realm".into())),
+            ("realm token", "Basic realm=foo", Note::RealmNotQuoted),
+            ("basic no realm", "Basic", Note::BasicWithoutRealm),
+            ("packed", "Bearer realm=\"a\", Basic realm=\"b\"", Note::SeveralChallengesOnOneLine),
+            ("unknown first", "Newauth realm=\"a\", Basic realm=\"b\"", Note::UnknownSchemeFirst),
+            ("orphan", "Basic, realm=\"foo\"", Note::OrphanParam),
+            ("no scheme", "=foo", Note::NoScheme),
+            ("unquoted spaces", "Basic realm=My Realm", Note::UnquotedValueWithSpaces),
+            ("missing comma", "Bearer realm=\"a\" error=\"invalid_token\"", Note::MissingComma),
+            ("unterminated", "Basic realm=\"x", Note::UnterminatedQuote),
+            ("not token", "Basic realm=a@b", Note::UnquotedValueNotToken),
+            ("param without equals", "Bearer foo bar", Note::ParamWithoutEquals),
+        ];
+        for (name, input, note) in rows {
+            let got = p(input);
+            assert!(got.all_notes().any(|n| *n == note), "{name}: {got:?}");
+        }
+        // Negative: a clean challenge has no notes.
+        assert_eq!(p("Bearer realm=\"api\", error=\"invalid_token\"").all_notes().count(), 0);
+        assert_eq!(parse(["Bearer realm=\"a\"", "Basic realm=\"b\""]).all_notes().count(), 0);
+    }
+
+    #[test]
+    fn typed_views() {
+        let c =
+            p("Digest realm=\"r\", nonce=\"n\", stale=TRUE, algorithm=SHA-512-256, qop=\"auth-int\", userhash=true");
+        let d = c.challenges.first().unwrap().digest();
+        assert!(d.stale && d.userhash);
+        assert_eq!(d.algorithm(), DigestAlgorithm::Sha512_256);
+        assert!(!d.chromium_usable());
+        assert!(d.qop_unsupported());
+        let b = p(
+            "Bearer error=\"insufficient_scope\", scope=\"read write\", resource_metadata=\"https://x/.well-known/oauth-protected-resource\"",
+        );
+        let bc = b.challenges.first().unwrap().bearer();
+        assert_eq!(bc.error, Some(BearerError::InsufficientScope));
+        assert_eq!(bc.error.as_ref().and_then(BearerError::expected_status), Some(403));
+        assert_eq!(bc.scope, Some("read write"));
+        assert!(bc.resource_metadata.is_some());
+        let n = p("NTLM  SGVsbG8sIFdvcmxkCg===");
+        assert_eq!(n.challenges.first().unwrap().token68_base64().as_deref(), Some("SGVsbG8sIFdvcmxkCg=="));
+    }
+
+    #[test]
+    fn hostile_input_does_not_panic() {
+        for s in [
+            "\"",
+            "\\",
+            "Basic realm=\"\\",
+            "a=\"\\é",
+            ",,,\n\n ,",
+            "é",
+            "Basic é=é",
+            "x\u{0}y",
+            "Basic realm=\"é\\é\"",
+        ] {
+            let _ = p(s);
+        }
+        let big = "Basic realm=\"x\", ".repeat(5000);
+        assert_eq!(p(&big).challenges.len(), 5000);
+    }
+}

@@ -1,6 +1,10 @@
 //! Reports of a diagnosed capture: the JSON contract of `authlens check --format json`,
 //! and the text and Markdown renderings for people.
 
+pub mod curl;
+pub mod markdown;
+pub mod text;
+
 use crate::catalogue::Severity;
 use crate::diagnose::EntryDiagnosis;
 use crate::finding::Finding;
