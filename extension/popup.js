@@ -149,7 +149,9 @@ function paint() {
   $('page').title = page;
   $('version').textContent = rec?.version ? `AuthLens core ${rec.version}` : 'AuthLens';
 
-  const entries = [...(reveal && revealedEntries ? revealedEntries : rec?.entries ?? [])];
+  // With secrets revealed, each entry is replaced by its revealed twin (same capture index).
+  const twins = new Map((reveal && revealedEntries ? revealedEntries : []).map((e) => [e.index, e]));
+  const entries = (rec?.entries ?? []).map((e) => twins.get(e.index) ?? e);
   entries.sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0) || b.index - a.index);
 
   if (rec?.error) {

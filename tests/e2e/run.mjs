@@ -129,7 +129,7 @@ try {
       const stored = await sw.evaluate((id) => globalThis.__authlens.readTab(id), tabId);
       writeFileSync(join(OUT, `${sc.name}.json`), JSON.stringify(stored, null, 2));
       result.captured = (stored?.exchanges ?? []).map((x) => `${x.method} ${x.status || x.error} ${x.url}`);
-      const problem = check(sc.expect, result.entries);
+      const problem = check(sc.expect, result.entries) ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {

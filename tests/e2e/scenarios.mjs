@@ -39,6 +39,58 @@ function pageXhr(page, url, { withCredentials = false, headers = {} } = {}) {
 
 const bearer = (t) => ({ Authorization: `Bearer ${t}` });
 
+const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+
+/** A record as the worker stores it, with view data shaped like src/view.rs (camelCase). */
+function syntheticRecord() {
+  const now = Date.now();
+  const hostile = 'https://api.example.test/v1/me?<img src=x onerror="window.__pwned=true">';
+  const finding = (id, severity, title) => ({
+    id,
+    severity,
+    title,
+    explanation: `${title}: <b>not bold</b> <script>window.__pwned=true</script>`,
+    evidence: [{ label: 'exp', value: '12:03:11 (3 min 12 s before the server Date 12:06:23)' }],
+    fix: { summary: 'Refresh the token before calling the API.', steps: ['Renew on 401 invalid_token', 'Retry once'], snippets: [{ lang: 'js', code: "if (res.status === 401) await refresh();" }] },
+    source: 'RFC 7519 §4.1.4',
+    related: [],
+  });
+  const entry = (index, url, startedMs, findings) => ({
+    index,
+    method: 'GET',
+    url,
+    status: 401,
+    error: null,
+    startedMs,
+    resourceType: 'xmlhttprequest',
+    findings,
+    credentials: {
+      authorization: { scheme: 'Bearer', summary: 'Bearer JWT (HS256)', user: null, credentialRedacted: 'eyJhbG…(74 chars)', jwt: { header: [{ name: 'alg', value: 'HS256', note: null, status: 'info' }], claims: [{ name: 'exp', value: '1790000000', note: 'expired 3 min 12 s before the server clock', status: 'bad' }], kind: 'JWS', problems: [] }, notes: [] },
+      apiKeys: [],
+      state: 'rejected',
+    },
+    cookies: [{ name: 'sid', valueRedacted: 'ab…', sent: false, reason: 'SameSite=Lax on a cross-site request', finding: 'cookie-samesite-lax-excluded', sameSite: 'Lax', secure: true, httpOnly: true, domain: '.example.test', path: '/', expires: 'session', partitioned: null, origin: 'jar' }],
+    cors: { pageOrigin: 'https://app.example.test', requestOrigin: 'https://app.example.test', credentialsMode: 'include', responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: 'https://app.example.test' }], preflightStatus: 204, preflightHeaders: [], failedCheck: null },
+    challenges: [{ scheme: 'Bearer', params: [{ name: 'error', value: 'invalid_token' }], token68: null, meaning: ['the token is expired, revoked or malformed'], proxy: false }],
+    requestHeaders: [{ name: 'Authorization', value: 'Bearer eyJhbG…(74 chars)' }],
+    responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token"' }],
+    markdown: '',
+    curl: '',
+  });
+  const exchange = (url, startedMs) => ({ method: 'GET', url, status: 401, startedMs, requestHeaders: [{ name: 'Authorization', value: `Bearer ${SECRET}` }], responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token"' }] });
+  return {
+    tabId: 424242,
+    pageUrl: 'https://app.example.test/dashboard',
+    version: 'test',
+    updatedMs: now,
+    exchanges: [exchange('https://api.example.test/v1/older', now - 120000), exchange(hostile, now - 60000), exchange('https://api.example.test/v1/newer', now - 5000)],
+    entries: [
+      entry(1, hostile, now - 60000, [finding('jwt-expired', 'error', 'Token expired'), finding('bearer-invalid-token', 'warn', 'Token rejected')]),
+      entry(2, 'https://api.example.test/v1/newer', now - 5000, [finding('no-credentials-sent', 'error', 'No credentials sent')]),
+    ],
+  };
+}
+
 /** @type {{name:string, title:string, expect:object, run:(env:any)=>Promise<{tabId:number}>}[]} */
 export const scenarios = [
   // ---- A. missing credentials ---------------------------------------------------------------
@@ -332,6 +384,63 @@ export const scenarios = [
       const status = await pageXhr(page, env.https('api.a.test', '/api/cookie-me'), { withCredentials: true });
       if (status !== 200) throw new Error(`healthy xhr: /api/cookie-me answered ${status}`);
       return { tabId };
+    },
+  },
+
+  // ---- the popup itself ------------------------------------------------------------------------------
+  {
+    name: 'popup-contract',
+    title: 'popup paints a stored analysis: rank order, newest first, hostile text stays text, Reveal secrets',
+    expect: { entriesAtLeast: 2 },
+    async run(env) {
+      const tabId = 424242; // no such tab: the record is written directly, as the worker would
+      await env.sw().evaluate(({ key, rec }) => chrome.storage.session.set({ [key]: rec }), { key: `tab:${tabId}`, rec: syntheticRecord() });
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      const dom = await popup.evaluate(() => ({
+        entries: [...document.querySelectorAll('[data-entry]')].map((e) => ({
+          url: e.getAttribute('data-url'),
+          status: e.getAttribute('data-status'),
+          open: /** @type {HTMLDetailsElement} */ (e).open,
+          findings: [...e.querySelectorAll('[data-finding]')].map((f) => `${f.getAttribute('data-finding')}/${f.getAttribute('data-severity')}`),
+        })),
+        injected: document.querySelectorAll('img[src="x"], script:not([src])').length,
+        pwned: /** @type {any} */ (window).__pwned === true,
+        buttons: [...document.querySelectorAll('button')].map((b) => b.textContent),
+        raw: document.querySelector('[data-entry] pre')?.textContent ?? '',
+      }));
+      if (dom.entries[0]?.url !== 'https://api.example.test/v1/newer') return `newest entry not first: ${dom.entries.map((e) => e.url)}`;
+      if (!dom.entries[0].open || dom.entries[1].open) return 'only the newest entry should start open';
+      if (dom.entries[1].findings.join() !== 'jwt-expired/error,bearer-invalid-token/warn') return `findings out of rank order: ${dom.entries[1].findings}`;
+      if (dom.injected || dom.pwned) return 'network text was parsed as HTML';
+      if (!dom.buttons.includes('Copy report') || !dom.buttons.includes('Copy as cURL') || !dom.buttons.includes('Reveal secrets')) return `missing buttons: ${dom.buttons}`;
+      // Keyboard: the first Tab stop is the Reveal toggle; an entry's summary opens with Enter.
+      await popup.keyboard.press('Tab');
+      const focused = await popup.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);
+      if (focused !== 'reveal') return `first Tab stop is ${focused}, expected the Reveal button`;
+      await popup.focus('[data-entry="1"] > summary');
+      await popup.keyboard.press('Enter');
+      if (!(await popup.evaluate(() => document.querySelector('[data-entry="1"]')?.open))) return 'Enter on an entry summary did not open it';
+      // Reveal secrets: the raw header view of the entry shows the full credential only after the toggle.
+      const rawOf = () =>
+        popup.evaluate(() => {
+          const e = document.querySelector('[data-entry="1"]');
+          return [...(e?.querySelectorAll('pre') ?? [])].map((p) => p.textContent).join('\n');
+        });
+      if ((await rawOf()).includes(SECRET)) return 'secret shown before Reveal';
+      await popup.click('#reveal');
+      await popup.waitForFunction(() => document.querySelector('#reveal')?.getAttribute('aria-pressed') === 'true');
+      if (!(await rawOf()).includes(SECRET)) return 'Reveal did not show the raw credential';
+      await popup.click('#reveal');
+      if ((await rawOf()).includes(SECRET)) return 'secret still shown after hiding';
+      // Every panel open, in the dark theme: a screenshot artefact for review.
+      await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      await popup.emulateMedia({ colorScheme: 'dark' });
+      const h = await popup.evaluate(() => document.documentElement.scrollHeight);
+      await popup.setViewportSize({ width: 640, height: Math.min(h, 6000) });
+      await popup.screenshot({ path: 'test-results/e2e/popup-contract-dark.png' });
+      return null;
     },
   },
 
