@@ -106,7 +106,7 @@ fn reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
                     let mut x = fnd
                         .with("cookie", a.name.to_string())
                         .with("request", format!("{} {}", ctx.ex.method, ctx.ex.url));
-                    if let Some(i) = ctx.corr.setters_before(&a.name, ctx.index).last() {
+                    if let Some(i) = super::last_setter_before(ctx, &a.name) {
                         x = x.related(i);
                     }
                     x

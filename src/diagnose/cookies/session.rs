@@ -125,7 +125,7 @@ fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
                     || l.verdict.as_ref().is_some_and(|v| v.as_ref().is_ok_and(|s| s.expired_on_arrival)))
         })
     });
-    let setter = ctx.corr.setters_before(p.name, ctx.index).last();
+    let setter = super::last_setter_before(ctx, p.name);
     let answer = if redirects_to_login(ctx) {
         "redirected to the login page".to_string()
     } else {
