@@ -583,3 +583,66 @@ fn rows(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Vec<CookieRow> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    fn ex(url: &'static str, status: u16, req: Vec<Header<'static>>, res: Vec<Header<'static>>) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            status,
+            request_headers: Headers(req),
+            response_headers: Headers(res),
+            started_ms: Some(1.79e12),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rows_redact_values_and_explain_exclusions() {
+        let cap = Capture {
+            exchanges: vec![
+                ex(
+                    "https://app.example.com/login",
+                    200,
+                    vec![],
+                    vec![Header::new("Set-Cookie", "sid=topsecretsessionvalue; Path=/api/auth; Secure; HttpOnly")],
+                ),
+                ex(
+                    "https://app.example.com/api/users",
+                    401,
+                    vec![Header::new("Cookie", "theme=darkmodevalue")],
+                    vec![],
+                ),
+            ],
+            ..Default::default()
+        };
+        let corr = Correlation::build(&cap);
+        let e = &cap.exchanges[1];
+        let ctx = Ctx::new(&cap, &corr, 1, e);
+        let rows = cookie_rows(&ctx);
+        let json = serde_json::to_string(&rows).unwrap();
+        assert!(!json.contains("topsecretsessionvalue") && !json.contains("darkmodevalue"), "{json}");
+        let sid = rows.iter().find(|r| r.name == "sid").expect("sid row");
+        assert!(!sid.sent);
+        assert_eq!(sid.finding.as_deref(), Some("cookie-not-on-path"));
+        assert_eq!(sid.path, "/api/auth");
+        assert!(rows.iter().any(|r| r.name == "theme" && r.sent));
+    }
+
+    #[test]
+    fn site_context_uses_page_for_subresources() {
+        let mut e = ex("https://api.other.test/x", 401, vec![], vec![]);
+        e.page_url = Some(Cow::Borrowed("https://app.example.com/"));
+        e.resource_type = Some(Cow::Borrowed("fetch"));
+        let cap = Capture { exchanges: vec![e], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        assert_eq!(site_context(&ctx), SiteContext::CrossSite { schemeful: false });
+    }
+}
