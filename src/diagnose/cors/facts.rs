@@ -108,9 +108,13 @@ fn is_cors_request(ctx: &Ctx<'_, '_>, origin: &RequestOrigin<'_>) -> bool {
     if matches!(t.as_str(), "main_frame" | "sub_frame" | "document" | "websocket") {
         return false;
     }
+    // Sec-Fetch-Site, when sent, is the browser's own verdict; otherwise compare origins.
     let cross = matches!(origin, RequestOrigin::Null)
-        || ctx.relation.is_some_and(|r| r != Relation::SameOrigin)
-        || (ctx.relation.is_none() && ctx.fetch_site().is_some_and(|s| s == "same-site" || s == "cross-site"));
+        || match ctx.fetch_site() {
+            Some("same-origin" | "none") => false,
+            Some("same-site" | "cross-site") => true,
+            _ => ctx.relation.is_some_and(|r| r != Relation::SameOrigin),
+        };
     match ctx.fetch_mode() {
         Some(m) => m == "cors" && cross,
         None => cross && !matches!(origin, RequestOrigin::Absent),

@@ -255,3 +255,18 @@ fn cached_preflight_is_named() {
     assert!(got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
     assert!(!ids(&cap, 1).contains(&FindingId::CorsPreflightCacheStale));
 }
+
+#[test]
+fn sec_fetch_site_same_origin_wins_over_a_missing_referer() {
+    // A same-origin fetch from an iframe with no Referer: the page URL differs, the browser says same-origin.
+    let mut e = ex(
+        "GET",
+        "https://widgets.example.org/api/me",
+        200,
+        &[MODE, ("Sec-Fetch-Site", "same-origin")],
+        &[("Content-Type", "application/json")],
+    );
+    e.initiator = None;
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+}
