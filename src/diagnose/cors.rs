@@ -1209,7 +1209,7 @@ fn cors_failure_words(c: &CorsFailure) -> &'static str {
 
 /// The CORS picture for the popup; `None` for same-origin requests.
 pub fn cors_view(ctx: &Ctx<'_, '_>) -> Option<CorsView> {
-    let f = Facts::build(ctx)?;
+    let f = Facts::build_for_view(ctx)?;
     let credentials_mode = match f.basis {
         CredBasis::Unknown => "unknown".to_string(),
         CredBasis::Reported => "include".to_string(),

@@ -157,10 +157,20 @@ impl<'c, 'a> Facts<'c, 'a> {
     /// The facts of `ctx.ex`, or `None` when no CORS rule applies (same-origin, navigation,
     /// no-cors, or a preflight whose actual request carries the findings).
     pub fn build(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
+        Self::build_inner(ctx, false)
+    }
+
+    /// Like [`Facts::build`], but a preflight is analysed on its own even when its actual
+    /// request is in the capture (for the popup's picture of the OPTIONS entry).
+    pub fn build_for_view(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
+        Self::build_inner(ctx, true)
+    }
+
+    fn build_inner(ctx: &Ctx<'c, 'a>, any_preflight: bool) -> Option<Facts<'c, 'a>> {
         let ex = ctx.ex;
         let reported = ex.cors_error.as_ref().map(reported::map);
         let orphan_preflight = is_preflight(ex);
-        if orphan_preflight && preflight_has_main(ctx) {
+        if orphan_preflight && !any_preflight && preflight_has_main(ctx) {
             return None;
         }
         let origin_hdr = hc::request_origin(&ex.request_headers);
