@@ -68,6 +68,10 @@ pub struct Facts<'c, 'a> {
     pub authorization_by_wildcard: bool,
     /// The response passes now but would fail for a credentialed request.
     pub include_would_fail: Option<CorsFailure>,
+    /// The actual request got a response the browser did not refuse: its preflight passed.
+    actual_sent: bool,
+    /// `Sec-Fetch-Mode` was captured (so this is known to be a CORS-mode request).
+    mode_known: bool,
 }
 
 /// Whether the browser refused this exchange's response.
@@ -248,6 +252,8 @@ impl<'c, 'a> Facts<'c, 'a> {
             primary: None,
             authorization_by_wildcard: false,
             include_would_fail: None,
+            actual_sent: has_response && ex.status != 0 && !blocked,
+            mode_known: ctx.fetch_mode().is_some(),
         };
 
         if let Some(r) = &f.reported {
@@ -295,15 +301,25 @@ impl<'c, 'a> Facts<'c, 'a> {
                     let lenient =
                         PreflightRequest { authorization_wildcard: AuthorizationWildcard::ChromiumLenient, ..req };
                     if let Err(e) = hc::check_preflight(&lenient, pre_status, &pre.ex.response_headers) {
-                        return Some(Primary::Preflight(e));
+                        if !self.actual_sent {
+                            return Some(Primary::Preflight(e));
+                        }
                     }
                 }
+                // The actual request went out, so the browser accepted this preflight: our reading
+                // of it (credentials mode, correlation) must be wrong.
+                Err(_) if self.actual_sent => {}
                 Err(e) => return Some(Primary::Preflight(e)),
             }
         }
         if self.has_response {
             if let Err(e) = hc::cors_check(&self.origin, mode, &self.acao, &self.acac) {
-                return Some(Primary::Response(e));
+                // Without Sec-Fetch-Mode a successful, unrefused response may be a no-cors request
+                // (which needs no CORS headers); error statuses are still worth the inference.
+                let maybe_no_cors = !self.mode_known && self.actual_sent && self.status < 400;
+                if !maybe_no_cors {
+                    return Some(Primary::Response(e));
+                }
             }
         }
         None

@@ -270,3 +270,42 @@ fn sec_fetch_site_same_origin_wins_over_a_missing_referer() {
     let cap = Capture { exchanges: vec![e], ..Default::default() };
     assert_eq!(ids(&cap, 0), []);
 }
+
+#[test]
+fn a_sent_request_proves_its_preflight_passed() {
+    // The preflight as captured lacks Allow-Methods, yet the PUT went out and was answered.
+    let cap = Capture {
+        exchanges: vec![
+            ex(
+                "OPTIONS",
+                "https://api.example.net/v1/me",
+                204,
+                &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+            ex(
+                "PUT",
+                "https://api.example.net/v1/me",
+                200,
+                &[ORIGIN, MODE],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn no_cors_without_fetch_metadata_is_not_judged_on_success() {
+    // http capture without Sec-Fetch-*: a 200 without ACAO may be a no-cors request.
+    let mut e = ex("POST", "http://api.example.net/beacon", 200, &[ORIGIN], &[("Content-Type", "text/plain")]);
+    e.page_url = Some(Cow::Borrowed("http://app.example.com/"));
+    e.initiator = Some(Cow::Borrowed("http://app.example.com"));
+    let cap = Capture { exchanges: vec![e.clone()], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+    // The same without a response the page could use: blocked → judged.
+    e.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), [FindingId::CorsAllowOriginMissing]);
+}
