@@ -762,7 +762,10 @@ fn cors_vary_origin_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<
         (Some(Ok(e)), Some(d)) => e > d,
         _ => false,
     };
+    // `private` copies live only in the browser's cache, which is partitioned by top-level site
+    // (so rarely shared between origins); flag those only when a hit was actually seen.
     let cacheable = !cc.no_store
+        && !cc.private
         && (cc.max_age.is_some_and(|a| a > 0) || cc.s_maxage.is_some_and(|a| a > 0) || cc.public || fresh_expires);
     let reflected = *acao == f.origin;
     if !((reflected && (cacheable || !hits.is_empty())) || (!reflected && !hits.is_empty())) {

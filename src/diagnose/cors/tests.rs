@@ -309,3 +309,38 @@ fn no_cors_without_fetch_metadata_is_not_judged_on_success() {
     let cap = Capture { exchanges: vec![e], ..Default::default() };
     assert_eq!(ids(&cap, 0), [FindingId::CorsAllowOriginMissing]);
 }
+
+#[test]
+fn wants_table() {
+    let cases: &[(&str, Exchange<'static>, bool)] = &[
+        (
+            "preflight 204",
+            ex("OPTIONS", "https://api.example.net/x", 204, &[("Access-Control-Request-Method", "PUT")], &[]),
+            true,
+        ),
+        (
+            "cross-origin 200 with Origin",
+            ex("GET", "https://api.example.net/x", 200, &[ORIGIN], &[("Content-Type", "application/json")]),
+            true,
+        ),
+        (
+            "cookie over http",
+            ex("GET", "http://api.example.net/x", 200, &[("Cookie", "sid=1")], &[("Content-Type", "text/html")]),
+            true,
+        ),
+        ("plain 200", ex("GET", "https://api.example.net/x", 200, &[], &[("Content-Type", "application/json")]), false),
+        ("304 revalidation", ex("GET", "https://api.example.net/x", 304, &[ORIGIN], &[("ETag", "\"1\"")]), false),
+    ];
+    for (name, e, want) in cases {
+        assert_eq!(wants(e), *want, "{name}");
+    }
+}
+
+#[test]
+fn session_cookie_names() {
+    for (n, want) in
+        [("JSESSIONID", true), ("connect.sid", true), (".AspNetCore.Cookies", true), ("_ga", false), ("theme", false)]
+    {
+        assert_eq!(edge::is_session_cookie_name(n), want, "{n}");
+    }
+}
