@@ -32,8 +32,10 @@ const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// Everything the token rules share for one exchange, computed once.
 struct TokenFacts<'c> {
-    /// The scheme as sent (`Bearer`, `bearer`, `DPoP`).
+    /// The scheme as sent (`Bearer`, `bearer`, `DPoP`, `JWT`); empty when there is none.
     scheme: &'c str,
+    /// The request header that carried the token (`Authorization`, or a custom one like `x-access-token`).
+    header: &'c str,
     token: &'c str,
     /// `None` when the token does not look like a JOSE token at all (opaque).
     decoded: Option<Result<Jwt, JwtError>>,
@@ -48,6 +50,19 @@ struct TokenFacts<'c> {
 }
 
 impl TokenFacts<'_> {
+    /// `Bearer token in the Authorization header`, `token in the x-access-token header`.
+    fn describe(&self) -> String {
+        if self.scheme.is_empty() {
+            format!("token in the {} header", self.header)
+        } else {
+            format!("{} token in the {} header", self.scheme, self.header)
+        }
+    }
+
+    fn in_authorization(&self) -> bool {
+        self.header.eq_ignore_ascii_case("authorization")
+    }
+
     fn jwt(&self) -> Option<&Jwt> {
         self.decoded.as_ref().and_then(|d| d.as_ref().ok())
     }
@@ -93,8 +108,10 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(f) = facts(ctx) else {
         return;
     };
-    dpop_nonce_required(ctx, &f, out);
-    dpop_proof_invalid(ctx, &f, out);
+    if f.in_authorization() {
+        dpop_nonce_required(ctx, &f, out);
+        dpop_proof_invalid(ctx, &f, out);
+    }
     opaque_token_to_jwt_api(&f, out);
     if f.decoded.is_none() {
         return;
@@ -117,8 +134,32 @@ pub fn bearer_credential<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
     (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop")).then_some((scheme, cred))
 }
 
+/// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
+const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
+
+/// The token to judge, with its scheme and header: `Authorization: Bearer|DPoP|JWT <t>`, a bare
+/// JWT in `Authorization` (no scheme; authorization-scheme-mismatch reports that part), or a JWT in
+/// a custom token header.
+fn token_source<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
+    if let Some((scheme, cred)) = ctx.auth_scheme_and_credential() {
+        if ["bearer", "dpop", "jwt"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
+            return Some((scheme, cred, "Authorization"));
+        }
+        if cred.is_empty() && jwt::looks_like_jwt(scheme) && scheme.contains('.') {
+            return Some(("", scheme, "Authorization"));
+        }
+        return None;
+    }
+    ctx.ex.request_headers.0.iter().find_map(|h| {
+        let name = JWT_HEADERS.iter().find(|n| h.name.eq_ignore_ascii_case(n))?;
+        let v = h.value.trim();
+        let v = v.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).and_then(|_| v.get(7..)).unwrap_or(v).trim();
+        (jwt::looks_like_jwt(v) && v.contains('.')).then_some(("", v, *name))
+    })
+}
+
 fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
-    let (scheme, token) = bearer_credential(ctx)?;
+    let (scheme, token, header) = token_source(ctx)?;
     if token.is_empty() {
         return None;
     }
@@ -145,7 +186,7 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
     let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
-    Some(TokenFacts { scheme, token, decoded, text, server: ctx.server_date, client: ctx.clock, rejected })
+    Some(TokenFacts { scheme, header, token, decoded, text, server: ctx.server_date, client: ctx.clock, rejected })
 }
 
 /// `2026-09-23 12:03:11 UTC`, or just `12:03:11 UTC` when `t` is on the same day as `same_day_as`.
@@ -253,11 +294,8 @@ fn jwt_malformed(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
         reasons.push("the server could not parse it, although it decodes here".to_string());
         confidence = 60;
     }
-    let explanation = format!(
-        "The {} token in the Authorization header looks like a JWT, but cannot be read as one: {}.",
-        f.scheme,
-        reasons.join("; ")
-    );
+    let explanation =
+        format!("The {} looks like a JWT, but cannot be read as one: {}.", f.describe(), reasons.join("; "));
     let fix = Fix::new("Send the exact access_token string from the token response, unchanged.")
         .step("Log the token's length and first characters where the app stores it and where it sets the header; they must match the token endpoint's access_token.")
         .step("Do not JSON.stringify the token into storage (that adds quotes) and do not join two tokens into one header.")
@@ -825,10 +863,10 @@ fn opaque_token_to_jwt_api(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     }
     let Some(m) = f.text.says(Complaint::Malformed) else { return };
     let explanation = format!(
-        "The {} token is opaque (not a JWT: {} characters, no header segment), and the API's error shows it tried \
+        "The {} is opaque (not a JWT: {} characters, no header segment), and the API's error shows it tried \
          to parse a JWT. Some authorization servers issue opaque reference tokens unless told which API the token \
          is for; Auth0 does so when the audience parameter is omitted.",
-        f.scheme,
+        f.describe(),
         f.token.len()
     );
     let fix = Fix::new("Request the token for this API so the authorization server issues a JWT, or make the API introspect opaque tokens.")

@@ -350,3 +350,28 @@ fn random_exchanges_never_panic() {
         });
     }
 }
+
+#[test]
+fn other_token_carriers() {
+    let t = token(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    for auth in [format!("JWT {t}"), t.clone()] {
+        assert_eq!(ids(&run(Case { auth: auth.clone(), ..Default::default() })), ["jwt-expired"], "{auth}");
+    }
+    let ex = Exchange {
+        url: "https://api.example.com/x".into(),
+        status: 401,
+        request_headers: Headers(vec![Header { name: "x-access-token".into(), value: t.clone().into() }]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        response_body: Some("{\"message\":\"jwt expired\"}".into()),
+        ..Default::default()
+    };
+    let capture = Capture { exchanges: vec![ex], ..Default::default() };
+    let corr = Correlation::build(&capture);
+    let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    assert_eq!(out[0].signal, Signal::Reported);
+    // Basic credentials are never read as tokens.
+    assert!(run(Case { auth: "Basic dXNlcjpwYXNz".into(), ..Default::default() }).is_empty());
+}
