@@ -27,6 +27,9 @@ const SKEW_LIMIT: i64 = 60;
 /// `iat` this far ahead of the server's `Date` means the issuer's clock runs ahead.
 const IAT_AHEAD_LIMIT: i64 = 30;
 
+/// How long past `exp` a token must be before a bare 403 is blamed on its expiry.
+const FORBIDDEN_LEEWAY: i64 = 300;
+
 /// Microsoft Graph's application id, the `aud` of Graph access tokens (Entra v1 spelling).
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
@@ -47,6 +50,7 @@ struct TokenFacts<'c> {
     /// The response was rejected (401/403, any error status the server's text blames on the token,
     /// or no response at all).
     rejected: bool,
+    status: u16,
 }
 
 impl TokenFacts<'_> {
@@ -165,7 +169,16 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
     }
     let status = ctx.ex.status;
     let text = if status >= 400 || status == 0 { ServerText::of(ctx.ex) } else { ServerText::default() };
-    let rejected = matches!(status, 401 | 403 | 0) || (status >= 400 && text.any());
+    // No response at all counts only when it may be a hidden rejection (a CORS failure masks the
+    // 401's status); DNS, TLS or blocked-by-client failures never reached token validation.
+    let hidden_rejection = status == 0
+        && (ctx.ex.cors_error.is_some()
+            || ctx
+                .ex
+                .error
+                .as_deref()
+                .is_none_or(|e| e.contains("ERR_FAILED") || e.to_ascii_lowercase().contains("cors")));
+    let rejected = matches!(status, 401 | 403) || hidden_rejection || (status >= 400 && text.any());
     if !rejected {
         // Every rule here explains a failure; an accepted token has nothing to explain.
         return None;
@@ -186,7 +199,17 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
     let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
-    Some(TokenFacts { scheme, header, token, decoded, text, server: ctx.server_date, client: ctx.clock, rejected })
+    Some(TokenFacts {
+        scheme,
+        header,
+        token,
+        decoded,
+        text,
+        server: ctx.server_date,
+        client: ctx.clock,
+        rejected,
+        status,
+    })
 }
 
 /// `2026-09-23 12:03:11 UTC`, or just `12:03:11 UTC` when `t` is on the same day as `same_day_as`.
@@ -340,8 +363,14 @@ fn jwt_expired(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let Some(exp) = j.exp().and_then(TimeClaim::secs) else { return };
     let Some((now, basis)) = f.now() else { return };
     let past = now - exp;
-    if past < 0 && !(says_expired || says_lifetime && j.nbf().and_then(TimeClaim::secs).is_none_or(|n| n <= now)) {
+    let says_so = says_expired || (says_lifetime && j.nbf().and_then(TimeClaim::secs).is_none_or(|n| n <= now));
+    if past < 0 && !says_so {
         // Still valid when the server answered (a token expiring 2 s after Date is not expired).
+        return;
+    }
+    if f.status == 403 && !says_so && past < FORBIDDEN_LEEWAY {
+        // A 403 usually means the token was accepted and the permission is missing; only a token
+        // expired beyond common validator leeway (ASP.NET's 5 min) is the likelier cause.
         return;
     }
     let mut explanation = if past >= 0 {

@@ -375,3 +375,32 @@ fn other_token_carriers() {
     // Basic credentials are never read as tokens.
     assert!(run(Case { auth: "Basic dXNlcjpwYXNz".into(), ..Default::default() }).is_empty());
 }
+
+#[test]
+fn forbidden_and_network_failures() {
+    let just_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 60));
+    assert!(run(Case { status: 403, www: "", auth: just_expired.clone(), ..Default::default() }).is_empty());
+    let long_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 3600));
+    assert_eq!(
+        ids(&run(Case { status: 403, www: "", auth: long_expired.clone(), ..Default::default() })),
+        ["jwt-expired"]
+    );
+    // A DNS failure never reached the API; a CORS-masked failure may hide a 401.
+    let dns = Exchange {
+        url: "https://api.example.com/x".into(),
+        request_headers: Headers(vec![Header { name: "Authorization".into(), value: long_expired.into() }]),
+        started_ms: Some(NOW as f64 * 1000.0),
+        error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        ..Default::default()
+    };
+    let mut cors = dns.clone();
+    cors.error = Some("net::ERR_FAILED".into());
+    for (name, ex, want) in [("dns", dns.clone(), 0), ("cors", cors, 1)] {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
