@@ -79,9 +79,11 @@ function shortUrl(u) {
 }
 
 function statusText(entry) {
+  const err = entry.error ? entry.error.replace(/^net::/, '') : '';
+  // A CORS failure keeps the status the server sent: show both, the page only saw the error.
+  if (entry.status && err) return `${entry.status} · ${err}`;
   if (entry.status) return String(entry.status);
-  if (entry.error) return entry.error.replace(/^net::/, '');
-  return 'failed';
+  return err || 'failed';
 }
 
 function statusClass(status) {
@@ -147,7 +149,9 @@ function paint() {
   $('page').title = page;
   $('version').textContent = rec?.version ? `AuthLens core ${rec.version}` : 'AuthLens';
 
-  const entries = [...(reveal && revealedEntries ? revealedEntries : rec?.entries ?? [])];
+  // With secrets revealed, each entry is replaced by its revealed twin (same capture index).
+  const twins = new Map((reveal && revealedEntries ? revealedEntries : []).map((e) => [e.index, e]));
+  const entries = (rec?.entries ?? []).map((e) => twins.get(e.index) ?? e);
   entries.sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0) || b.index - a.index);
 
   if (rec?.error) {
