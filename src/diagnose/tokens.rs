@@ -110,6 +110,7 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     bearer_token_in_url(ctx, out);
     refresh_token_rotation_race(ctx, out);
     let Some(f) = facts(ctx) else {
+        clock_skew(ctx, None, out);
         return;
     };
     if f.in_authorization() {
@@ -117,13 +118,13 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         dpop_proof_invalid(ctx, &f, out);
     }
     opaque_token_to_jwt_api(&f, out);
+    clock_skew(ctx, Some(&f), out);
     if f.decoded.is_none() {
         return;
     }
     jwt_malformed(&f, out);
     jwt_expired(&f, out);
     jwt_not_yet_valid(&f, out);
-    clock_skew(ctx, &f, out);
     jwt_audience_mismatch(ctx, &f, out);
     jwt_issuer_mismatch(&f, out);
     jwt_signing_key_unknown(&f, out);
@@ -471,13 +472,23 @@ fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 
 /// `clock-skew` — RFC 7519 §4.1.4–4.1.5 and RFC 9110 §6.6.1: the client's clock, the server's `Date`
 /// or the issuer's `iat` disagree by more than a minute.
-fn clock_skew(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(server) = f.server else { return };
+///
+/// Runs on token failures, and on other rejected credentialed requests (cookie sessions, whose
+/// expiry the skew also breaks); `f` is the token, when there is one.
+fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mut Vec<Finding>) {
+    let Some(server) = ctx.server_date else { return };
+    if f.is_none() {
+        let status = ctx.ex.status;
+        let credentialed = ctx.creds.any() || ctx.ex.response_headers.has("set-cookie");
+        if !(credentialed && matches!(status, 401 | 403 | 419 | 440)) {
+            return;
+        }
+    }
     let cached = ctx.ex.from_cache.as_deref().is_some_and(|s| !s.trim().is_empty())
         || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0);
     let mut parts = Vec::new();
     let mut evidence = Vec::new();
-    if let Some(client) = f.client.filter(|_| !cached) {
+    if let Some(client) = ctx.clock.filter(|_| !cached) {
         let skew = server - client;
         if skew.abs() > SKEW_LIMIT {
             parts.push(format!(
@@ -486,17 +497,27 @@ fn clock_skew(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
                 format_duration(skew),
                 format_utc(client),
                 at(server, client),
-                if skew > 0 {
-                    "This computer is behind, so the app believes tokens are still valid after the server has \
-                     stopped accepting them."
-                } else {
-                    "This computer is ahead, so the app may think fresh tokens are expired or not yet valid."
+                match (skew > 0, f.is_some()) {
+                    (true, true) => {
+                        "This computer is behind, so the app believes tokens are still valid after the server has \
+                         stopped accepting them."
+                    }
+                    (false, true) => {
+                        "This computer is ahead, so the app may think fresh tokens are expired or not yet valid."
+                    }
+                    (true, false) => {
+                        "This computer is behind, so cookies keep being sent after the server considers them expired."
+                    }
+                    (false, false) => {
+                        "This computer is ahead, so cookies with an Expires date can be dropped as already expired \
+                         when they arrive."
+                    }
                 }
             ));
             evidence.push(("Client clock", format_utc(client)));
         }
     }
-    if let Some(iat) = f.jwt().and_then(Jwt::iat).and_then(TimeClaim::secs) {
+    if let Some(iat) = f.and_then(TokenFacts::jwt).and_then(Jwt::iat).and_then(TimeClaim::secs) {
         let ahead = iat - server;
         if ahead > IAT_AHEAD_LIMIT {
             parts.push(format!(

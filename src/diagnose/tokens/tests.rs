@@ -404,3 +404,25 @@ fn forbidden_and_network_failures() {
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
+
+#[test]
+fn clock_skew_on_cookie_sessions() {
+    let mk = |status: u16, client: i64| Exchange {
+        url: "https://app.example.com/account".into(),
+        status,
+        started_ms: Some(client as f64 * 1000.0),
+        request_headers: Headers(vec![Header::new("Cookie", "sid=abc")]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        ..Default::default()
+    };
+    for (name, ex, want) in
+        [("skewed 401", mk(401, NOW + 900), 1), ("skewed 200", mk(200, NOW + 900), 0), ("in sync", mk(401, NOW + 5), 0)]
+    {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
