@@ -264,4 +264,22 @@ write("dpop-proof-htu-rewritten", "A gateway rewrote the path: the proof's htu n
                 extra_req=[("DPoP", jwt({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}},
                                           {"htm": "GET", "htu": "https://app.example.com/api/orders/v1/me", "iat": DATE - 2, "jti": "a1", "ath": "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"}))])],
       [{"entry": 0, "first": "dpop-proof-invalid", "excludes": ["dpop-nonce-required"]}])
+# --- hidden rejections and cookie sessions ---------------------------------------------------
+masked = exchange("https://api.shop-backend.test/v1/cart", 0, "Bearer " + jwt(RS, access(exp=DATE - 900, iat=DATE - 4500)),
+                  date=None, extra_req=[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors"),
+                                        ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Dest", "empty")])
+masked["responseHeaders"] = []
+masked["error"] = "net::ERR_FAILED"
+masked["corsError"] = {"corsError": "MissingAllowOriginHeader", "failedParameter": ""}
+write("jwt-expired-behind-cors-error", "Expired token on a cross-origin call whose 401 is hidden by a CORS error (no status, no Date)",
+      [masked], [{"entry": 0, "includes": ["jwt-expired"], "excludes": ["clock-skew"]}])
+dns = dict(masked, error="net::ERR_NAME_NOT_RESOLVED")
+del dns["corsError"]
+write("jwt-expired-near-miss-dns-failure", "Same expired token, but the request never reached a server (DNS failure)",
+      [dns], [{"entry": 0, "excludes": ["jwt-expired"]}])
+sess = exchange("https://app.example.com/account/settings", 401, None, client=DATE + 1260,
+                www='Cookie realm="app"', extra_req=[("Cookie", "sid=s%3AJ7qv2x; theme=dark")])
+sess["resourceType"] = "document"
+write("clock-skew-cookie-session", "A cookie session rejected while this computer's clock runs 21 min ahead",
+      [sess], [{"entry": 0, "includes": ["clock-skew"]}])
 print("ok")
