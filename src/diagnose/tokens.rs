@@ -125,10 +125,11 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     jwt_malformed(&f, out);
     jwt_expired(&f, out);
     jwt_not_yet_valid(&f, out);
-    jwt_audience_mismatch(ctx, &f, out);
     jwt_issuer_mismatch(&f, out);
     jwt_signing_key_unknown(&f, out);
     jwt_alg_rejected(&f, out);
+    // After the rules above: its weakest heuristic stands back when they found the cause.
+    jwt_audience_mismatch(ctx, &f, out);
     id_token_as_access_token(ctx, &f, out);
 }
 
@@ -593,6 +594,23 @@ fn capture_client_ids(ctx: &Ctx<'_, '_>) -> Vec<String> {
     ids
 }
 
+/// Audiences of well-known cloud resource APIs: a token for one of them is never for your API.
+/// (host the token is for, product name).
+fn well_known_resource(aud: &str) -> Option<(&'static str, &'static str)> {
+    let a = aud.trim_end_matches('/').to_ascii_lowercase();
+    const KNOWN: &[(&str, &str, &str)] = &[
+        ("https://management.azure.com", "management.azure.com", "Azure Resource Manager"),
+        ("https://management.core.windows.net", "management.azure.com", "Azure Resource Manager"),
+        ("https://vault.azure.net", "vault.azure.net", "Azure Key Vault"),
+        ("https://storage.azure.com", "storage.azure.com", "Azure Storage"),
+        ("https://database.windows.net", "database.windows.net", "Azure SQL"),
+        ("https://outlook.office.com", "outlook.office.com", "Outlook"),
+        ("00000002-0000-0000-c000-000000000000", "graph.windows.net", "Azure AD Graph"),
+        ("https://graph.windows.net", "graph.windows.net", "Azure AD Graph"),
+    ];
+    KNOWN.iter().find(|(k, _, _)| *k == a).map(|(_, h, n)| (*h, *n))
+}
+
 fn is_graph(a: &str) -> bool {
     a.eq_ignore_ascii_case(GRAPH_APP_ID) || a.trim_end_matches('/').eq_ignore_ascii_case("https://graph.microsoft.com")
 }
@@ -612,8 +630,29 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     client_ids.extend(capture_client_ids(ctx));
     let mut why: Option<String> = None;
     let mut confidence = 65;
+    // Heuristics need a status the server really sent; a hidden (CORS-masked) failure may be anything.
+    let answered = matches!(f.status, 401 | 403);
+    // Another cause this module found already explains the rejection better than a guess about aud.
+    let explained = out.iter().any(|x| {
+        matches!(
+            x.id,
+            FindingId::JwtExpired
+                | FindingId::JwtNotYetValid
+                | FindingId::JwtMalformed
+                | FindingId::JwtAlgRejected
+                | FindingId::JwtSigningKeyUnknown
+                | FindingId::JwtIssuerMismatch
+        )
+    });
+    let well_known = aud.iter().find_map(|a| well_known_resource(a)).filter(|(h, _)| host.as_deref() != Some(*h));
+    if !answered && !says {
+        return;
+    }
     if !aud.is_empty() && host.as_deref() != Some("graph.microsoft.com") && aud.iter().all(|a| is_graph(a)) {
         why = Some("it is a Microsoft Graph token (aud is Graph), which only graph.microsoft.com accepts".to_string());
+        confidence = 80;
+    } else if let Some((h, name)) = well_known.filter(|_| aud.len() == 1) {
+        why = Some(format!("it is a {name} token (aud {}), which only {h} accepts", aud.join(", ")));
         confidence = 80;
     } else if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
         why = Some(format!(
@@ -621,7 +660,7 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
              without an API audience look like",
             aud.join(", ")
         ));
-    } else if let (Some(h), Some(hosts)) = (host.as_deref(), aud_url_hosts(&aud)) {
+    } else if let (Some(h), Some(hosts), false) = (host.as_deref(), aud_url_hosts(&aud), explained) {
         let site = crate::site::registrable_domain(h);
         let other = |a: &String| a != h && crate::site::registrable_domain(a) != site;
         if !hosts.is_empty() && hosts.iter().all(other) {

@@ -426,3 +426,15 @@ fn clock_skew_on_cookie_sessions() {
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
+
+#[test]
+fn audience_heuristics_are_guarded() {
+    let arm = bearer(&format!(r#"{{"exp":{},"aud":"https://management.azure.com/"}}"#, NOW + 3600));
+    let out = run(Case { auth: arm, ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-audience-mismatch"]);
+    assert!(out[0].explanation.contains("Azure Resource Manager"), "{}", out[0].explanation);
+    // An expired token explains the 401; an Auth0-style logical identifier is not blamed on top.
+    let logical = bearer(&format!(r#"{{"exp":{},"aud":"https://api.mycompany.com"}}"#, NOW - 600));
+    let out = run(Case { auth: logical, url: "https://mycompany-api.herokuapp.com/orders", ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+}
