@@ -1156,6 +1156,8 @@ fn proof_problems(ctx: &Ctx<'_, '_>, proof: &str, now: Option<i64>) -> Vec<Strin
 
 /// Refreshes this close together count as concurrent.
 const REFRESH_RACE_WINDOW_MS: f64 = 2_000.0;
+/// At most this many exchanges on each side are looked at for concurrent refreshes.
+const REFRESH_RACE_NEIGHBOURS: usize = 200;
 
 /// The refresh token of a `grant_type=refresh_token` request body (form or JSON), or `Some("")` when
 /// it is a refresh grant whose token is not readable.
@@ -1201,18 +1203,27 @@ fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(t0) = ex.started_ms else { return };
     let endpoint = ex.url.split('?').next().unwrap_or("");
     let mut others: Vec<(usize, bool)> = Vec::new();
-    for (i, other) in ctx.capture.exchanges.iter().enumerate() {
-        if i == ctx.index || other.url.split('?').next() != Some(endpoint) {
-            continue;
-        }
-        let Some(t) = other.started_ms else { continue };
-        if (t - t0).abs() > REFRESH_RACE_WINDOW_MS {
-            continue;
-        }
-        if let Some(theirs) = refresh_grant(other) {
-            others.push((i, !mine.is_empty() && theirs == mine));
+    // Captures are in start order: walk outwards from this exchange and stop past the window (or after
+    // a bounded number of neighbours), so a storm of failed refreshes stays linear.
+    let all = &ctx.capture.exchanges;
+    let before = (0..ctx.index).rev().take(REFRESH_RACE_NEIGHBOURS);
+    let after = (ctx.index + 1..all.len()).take(REFRESH_RACE_NEIGHBOURS);
+    for range in [before.collect::<Vec<_>>(), after.collect::<Vec<_>>()] {
+        for i in range {
+            let Some(other) = all.get(i) else { break };
+            let Some(t) = other.started_ms else { continue };
+            if (t - t0).abs() > REFRESH_RACE_WINDOW_MS {
+                break;
+            }
+            if other.url.split('?').next() != Some(endpoint) {
+                continue;
+            }
+            if let Some(theirs) = refresh_grant(other) {
+                others.push((i, !mine.is_empty() && theirs == mine));
+            }
         }
     }
+    others.sort_unstable();
     if others.is_empty() {
         return;
     }
