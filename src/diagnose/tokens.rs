@@ -464,7 +464,12 @@ fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let finding = Finding::new(FindingId::JwtNotYetValid, explanation, fix)
         .title("The token is not valid yet by the server's clock")
         .source(if name == "nbf" { "RFC 7519 §4.1.5" } else { "RFC 7519 §4.1.6; OpenID Connect Core §3.1.3.7" })
-        .confidence(if basis == Basis::Server { 80 } else { 55 })
+        // Only some validators bound iat (PyJWT, OIDC ID-token checks); nbf binds them all.
+        .confidence(match (basis, name) {
+            (Basis::Server, "nbf") => 80,
+            (Basis::Server, _) => 65,
+            _ => 55,
+        })
         .with(name, format!("{t} ({})", format_utc(t)))
         .with(if basis == Basis::Server { "Server Date" } else { "Client clock" }, format_utc(now))
         .evidence(f.token_evidence());
