@@ -599,6 +599,21 @@ fn capture_client_ids(ctx: &Ctx<'_, '_>) -> Vec<String> {
     ids
 }
 
+/// Whether a more concrete token cause (lifetime, form, algorithm, key, issuer) was already found.
+fn other_token_cause(out: &[Finding]) -> bool {
+    out.iter().any(|x| {
+        matches!(
+            x.id,
+            FindingId::JwtExpired
+                | FindingId::JwtNotYetValid
+                | FindingId::JwtMalformed
+                | FindingId::JwtAlgRejected
+                | FindingId::JwtSigningKeyUnknown
+                | FindingId::JwtIssuerMismatch
+        )
+    })
+}
+
 /// Audiences of well-known cloud resource APIs: a token for one of them is never for your API.
 /// (host the token is for, product name).
 fn well_known_resource(aud: &str) -> Option<(&'static str, &'static str)> {
@@ -638,17 +653,7 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     // Heuristics need a status the server really sent; a hidden (CORS-masked) failure may be anything.
     let answered = matches!(f.status, 401 | 403);
     // Another cause this module found already explains the rejection better than a guess about aud.
-    let explained = out.iter().any(|x| {
-        matches!(
-            x.id,
-            FindingId::JwtExpired
-                | FindingId::JwtNotYetValid
-                | FindingId::JwtMalformed
-                | FindingId::JwtAlgRejected
-                | FindingId::JwtSigningKeyUnknown
-                | FindingId::JwtIssuerMismatch
-        )
-    });
+    let explained = other_token_cause(out);
     let well_known = aud.iter().find_map(|a| well_known_resource(a)).filter(|(h, _)| host.as_deref() != Some(*h));
     if !answered && !says {
         return;
@@ -943,9 +948,12 @@ fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec
         .with("Signs", signs.join("; "))
         .evidence(f.token_evidence());
     let c = if f.text.says(Complaint::TokenType).is_some() { Complaint::TokenType } else { Complaint::Audience };
-    // The wrong kind of token is the root cause of the audience complaint it also triggers: rank it first.
+    // The wrong kind of token is the root cause of the audience complaint it also triggers: rank it
+    // first. But some backends take ID tokens on purpose (Google Sign-In, Firebase): when the server
+    // complained about nothing type-related and a concrete cause (expiry…) was found, that comes first.
+    let concrete_elsewhere = other_token_cause(out) && f.text.says(c).is_none();
     let confirmed = f.confirmed(finding, c);
-    let confidence = confirmed.confidence.saturating_add(3);
+    let confidence = if concrete_elsewhere { 55 } else { confirmed.confidence.saturating_add(3) };
     out.push(confirmed.confidence(confidence));
 }
 

@@ -438,3 +438,15 @@ fn audience_heuristics_are_guarded() {
     let out = run(Case { auth: logical, url: "https://mycompany-api.herokuapp.com/orders", ..Default::default() });
     assert_eq!(ids(&out), ["jwt-expired"]);
 }
+
+#[test]
+fn expired_id_token_ranks_expiry_first() {
+    let google = bearer(&format!(
+        r#"{{"exp":{},"aud":"123.apps.googleusercontent.com","azp":"123.apps.googleusercontent.com","at_hash":"h","iss":"https://accounts.google.com"}}"#,
+        NOW - 600
+    ));
+    let mut out = run(Case { auth: google, ..Default::default() });
+    crate::diagnose::rank::rank(&mut out);
+    assert_eq!(ids(&out).first(), Some(&"jwt-expired"), "{:?}", ids(&out));
+    assert!(ids(&out).contains(&"id-token-as-access-token"));
+}
