@@ -4,7 +4,13 @@
 //! server's clock (`Date`, the time the server judged the token) and the client's clock (when the
 //! request started), and with what the server's error text says. Signatures cannot be checked
 //! without keys, so no rule here ever says a signature is bad on its own: only the server can.
+//!
+//! The JWT claim rules live here; `dpop` holds the DPoP rules, `oauth` the capture-wide OAuth client
+//! rules (refresh races, tokens in URLs), `server_text` the validator error signatures and `view`
+//! the popup's decoded-token rows.
 
+mod dpop;
+mod oauth;
 mod server_text;
 mod view;
 
@@ -107,15 +113,15 @@ impl Basis {
 
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    bearer_token_in_url(ctx, out);
-    refresh_token_rotation_race(ctx, out);
+    oauth::bearer_token_in_url(ctx, out);
+    oauth::refresh_token_rotation_race(ctx, out);
     let Some(f) = facts(ctx) else {
         clock_skew(ctx, None, out);
         return;
     };
     if f.in_authorization() {
-        dpop_nonce_required(ctx, &f, out);
-        dpop_proof_invalid(ctx, &f, out);
+        dpop::dpop_nonce_required(ctx, &f, out);
+        dpop::dpop_proof_invalid(ctx, &f, out);
     }
     opaque_token_to_jwt_api(&f, out);
     clock_skew(ctx, Some(&f), out);
@@ -983,335 +989,6 @@ fn opaque_token_to_jwt_api(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
             .signal(Signal::Reported)
             .with("Server said", m.quote.clone())
             .evidence(f.token_evidence()),
-    );
-}
-
-/// The `WWW-Authenticate` lines that use the DPoP scheme.
-fn dpop_challenges<'c>(ctx: &Ctx<'c, '_>) -> impl Iterator<Item = &'c str> {
-    ctx.ex.response_headers.get_all("www-authenticate").filter(|v| {
-        v.split([',', '\n']).any(|c| c.trim_start().get(..4).is_some_and(|s| s.eq_ignore_ascii_case("dpop")))
-    })
-}
-
-/// `dpop-nonce-required` — RFC 9449 §9: the resource server wants a server-provided nonce in the
-/// DPoP proof (`WWW-Authenticate: DPoP error="use_dpop_nonce"` plus `DPoP-Nonce`).
-fn dpop_nonce_required(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(ch) = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("use_dpop_nonce")) else { return };
-    let nonce = ctx.ex.response_headers.get("dpop-nonce");
-    let exposed = ctx
-        .ex
-        .response_headers
-        .get_all("access-control-expose-headers")
-        .any(|v| v.split(',').any(|h| h.trim().eq_ignore_ascii_case("dpop-nonce") || h.trim() == "*"));
-    let mut explanation = "The API requires a nonce it issues in every DPoP proof. The client must retry once, \
-                           putting the DPoP-Nonce response header's value into the proof's nonce claim."
-        .to_string();
-    if nonce.is_none() {
-        explanation.push_str(" This response carries no DPoP-Nonce header, so the client has no nonce to use.");
-    }
-    if ctx.is_cross_origin() && !exposed {
-        explanation.push_str(
-            " The API is cross-origin and does not list DPoP-Nonce in Access-Control-Expose-Headers, so script \
-             cannot read the nonce and the client keeps failing.",
-        );
-    }
-    let fix = Fix::new("Retry once with the server's nonce in the DPoP proof; expose the nonce header to script on cross-origin APIs.")
-        .step("Client: on 401 with error=\"use_dpop_nonce\", read DPoP-Nonce, build a new proof with \"nonce\": <value>, retry once, and keep using the latest nonce.")
-        .step("Server (cross-origin): send Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate.")
-        .snippet("nginx", "add_header Access-Control-Expose-Headers \"DPoP-Nonce, WWW-Authenticate\" always;");
-    let mut finding = Finding::new(FindingId::DpopNonceRequired, explanation, fix)
-        .title("The API requires a DPoP nonce")
-        .source("RFC 9449 §9; Fetch Standard (Access-Control-Expose-Headers)")
-        .signal(Signal::Reported)
-        .with("WWW-Authenticate", ch.to_string())
-        .with("Scheme sent", f.scheme.to_string());
-    if let Some(n) = nonce {
-        finding = finding.with("DPoP-Nonce", n.to_string());
-    }
-    out.push(finding);
-}
-
-/// `dpop-proof-invalid` — RFC 9449 §4.3, §7.1: the server rejected the DPoP proof, or a token bound to
-/// a DPoP key (`cnf.jkt`) was sent as Bearer or without a proof.
-fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let said = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("invalid_dpop_proof"));
-    let jkt = f.jwt().and_then(Jwt::cnf_jkt);
-    let proofs = ctx.ex.request_headers.count("dpop");
-    let is_dpop = f.scheme.eq_ignore_ascii_case("dpop");
-    let mut problems: Vec<String> = Vec::new();
-    if jkt.is_some() && !is_dpop {
-        problems.push(
-            "the access token is bound to a DPoP key (it has cnf.jkt) but was sent with the Bearer scheme; it \
-             must be sent as Authorization: DPoP <token> with a DPoP proof"
-                .to_string(),
-        );
-    }
-    if (is_dpop || jkt.is_some()) && proofs == 0 {
-        problems.push("the request has no DPoP header, so there is no proof of possession".to_string());
-    }
-    if proofs > 1 {
-        problems.push("the request carries more than one DPoP header; exactly one proof is allowed".to_string());
-    }
-    // A nonce request is dpop-nonce-required's case: the proof is otherwise judged only when the server
-    // rejected it or the DPoP-scheme request failed.
-    let nonce_asked = dpop_challenges(ctx).any(|v| v.to_ascii_lowercase().contains("use_dpop_nonce"));
-    if proofs == 1 && (said.is_some() || is_dpop && !nonce_asked) {
-        if let Some(proof) = ctx.ex.request_headers.get("dpop") {
-            problems.extend(proof_problems(ctx, proof, f.server.or(f.client)));
-        }
-    }
-    if problems.is_empty() {
-        match said {
-            Some(_) => problems.push(
-                "the server says the DPoP proof is invalid, although its htm, htu, typ, alg and iat look right \
-                 here: check whether a proxy or gateway rewrites the URL before the API sees it, jti reuse, the \
-                 signature, and ath = SHA-256 of this exact access token"
-                    .to_string(),
-            ),
-            None => return,
-        }
-    }
-    let problem = problems.join("; ");
-    let fix = Fix::new("Send Authorization: DPoP <token> with one fresh DPoP proof per request, signed by the key the token is bound to.")
-        .step("Create a new proof for every request with htm = method, htu = URL without query and fragment, a unique jti, the current iat, and ath = base64url(SHA-256(access token)).")
-        .step("Cross-origin: the API must list DPoP in Access-Control-Allow-Headers.")
-        .snippet("nginx", "add_header Access-Control-Allow-Headers \"Authorization, DPoP, Content-Type\" always;");
-    let mut finding =
-        Finding::new(FindingId::DpopProofInvalid, format!("The DPoP proof is missing or wrong: {problem}."), fix)
-            .title("DPoP proof missing or invalid")
-            .source("RFC 9449 §4.2, §4.3, §7.1")
-            .with("Scheme sent", f.scheme.to_string())
-            .with("DPoP headers", proofs.to_string());
-    if let Some(k) = jkt {
-        finding = finding.with("cnf.jkt", k.to_string());
-    }
-    if let Some(s) = said {
-        finding = finding.with("WWW-Authenticate", s.to_string()).signal(Signal::Reported);
-    }
-    out.push(finding);
-}
-
-/// How far a DPoP proof's `iat` may be from the server's clock (RFC 9449 §11.1 suggests seconds to
-/// minutes; common servers allow 60–300 s).
-const DPOP_IAT_WINDOW: i64 = 300;
-
-/// What is wrong with a DPoP proof, checked as a resource server would (RFC 9449 §4.3 steps 1–11,
-/// except the signature and `ath`'s hash, which need crypto).
-fn proof_problems(ctx: &Ctx<'_, '_>, proof: &str, now: Option<i64>) -> Vec<String> {
-    let mut p = Vec::new();
-    let j = match jwt::decode(proof) {
-        Ok(j) => j,
-        Err(e) => return vec![format!("the DPoP proof cannot be decoded: {e}")],
-    };
-    if !j.typ().is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
-        p.push(format!("the proof's typ is {:?}, not \"dpop+jwt\"", j.typ().unwrap_or("missing")));
-    }
-    match j.alg() {
-        Some(a) if a.eq_ignore_ascii_case("none") || a.starts_with("HS") => {
-            p.push(format!("the proof uses alg {a}; DPoP proofs must use an asymmetric algorithm"))
-        }
-        None => p.push("the proof has no alg".to_string()),
-        _ => {}
-    }
-    if !j.header.contains_key("jwk") {
-        p.push("the proof's header has no jwk (the public key)".to_string());
-    }
-    let Some(claims) = j.claims() else {
-        p.push("the proof's payload is not a JSON object".to_string());
-        return p;
-    };
-    let s = |k: &str| claims.get(k).and_then(serde_json::Value::as_str);
-    match s("htm") {
-        Some(m) if m == ctx.ex.method => {}
-        Some(m) => p.push(format!("htm is {m} but the request method is {}", ctx.ex.method)),
-        None => p.push("the proof has no htm".to_string()),
-    }
-    let target = ctx.url.as_ref().map(|u| {
-        let mut u = u.clone();
-        u.set_query(None);
-        u.set_fragment(None);
-        u
-    });
-    match (s("htu"), target) {
-        (None, _) => p.push("the proof has no htu".to_string()),
-        (Some(h), Some(t)) => {
-            let same = url::Url::parse(h).is_ok_and(|mut hu| {
-                hu.set_query(None);
-                hu.set_fragment(None);
-                hu == t
-            });
-            if !same {
-                p.push(format!(
-                    "htu is {h} but the request went to {t}: the client signed the proof for another URL (check the base URL it uses)"
-                ));
-            }
-        }
-        _ => {}
-    }
-    if s("jti").is_none() {
-        p.push("the proof has no jti".to_string());
-    }
-    match (j.iat().and_then(TimeClaim::secs), now) {
-        (None, _) => p.push("the proof has no numeric iat".to_string()),
-        (Some(iat), Some(now)) if (iat - now).abs() > DPOP_IAT_WINDOW => p.push(format!(
-            "the proof was created {} {} the server's clock (iat {}): proofs must be fresh",
-            format_duration(iat - now),
-            if iat < now { "before" } else { "after" },
-            format_utc(iat)
-        )),
-        _ => {}
-    }
-    if s("ath").is_none() {
-        p.push("the proof has no ath (the access token's hash), which is required with an access token".to_string());
-    }
-    p
-}
-
-/// Refreshes this close together count as concurrent.
-const REFRESH_RACE_WINDOW_MS: f64 = 2_000.0;
-/// At most this many exchanges on each side are looked at for concurrent refreshes.
-const REFRESH_RACE_NEIGHBOURS: usize = 200;
-
-/// The refresh token of a `grant_type=refresh_token` request body (form or JSON), or `Some("")` when
-/// it is a refresh grant whose token is not readable.
-fn refresh_grant<'b>(ex: &'b crate::model::Exchange<'_>) -> Option<std::borrow::Cow<'b, str>> {
-    if !ex.method.eq_ignore_ascii_case("POST") {
-        return None;
-    }
-    let body = ex.request_body.as_deref()?;
-    if !body.contains("refresh_token") {
-        return None;
-    }
-    if body.trim_start().starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(body).ok()?;
-        if v.get("grant_type").and_then(serde_json::Value::as_str) != Some("refresh_token") {
-            return None;
-        }
-        return Some(v.get("refresh_token").and_then(serde_json::Value::as_str).unwrap_or("").to_string().into());
-    }
-    let mut grant = false;
-    let mut token = std::borrow::Cow::Borrowed("");
-    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
-        match k.as_ref() {
-            "grant_type" => grant = v == "refresh_token",
-            "refresh_token" => token = v,
-            _ => {}
-        }
-    }
-    grant.then_some(token)
-}
-
-/// `refresh-token-rotation-race` — RFC 9700 §4.14.2, RFC 6749 §6: several refreshes with a
-/// single-use (rotated) refresh token at once; the losers get `invalid_grant`.
-fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let ex = ctx.ex;
-    if !matches!(ex.status, 400 | 401) {
-        return;
-    }
-    let Some(mine) = refresh_grant(ex) else { return };
-    let said_invalid_grant = ex.response_body.as_deref().is_some_and(|b| b.contains("invalid_grant"));
-    if !said_invalid_grant {
-        return;
-    }
-    let Some(t0) = ex.started_ms else { return };
-    let endpoint = ex.url.split('?').next().unwrap_or("");
-    let mut others: Vec<(usize, bool)> = Vec::new();
-    // Captures are in start order: walk outwards from this exchange and stop past the window (or after
-    // a bounded number of neighbours), so a storm of failed refreshes stays linear.
-    let all = &ctx.capture.exchanges;
-    let before = (0..ctx.index).rev().take(REFRESH_RACE_NEIGHBOURS);
-    let after = (ctx.index + 1..all.len()).take(REFRESH_RACE_NEIGHBOURS);
-    for range in [before.collect::<Vec<_>>(), after.collect::<Vec<_>>()] {
-        for i in range {
-            let Some(other) = all.get(i) else { break };
-            let Some(t) = other.started_ms else { continue };
-            if (t - t0).abs() > REFRESH_RACE_WINDOW_MS {
-                break;
-            }
-            if other.url.split('?').next() != Some(endpoint) {
-                continue;
-            }
-            if let Some(theirs) = refresh_grant(other) {
-                others.push((i, !mine.is_empty() && theirs == mine));
-            }
-        }
-    }
-    others.sort_unstable();
-    if others.is_empty() {
-        return;
-    }
-    let same = others.iter().filter(|(_, s)| *s).count();
-    let winner =
-        others.iter().find(|(i, _)| ctx.capture.exchanges.get(*i).is_some_and(|e| (200..300).contains(&e.status)));
-    let mut explanation = format!(
-        "{} other refresh request{} went to the same token endpoint within 2 s of this one, and this one was          answered invalid_grant.",
-        others.len(),
-        if others.len() == 1 { "" } else { "s" }
-    );
-    if same > 0 {
-        explanation.push_str(" They sent the very same refresh token.");
-    }
-    if let Some((w, _)) = winner {
-        explanation.push_str(&format!(" Request #{w} won the race and received the new tokens."));
-    }
-    explanation.push_str(
-        " With refresh-token rotation each refresh token works once; concurrent refreshes from several tabs or          requests present an already-used token, and many servers then revoke the whole token family and log          the user out.",
-    );
-    let fix = Fix::new("Make token refresh single-flight: one refresh at a time, shared by every caller and tab.")
-        .step("Within a tab, keep one shared promise for the refresh in progress and let every 401 handler await it.")
-        .step("Across tabs, take a Web Lock (navigator.locks.request('token-refresh', …)) or coordinate over a BroadcastChannel.")
-        .step("Or allow a short reuse grace period for rotated refresh tokens on the authorization server.")
-        .snippet(
-            "js",
-            "let refreshing = null;
-function refreshOnce() {
-  refreshing ??= navigator.locks.request('token-refresh', () => doRefresh())
-    .finally(() => { refreshing = null; });
-  return refreshing;
-}",
-        );
-    let mut f = Finding::new(FindingId::RefreshTokenRotationRace, explanation, fix)
-        .title("Parallel token refreshes invalidated each other")
-        .source("RFC 9700 §4.14.2; RFC 6749 §6")
-        .confidence(if same > 0 { 85 } else { 65 })
-        .with("Concurrent refreshes", (others.len() + 1).to_string());
-    for (i, _) in &others {
-        f = f.related(*i);
-    }
-    if !mine.is_empty() {
-        f = f.evidence(Evidence::secret("Refresh token", &mine, Exposure::Prefix));
-    }
-    out.push(f);
-}
-
-/// Query parameters that carry OAuth tokens.
-const URL_TOKEN_PARAMS: &[&str] = &["access_token", "id_token"];
-
-/// `bearer-token-in-url` — RFC 6750 §2.3 (query method SHOULD NOT be used) and §5.3: a token in the
-/// request URL leaks through logs, history and Referer.
-fn bearer_token_in_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !ctx.ex.url.contains("_token=") {
-        return;
-    }
-    let Some(url) = &ctx.url else { return };
-    let Some((name, value)) = url.query_pairs().find(|(k, v)| URL_TOKEN_PARAMS.contains(&k.as_ref()) && !v.is_empty())
-    else {
-        return;
-    };
-    let explanation = format!(
-        "The request URL carries a token in its query string ({name}=…). URLs end up in server and proxy logs, \
-         browser history and the Referer header, so the token leaks; RFC 6750 keeps this method as a last resort."
-    );
-    let fix = Fix::new("Send the token in the Authorization header instead of the URL.")
-        .step("Use Authorization: Bearer <token> for API calls.")
-        .step("If a URL token is unavoidable (WebSocket, download links): make it single-use and short-lived, and answer with Cache-Control: no-store.")
-        .snippet("js", "fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } });");
-    out.push(
-        Finding::new(FindingId::BearerTokenInUrl, explanation, fix)
-            .title("Access token in the URL")
-            .source("RFC 6750 §2.3, §5.3")
-            .with("Parameter", name.to_string())
-            .evidence(Evidence::secret("Token", &value, Exposure::Prefix)),
     );
 }
 
