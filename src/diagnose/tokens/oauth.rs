@@ -126,30 +126,50 @@ function refreshOnce() {
 /// Query parameters that carry OAuth tokens.
 const URL_TOKEN_PARAMS: &[&str] = &["access_token", "id_token"];
 
-/// `bearer-token-in-url` — RFC 6750 §2.3 (query method SHOULD NOT be used) and §5.3: a token in the
-/// request URL leaks through logs, history and Referer.
-pub(super) fn bearer_token_in_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !ctx.ex.url.contains("_token=") {
-        return;
+/// The first token-carrying query parameter of `raw` (a URL), with its value.
+fn url_token(raw: &str) -> Option<(String, String)> {
+    if !raw.contains("_token=") {
+        return None;
     }
-    let Some(url) = &ctx.url else { return };
-    let Some((name, value)) = url.query_pairs().find(|(k, v)| URL_TOKEN_PARAMS.contains(&k.as_ref()) && !v.is_empty())
-    else {
+    let url = url::Url::parse(raw).ok()?;
+    url.query_pairs()
+        .find(|(k, v)| URL_TOKEN_PARAMS.contains(&k.as_ref()) && !v.is_empty())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+}
+
+/// `bearer-token-in-url` — RFC 6750 §2.3 (query method SHOULD NOT be used) and §5.3: a token in the
+/// request URL, or in the query of a redirect's `Location`, leaks through logs, history and Referer.
+pub(super) fn bearer_token_in_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let location = || {
+        let loc = ctx.ex.redirect_url.as_deref().or_else(|| ctx.ex.response_headers.get("location"))?;
+        // A relative Location resolves against the request URL.
+        let abs = ctx.url.as_ref().and_then(|u| u.join(loc.trim()).ok())?;
+        url_token(abs.as_str()).map(|t| (t, "the redirect's Location"))
+    };
+    let Some(((name, value), place)) = url_token(&ctx.ex.url).map(|t| (t, "the request URL")).or_else(location) else {
         return;
     };
     let explanation = format!(
-        "The request URL carries a token in its query string ({name}=…). URLs end up in server and proxy logs, \
-         browser history and the Referer header, so the token leaks; RFC 6750 keeps this method as a last resort."
+        "{} carries a token in its query string ({name}=…). URLs end up in server and proxy logs, browser \
+         history and the Referer header, so the token leaks; RFC 6750 keeps this method as a last resort.",
+        capitalise(place)
     );
     let fix = Fix::new("Send the token in the Authorization header instead of the URL.")
         .step("Use Authorization: Bearer <token> for API calls.")
+        .step("Authorization servers: return tokens from the token endpoint (authorization code flow with PKCE), never in a redirect's query.")
         .step("If a URL token is unavoidable (WebSocket, download links): make it single-use and short-lived, and answer with Cache-Control: no-store.")
         .snippet("js", "fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } });");
     out.push(
         Finding::new(FindingId::BearerTokenInUrl, explanation, fix)
             .title("Access token in the URL")
-            .source("RFC 6750 §2.3, §5.3")
-            .with("Parameter", name.to_string())
+            .source("RFC 6750 §2.3, §5.3; RFC 9700 §2.1.2")
+            .with("Parameter", name)
+            .with("Where", place.to_string())
             .evidence(Evidence::secret("Token", &value, Exposure::Prefix)),
     );
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map_or(String::new(), |f| f.to_uppercase().chain(c).collect())
 }

@@ -282,4 +282,14 @@ sess = exchange("https://app.example.com/account/settings", 401, None, client=DA
 sess["resourceType"] = "document"
 write("clock-skew-cookie-session", "A cookie session rejected while this computer's clock runs 21 min ahead",
       [sess], [{"entry": 0, "includes": ["clock-skew"]}])
+# --- bearer-token-in-url near misses and Location --------------------------------------------
+write("bearer-token-in-url-near-miss-pagination", "A next_token pagination cursor is not an access token",
+      [exchange("https://app.example.com/api/v1/items?next_token=eyJsYXN0IjoxMjN9&limit=50", 401, None,
+                www='Bearer realm="api"')],
+      [{"entry": 0, "excludes": ["bearer-token-in-url"]}])
+redir = exchange("https://login.example.com/sso/return?state=af0ifjsldkj", 302, None,
+                 extra_res=[("Location", "/app/landing?access_token=" + good + "&expires_in=3600")])
+redir["resourceType"] = "document"
+write("bearer-token-in-url-location", "A legacy SSO bridge redirects with the access token in the query string",
+      [redir], [{"entry": 0, "includes": ["bearer-token-in-url"]}])
 print("ok")
