@@ -90,11 +90,20 @@ api.runtime.onMessage.addListener((msg, _sender, reply) => {
 // Event handlers: cheap bookkeeping by requestId.
 // ---------------------------------------------------------------------------------------------
 
+/** Requests in flight beyond this many trigger a sweep of ones that never finished (a hung auth prompt, a worker restart). */
+const MAX_FLIGHTS = 2000;
+const FLIGHT_TTL_MS = 5 * 60 * 1000;
+
+function sweepFlights(now) {
+  for (const [id, f] of flights) if (now - f.startedMs > FLIGHT_TTL_MS) flights.delete(id);
+}
+
 /** @returns {Flight | undefined} */
 function flightFor(d, create) {
   if (d.tabId < 0) return undefined; // worker/extension traffic has no tab to show it in
   let f = flights.get(d.requestId);
   if (!f && create) {
+    if (flights.size >= MAX_FLIGHTS) sweepFlights(d.timeStamp);
     f = {
       tabId: d.tabId,
       method: d.method,
