@@ -1,20 +1,230 @@
 //! Rules about the `Authorization` credential and the server's challenge: catalogue groups A
 //! (header-borne credentials), B (rejections other than cookies and JWT claims), the
 //! header-stripping rules of G, and the protocol rules of H.
+//!
+//! Parsing lives in `headers::authorization` and `headers::www_authenticate`; the submodules
+//! here only judge. Each rule is one function named after its catalogue id.
+
+mod facts;
+mod missing;
+mod protocol;
+mod proxy;
+mod rejected;
+mod words;
 
 use super::context::Ctx;
 use crate::finding::Finding;
-use crate::view::{ChallengeView, CredentialsView};
+use crate::headers::authorization::CredScheme;
+use crate::headers::www_authenticate::{self, Challenge, Scheme};
+use crate::secret::{Exposure, redact};
+use crate::view::{AuthorizationView, ChallengeView, CredentialsView, Pair};
+use facts::Facts;
+
+/// A rule: reads the context and the shared facts, appends findings.
+type Rule = fn(&Ctx<'_, '_>, &Facts<'_>, &mut Vec<Finding>);
+
+/// Every rule, in catalogue order (the ranker orders the output).
+const RULES: &[Rule] = &[
+    // A
+    missing::no_credentials_sent,
+    missing::bearer_placeholder_value,
+    missing::authorization_scheme_mismatch,
+    missing::credential_syntax_invalid,
+    missing::no_cors_mode_strips_authorization,
+    missing::authorization_dropped_on_cross_origin_redirect,
+    missing::api_cannot_attach_authorization,
+    missing::url_embedded_credentials,
+    missing::auth_prompt_suppressed,
+    missing::negotiate_not_attempted,
+    // B
+    rejected::basic_credentials_invalid,
+    rejected::basic_credentials_malformed,
+    rejected::digest_stale_nonce,
+    rejected::digest_unsupported_challenge,
+    rejected::digest_uri_mismatch,
+    rejected::bearer_invalid_token,
+    rejected::bearer_insufficient_scope,
+    rejected::bearer_invalid_request,
+    rejected::stale_browser_auth_cache,
+    rejected::oauth_invalid_client,
+    rejected::oauth_invalid_grant,
+    rejected::oauth_redirect_uri_mismatch,
+    rejected::ntlm_handshake_broken,
+    // G
+    proxy::cdn_strips_authorization,
+    proxy::proxy_stripped_authorization,
+    proxy::apache_cgi_drops_authorization,
+    proxy::nginx_drops_underscore_header,
+    proxy::leftover_basic_auth_gate,
+    proxy::api_gateway_authorizer_rejection,
+    proxy::request_headers_too_large,
+    // H
+    protocol::status401_without_www_authenticate,
+    protocol::www_authenticate_malformed,
+    protocol::bearer_error_without_credentials,
+    protocol::error_status_mismatch,
+    protocol::status401_for_forbidden,
+    protocol::status403_for_missing_credentials,
+    protocol::login_redirect_for_api,
+    protocol::challenge_loop,
+    protocol::proxy_auth_required,
+    protocol::resource_metadata_advertised,
+    // Last: it stands back when a more specific rule above already explained the 401.
+    rejected::credentials_rejected,
+];
+
+/// Whether anything in this module can apply: an auth-relevant status, a credential, a
+/// challenge, or credentials in the URL. Ordinary 2xx traffic costs one check.
+fn relevant(ctx: &Ctx<'_, '_>) -> bool {
+    let ex = ctx.ex;
+    let s = ex.status;
+    s == 0
+        || (300..400).contains(&s)
+        || (400..=407).contains(&s)
+        || s == 431
+        || s == 494
+        || (s == 200
+            && ctx.is_api_call()
+            && ex
+                .response_headers
+                .get("content-type")
+                .or(ex.response_mime.as_deref())
+                .is_some_and(|c| c.contains("text/html")))
+        || ex.response_headers.has("www-authenticate")
+        || ctx.url.as_ref().is_some_and(|u| !u.username().is_empty())
+}
 
 /// Runs every rule of this module.
-pub fn check(_ctx: &Ctx<'_, '_>, _out: &mut Vec<Finding>) {}
+pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if !relevant(ctx) {
+        return;
+    }
+    let f = Facts::new(ctx);
+    for rule in RULES {
+        rule(ctx, &f, out);
+    }
+}
+
+/// One-line summary of a credential for people.
+fn summary(c: &crate::headers::authorization::Credentials<'_>) -> String {
+    match c.kind {
+        CredScheme::Basic => match &c.basic {
+            Some(b) => format!("Basic, user \"{}\"", b.user),
+            None => "Basic (undecodable)".to_string(),
+        },
+        CredScheme::Digest => format!("Digest, user \"{}\"", c.param("username").unwrap_or("")),
+        CredScheme::Missing => "no scheme (bare token)".to_string(),
+        _ if c.looks_like_jwt() => format!("{} JWT", c.scheme),
+        _ => format!("{} token ({} characters)", c.scheme, c.token.chars().count()),
+    }
+}
 
 /// The credential picture for the popup.
-pub fn credentials_view(_ctx: &Ctx<'_, '_>) -> CredentialsView {
-    CredentialsView::default()
+pub fn credentials_view(ctx: &Ctx<'_, '_>) -> CredentialsView {
+    let authorization = ctx.authorization().filter(|v| !v.trim().is_empty()).map(|raw| {
+        let c = crate::headers::authorization::parse(raw);
+        let jwt = if c.kind.is_token() && c.looks_like_jwt() { super::tokens::jwt_view(ctx, c.token) } else { None };
+        let credential_redacted = match c.kind {
+            // The user-id is shown apart; the blob encodes the password, so only its length.
+            CredScheme::Basic => redact(c.credential, Exposure::LengthOnly),
+            CredScheme::Digest => {
+                format!(
+                    "username=\"{}\", realm=\"{}\", response …",
+                    c.param("username").unwrap_or(""),
+                    c.param("realm").unwrap_or("")
+                )
+            }
+            _ => redact(c.token, Exposure::Prefix),
+        };
+        AuthorizationView {
+            scheme: c.scheme.to_string(),
+            summary: summary(&c),
+            user: c.basic.as_ref().map(|b| b.user.clone()).or_else(|| c.param("username").map(str::to_string)),
+            credential_redacted,
+            jwt,
+            notes: c.notes.iter().map(words::cred_note).collect(),
+        }
+    });
+    let api_keys = ctx
+        .ex
+        .request_headers
+        .0
+        .iter()
+        .filter(|h| super::context::API_KEY_HEADERS.iter().any(|k| h.name.eq_ignore_ascii_case(k)))
+        .map(|h| Pair { name: h.name.to_string(), value: redact(&h.value, Exposure::Prefix) })
+        .collect::<Vec<_>>();
+    let sent = authorization.is_some() || !api_keys.is_empty() || ctx.creds.cookie;
+    let state = match (sent, ctx.ex.status) {
+        (true, 401 | 403 | 407) => "rejected",
+        (true, _) => "sent",
+        (false, _) => "missing",
+    };
+    CredentialsView { authorization, api_keys, state: state.to_string() }
+}
+
+/// Plain-words meaning of one challenge's parameters.
+fn meaning(c: &Challenge<'_>) -> Vec<String> {
+    let mut m = Vec::new();
+    match c.kind() {
+        Scheme::Basic => m.push("Basic: the server wants a username and password".into()),
+        Scheme::Bearer => m.push("Bearer: the server wants an OAuth access token in Authorization".into()),
+        Scheme::Dpop => m.push("DPoP: the server wants a proof-bound access token plus a DPoP proof header".into()),
+        Scheme::Digest => m.push("Digest: the server wants a username and password, hashed with the nonce".into()),
+        Scheme::Negotiate => m.push("Negotiate: Windows integrated sign-in (Kerberos, or NTLM as fallback)".into()),
+        Scheme::Ntlm => m.push("NTLM: Windows integrated sign-in over one kept-alive connection".into()),
+        Scheme::Other => m.push(format!("{}: a scheme browsers do not answer by themselves", c.scheme)),
+    }
+    if let Some(r) = c.realm() {
+        m.push(format!("realm=\"{r}\": the protection space; credentials for it are reused on this origin"));
+    }
+    if matches!(c.kind(), Scheme::Bearer | Scheme::Dpop) {
+        let b = c.bearer();
+        if let Some(e) = &b.error {
+            m.push(words::bearer_error(e));
+        } else {
+            m.push("no error code: the server saw no token on the request".into());
+        }
+        if let Some(s) = b.scope {
+            m.push(format!("scope=\"{s}\": the permissions this resource requires"));
+        }
+        if let Some(r) = b.resource_metadata {
+            m.push(format!("resource_metadata: the API's OAuth metadata is at {r}"));
+        }
+    }
+    if c.kind() == Scheme::Digest {
+        let d = c.digest();
+        if d.stale {
+            m.push("stale=true: the password was right, only the nonce expired; the browser retries silently".into());
+        }
+        if !d.chromium_usable() {
+            m.push("Chromium cannot answer this Digest challenge (missing nonce or unsupported algorithm)".into());
+        }
+    }
+    if c.kind() == Scheme::Basic && c.param("charset").is_some() {
+        m.push("charset: the server decodes user-id and password as UTF-8".into());
+    }
+    m.extend(c.notes.iter().map(words::challenge_note));
+    m
+}
+
+fn challenge_view(c: &Challenge<'_>, proxy: bool) -> ChallengeView {
+    ChallengeView {
+        scheme: c.scheme.to_string(),
+        params: c.params.iter().map(|p| Pair { name: p.name.to_string(), value: p.value.to_string() }).collect(),
+        token68: c.token68.map(str::to_string),
+        meaning: meaning(c),
+        proxy,
+    }
 }
 
 /// The parsed challenges for the popup.
-pub fn challenges_view(_ctx: &Ctx<'_, '_>) -> Vec<ChallengeView> {
-    Vec::new()
+pub fn challenges_view(ctx: &Ctx<'_, '_>) -> Vec<ChallengeView> {
+    let h = &ctx.ex.response_headers;
+    let www = www_authenticate::parse(h.get_all("www-authenticate"));
+    let prx = www_authenticate::parse(h.get_all("proxy-authenticate"));
+    www.challenges
+        .iter()
+        .map(|c| challenge_view(c, false))
+        .chain(prx.challenges.iter().map(|c| challenge_view(c, true)))
+        .collect()
 }

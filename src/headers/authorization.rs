@@ -369,6 +369,24 @@ fn basic(raw: &str, notes: &mut Vec<Note>) -> Option<BasicCredential> {
     Some(BasicCredential { user: user.to_string(), password: pass.to_string() })
 }
 
+/// Whether a credential reads as `name=value` auth-params rather than a token68 (a `=` right
+/// after a run of name characters, followed by something other than more padding).
+fn looks_like_params(rest: &str) -> bool {
+    let t = rest.trim_start();
+    let name_end = t.find(|c: char| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))).unwrap_or(t.len());
+    if name_end == 0 {
+        return false;
+    }
+    let after = t.get(name_end..).unwrap_or("").trim_start_matches([' ', '\t']);
+    match after.strip_prefix('=') {
+        Some(v) => {
+            let v = v.trim_start_matches([' ', '\t']);
+            !v.is_empty() && !v.starts_with('=')
+        }
+        None => false,
+    }
+}
+
 /// Parses an `Authorization` (or `Proxy-Authorization`) value.
 pub fn parse(value: &str) -> Credentials<'_> {
     let mut notes = Vec::new();
@@ -456,6 +474,14 @@ pub fn parse(value: &str) -> Credentials<'_> {
                 out.notes.push(Note::Placeholder(Placeholder::Empty));
             }
         }
+        CredScheme::Other if looks_like_params(rest) => {
+            // `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`, `Token token="…"`:
+            // an auth-param list, not a token68.
+            let parsed = www_authenticate::parse([value]);
+            if let Some(c) = parsed.challenges.into_iter().next() {
+                out.params = c.params;
+            }
+        }
         CredScheme::Bearer | CredScheme::Dpop | CredScheme::Other | CredScheme::Missing => {
             token_notes(rest, &mut out.notes);
         }
@@ -521,6 +547,13 @@ mod tests {
             ("doubled", "Bearer Bearer abcdefghijkl", CredScheme::Bearer, vec![Note::DoubledScheme]),
             ("bare jwt", "eyJhbGciOi.eyJzdWIi.c2ln", CredScheme::Missing, vec![Note::NoScheme]),
             ("token scheme", "Token abcdefghijkl", CredScheme::Other, vec![]),
+            (
+                "sigv4 params",
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
+                CredScheme::Other,
+                vec![],
+            ),
+            ("rails token param", "Token token=\"abcdefghijkl\"", CredScheme::Other, vec![]),
             ("dpop", "DPoP abcdefghijkl", CredScheme::Dpop, vec![]),
             ("colon", "Bearer: abcdefghijkl", CredScheme::Bearer, vec![Note::SchemeWithColon]),
             ("non-ascii", "Bearer abcdéfghijkl", CredScheme::Bearer, vec![Note::NonAscii]),

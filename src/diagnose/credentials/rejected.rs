@@ -1,0 +1,666 @@
+//! Group B: credentials that were sent and refused (Basic, Digest, Bearer error codes, OAuth
+//! token and authorization endpoints).
+
+use super::facts::{self, Facts};
+use super::words;
+use crate::catalogue::{FindingId, Severity};
+use crate::diagnose::context::Ctx;
+use crate::finding::{Evidence, Finding, Fix, Signal};
+use crate::headers::authorization::{CredScheme, Note};
+use crate::headers::www_authenticate::{BearerError, Scheme};
+use crate::secret::Exposure;
+
+/// `credentials-rejected` — RFC 9110 §15.5.2: a 401 although credentials were sent (generic; the
+/// ranker drops it when a more specific cause is present).
+pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.status != 401 || !(ctx.creds.any() || f.cookie_sent || ctx.creds.api_key_header.is_some()) {
+        return;
+    }
+    // Group H ids the ranker does not weigh against this one, but which explain the 401 better.
+    if out.iter().any(|x| matches!(x.id, FindingId::Status401ForForbidden | FindingId::LoginRedirectForApi)) {
+        return;
+    }
+    let mut sent = Vec::new();
+    if let Some(c) = &f.cred {
+        sent.push(if c.scheme.is_empty() {
+            "an Authorization header".to_string()
+        } else {
+            format!("{} credentials", c.scheme)
+        });
+    }
+    if f.cookie_sent {
+        sent.push("cookies".into());
+    }
+    if let Some(k) = &ctx.creds.api_key_header {
+        sent.push(format!("the {k} header"));
+    }
+    let detail = f
+        .challenges
+        .bearer_like()
+        .and_then(|c| c.param("error_description").or(c.param("error")))
+        .map(|d| format!(" The server says: \"{d}\"."))
+        .unwrap_or_default();
+    let explanation = format!(
+        "The request carried {} and the server still answered 401, which means it refused those credentials.{detail} \
+         Nothing more specific could be established from the capture: read the challenge and the response body.",
+        sent.join(" and ")
+    );
+    let fix = Fix::new("Obtain fresh or correct credentials, then retry once.")
+        .step("Sign in again or refresh the token; compare the credential with one that works (e.g. with curl).")
+        .step("If the same credential works when calling the application directly, something in between changes it (see the proxy and cache findings).");
+    let mut finding =
+        Finding::new(FindingId::CredentialsRejected, explanation, fix).source("RFC 9110 §15.5.2").confidence(20);
+    if let Some(v) = f.auth_raw {
+        finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
+    }
+    if f.has_challenge_header {
+        finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
+    }
+    out.push(finding);
+}
+
+/// `basic-credentials-malformed` — RFC 7617 §2 (syntax), §2.1 (charset).
+pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = &f.cred else { return };
+    if c.kind != CredScheme::Basic || !super::missing::failing(f, ctx) {
+        return;
+    }
+    let utf8_declared = f
+        .challenges
+        .find(Scheme::Basic)
+        .and_then(|b| b.param("charset"))
+        .is_some_and(|cs| cs.trim().eq_ignore_ascii_case("utf-8"));
+    let bad: Vec<String> = c
+        .notes
+        .iter()
+        .filter(|n| match n {
+            Note::Base64Invalid
+            | Note::Base64Url
+            | Note::MissingColon
+            | Note::ControlChar
+            | Note::DecodedTrailingNewline
+            | Note::PercentEncoded
+            | Note::TrailingNewline
+            | Note::Placeholder(_) => true,
+            Note::NotUtf8 | Note::DecodedNonAscii => !utf8_declared,
+            _ => false,
+        })
+        .map(words::cred_note)
+        .collect();
+    if bad.is_empty() {
+        return;
+    }
+    let user = c.basic.as_ref().map(|b| format!(" (user-id \"{}\")", b.user.trim_end())).unwrap_or_default();
+    let explanation = format!(
+        "The Basic credential{user} does not decode to user-id \":\" password in standard base64: {}. The server \
+         cannot check a password it cannot read, so it fails the request as if the password were wrong (status {}).",
+        bad.join("; "),
+        f.status
+    );
+    let fix = Fix::new("Encode exactly `user:password` with standard base64 and no trailing newline.")
+        .snippet("shell", "printf '%s' 'user:password' | base64        # not: echo user:password | base64")
+        .snippet("js", "'Basic ' + btoa(unescape(encodeURIComponent(`${user}:${password}`)))  // UTF-8 safe")
+        .step("If passwords may hold non-ASCII characters, have the server declare UTF-8:")
+        .snippet("http", "WWW-Authenticate: Basic realm=\"api\", charset=\"UTF-8\"");
+    let mut finding = Finding::new(FindingId::BasicCredentialsMalformed, explanation, fix)
+        .source("RFC 7617 §2 (user-pass syntax, no control characters), §2.1 (charset)");
+    if let Some(v) = f.auth_raw {
+        finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
+    }
+    if let Some(b) = &c.basic {
+        finding = finding.with("Decoded user-id", b.user.escape_debug().to_string());
+    }
+    out.push(finding);
+}
+
+/// `basic-credentials-invalid` — RFC 7617 §2, RFC 9110 §15.5.2: well-formed Basic refused with
+/// the same Basic challenge.
+pub fn basic_credentials_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = &f.cred else { return };
+    if c.kind != CredScheme::Basic || f.status != 401 {
+        return;
+    }
+    let Some(b) = &c.basic else { return };
+    let malformed = c.notes.iter().any(|n| {
+        matches!(
+            n,
+            Note::Base64Invalid
+                | Note::Base64Url
+                | Note::MissingColon
+                | Note::ControlChar
+                | Note::DecodedTrailingNewline
+                | Note::PercentEncoded
+                | Note::TrailingNewline
+        )
+    });
+    let Some(ch) = f.challenges.find(Scheme::Basic) else { return };
+    if malformed {
+        return;
+    }
+    let realm = ch.realm().unwrap_or("");
+    let explanation = format!(
+        "A well-formed Basic credential for user \"{}\" (password of {} characters) was refused, and the server \
+         challenged again for realm \"{realm}\". The user name or password is wrong, the account is locked, or the \
+         server cannot verify the stored password hash (e.g. a bcrypt entry in an htpasswd file on a server without \
+         bcrypt support).",
+        b.user,
+        b.password.chars().count()
+    );
+    let fix = Fix::new("Check the user name and password, then reset them if needed.")
+        .step("Verify with curl against the same URL: curl -u 'user:password' -i <url>.")
+        .step("Regenerate the password file with a hash the server supports.")
+        .snippet("shell", "htpasswd -B /etc/nginx/.htpasswd alice      # bcrypt (Apache 2.4+, nginx on glibc with bcrypt)\nopenssl passwd -apr1                          # APR1-MD5, understood everywhere")
+        .snippet("nginx", "auth_basic \"api\";\nauth_basic_user_file /etc/nginx/.htpasswd;");
+    let mut finding = Finding::new(FindingId::BasicCredentialsInvalid, explanation, fix)
+        .source("RFC 7617 §2; RFC 9110 §15.5.2")
+        .with("User", b.user.clone())
+        .evidence(Evidence::secret("Password", &b.password, Exposure::LengthOnly))
+        .with("WWW-Authenticate", f.challenge_text(ctx));
+    // A prompt the browser answered from its cache repeats the same stale credentials.
+    if ctx.ex.auth_required.is_some() {
+        finding = finding.confidence(70);
+    }
+    out.push(finding);
+}
+
+/// `digest-stale-nonce` — RFC 7616 §3.3 (`stale`).
+pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.status != 401 {
+        return;
+    }
+    let Some(ch) = f.challenges.challenges.iter().find(|c| c.kind() == Scheme::Digest && c.digest().stale) else {
+        return;
+    };
+    // Earlier stale 401s for the same URL: a loop, not the normal single silent retry.
+    let earlier: Vec<usize> = ctx
+        .corr
+        .same_url(&ctx.ex.url)
+        .iter()
+        .copied()
+        .filter(|&i| i < ctx.index)
+        .filter(|&i| {
+            ctx.capture.exchanges.get(i).is_some_and(|e| {
+                e.status == 401
+                    && crate::headers::www_authenticate::parse(e.response_headers.get_all("www-authenticate"))
+                        .challenges
+                        .iter()
+                        .any(|c| c.kind() == Scheme::Digest && c.digest().stale)
+            })
+        })
+        .collect();
+    let looping = !earlier.is_empty();
+    let explanation = if looping {
+        format!(
+            "The server said the Digest nonce is stale (stale=true) {} times in a row for this URL. The password was \
+             accepted each time, but the fresh nonce expires again before it can be used: the nonce lifetime is too \
+             short, or load-balanced servers do not share nonce state.",
+            earlier.len() + 1
+        )
+    } else {
+        "The server said the Digest nonce expired (stale=true). The password was right; the browser retries once with \
+         the new nonce without asking the user. This only matters if it keeps happening."
+            .to_string()
+    };
+    let fix = Fix::new("Give nonces a realistic lifetime and share them across servers.")
+        .snippet("apache", "AuthDigestNonceLifetime 300")
+        .step("Share nonce state between load-balanced nodes, or use sticky sessions.");
+    let mut finding = Finding::new(FindingId::DigestStaleNonce, explanation, fix)
+        .source("RFC 7616 §3.3 (stale)")
+        .with("Challenge", format!("Digest realm=\"{}\", stale=true", ch.realm().unwrap_or("")))
+        .severity(if looping { Severity::Warn } else { Severity::Info });
+    for i in earlier {
+        finding = finding.related(i);
+    }
+    out.push(finding);
+}
+
+/// `bearer-invalid-token` — RFC 6750 §3.1 (`invalid_token`).
+pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    // With no token on the request the error code is the server's mistake
+    // (bearer-error-without-credentials); the cause is that nothing was sent.
+    if !token_sent(ctx) {
+        return;
+    }
+    let Some(ch) = f.challenges.bearer_like() else { return };
+    let b = ch.bearer();
+    if b.error != Some(BearerError::InvalidToken) {
+        return;
+    }
+    let desc = b.error_description.map(|d| format!(" The server adds: \"{d}\".")).unwrap_or_default();
+    let explanation = format!(
+        "The API rejected the access token (error=\"invalid_token\"): it is expired, revoked, malformed, or issued \
+         for another API.{desc} The token findings below, if any, say which."
+    );
+    let fix = Fix::new(
+        "Refresh the token once and retry; if the new token also fails, fix its audience, issuer or clock.",
+    )
+    .step("Request the token for this API (audience/resource) and check its expiry against the server's Date.")
+    .snippet(
+        "js",
+        "if (res.status === 401) { await auth.refresh(); return fetch(url, withToken(await auth.getAccessToken())); }",
+    );
+    let mut finding = Finding::new(FindingId::BearerInvalidToken, explanation, fix)
+        .title("The API rejected the access token (invalid_token)")
+        .source("RFC 6750 §3.1 (invalid_token)")
+        .signal(Signal::Reported)
+        .with("WWW-Authenticate", f.challenge_text(ctx));
+    if let Some(v) = f.auth_raw {
+        finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
+    }
+    out.push(finding);
+}
+
+/// `bearer-insufficient-scope` — RFC 6750 §3 (`scope`), §3.1 (`insufficient_scope`).
+pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    // With no token on the request the error code is the server's mistake
+    // (bearer-error-without-credentials); the cause is that nothing was sent.
+    if !token_sent(ctx) {
+        return;
+    }
+    let Some(ch) = f.challenges.bearer_like() else { return };
+    let b = ch.bearer();
+    if b.error != Some(BearerError::InsufficientScope) {
+        return;
+    }
+    let required: Vec<&str> = b.scope.map(|s| s.split_whitespace().collect()).unwrap_or_default();
+    let have = f.cred.as_ref().filter(|c| c.looks_like_jwt()).and_then(|c| facts::token_scopes(c.token));
+    let mut explanation = String::from(
+        "The token is valid, but it does not grant the permission this call needs (error=\"insufficient_scope\").",
+    );
+    if !required.is_empty() {
+        explanation.push_str(&format!(" Required scope: {}.", required.join(" ")));
+    }
+    if let Some(have) = &have {
+        let missing: Vec<&str> = required.iter().copied().filter(|r| !have.iter().any(|h| h == r)).collect();
+        explanation.push_str(&format!(
+            " The token carries: {}.",
+            if have.is_empty() { "no scope, scp or roles claim".to_string() } else { have.join(" ") }
+        ));
+        if !missing.is_empty() {
+            explanation.push_str(&format!(" Missing: {}.", missing.join(" ")));
+        }
+    }
+    let fix = Fix::new("Request a token that includes the required scopes (and obtain consent), or grant the role.")
+        .step("Add the scopes to the authorization request's scope parameter.")
+        .snippet("js", format!("auth.loginWithRedirect({{ scope: 'openid {}' }});", required.join(" ")))
+        .step("Server side: answer 403 for this case (see error-status-mismatch).");
+    let mut finding = Finding::new(FindingId::BearerInsufficientScope, explanation, fix)
+        .title("The token lacks the required scope (insufficient_scope)")
+        .source("RFC 6750 §3 (scope) and §3.1 (insufficient_scope)")
+        .signal(Signal::Reported)
+        .with("WWW-Authenticate", f.challenge_text(ctx));
+    if let Some(s) = b.scope {
+        finding = finding.with("Required scope", s.to_string());
+    }
+    if let Some(h) = have {
+        finding = finding.with("Token scopes", h.join(" "));
+    }
+    out.push(finding);
+}
+
+/// Whether a token reached the server: Authorization, or an `access_token` query/form parameter.
+fn token_sent(ctx: &Ctx<'_, '_>) -> bool {
+    ctx.creds.authorization
+        || ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param)
+        || ctx.ex.request_body.as_deref().is_some_and(access_token_param)
+}
+
+/// Whether `query` or `body` has an `access_token=` parameter.
+fn access_token_param(s: &str) -> bool {
+    s.split(['&', '?']).any(|kv| kv.trim_start().starts_with("access_token="))
+}
+
+/// `bearer-invalid-request` — RFC 6750 §2 (one method only), §3.1 (`invalid_request`).
+pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let coded = f.challenges.bearer_like().is_some_and(|c| c.bearer().error == Some(BearerError::InvalidRequest));
+    let header = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
+    let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param);
+    let in_body = ctx.ex.request_body.as_deref().is_some_and(access_token_param);
+    let places = [header, in_query, in_body].iter().filter(|x| **x).count();
+    let twice = places >= 2;
+    if !(coded || (twice && matches!(f.status, 400 | 401))) {
+        return;
+    }
+    let mut where_ = Vec::new();
+    if header {
+        where_.push("the Authorization header");
+    }
+    if in_query {
+        where_.push("the access_token query parameter");
+    }
+    if in_body {
+        where_.push("the access_token form field");
+    }
+    let explanation = if twice {
+        format!(
+            "The token was sent {} ways at once ({}). RFC 6750 forbids more than one method per request, and servers \
+             answer invalid_request.",
+            places,
+            where_.join(", ")
+        )
+    } else {
+        let desc = f
+            .challenges
+            .bearer_like()
+            .and_then(|c| c.param("error_description"))
+            .map(|d| format!(" The server adds: \"{d}\"."))
+            .unwrap_or_default();
+        format!(
+            "The server says the request is malformed for the Bearer scheme (error=\"invalid_request\"): a required \
+             parameter is missing or repeated, or the token was sent more than one way.{desc}"
+        )
+    };
+    let fix = Fix::new("Send the token in the Authorization header only, once.")
+        .step("Remove access_token from the URL and the form body.")
+        .snippet("js", "fetch('/api/items', { headers: { Authorization: `Bearer ${token}` } });");
+    let mut finding = Finding::new(FindingId::BearerInvalidRequest, explanation, fix)
+        .title(if twice {
+            "The token was sent in more than one place"
+        } else {
+            "The request is malformed for Bearer (invalid_request)"
+        })
+        .source("RFC 6750 §2 (one method per request) and §3.1 (invalid_request)")
+        .signal(if coded { Signal::Reported } else { Signal::Inferred });
+    if f.has_challenge_header {
+        finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
+    }
+    out.push(finding.with("Token sent in", where_.join(", ")));
+}
+
+/// `oauth-invalid-client` — RFC 6749 §2.3.1, §5.2 (`invalid_client`).
+pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !matches!(f.status, 400 | 401) || !facts::is_token_endpoint(ctx) {
+        return;
+    }
+    let json = facts::oauth_error(ctx.ex.response_body.as_deref());
+    let aad = f.body_has(&["aadsts7000215", "aadsts700016", "aadsts7000218"]);
+    let coded = json.as_ref().is_some_and(|(e, _)| e == "invalid_client");
+    if !coded && aad.is_none() {
+        return;
+    }
+    let desc = json.as_ref().and_then(|(_, d)| d.clone());
+    let secret_in = if f.cred.as_ref().is_some_and(|c| c.kind == CredScheme::Basic) {
+        "in the Authorization header (client_secret_basic)"
+    } else if ctx.ex.request_body.as_deref().is_some_and(|b| b.contains("client_secret=")) {
+        "in the form body (client_secret_post)"
+    } else {
+        "not at all (a public client)"
+    };
+    let mut explanation = format!(
+        "The token endpoint refused to authenticate the client (invalid_client). The client secret was sent \
+         {secret_in}. Usual causes: a wrong client_id or secret, the secret sent in the body while the client is \
+         registered for Basic (or the reverse), a secret not form-URL-encoded before Basic encoding, or a browser app \
+         registered as a confidential client."
+    );
+    if let Some(d) = &desc {
+        explanation.push_str(&format!(" The server says: \"{d}\"."));
+    }
+    let fix = Fix::new("Make the client authentication match the registration.")
+        .step("Check token_endpoint_auth_method in the client registration and send the secret that way.")
+        .step("For Basic, form-URL-encode client_id and secret before base64.")
+        .step("A single-page app cannot keep a secret: register it as a public client and use PKCE.")
+        .snippet("js", "const basic = btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`);");
+    let mut finding = Finding::new(FindingId::OauthInvalidClient, explanation, fix)
+        .source("RFC 6749 §2.3.1 and §5.2 (invalid_client); RFC 7636")
+        .signal(Signal::Reported)
+        .with("Token endpoint", ctx.ex.url.to_string());
+    if let Some(code) = aad {
+        finding = finding.with("Entra ID code", code.to_ascii_uppercase());
+    }
+    out.push(finding);
+}
+
+/// `oauth-invalid-grant` — RFC 6749 §4.1.3, §5.2 (`invalid_grant`); RFC 7636 §4.6.
+pub fn oauth_invalid_grant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !matches!(f.status, 400 | 401) || !facts::is_token_endpoint(ctx) {
+        return;
+    }
+    let Some((err, desc)) = facts::oauth_error(ctx.ex.response_body.as_deref()) else { return };
+    if err != "invalid_grant" {
+        return;
+    }
+    let body = ctx.ex.request_body.as_deref().unwrap_or("");
+    let grant = body.split('&').find_map(|kv| kv.strip_prefix("grant_type=")).unwrap_or("unknown").replace("%3A", ":");
+    let cause = match grant.as_str() {
+        "refresh_token" => {
+            "The refresh token expired, was revoked, or was already used (rotation: a parallel refresh may have consumed it)."
+        }
+        "authorization_code" => {
+            "The authorization code expired or was already used, the redirect_uri differs from the one in the authorization request, or the PKCE code_verifier does not match the code_challenge."
+        }
+        _ => "The grant (code, refresh token or credentials) is invalid, expired or revoked.",
+    };
+    let mut explanation = format!("The token endpoint rejected the grant (invalid_grant, grant_type={grant}). {cause}");
+    if let Some(d) = &desc {
+        explanation.push_str(&format!(" The server says: \"{d}\"."));
+    }
+    let fix = Fix::new("Restart the login flow, and keep the flow's values consistent.")
+        .step("Send the identical redirect_uri in the authorization and token requests.")
+        .step("Send the code_verifier that matches the code_challenge of this flow; use each code once.")
+        .step("Refresh tokens: run one refresh at a time (single-flight) and store the rotated token before reuse.")
+        .snippet("js", "let refreshing;\nfunction refreshOnce() { return refreshing ??= doRefresh().finally(() => (refreshing = undefined)); }");
+    out.push(
+        Finding::new(FindingId::OauthInvalidGrant, explanation, fix)
+            .source("RFC 6749 §4.1.3 and §5.2 (invalid_grant); RFC 7636 §4.6")
+            .signal(Signal::Reported)
+            .with("Token endpoint", ctx.ex.url.to_string())
+            .with("grant_type", grant),
+    );
+}
+
+/// `oauth-redirect-uri-mismatch` — RFC 6749 §3.1.2, §4.1.2.1; RFC 9700 §2.1 (exact matching).
+pub fn oauth_redirect_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(u) = &ctx.url else { return };
+    let param = |u: &url::Url| u.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned());
+    let authorize_path = |u: &url::Url| {
+        let p = u.path().to_ascii_lowercase();
+        p.contains("authorize") || p.ends_with("/auth") || p.contains("/oauth")
+    };
+    // The IdP may first redirect to its own error page (Google: /signin/oauth/error): the
+    // redirect_uri is then on the first hop.
+    let hops = ctx.redirect_hops();
+    let from_hop = hops
+        .iter()
+        .find_map(|(_, e)| url::Url::parse(&e.url).ok().filter(|h| authorize_path(h)).and_then(|h| param(&h)));
+    let redirect_uri = param(u).filter(|_| authorize_path(u)).or(from_hop);
+    let body_sig = f.body_has(&[
+        "redirect_uri_mismatch",
+        "aadsts50011",
+        "invalid redirect_uri",
+        "invalid_redirect_uri",
+        "redirect uri mismatch",
+        "redirect_uri is not",
+        "invalid parameter: redirect_uri",
+    ]);
+    let location = ctx.ex.response_headers.get("location").unwrap_or("");
+    let loc_lc = location.to_ascii_lowercase();
+    let loc_sig = (300..400).contains(&f.status)
+        && (loc_lc.contains("error=redirect_uri_mismatch") || loc_lc.contains("aadsts50011"));
+    let page_400 = f.status == 400 && f.is_html() && body_mentions_redirect(f) && redirect_uri.is_some();
+    // Without the redirect_uri on the request, only an explicit error code is evidence enough.
+    let strong = body_sig.is_some_and(|s| s == "redirect_uri_mismatch" || s == "aadsts50011") || loc_sig;
+    if !(strong || (redirect_uri.is_some() && (body_sig.is_some() || page_400))) {
+        return;
+    }
+    let sent = redirect_uri.as_deref().map(|r| format!(" \"{r}\"")).unwrap_or_default();
+    let explanation = format!(
+        "The authorization server rejected the login request before any token existed: the redirect_uri{sent} is not \
+         registered exactly. Servers compare the whole string, so http vs https, a trailing slash, a port, letter \
+         case or www all count. Without a token, the app's API calls then fail with 401."
+    );
+    let fix = Fix::new("Register the exact redirect URI the app sends, or make the app send the registered one.")
+        .step(format!(
+            "Add exactly{sent} to the client's redirect URIs (Google Cloud console, Entra app registration, Auth0/Okta/Keycloak client)."
+        ))
+        .step("Build the redirect URI from configuration, not from window.location (which may differ in scheme, port or path).");
+    let mut finding = Finding::new(FindingId::OauthRedirectUriMismatch, explanation, fix)
+        .source("RFC 6749 §3.1.2 and §4.1.2.1; RFC 9700 §2.1 (exact string matching)")
+        .with("Authorization server page", format!("{}://{}{}", u.scheme(), u.host_str().unwrap_or(""), u.path()));
+    if let Some(r) = redirect_uri {
+        finding = finding.with("redirect_uri sent", r);
+    }
+    if let Some(s) = body_sig {
+        finding = finding.with("Server message", s.to_string());
+    }
+    for (i, _) in hops {
+        finding = finding.related(i);
+    }
+    out.push(finding);
+}
+
+fn body_mentions_redirect(f: &Facts<'_>) -> bool {
+    f.body_has(&["redirect_uri", "redirect uri", "reply url"]).is_some()
+}
+
+/// `digest-unsupported-challenge` — RFC 7616 §3.3; Chromium `http_auth_handler_digest.cc`.
+pub fn digest_unsupported_challenge(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.status != 401 || ctx.creds.authorization {
+        return;
+    }
+    let digests: Vec<_> = f.challenges.challenges.iter().filter(|c| c.kind() == Scheme::Digest).collect();
+    if digests.is_empty() || digests.iter().any(|c| c.digest().chromium_usable()) {
+        return;
+    }
+    // Another scheme the browser can answer makes this harmless.
+    if f.challenges.challenges.iter().any(|c| matches!(c.kind(), Scheme::Basic | Scheme::Negotiate | Scheme::Ntlm)) {
+        return;
+    }
+    let offered: Vec<String> = digests
+        .iter()
+        .map(|c| {
+            let d = c.digest();
+            let alg = d.algorithm();
+            if d.nonce.is_none() {
+                "a challenge without nonce".to_string()
+            } else {
+                format!("algorithm={}", if alg.as_str().is_empty() { "MD5" } else { alg.as_str() })
+            }
+        })
+        .collect();
+    let explanation = format!(
+        "Every Digest challenge offers something the browser cannot use ({}). Chromium supports MD5, MD5-sess, \
+         SHA-256 and SHA-256-sess with qop=auth, and needs a nonce; SHA-512-256 and auth-int are not supported. The \
+         browser cannot answer, so the 401 stands.",
+        offered.join("; ")
+    );
+    let fix = Fix::new("Offer a challenge the browser supports, strongest first.")
+        .snippet("http", "WWW-Authenticate: Digest realm=\"api\", qop=\"auth\", algorithm=SHA-256, nonce=\"…\"\nWWW-Authenticate: Digest realm=\"api\", qop=\"auth\", algorithm=MD5, nonce=\"…\"");
+    out.push(
+        Finding::new(FindingId::DigestUnsupportedChallenge, explanation, fix)
+            .source("RFC 7616 §3.3 and §3.7; Chromium net/http/http_auth_handler_digest.cc")
+            .with("WWW-Authenticate", f.challenge_text(ctx)),
+    );
+}
+
+/// `stale-browser-auth-cache` — RFC 9110 §11.5; RFC 7617 §2.2: the browser resent cached Basic
+/// credentials that keep failing (the header came from the network stack, not from script).
+pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = &f.cred else { return };
+    if f.status != 401 || !matches!(c.kind, CredScheme::Basic | CredScheme::Digest) || ctx.is_api_call() {
+        return;
+    }
+    // A navigation or subresource cannot set Authorization itself: it came from the auth cache.
+    // Require an earlier 2xx with the same credential (it used to work).
+    let raw = f.auth_raw.unwrap_or("");
+    let worked = ctx.earlier().take(500).find(|(_, e)| {
+        (200..300).contains(&e.status)
+            && e.request_headers.get("authorization") == Some(raw)
+            && same_origin(&e.url, &ctx.ex.url)
+    });
+    let Some((i, _)) = worked else { return };
+    let explanation = "The browser attached a Basic/Digest credential from its HTTP-auth cache (the page did not set \
+        it): it worked earlier in this session and is refused now. The password changed, or a \"logout\" was attempted; \
+        HTTP authentication has no logout, so the browser keeps resending the old credential for this protection space."
+        .to_string();
+    let fix = Fix::new("Clear the cached credential.")
+        .step("Close every window of the browser profile, or clear browsing data for the site.")
+        .step("Server side: change the realm to force a fresh prompt.");
+    out.push(
+        Finding::new(FindingId::StaleBrowserAuthCache, explanation, fix)
+            .source("RFC 9110 §11.5 (protection space); RFC 7617 §2.2 (credential reuse)")
+            .related(i),
+    );
+}
+
+fn same_origin(a: &str, b: &str) -> bool {
+    match (url::Url::parse(a), url::Url::parse(b)) {
+        (Ok(a), Ok(b)) => a.origin() == b.origin(),
+        _ => false,
+    }
+}
+
+/// `ntlm-handshake-broken` — RFC 4559; MS-NTHT: repeated 401s during an NTLM/Negotiate handshake.
+pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = &f.cred else { return };
+    if f.status != 401 || !matches!(c.kind, CredScheme::Ntlm | CredScheme::Negotiate) {
+        return;
+    }
+    // The type-3 (or a later Negotiate leg) was sent and refused: look for earlier legs.
+    let legs = ctx
+        .corr
+        .same_url(&ctx.ex.url)
+        .iter()
+        .filter(|&&i| i < ctx.index)
+        .filter(|&&i| {
+            ctx.capture.exchanges.get(i).is_some_and(|e| {
+                e.status == 401
+                    && e.request_headers.get("authorization").is_some_and(|a| {
+                        a.trim_start().to_ascii_lowercase().starts_with(&c.scheme.to_ascii_lowercase())
+                    })
+            })
+        })
+        .count();
+    if legs == 0 {
+        return;
+    }
+    let explanation = format!(
+        "The {} handshake did not complete: {} earlier leg(s) for this URL were also answered 401. NTLM authenticates \
+         one TCP connection; a load balancer or proxy that spreads the legs over different backend connections, or \
+         HTTP/2 (where Chromium does not do NTLM and IIS answers HTTP_1_1_REQUIRED), breaks it.",
+        c.scheme, legs
+    );
+    let fix = Fix::new("Keep the handshake on one connection.")
+        .step("Enable connection affinity and keep-alive through the load balancer (a layer-4 balancer passes connections through).")
+        .step("Disable HTTP/2 for this host, or prefer Kerberos (Negotiate) with a correct SPN.");
+    out.push(
+        Finding::new(FindingId::NtlmHandshakeBroken, explanation, fix)
+            .source("RFC 4559; MS-NTHT; Chromium: NTLM is not supported over HTTP/2"),
+    );
+}
+
+/// `digest-uri-mismatch` — RFC 7616 §3.4, §3.4.6: the Digest `uri` no longer matches the
+/// request-target the origin saw (a path-rewriting proxy).
+pub fn digest_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some(c) = &f.cred else { return };
+    if c.kind != CredScheme::Digest || !matches!(f.status, 400 | 401) {
+        return;
+    }
+    let Some(uri) = c.param("uri") else { return };
+    let Some(u) = &ctx.url else { return };
+    let target = match u.query() {
+        Some(q) => format!("{}?{q}", u.path()),
+        None => u.path().to_string(),
+    };
+    let body_says = f.body_has(&["uri mismatch", "digest uri", "uri does not match"]).is_some();
+    let proxied = ctx.ex.response_headers.has("via") || ctx.ex.response_headers.has("x-forwarded-for");
+    let differs = uri != target && uri != u.as_str();
+    if !(body_says || (differs && proxied) || (f.status == 400 && differs)) {
+        return;
+    }
+    let explanation = format!(
+        "The Digest response covers uri=\"{uri}\" while the request target is \"{target}\". The server must check that \
+         they match and rejects the request otherwise; a reverse proxy that rewrites the path (strips a prefix) makes \
+         them differ."
+    );
+    let fix = Fix::new("Do not rewrite paths under Digest-protected locations, or terminate Digest at the proxy.")
+        .snippet(
+            "nginx",
+            "location /app/ { proxy_pass http://backend; }   # no trailing URI part: the path is passed unchanged",
+        );
+    out.push(
+        Finding::new(FindingId::DigestUriMismatch, explanation, fix)
+            .source("RFC 7616 §3.4 and §3.4.6")
+            .with("Digest uri", uri.to_string())
+            .with("Request target", target),
+    );
+}
