@@ -320,7 +320,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
                 story = Some((
                     name,
                     format!(
-                        "earlier requests carried it (for example {}), but it is no longer in the cookie jar",
+                        "earlier requests to this site carried it (for example {}), this one did not: it expired, was deleted, or its Domain/Path/SameSite do not cover this request (the capture does not show which)",
                         url_of(ctx, i)
                     ),
                     Some(i),
