@@ -90,7 +90,12 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     if bad.is_empty() {
         return;
     }
-    let user = c.basic.as_ref().map(|b| format!(" (user-id \"{}\")", b.user.trim_end())).unwrap_or_default();
+    let user = c
+        .basic
+        .as_ref()
+        .filter(|b| !b.user.is_empty())
+        .map(|b| format!(" (user-id \"{}\")", b.user.trim_end()))
+        .unwrap_or_default();
     let explanation = format!(
         "The Basic credential{user} does not decode to user-id \":\" password in standard base64: {}. The server \
          cannot check a password it cannot read, so it fails the request as if the password were wrong (status {}).",
@@ -107,7 +112,7 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     if let Some(v) = f.auth_raw {
         finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
     }
-    if let Some(b) = &c.basic {
+    if let Some(b) = c.basic.as_ref().filter(|b| !b.user.is_empty()) {
         finding = finding.with("Decoded user-id", b.user.escape_debug().to_string());
     }
     out.push(finding);
