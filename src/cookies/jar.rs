@@ -331,6 +331,14 @@ impl Jar {
         };
         // Steps 7–10: domain.
         let mut domain_attr = c.domain.clone().unwrap_or_default();
+        // `Domain=.` leaves nothing after the dot: Chromium refuses it rather than make it host-only.
+        if c.domain.as_deref() == Some("") {
+            return Err(Rejection::DomainNotMatching);
+        }
+        // Chromium refuses a dotted Domain on an IP host (`.1.2.3.4`): an IP has no subdomains.
+        if crate::site::is_ip(&host) && c.domain_raw.as_deref().is_some_and(|d| d.starts_with('.')) {
+            return Err(Rejection::DomainNotMatching);
+        }
         if domain_attr.ends_with('.') && !domain_attr.is_empty() {
             // A trailing dot never domain-matches a canonical host (browsers reject it).
             return Err(Rejection::DomainNotMatching);

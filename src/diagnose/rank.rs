@@ -75,7 +75,6 @@ pub fn precedence(id: FindingId) -> u8 {
         | LeftoverBasicAuthGate
         | TlsOffloadSecureCookieMissing
         | WafBlockMasquerading
-        | ApiGatewayAuthorizerRejection
         | RequestHeadersTooLarge
         | Cached401Served => 2,
         JwtMalformed
@@ -91,7 +90,6 @@ pub fn precedence(id: FindingId) -> u8 {
         | DigestUnsupportedChallenge
         | DigestUriMismatch
         | OauthInvalidClient
-        | OauthInvalidGrant
         | OauthRedirectUriMismatch
         | DpopNonceRequired
         | DpopProofInvalid
@@ -107,7 +105,10 @@ pub fn precedence(id: FindingId) -> u8 {
         | SessionCookieAbsent
         | SessionCookieRejected
         | DuplicateCookieShadowing
-        | InstanceSessionMismatch => 4,
+        | InstanceSessionMismatch
+        // Who answered or what the server said, not why: the specific cause (audience, rotation race) ranks first.
+        | ApiGatewayAuthorizerRejection
+        | OauthInvalidGrant => 4,
         NoCredentialsSent
         | CredentialsRejected
         | Status401ForForbidden

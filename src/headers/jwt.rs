@@ -54,17 +54,22 @@ pub enum JwtError {
 }
 
 impl fmt::Display for JwtError {
+    /// A lowercase clause, so callers can put it after "cannot be read as a JWT: ".
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = |p: &Part| match p {
+            Part::Header => "part #1 (the header)",
+            Part::Payload => "part #2 (the payload)",
+        };
         match self {
             JwtError::Empty => f.write_str("the token is empty"),
-            JwtError::NotCompact => f.write_str("no '.' separators: not a compact JWT (missing part #2)"),
+            JwtError::NotCompact => f.write_str("it has no '.' separators, so it is not a compact JWT (no part #2)"),
             JwtError::SegmentCount(n) => {
-                write!(f, "{n} dot-separated segments (a signed JWT has 3, an encrypted one 5)")
+                write!(f, "it has {n} dot-separated segments; a signed JWT has 3 and an encrypted one 5")
             }
-            JwtError::Base64(p) => write!(f, "invalid base64url in part #{}", p.number()),
-            JwtError::NotJson(p) => write!(f, "invalid JSON in part #{}", p.number()),
-            JwtError::Truncated(p) => write!(f, "part #{} ends in the middle of its JSON (token cut off)", p.number()),
-            JwtError::NotObject(p) => write!(f, "part #{} is JSON but not an object", p.number()),
+            JwtError::Base64(p) => write!(f, "{} is not valid base64url", name(p)),
+            JwtError::NotJson(p) => write!(f, "{} does not decode to JSON", name(p)),
+            JwtError::Truncated(p) => write!(f, "{} ends in the middle of its JSON (the token was cut off)", name(p)),
+            JwtError::NotObject(p) => write!(f, "{} is JSON but not an object", name(p)),
             JwtError::TooLong => f.write_str("the token is longer than 256 KiB"),
         }
     }
@@ -81,6 +86,8 @@ pub enum JwtNote {
     SurroundingWhitespace,
     /// Two tokens run together (`h.p.sh.p.s`, or separated by space/comma); only the first was decoded.
     Concatenated,
+    /// Whitespace inside the token (a wrapped line, a pasted break); removed to decode.
+    InnerWhitespace,
     /// `=` padding, which base64url in JOSE omits (RFC 7515 §2); strict decoders refuse it.
     Padded(Part),
     /// `+` or `/` (standard base64, not base64url); strict decoders refuse it.
@@ -112,6 +119,7 @@ impl JwtNote {
             JwtNote::Quoted => "the token is wrapped in quotes",
             JwtNote::SurroundingWhitespace => "the token has leading or trailing whitespace",
             JwtNote::Concatenated => "two tokens are run together",
+            JwtNote::InnerWhitespace => "the token contains whitespace (a wrapped or pasted line break)",
             JwtNote::Padded(Part::Header) => "the header segment has '=' padding, which JWTs omit",
             JwtNote::Padded(Part::Payload) => "the payload segment has '=' padding, which JWTs omit",
             JwtNote::StandardAlphabet(Part::Header) => "the header uses '+' or '/' (base64, not base64url)",
@@ -230,6 +238,15 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     if concatenated {
         notes.push(JwtNote::Concatenated);
     }
+    // A JWS with an unencoded payload (RFC 7797) may hold spaces; any other whitespace is damage.
+    let unwrapped: String;
+    let token = if token.contains(char::is_whitespace) && !unencoded_header(token) {
+        notes.push(JwtNote::InnerWhitespace);
+        unwrapped = token.chars().filter(|c| !c.is_whitespace()).collect();
+        unwrapped.as_str()
+    } else {
+        token
+    };
     let segs: Vec<&str> = token.split('.').collect();
     let n = segs.len();
     if n == 1 {
@@ -238,6 +255,14 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     let header_seg = segs.first().copied().unwrap_or("");
     let header = decode_object(header_seg, Part::Header, &mut notes)?;
     if n != 3 && n != 5 {
+        // `h.p` whose payload stops mid-JSON was cut off, not merely stripped of its signature.
+        if n == 2 {
+            let payload = segs.get(1).copied().unwrap_or("");
+            if let Err(JwtError::Truncated(_) | JwtError::Base64(_)) = decode_object(payload, Part::Payload, &mut notes)
+            {
+                return Err(JwtError::Truncated(Part::Payload));
+            }
+        }
         return Err(JwtError::SegmentCount(n));
     }
     let alg = match header.get("alg") {
@@ -299,6 +324,12 @@ pub fn decode_part(token: &str, part: Part) -> Result<Map<String, Value>, JwtErr
     decode_object(seg, part, &mut notes)
 }
 
+/// Whether the first segment decodes to a header with `b64: false` (RFC 7797).
+fn unencoded_header(token: &str) -> bool {
+    let first = token.split('.').next().unwrap_or("");
+    decode_object(first, Part::Header, &mut Vec::new()).is_ok_and(|h| h.get("b64") == Some(&Value::Bool(false)))
+}
+
 /// Trims whitespace and one pair of surrounding quotes.
 fn clean<'t>(token: &'t str, notes: &mut Vec<JwtNote>) -> Result<&'t str, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
@@ -331,7 +362,10 @@ fn split_concatenated(t: &str) -> (&str, bool) {
     let is_sep = |c: char| c.is_whitespace() || c == ',' || c == ';';
     if let Some(i) = t.find(is_sep) {
         let (head, rest) = t.split_at(i);
-        if looks_like_jwt(rest.trim_start_matches(is_sep)) {
+        let rest = rest.trim_start_matches(is_sep);
+        // Both sides must be whole tokens: a header-start and at least two dots each.
+        let whole = |x: &str| x.starts_with("ey") && x.matches('.').count() >= 2;
+        if whole(head) && whole(rest) {
             return (head, true);
         }
     }
@@ -604,6 +638,11 @@ mod tests {
             ("trailing newline", format!("{jws}\n"), Ok((Kind::Jws, vec![JwtNote::SurroundingWhitespace]))),
             ("concatenated with space", format!("{jws} {jws}"), Ok((Kind::Jws, vec![JwtNote::Concatenated]))),
             ("concatenated glued", format!("{jws}{jws}"), Ok((Kind::Jws, vec![JwtNote::Concatenated]))),
+            (
+                "wrapped line",
+                format!("{} {}", jws.get(..30).unwrap(), jws.get(30..).unwrap()),
+                Ok((Kind::Jws, vec![JwtNote::InnerWhitespace])),
+            ),
             ("alg none", format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("{}")), Ok((Kind::Unsecured, vec![]))),
             (
                 "alg none with signature",
@@ -631,6 +670,11 @@ mod tests {
             ("empty", "  ".to_string(), Err(JwtError::Empty)),
             ("empty quotes", "\"\"".to_string(), Err(JwtError::Empty)),
             ("two segments", format!("{}.{}", b64(r#"{"alg":"HS256"}"#), b64("{}")), Err(JwtError::SegmentCount(2))),
+            (
+                "cut inside the payload",
+                format!("{}.{}", b64(r#"{"alg":"HS256"}"#), b64(r#"{"sub":"1234","na"#)),
+                Err(JwtError::Truncated(Part::Payload)),
+            ),
             ("four segments", format!("{}.a.b.c", b64(r#"{"alg":"HS256"}"#)), Err(JwtError::SegmentCount(4))),
             ("header not base64", "e$J.a.b".to_string(), Err(JwtError::Base64(Part::Header))),
             ("header not json", format!("{}.a.b", b64("hello")), Err(JwtError::NotJson(Part::Header))),
@@ -727,6 +771,27 @@ mod tests {
         let j = decode("eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJuYW1lIjoiSm9z6SIsImlhdCI6MTQyNTY0NDk2Nn0.x").unwrap();
         assert_eq!(j.claim_str("name"), Some("José"));
         assert_eq!(j.notes, [JwtNote::Latin1Payload]);
+    }
+
+    #[test]
+    fn random_tokens_never_panic() {
+        // A tiny LCG over an alphabet rich in JOSE-relevant and multi-byte characters.
+        const ALPHABET: &[&str] = &[
+            "eyJ", ".", "=", "\"", "'", " ", ",", "A", "z", "0", "-", "_", "+", "/", "é", "€", "{", "}", "\n", "ew0K",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (state >> 59) as usize + 1;
+            for _ in 0..len * 3 {
+                state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+                t.push_str(ALPHABET[(state >> 33) as usize % ALPHABET.len()]);
+            }
+            let _ = decode(&t);
+            let _ = decode_part(&t, Part::Header);
+            let _ = looks_like_jwt(&t);
+        }
     }
 
     #[test]

@@ -1,0 +1,447 @@
+//! The cookie-session rules: the session cookie is missing (A), sent but refused or shadowed by
+//! a duplicate (B), and never issued because a TLS-terminating proxy hid https from the app (G).
+
+use super::text::{redact_line, session_cookie_snippets};
+use super::{Facts, auth_failed, redirects_to_login};
+use crate::catalogue::{FindingId, Group};
+use crate::cookies::jar::Rejection;
+use crate::diagnose::context::Ctx;
+use crate::finding::{Evidence, Finding, Fix};
+use crate::headers::cookie::duplicate_names;
+use crate::headers::date::format_utc;
+use crate::headers::set_cookie;
+use crate::secret::Exposure;
+use FindingId::*;
+
+/// Whether a cookie name is a well-known session or auth cookie (DIAGNOSES `session-cookie-rejected`
+/// list, plus the common framework defaults). Anti-CSRF, consent and analytics names are not.
+pub fn is_session_cookie_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n
+        .strip_prefix("__host-http-")
+        .or_else(|| n.strip_prefix("__host-"))
+        .or_else(|| n.strip_prefix("__secure-"))
+        .unwrap_or(&n);
+    if n.is_empty()
+        || ["csrf", "xsrf", "antiforgery", "correlation", "nonce", "consent", "culture", "tempdata"]
+            .iter()
+            .any(|k| n.contains(k))
+    {
+        return false;
+    }
+    const EXACT: &[&str] = &[
+        "sid",
+        "sess",
+        "session",
+        "sessionid",
+        "session_id",
+        "session-id",
+        "jsessionid",
+        "phpsessid",
+        "connect.sid",
+        "laravel_session",
+        "asp.net_sessionid",
+        "cf_authorization",
+        "ci_session",
+        "express.sid",
+        "koa.sess",
+        "_oauth2_proxy",
+        "oauth2_proxy",
+        "access_token",
+        "auth_token",
+        "authtoken",
+        "auth",
+        "jwt",
+        "token",
+        "id_token",
+        "remember_token",
+        "appsession",
+        "_forward_auth",
+        "authjs.session-token",
+        "next-auth.session-token",
+        "_pomerium",
+        "mod_auth_openidc_session",
+        "keycloak_session",
+        "keycloak_identity",
+        "sessid",
+        "cfid",
+        "cftoken",
+        "wordpress_logged_in",
+        "pma_auth",
+    ];
+    if EXACT.contains(&n) {
+        return true;
+    }
+    n.starts_with(".aspnetcore.")
+        || n.starts_with("awselbauthsessioncookie")
+        || n.starts_with("wordpress_logged_in_")
+        || n.starts_with("_shibsession")
+        || n.starts_with("sess_")
+        || n.ends_with("session")
+        || n.ends_with("_sid")
+        || n.ends_with(".sid")
+        || n.ends_with("-sid")
+        || n.ends_with("sessionid")
+        || n.ends_with("_session_id")
+        || n.ends_with("session-token")
+        || n.ends_with("_auth_token")
+}
+
+/// Runs the session rules (after the set- and send-time rules, whose findings they defer to).
+pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !auth_failed(ctx) {
+        return;
+    }
+    session_cookie_rejected(ctx, f, out);
+    duplicate_cookie_shadowing(ctx, f, out);
+    let explained = out.iter().any(|x| {
+        matches!(x.id.group(), Group::E)
+            || matches!(
+                x.id,
+                CredentialsModeOmitsCookies
+                    | SecureCookieInsecureOrigin
+                    | SchemefulSameSite
+                    | SetCookieSamesiteNoneInsecure
+            )
+    });
+    if !explained {
+        tls_offload_secure_cookie_missing(ctx, f, out);
+        session_cookie_absent(ctx, f, out);
+    }
+}
+
+/// `session-cookie-rejected` — RFC 9110 §11.4, 6265bis §8.4: the session cookie went, the server said 401.
+fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !(matches!(ctx.ex.status, 401 | 419 | 440) || redirects_to_login(ctx)) {
+        return;
+    }
+    let Some(p) = f.sent.iter().find(|p| is_session_cookie_name(p.name)) else { return };
+    // A Set-Cookie in the same response that clears it is the server saying so.
+    let cleared = f.lines.iter().find(|l| {
+        l.parsed.as_ref().is_ok_and(|c| {
+            c.name == p.name
+                && (matches!(c.max_age, Some(m) if m <= 0)
+                    || c.value.is_empty()
+                    || l.verdict.as_ref().is_some_and(|v| v.as_ref().is_ok_and(|s| s.expired_on_arrival)))
+        })
+    });
+    let setter = ctx.corr.setters_before(p.name, ctx.index).last();
+    let answer = if redirects_to_login(ctx) {
+        "redirected to the login page".to_string()
+    } else {
+        format!("answered {}", ctx.ex.status)
+    };
+    let mut fnd = Finding::new(
+        SessionCookieRejected,
+        format!(
+            "The request to {} carried the session cookie `{}`, and the server {answer}{}. The session behind that \
+             cookie is no longer valid on the server: it expired, was revoked, or is unknown to the instance that \
+             answered (an in-memory store after a restart, a different signing secret per instance, a rotated secret).",
+            ctx.ex.url,
+            p.name,
+            if cleared.is_some() { " and cleared the cookie in the same response" } else { "" }
+        ),
+        Fix::new("Log in again; on the server, make sessions survive restarts and load balancing.")
+            .step("Use a shared session store (Redis or a database) instead of process memory.")
+            .step("Give every instance the same session secret / data-protection key ring.")
+            .step("Check the server log for why the session id was not found.")
+            .snippet("express", "app.use(session({ store: new RedisStore({ client: redis }), secret: process.env.SESSION_SECRET, /* same on every instance */ }));")
+            .snippet("aspnet", "services.AddDataProtection().PersistKeysToStackExchangeRedis(redis, \"DataProtection-Keys\").SetApplicationName(\"app\");"),
+    )
+    .with("cookie", p.name.to_string())
+    .evidence(Evidence::secret("value sent", p.value, Exposure::Prefix))
+    .with("response", format!("{} {} → {}", ctx.ex.method, ctx.ex.url, ctx.ex.status))
+    .confidence(60);
+    if let Some(l) = cleared {
+        fnd = fnd.with("cleared by", redact_line(l.raw));
+    }
+    if let Some(i) = setter {
+        fnd = fnd.related(i);
+    }
+    out.push(fnd);
+}
+
+/// `duplicate-cookie-shadowing` — 6265bis §4.2.2, §5.8.3 step 4: two cookies of one name; the server reads the first.
+fn duplicate_cookie_shadowing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let dups = duplicate_names(&f.sent);
+    let Some(name) = dups.iter().find(|n| is_session_cookie_name(n)).or(dups.first()).copied() else { return };
+    let values: Vec<&str> = f.sent.iter().filter(|p| p.name == name).map(|p| p.value).collect();
+    let copies: Vec<String> = f
+        .jar
+        .cookies()
+        .iter()
+        .filter(|c| c.name == name && f.related(c))
+        .map(|c| format!("{} {}", c.display_domain(), c.path))
+        .collect();
+    let mut fnd = Finding::new(
+        DuplicateCookieShadowing,
+        format!(
+            "The request to {} carried `{name}` {} times with different values. Browsers send every matching copy \
+             (longer Path first, then older first) and most frameworks read only the first one, which may be a stale \
+             or logged-out copy left by another Domain or Path{}.",
+            ctx.ex.url,
+            values.len(),
+            if copies.len() > 1 { format!(" (copies in the jar: {})", copies.join("; ")) } else { String::new() }
+        ),
+        Fix::new("Delete the stray copy and keep a single Domain and Path for the session cookie.")
+            .step("Expire the old copy with its exact Domain and Path, then always set the cookie with `Path=/` and one Domain.")
+            .step("A `__Host-` name allows only one copy per host.")
+            .snippet("http", format!("Set-Cookie: {name}=; Path=/old-path; Max-Age=0\nSet-Cookie: {name}=; Domain=example.com; Path=/; Max-Age=0")),
+    )
+    .with("cookie", name.to_string())
+    .with("copies sent", values.len().to_string())
+    .confidence(70);
+    for (i, v) in values.iter().enumerate().take(3) {
+        fnd = fnd.evidence(Evidence::secret(format!("value {}", i + 1), v, Exposure::Prefix));
+    }
+    if values.iter().all(|v| *v == values.first().copied().unwrap_or_default()) {
+        // Identical copies shadow nothing; keep it as a low-confidence hint.
+        fnd = fnd.confidence(30);
+    }
+    out.push(fnd);
+}
+
+/// `session-cookie-absent` — 6265bis §5.7 (expiry, deletion): the app uses a cookie session, and it was not there.
+fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.sent.iter().any(|p| is_session_cookie_name(p.name)) || ctx.creds.authorization {
+        return;
+    }
+    let host = f.url.host_str().unwrap_or("");
+    let site = crate::site::registrable_domain(host).unwrap_or_else(|| host.to_string());
+    let same_site_url = |u: &str| {
+        url::Url::parse(u)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| crate::site::registrable_domain(h).unwrap_or_else(|| h.to_string())))
+            == Some(site.clone())
+    };
+    let now = f.now_ms.unwrap_or(0);
+    // What happened to a session cookie this site used before, most specific first.
+    let mut story: Option<(String, String, Option<usize>)> = None;
+    if let Some((i, name, r)) = f.earlier_rejections.iter().rev().find(|(i, n, _)| {
+        is_session_cookie_name(n) && ctx.capture.exchanges.get(*i).is_some_and(|e| same_site_url(&e.url))
+    }) {
+        let why = match r {
+            Rejection::Syntax(_) => "its Set-Cookie line could not be parsed".to_string(),
+            other => format!("the browser refused it ({})", rejection_short(other)),
+        };
+        story = Some((name.clone(), format!("it was never stored: when {} set it, {why}", url_of(ctx, *i)), Some(*i)));
+    }
+    if story.is_none() {
+        if let Some(c) =
+            f.jar.cookies().iter().find(|c| is_session_cookie_name(&c.name) && f.related(c) && c.expired(now))
+        {
+            let when = c.expiry_ms.map(|e| format_utc(e.div_euclid(1000))).unwrap_or_default();
+            story = Some((
+                c.name.clone(),
+                format!("it expired at {when}, before this request"),
+                super::text::origin_of(ctx, c).1,
+            ));
+        }
+    }
+    if story.is_none() {
+        if let Some((i, name)) = f.earlier_deletions.iter().rev().find(|(i, n)| {
+            is_session_cookie_name(n) && ctx.capture.exchanges.get(*i).is_some_and(|e| same_site_url(&e.url))
+        }) {
+            story = Some((
+                name.clone(),
+                format!("the server deleted it: {} answered with an already-expired Set-Cookie", url_of(ctx, *i)),
+                Some(*i),
+            ));
+        }
+    }
+    if story.is_none() {
+        // An earlier request to this site carried a session cookie that is now gone from the jar.
+        let earlier = ctx.earlier().take(500).find_map(|(i, e)| {
+            if !same_site_url(&e.url) {
+                return None;
+            }
+            let pairs = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
+            pairs.iter().find(|p| is_session_cookie_name(p.name)).map(|p| (i, p.name.to_string()))
+        });
+        if let Some((i, name)) = earlier {
+            let in_jar = f.jar.cookies().iter().any(|c| c.name == name && !c.expired(now));
+            if !in_jar || f.from_snapshot {
+                story = Some((
+                    name,
+                    format!(
+                        "earlier requests carried it (for example {}), but it is no longer in the cookie jar",
+                        url_of(ctx, i)
+                    ),
+                    Some(i),
+                ));
+            }
+        }
+    }
+    if story.is_none()
+        && f.from_snapshot
+        && !f.jar.cookies().iter().any(|c| is_session_cookie_name(&c.name) && f.related(c))
+    {
+        // The browser's own store has no session cookie for this site; say so only when the
+        // server's answer shows it expected one (it starts a new session now).
+        if let Some(l) = f.lines.iter().find(|l| l.parsed.as_ref().is_ok_and(|c| is_session_cookie_name(&c.name))) {
+            story = Some((
+                l.name(),
+                "the browser's cookie store has no session cookie for this site, and the server is starting a new one"
+                    .into(),
+                None,
+            ));
+        }
+    }
+    let Some((name, what, related)) = story else { return };
+    let mut fnd = Finding::new(
+        SessionCookieAbsent,
+        format!("The request to {} went without the session cookie `{name}`: {what}. The server therefore saw an anonymous request and answered {}.", ctx.ex.url, ctx.ex.status),
+        session_cookie_snippets(
+            Fix::new("Make sure the login response stores a session cookie that lasts and covers this URL.")
+                .step("Check the login response's Set-Cookie (the set-time findings on it name the exact problem).")
+                .step("Give the cookie a lifetime with `Max-Age` if it must survive a browser restart, and keep the number of cookies per domain small."),
+            &name,
+            "Lax",
+            None,
+        ),
+    )
+    .with("cookie", name)
+    .with("request", format!("{} {} → {}", ctx.ex.method, ctx.ex.url, ctx.ex.status))
+    .confidence(65);
+    if let Some(i) = related {
+        fnd = fnd.related(i);
+    }
+    out.push(fnd);
+}
+
+fn rejection_short(r: &Rejection) -> &'static str {
+    match r {
+        Rejection::Syntax(_) => "syntax",
+        Rejection::SchemeNotSupported => "scheme cannot store cookies",
+        Rejection::DomainNonAscii | Rejection::DomainPublicSuffix | Rejection::DomainNotMatching => "invalid Domain",
+        Rejection::SecureFromInsecure => "Secure cookie from plain http",
+        Rejection::HttpOnlyFromScript | Rejection::OverwriteHttpOnly => "HttpOnly from script",
+        Rejection::OverwriteSecure => "would overwrite a Secure cookie from plain http",
+        Rejection::SameSiteCrossSite { .. } => "Lax/Strict cookie from a cross-site response",
+        Rejection::SameSiteNoneInsecure => "SameSite=None without Secure",
+        Rejection::InvalidPrefix(..) => "cookie prefix rules broken",
+        Rejection::PartitionedWithoutSecure => "Partitioned without Secure",
+        Rejection::ThirdPartyBlocked => "third-party cookies blocked",
+    }
+}
+
+fn url_of(ctx: &Ctx<'_, '_>, i: usize) -> String {
+    ctx.capture.exchanges.get(i).map(|e| format!("{} {}", e.method, e.url)).unwrap_or_default()
+}
+
+/// Whether a path looks like a login endpoint.
+fn is_login_path(path: &str) -> bool {
+    let p = path.to_ascii_lowercase();
+    ["login", "signin", "sign_in", "sign-in", "logon", "/session", "/auth", "authenticate"]
+        .iter()
+        .any(|k| p.contains(k))
+}
+
+/// `tls-offload-secure-cookie-missing` — 6265bis §5.7 step 13 seen from the app: behind a TLS
+/// proxy the app thinks it speaks http and never issues its Secure session cookie.
+fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !f.sent.is_empty() || ctx.creds.authorization || f.url.scheme() != "https" {
+        return;
+    }
+    let host = f.url.host_str().unwrap_or("");
+    let site = crate::site::registrable_domain(host).unwrap_or_else(|| host.to_string());
+    let login = ctx.earlier().take(200).find(|(_, e)| {
+        let Ok(u) = url::Url::parse(&e.url) else { return false };
+        u.scheme() == "https"
+            && u.host_str().map(|h| crate::site::registrable_domain(h).unwrap_or_else(|| h.to_string()))
+                == Some(site.clone())
+            && e.method.eq_ignore_ascii_case("POST")
+            && is_login_path(u.path())
+            && matches!(e.status, 200 | 204 | 301 | 302 | 303 | 307 | 308)
+    });
+    let Some((i, login)) = login else { return };
+    if login.response_headers.get_all("set-cookie").flat_map(set_cookie::split_lines).next().is_some() {
+        return;
+    }
+    let rh = &login.response_headers;
+    let downgrade = rh.get("location").is_some_and(|l| l.trim_start().to_ascii_lowercase().starts_with("http://"));
+    let powered = rh.get("x-powered-by").map(str::to_string);
+    let server = rh.get("server").map(str::to_ascii_lowercase).unwrap_or_default();
+    let framework = powered.is_some()
+        || ["gunicorn", "uvicorn", "werkzeug", "puma", "webrick", "kestrel", "waitress", "passenger", "unicorn"]
+            .iter()
+            .any(|s| server.contains(s));
+    // A JSON token login is not a cookie login: its body hands the token over.
+    let token_body =
+        login.response_body.as_deref().is_some_and(|b| b.contains("access_token") || b.contains("\"token\""));
+    if !(downgrade || framework) || token_body {
+        return;
+    }
+    let mut fnd = Finding::new(
+        TlsOffloadSecureCookieMissing,
+        format!(
+            "The login at {} answered {} over https without any Set-Cookie{}, and this request now fails with {}. \
+             That is the signature of an app behind a TLS-terminating proxy: the proxy talks plain http to the app, \
+             the app believes the request is insecure and refuses to issue its Secure session cookie{}.",
+            login.url,
+            login.status,
+            if downgrade { " and redirected to an http:// URL" } else { "" },
+            ctx.ex.status,
+            powered.as_deref().map(|p| format!(" (X-Powered-By: {p})")).unwrap_or_default()
+        ),
+        Fix::new("Have the proxy pass the original scheme and make the app trust it.")
+            .step("Proxy: send `X-Forwarded-Proto` (nginx: `proxy_set_header X-Forwarded-Proto $scheme;`).")
+            .step("App: trust the proxy header (settings below).")
+            .snippet("nginx", "proxy_set_header X-Forwarded-Proto $scheme;\nproxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;")
+            .snippet("express", "app.set('trust proxy', 1);")
+            .snippet("django", "SECURE_PROXY_SSL_HEADER = (\"HTTP_X_FORWARDED_PROTO\", \"https\")")
+            .snippet("rails", "config.assume_ssl = true")
+            .snippet("spring", "server.forward-headers-strategy=native")
+            .snippet("aspnet", "app.UseForwardedHeaders(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedProto });"),
+    )
+    .with("login response", format!("{} {} → {} (no Set-Cookie)", login.method, login.url, login.status))
+    .related(i)
+    .confidence(if downgrade { 80 } else { 60 });
+    if let Some(p) = powered {
+        fnd = fnd.with("X-Powered-By", p);
+    }
+    out.push(fnd);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn session_names_table() {
+        let yes = [
+            "sid",
+            "SID",
+            "session",
+            "JSESSIONID",
+            "PHPSESSID",
+            "connect.sid",
+            ".AspNetCore.Cookies",
+            ".AspNetCore.Session",
+            "laravel_session",
+            "_myapp_session",
+            "AWSELBAuthSessionCookie-0",
+            "CF_Authorization",
+            "__Host-sid",
+            "__Secure-next-auth.session-token",
+            "ASP.NET_SessionId",
+            "_oauth2_proxy",
+        ];
+        for n in yes {
+            assert!(is_session_cookie_name(n), "{n}");
+        }
+        let no = [
+            "_ga",
+            "XSRF-TOKEN",
+            "csrftoken",
+            ".AspNetCore.Antiforgery.abc",
+            "theme",
+            "lang",
+            "_gid",
+            "cookie_consent",
+        ];
+        for n in no {
+            assert!(!is_session_cookie_name(n), "{n}");
+        }
+    }
+}

@@ -1,0 +1,640 @@
+//! Group D (and the set-time halves of I): what happened to each `Set-Cookie` line of this
+//! response. Chromium's own verdict (CDP `blockedCookies`) is reported as is; without it, the
+//! line is parsed (6265bis §5.6) and checked against the storage model (§5.7) of the jar.
+
+use super::text::{redact_line, session_cookie_snippets, with_line};
+use super::{Facts, SetLine, is_session_cookie_name};
+use crate::catalogue::{FindingId, Severity};
+use crate::cookies::jar::{PrefixRule, Rejection, SiteContext, Stored};
+use crate::diagnose::context::Ctx;
+use crate::finding::{Finding, Fix, Signal};
+use crate::headers::date::{format_duration, format_utc};
+use crate::headers::set_cookie::{self, CookiePrefix, SameSite, SetCookie, SetCookieError, SetCookieNote};
+use FindingId::*;
+
+/// Runs the set-time rules on every line of this response.
+pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let login = super::is_login_like(ctx) || super::auth_failed(ctx);
+    for l in &f.lines {
+        // Tracking and preference cookies fail all the time; only auth cookies, or any cookie of
+        // a login or failing exchange, can explain an authentication problem.
+        if !login && !is_session_cookie_name(&l.name()) {
+            continue;
+        }
+        if let Some(b) = l.reported {
+            for reason in &b.blocked_reasons {
+                if let Some(id) = reported_id(reason, f.site) {
+                    out.push(reported(ctx, f, l, id, reason));
+                }
+            }
+        }
+        match &l.parsed {
+            Err(e) if l.reported.is_none() => out.push(parse_error(ctx, l, *e)),
+            Err(_) => {}
+            Ok(c) => {
+                if l.reported.is_none() {
+                    if let Some(Err(r)) = &l.verdict {
+                        rejected(ctx, f, l, c, r, out);
+                    }
+                }
+                if let Some(Ok(s)) = &l.verdict {
+                    expired_on_arrival(ctx, f, l, c, s, out);
+                    default_path_too_narrow(ctx, f, l, c, s, out);
+                    lifetime_capped(ctx, l, c, s, out);
+                }
+                samesite_invalid_value(ctx, f, l, c, out);
+                unparseable_expires(ctx, l, c, out);
+                attribute_too_long(ctx, l, c, out);
+            }
+        }
+    }
+}
+
+/// A `Network.SetCookieBlockedReason` (DIAGNOSES Appendix A.1, with the A.9 aliases) → id.
+pub fn reported_id(reason: &str, site: SiteContext) -> Option<FindingId> {
+    let schemeful = site == SiteContext::CrossSite { schemeful: true };
+    Some(match reason {
+        "SecureOnly" => SecureCookieInsecureOrigin,
+        "SameSiteStrict" | "SameSiteLax" | "SameSiteUnspecifiedTreatedAsLax" => SetCookieSamesiteBlockedCrossSite,
+        "SchemefulSameSiteStrict" | "SchemefulSameSiteLax" | "SchemefulSameSiteUnspecifiedTreatedAsLax" => {
+            if schemeful { SchemefulSameSite } else { SetCookieSamesiteBlockedCrossSite }
+        }
+        "SameSiteNoneInsecure" => SetCookieSamesiteNoneInsecure,
+        "UserPreferences"
+        | "ThirdPartyPhaseout"
+        | "ThirdPartyBlockedInFirstPartySet"
+        | "SamePartyFromCrossPartyContext" => SetCookieThirdPartyBlocked,
+        "SyntaxError" | "DisallowedCharacter" | "NoCookieContent" | "SamePartyConflictsWithOtherAttributes" => {
+            SetCookieSyntaxError
+        }
+        "SchemeNotSupported" => SetCookieSchemeNotSupported,
+        "OverwriteSecure" => OverwriteSecureCookie,
+        "InvalidDomain" => SetCookieInvalidDomain,
+        "InvalidPrefix" => SetCookieInvalidPrefix,
+        "NameValuePairExceedsMaxSize" => SetCookieTooLarge,
+        _ => return None,
+    })
+}
+
+/// The jar rejection → id (6265bis §5.7 step by step).
+pub fn rejection_id(r: &Rejection) -> FindingId {
+    match r {
+        Rejection::Syntax(SetCookieError::NameValueTooLarge { .. }) => SetCookieTooLarge,
+        Rejection::Syntax(_) => SetCookieSyntaxError,
+        Rejection::SchemeNotSupported => SetCookieSchemeNotSupported,
+        Rejection::DomainNonAscii | Rejection::DomainPublicSuffix | Rejection::DomainNotMatching => {
+            SetCookieInvalidDomain
+        }
+        Rejection::SecureFromInsecure => SecureCookieInsecureOrigin,
+        Rejection::HttpOnlyFromScript | Rejection::OverwriteHttpOnly => SetCookieSyntaxError,
+        Rejection::OverwriteSecure => OverwriteSecureCookie,
+        Rejection::SameSiteCrossSite { schemeful: true, .. } => SchemefulSameSite,
+        Rejection::SameSiteCrossSite { .. } => SetCookieSamesiteBlockedCrossSite,
+        Rejection::SameSiteNoneInsecure => SetCookieSamesiteNoneInsecure,
+        Rejection::InvalidPrefix(..) => SetCookieInvalidPrefix,
+        Rejection::PartitionedWithoutSecure => SetCookiePartitionedWithoutSecure,
+        Rejection::ThirdPartyBlocked => SetCookieThirdPartyBlocked,
+    }
+}
+
+/// What became of a line, in a few words, for the cookie table.
+pub fn line_outcome(l: &SetLine<'_>) -> (Option<String>, Option<FindingId>) {
+    if let Some(b) = l.reported {
+        let id = b.blocked_reasons.iter().find_map(|r| reported_id(r, SiteContext::SameSite));
+        return (Some(format!("refused by the browser: {}", b.blocked_reasons.join(", "))), id);
+    }
+    match (&l.parsed, &l.verdict) {
+        (Err(e), _) => (Some(format!("ignored: {}", syntax_words(*e))), Some(rejection_id(&Rejection::Syntax(*e)))),
+        (Ok(_), Some(Err(r))) => (Some(format!("refused: {}", rejection_words(r))), Some(rejection_id(r))),
+        (Ok(_), Some(Ok(s))) if s.expired_on_arrival => (Some("deletes the cookie (already expired)".into()), None),
+        (Ok(_), Some(Ok(_))) => (Some("stored".into()), None),
+        (Ok(_), None) => (None, None),
+    }
+}
+
+fn syntax_words(e: SetCookieError) -> String {
+    match e {
+        SetCookieError::ControlCharacter { at, byte } => {
+            format!("control character 0x{byte:02X} at byte {at}")
+        }
+        SetCookieError::NoContent => "empty name and value".to_string(),
+        SetCookieError::NameValueTooLarge { size } => format!("name plus value is {size} bytes (limit 4096)"),
+    }
+}
+
+fn rejection_words(r: &Rejection) -> String {
+    match r {
+        Rejection::Syntax(e) => syntax_words(*e),
+        Rejection::SchemeNotSupported => "this URL scheme cannot store cookies".into(),
+        Rejection::DomainNonAscii => "Domain has non-ASCII characters".into(),
+        Rejection::DomainPublicSuffix => "Domain is a public suffix".into(),
+        Rejection::DomainNotMatching => "Domain does not cover the responding host".into(),
+        Rejection::SecureFromInsecure => "Secure cookie from a plain-http response".into(),
+        Rejection::HttpOnlyFromScript => "HttpOnly cookie from script".into(),
+        Rejection::OverwriteHttpOnly => "script cannot replace an HttpOnly cookie".into(),
+        Rejection::OverwriteSecure => "plain-http response would replace a Secure cookie".into(),
+        Rejection::SameSiteCrossSite { same_site, .. } => {
+            format!("SameSite={} cookie from a cross-site response", same_site.as_str())
+        }
+        Rejection::SameSiteNoneInsecure => "SameSite=None without Secure".into(),
+        Rejection::InvalidPrefix(p, rule) => {
+            format!("{} prefix rule broken ({})", p.as_str(), prefix_rule_words(*rule))
+        }
+        Rejection::PartitionedWithoutSecure => "Partitioned without Secure".into(),
+        Rejection::ThirdPartyBlocked => "third-party cookies are blocked".into(),
+    }
+}
+
+fn prefix_rule_words(r: PrefixRule) -> &'static str {
+    match r {
+        PrefixRule::NotSecure => "needs Secure, set over https",
+        PrefixRule::HasDomain => "must not have a Domain attribute",
+        PrefixRule::PathNotRoot => "needs Path=/",
+        PrefixRule::NotHttpOnly => "needs HttpOnly",
+        PrefixRule::NamelessLooksPrefixed => "a nameless cookie may not look prefixed",
+    }
+}
+
+fn host(f: &Facts<'_>) -> String {
+    f.url.host_str().unwrap_or("").to_string()
+}
+
+/// The finding for a reported (CDP) reason; the explanation is the same as the inferred one.
+fn reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, id: FindingId, reason: &str) -> Finding {
+    let name = l.name();
+    let (explanation, fix) = explain(id, ctx, f, l, l.parsed.as_ref().ok(), None);
+    with_line(Finding::new(id, explanation, fix), ctx, &name, l.raw)
+        .with("browser verdict", format!("blocked: {reason}"))
+        .signal(Signal::Reported)
+        .confidence(95)
+}
+
+/// §5.6 step 1/5: the parser ignored the whole line.
+fn parse_error(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, e: SetCookieError) -> Finding {
+    let name = l.name();
+    let id = rejection_id(&Rejection::Syntax(e));
+    let explanation = match e {
+        SetCookieError::NameValueTooLarge { size } => format!(
+            "The response to {} sets cookie `{name}` with a name plus value of {size} bytes. Browsers ignore a cookie \
+             whose name and value together exceed 4096 bytes, so it was never stored.",
+            ctx.ex.url
+        ),
+        SetCookieError::ControlCharacter { at, byte } => format!(
+            "The Set-Cookie line for `{name}` contains the control character 0x{byte:02X} at byte {at}. Browsers ignore \
+             the whole line when it has a control character (anything below 0x20 except tab, or 0x7F), so no cookie \
+             was stored."
+        ),
+        SetCookieError::NoContent => format!(
+            "The response to {} has a Set-Cookie line with neither a name nor a value, which browsers ignore.",
+            ctx.ex.url
+        ),
+    };
+    let fix = match e {
+        SetCookieError::NameValueTooLarge { .. } => too_large_fix(),
+        _ => syntax_fix(),
+    };
+    let src = match e {
+        SetCookieError::NameValueTooLarge { .. } => "RFC 6265bis §5.6 step 5, §5.7 step 4",
+        _ => "RFC 6265bis §5.6 steps 1 and 5, §4.1.1",
+    };
+    with_line(Finding::new(id, explanation, fix), ctx, &name, l.raw).source(src).confidence(85)
+}
+
+/// §5.7: the line parsed, but the store refuses it.
+fn rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &SetCookie, r: &Rejection, out: &mut Vec<Finding>) {
+    let id = rejection_id(r);
+    let (explanation, fix) = explain(id, ctx, f, l, Some(c), Some(r));
+    let mut fnd = with_line(Finding::new(id, explanation, fix), ctx, &c.name, l.raw)
+        .with("refused because", rejection_words(r))
+        .confidence(80);
+    if id == SetCookieSamesiteNoneInsecure && ctx.browser() != crate::model::Browser::Chromium {
+        // Only Chromium enforces "None requires Secure" today; elsewhere it will break later.
+        fnd = fnd.severity(Severity::Warn).signal(Signal::Predictive);
+    }
+    if let Some(src) = rejection_source(r) {
+        fnd = fnd.source(src);
+    }
+    out.push(fnd);
+    // A Partitioned cookie without Secure also breaks the CHIPS rule Chromium never reports.
+    if c.partitioned && !c.secure && id != SetCookiePartitionedWithoutSecure {
+        let (e, fx) = explain(SetCookiePartitionedWithoutSecure, ctx, f, l, Some(c), None);
+        out.push(with_line(Finding::new(SetCookiePartitionedWithoutSecure, e, fx), ctx, &c.name, l.raw).confidence(70));
+    }
+}
+
+fn rejection_source(r: &Rejection) -> Option<&'static str> {
+    Some(match r {
+        Rejection::DomainNonAscii => "RFC 6265bis §5.7 step 8",
+        Rejection::DomainPublicSuffix => "RFC 6265bis §5.7 step 9, §8.9",
+        Rejection::DomainNotMatching => "RFC 6265bis §5.7 step 10, §5.1.3",
+        Rejection::SecureFromInsecure => "RFC 6265bis §5.7 step 13, §4.1.2.5",
+        Rejection::OverwriteSecure => "RFC 6265bis §5.7 step 16",
+        Rejection::SameSiteCrossSite { .. } => "RFC 6265bis §5.7 step 18, §4.1.2.7",
+        Rejection::SameSiteNoneInsecure => "RFC 6265bis §5.7 step 19",
+        Rejection::InvalidPrefix(..) => "RFC 6265bis §4.1.3, §5.7 steps 20–22",
+        Rejection::PartitionedWithoutSecure => {
+            "CHIPS (privacycg/CHIPS); Chromium CanonicalCookie::IsCookiePartitionedValid"
+        }
+        Rejection::ThirdPartyBlocked => "RFC 6265bis §7.1, §5.3; CHIPS; Storage Access API",
+        _ => return None,
+    })
+}
+
+fn syntax_fix() -> Fix {
+    Fix::new("Encode cookie values so the header holds only cookie-safe characters.")
+        .step("Percent-encode or base64url-encode the value; never put raw JSON, spaces, newlines or `;` in it.")
+        .step("Check the code that builds the header for a stray `\\r\\n` or NUL (often from an unescaped variable).")
+        .snippet("js", "res.cookie('sid', value) // express encodes with encodeURIComponent by default")
+}
+
+fn too_large_fix() -> Fix {
+    Fix::new("Keep the cookie small: store a session id in it and the data on the server.")
+        .step("Replace a JWT or serialized session in the cookie with an opaque id (a few dozen bytes).")
+        .step("If the data must live in the cookie, trim claims or split it deliberately into numbered cookies.")
+        .snippet("http", "Set-Cookie: sid=3f9a…(32 bytes); Path=/; Secure; HttpOnly; SameSite=Lax")
+}
+
+/// Explanation and fix of a set-time id for this line.
+fn explain(
+    id: FindingId,
+    ctx: &Ctx<'_, '_>,
+    f: &Facts<'_>,
+    l: &SetLine<'_>,
+    c: Option<&SetCookie>,
+    r: Option<&Rejection>,
+) -> (String, Fix) {
+    let name = l.name();
+    let url = &ctx.ex.url;
+    let host = host(f);
+    let line = redact_line(l.raw);
+    match id {
+        SetCookieSamesiteNoneInsecure => (
+            format!(
+                "The response to {url} sets `{name}` with `SameSite=None` but without `Secure`. A cookie that may travel \
+                 cross-site must be Secure, so the browser refused it (`{line}`)."
+            ),
+            session_cookie_snippets(
+                Fix::new("Add `Secure` to every `SameSite=None` cookie and serve it over https.")
+                    .step("Add the `Secure` attribute (the response must come over https).")
+                    .step("If the cookie does not need to travel cross-site, use `SameSite=Lax` instead."),
+                &name,
+                "None",
+                None,
+            ),
+        ),
+        SetCookieSamesiteBlockedCrossSite => {
+            let ss = c.map(|c| c.same_site).unwrap_or_default();
+            let how = if ss == SameSite::Default {
+                "has no valid SameSite attribute, which Chromium treats as Lax".to_string()
+            } else {
+                format!("is `SameSite={}`", ss.as_str())
+            };
+            let page = ctx.page.as_ref().or(ctx.initiator.as_ref()).map(|u| u.origin().ascii_serialization());
+            (
+                format!(
+                    "`{name}` {how}, and it arrived on a cross-site request from {} to {host} that is not a top-level \
+                     navigation. Such cookies can only be set by same-site responses, so the browser dropped it and \
+                     the session was never created.",
+                    page.unwrap_or_else(|| "another site".into())
+                ),
+                session_cookie_snippets(
+                    Fix::new("Serve the API from the app's site, or mark the cookie `SameSite=None; Secure`.")
+                        .step("Best: host the API on the same site as the app (for example api.example.com for app.example.com).")
+                        .step("Or set the cookie during a top-level navigation to the API origin.")
+                        .step("If it must be set and sent cross-site: `SameSite=None; Secure` (and `Partitioned` inside iframes), with CSRF protection."),
+                    &name,
+                    "None",
+                    None,
+                ),
+            )
+        }
+        SetCookieThirdPartyBlocked => (
+            format!(
+                "{host} is a third party on this page, and this browser profile blocks third-party cookies, so `{name}` \
+                 was not stored. The same flow may work in another profile or browser."
+            ),
+            Fix::new("Do not depend on third-party cookies for this login.")
+                .step("Embedded widget: use partitioned cookies (`Partitioned; Secure; SameSite=None`).")
+                .step("Or ask for access with the Storage Access API (`await document.requestStorageAccess()` after a click).")
+                .step("Or serve the API from the page's own site (reverse proxy), or use an Authorization-header token.")
+                .snippet("http", format!("Set-Cookie: __Host-{name}=<value>; Path=/; Secure; HttpOnly; SameSite=None; Partitioned")),
+        ),
+        SetCookieSyntaxError => (
+            format!("The Set-Cookie line for `{name}` in the response to {url} cannot be parsed, so the browser ignored it (`{line}`)."),
+            syntax_fix(),
+        ),
+        SetCookieTooLarge => (
+            format!(
+                "Cookie `{name}` set by {url} is larger than 4096 bytes (name plus value{}), so browsers ignore it.",
+                c.map(|c| format!(": {} bytes", c.size())).unwrap_or_default()
+            ),
+            too_large_fix(),
+        ),
+        SetCookieInvalidDomain => {
+            let dom = c.and_then(|c| c.domain_raw.clone()).unwrap_or_default();
+            let why = match r {
+                Some(Rejection::DomainPublicSuffix) => format!(
+                    "`Domain={dom}` is a public suffix: no site may set cookies for all of it (for example every \
+                     *.vercel.app or *.co.uk site)"
+                ),
+                Some(Rejection::DomainNonAscii) => format!("`Domain={dom}` has non-ASCII characters"),
+                _ => format!("`Domain={dom}` does not cover the responding host {host}"),
+            };
+            (
+                format!("The response to {url} sets `{name}`, but {why}. The browser refused the cookie."),
+                Fix::new("Use a Domain that is the responding host or one of its parents, or omit Domain.")
+                    .step(format!("Omit `Domain` (the cookie stays on {host}), or use a parent domain of {host} that you own."))
+                    .step("To share a session between subdomains, put them under one registrable domain you control.")
+                    .snippet("http", format!("Set-Cookie: {name}=<value>; Path=/; Secure; HttpOnly; SameSite=Lax")),
+            )
+        }
+        SetCookieInvalidPrefix => {
+            let p = c.and_then(SetCookie::prefix).or_else(|| CookiePrefix::of(&name)).unwrap_or(CookiePrefix::Host);
+            let rule = match r {
+                Some(Rejection::InvalidPrefix(_, rule)) => prefix_rule_words(*rule),
+                _ => "its prefix rules",
+            };
+            (
+                format!(
+                    "`{name}` starts with `{}`, which promises how the cookie was set; this one breaks that promise \
+                     ({rule}), so the browser refused it.",
+                    p.as_str()
+                ),
+                Fix::new(format!("Set `{}` cookies exactly as the prefix requires.", p.as_str()))
+                    .step("Serve the response over https and add `Secure`.")
+                    .step("For `__Host-`: no `Domain` attribute and `Path=/`. For `__Http-`/`__Host-Http-`: also `HttpOnly`.")
+                    .snippet("http", format!("Set-Cookie: {name}=<value>; Path=/; Secure; HttpOnly; SameSite=Lax")),
+            )
+        }
+        SetCookiePartitionedWithoutSecure => (
+            format!(
+                "`{name}` is `Partitioned` but not `Secure`. Partitioned (CHIPS) cookies must be Secure and set over \
+                 https; Chromium drops this one silently (DevTools does not list it as blocked)."
+            ),
+            Fix::new("Add `Secure` (and serve over https) to partitioned cookies.").snippet(
+                "http",
+                format!("Set-Cookie: __Host-{name}=<value>; Path=/; Secure; HttpOnly; SameSite=None; Partitioned"),
+            ),
+        ),
+        SecureCookieInsecureOrigin => (
+            format!(
+                "`{name}` is `Secure`, but it was set by the plain-http response of {url}. Secure cookies are only \
+                 accepted from secure origins (https, or localhost), so the login cookie was discarded."
+            ),
+            Fix::new("Serve the login and the app over https.")
+                .step("Redirect http to https (and send HSTS).")
+                .step("For local development use http://localhost, which browsers treat as secure, not a LAN IP or a custom host name."),
+        ),
+        SchemefulSameSite => (
+            format!(
+                "`{name}` could not be set because the request crossed from http to https (or back) within the same \
+                 domain. Browsers count the scheme as part of the site, so http://{host} and https://{host} are \
+                 cross-site, and SameSite Lax/Strict cookies are refused."
+            ),
+            Fix::new("Serve every part of the app over https.").step("Redirect http to https and send HSTS."),
+        ),
+        OverwriteSecureCookie => (
+            format!(
+                "The plain-http response of {url} tried to replace `{name}`, which already exists as a Secure cookie. \
+                 Browsers leave Secure cookies alone on non-secure responses, so the change was ignored."
+            ),
+            Fix::new("Use https for every authentication endpoint (login and logout).").step("Redirect http to https and send HSTS."),
+        ),
+        SetCookieSchemeNotSupported => (
+            format!("The response to {url} sets `{name}`, but its URL scheme cannot store cookies."),
+            Fix::new("Serve the app over http(s); for local development use http://localhost."),
+        ),
+        _ => (format!("Cookie `{name}` from {url} was not stored."), Fix::new("See the Set-Cookie line.")),
+    }
+}
+
+/// `set-cookie-expired-on-arrival` — 6265bis §5.6.2 step 7, §5.7 step 6: `Max-Age<=0` or a past `Expires`.
+fn expired_on_arrival(
+    ctx: &Ctx<'_, '_>,
+    f: &Facts<'_>,
+    l: &SetLine<'_>,
+    c: &SetCookie,
+    s: &Stored,
+    out: &mut Vec<Finding>,
+) {
+    if !s.expired_on_arrival && !matches!(c.max_age, Some(m) if m <= 0) {
+        return;
+    }
+    let server = ctx.server_date;
+    let client = ctx.clock;
+    // Deliberate deletion: Max-Age ≤ 0, or Expires already past by the server's own clock.
+    let skew = match (c.max_age, c.expires) {
+        (None, Some(e)) => server.is_some_and(|d| e > d) && client.is_some_and(|n| e <= n),
+        _ => false,
+    };
+    if !skew {
+        // A deletion is normal (logout, clearing stale state); it matters only for a session cookie
+        // on a failing exchange, where it explains why the next request is anonymous.
+        // When the request carried it, `session-cookie-rejected` tells that story better.
+        if !(is_session_cookie_name(&c.name) && super::auth_failed(ctx)) || f.was_sent(&c.name) {
+            return;
+        }
+        let how = match c.max_age {
+            Some(m) => format!("`Max-Age={m}`"),
+            None => format!("`Expires={}`", c.expires_raw.clone().unwrap_or_default()),
+        };
+        let fnd = Finding::new(
+            SetCookieExpiredOnArrival,
+            format!(
+                "The {} response to {} deletes the session cookie `{}` ({how}). The server ended the session; the \
+                 next requests will be anonymous until the user logs in again.",
+                ctx.ex.status, ctx.ex.url, c.name
+            ),
+            Fix::new("If the logout was not intended, find why the server cleared the session (expired or unknown session id).")
+                .step("Check the server log for why the session was rejected (store restart, rotated secret, another instance)."),
+        )
+        .severity(Severity::Info)
+        .confidence(40);
+        out.push(with_line(fnd, ctx, &c.name, l.raw));
+        return;
+    }
+    let (Some(e), Some(d), Some(n)) = (c.expires, server, client) else { return };
+    let fnd = Finding::new(
+        SetCookieExpiredOnArrival,
+        format!(
+            "`{}` was set with `Expires={}` ({}). By the server's clock ({}) that is {} ahead, but this browser's \
+             clock ({}) is already past it, so the cookie was deleted the moment it arrived. The server and client \
+             clocks disagree by {}.",
+            c.name,
+            c.expires_raw.clone().unwrap_or_default(),
+            format_utc(e),
+            format_utc(d),
+            format_duration(e - d),
+            format_utc(n),
+            format_duration(n - d)
+        ),
+        Fix::new("Use `Max-Age` (relative, immune to clock differences) and fix the clocks.")
+            .step("Send `Max-Age=<seconds>`; keep `Expires` only for very old clients (Max-Age wins when both are present).")
+            .step("Synchronise the server clock (NTP) and check the client's clock and time zone.")
+            .snippet("http", format!("Set-Cookie: {}=<value>; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax", c.name)),
+    )
+    .with("client clock", format_utc(n))
+    .with("server Date", format_utc(d))
+    .confidence(85);
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+/// `set-cookie-default-path-too-narrow` — 6265bis §5.1.4: no `Path`, so the cookie only covers the setter's directory.
+fn default_path_too_narrow(
+    ctx: &Ctx<'_, '_>,
+    f: &Facts<'_>,
+    l: &SetLine<'_>,
+    c: &SetCookie,
+    s: &Stored,
+    out: &mut Vec<Finding>,
+) {
+    if s.expired_on_arrival || c.path_value().is_some() {
+        return;
+    }
+    let dp = set_cookie::default_path(f.url.path());
+    if dp == "/" {
+        return;
+    }
+    // Evidence that the narrow path hurts: a later request to the same host outside the path that
+    // went without the cookie and failed; else a session cookie (which an app needs everywhere).
+    let host = f.url.host_str().unwrap_or("");
+    let later_miss = ctx.capture.exchanges.iter().enumerate().skip(ctx.index + 1).take(500).find(|(_, e)| {
+        let Ok(u) = url::Url::parse(&e.url) else { return false };
+        u.host_str() == Some(host)
+            && !crate::cookies::jar::path_match(u.path(), dp)
+            && matches!(e.status, 401 | 403)
+            && !crate::headers::cookie::parse_all(e.request_headers.get_all("cookie")).iter().any(|p| p.name == c.name)
+    });
+    if later_miss.is_none() && !is_session_cookie_name(&c.name) {
+        return;
+    }
+    let mut fnd = Finding::new(
+        SetCookieDefaultPathTooNarrow,
+        format!(
+            "`{}` was set by {} without a `Path` attribute, so its path defaults to `{dp}` (the directory of that URL). \
+             The browser will only send it to URLs under `{dp}/`; requests to other paths such as `/api/…` go without it.",
+            c.name, ctx.ex.url
+        ),
+        session_cookie_snippets(
+            Fix::new("Send `Path=/` with the session cookie.")
+                .step("Add `Path=/` to the Set-Cookie line (most frameworks have a cookie-path setting)."),
+            &c.name,
+            if c.same_site == SameSite::Default { "Lax" } else { c.same_site.as_str() },
+            None,
+        ),
+    )
+    .with("default path", dp.to_string())
+    .signal(Signal::Predictive)
+    .confidence(if later_miss.is_some() { 80 } else { 55 });
+    if let Some((i, e)) = later_miss {
+        fnd = fnd
+            .related(i)
+            .with("later request without it", format!("{} {} → {}", e.method, e.url, e.status))
+            .signal(Signal::Inferred);
+    }
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+/// `set-cookie-samesite-invalid-value` — 6265bis §5.6.7, §4.1.2.7: an unknown SameSite value means Default.
+fn samesite_invalid_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
+    let Some(bad) = c.notes.iter().find_map(|n| match n {
+        SetCookieNote::SameSiteInvalid(v) => Some(v.clone()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let meant_none = {
+        let b = bad.trim_matches('"').to_ascii_lowercase();
+        b == "none" || b == "no_restriction" || b == "false" || b == "off" || b == "unset"
+    };
+    let consequence = if meant_none {
+        "If it was meant as `None`, the cookie stops working cross-site: Chromium enforces the default as Lax."
+    } else {
+        "Chromium enforces the default as Lax; Firefox and Safari as None."
+    };
+    let fnd = Finding::new(
+        SetCookieSamesiteInvalidValue,
+        format!(
+            "`{}` is set with `SameSite={bad}`, which is not `Strict`, `Lax` or `None`. Browsers ignore the value and \
+             treat the cookie as if it had no SameSite attribute. {consequence}",
+            c.name
+        ),
+        session_cookie_snippets(
+            Fix::new("Spell SameSite exactly: `None` (with `Secure`), `Lax` or `Strict`.").step(
+                "Check the framework setting: values like `false`, `no_restriction` or a quoted \"None\" are invalid.",
+            ),
+            &c.name,
+            if meant_none { "None" } else { "Lax" },
+            None,
+        ),
+    )
+    .with("SameSite value", bad)
+    .signal(if f.site.is_cross_site() { Signal::Inferred } else { Signal::Predictive })
+    .confidence(70);
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+/// `set-cookie-unparseable-expires` — 6265bis §5.1.1, §5.6.1: a bad `Expires` makes a session cookie.
+fn unparseable_expires(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
+    if c.max_age.is_some() || c.expires.is_some() {
+        return;
+    }
+    let Some(bad) = c.notes.iter().find_map(|n| match n {
+        SetCookieNote::ExpiresUnparseable(v) => Some(v.clone()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let fnd = Finding::new(
+        SetCookieUnparseableExpires,
+        format!(
+            "`{}` has `Expires={bad}`, which browsers cannot read as a date. The attribute is ignored, so the cookie \
+             becomes a session cookie and disappears when the browser closes.",
+            c.name
+        ),
+        Fix::new("Use `Max-Age`, or an IMF-fixdate for Expires.").snippet(
+            "http",
+            format!("Set-Cookie: {}=<value>; Path=/; Max-Age=2592000; Secure; HttpOnly; SameSite=Lax", c.name),
+        ),
+    )
+    .signal(Signal::Predictive);
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+/// `set-cookie-lifetime-capped` — 6265bis §5.5: lifetimes over 400 days are cut to 400 days.
+fn lifetime_capped(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, s: &Stored, out: &mut Vec<Finding>) {
+    if !s.lifetime_capped || ctx.clock.is_none() && c.max_age.is_none() {
+        return;
+    }
+    let fnd = Finding::new(
+        SetCookieLifetimeCapped,
+        format!(
+            "`{}` asks to live longer than 400 days. Browsers cap cookie lifetimes at 400 days, so it will expire \
+             earlier than the server intends unless it is refreshed.",
+            c.name
+        ),
+        Fix::new("Re-issue long-lived cookies when the user returns instead of relying on a multi-year lifetime."),
+    )
+    .signal(Signal::Predictive);
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+/// `set-cookie-attribute-too-long` — 6265bis §5.6: an attribute value over 1024 bytes is ignored.
+fn attribute_too_long(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
+    let Some((attr, len)) = c.notes.iter().find_map(|n| match n {
+        SetCookieNote::AttributeTooLong { attribute, len } => Some((attribute.clone(), *len)),
+        _ => None,
+    }) else {
+        return;
+    };
+    let fnd = Finding::new(
+        SetCookieAttributeTooLong,
+        format!(
+            "The `{attr}` attribute of `{}` is {len} bytes long. Browsers ignore attribute values over 1024 bytes, \
+             so the cookie falls back to the default for `{attr}`.",
+            c.name
+        ),
+        Fix::new("Keep attribute values short (Path and Domain are rarely longer than a few dozen bytes)."),
+    );
+    out.push(with_line(fnd, ctx, &c.name, l.raw));
+}

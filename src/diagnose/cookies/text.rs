@@ -1,0 +1,154 @@
+//! Wording shared by the cookie rules: how a cookie is described, how a `Set-Cookie` line is
+//! shown without its secret value, and the framework settings that fix common cookie problems.
+
+use crate::cookies::jar::{Cookie, Source};
+use crate::diagnose::context::Ctx;
+use crate::finding::{Evidence, Finding};
+use crate::secret::{Exposure, redact};
+
+/// `Domain=app.example.com (host-only), Path=/api, SameSite=Lax, Secure, HttpOnly`.
+pub fn describe(c: &Cookie) -> String {
+    let mut s = if c.host_only {
+        format!("host-only on {}, Path={}", c.domain, c.path)
+    } else {
+        format!("Domain={}, Path={}", c.domain, c.path)
+    };
+    s.push_str(", SameSite=");
+    s.push_str(c.same_site.as_str());
+    if c.secure {
+        s.push_str(", Secure");
+    }
+    if c.http_only {
+        s.push_str(", HttpOnly");
+    }
+    if let Some(p) = &c.partition {
+        s.push_str(", Partitioned (top-level site ");
+        s.push_str(p);
+        s.push(')');
+    }
+    s
+}
+
+/// A `Set-Cookie` line with its value redacted (names and attributes are not secret).
+pub fn redact_line(line: &str) -> String {
+    let (pair, rest) = match line.split_once(';') {
+        Some((p, r)) => (p, Some(r)),
+        None => (line, None),
+    };
+    let shown = match pair.split_once('=') {
+        Some((n, v)) => format!("{}={}", n.trim(), redact(v.trim(), Exposure::Prefix)),
+        None => redact(pair.trim(), Exposure::Prefix),
+    };
+    match rest {
+        Some(r) => {
+            // Cap very long lines so a 5 kB cookie does not flood the popup.
+            let r: String = r.chars().take(300).collect();
+            format!("{shown};{r}")
+        }
+        None => shown,
+    }
+}
+
+/// Where a stored cookie came from, in words, plus the exchange that set it.
+pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
+    match c.source {
+        Source::Exchange(i) => {
+            let url = ctx.capture.exchanges.get(i).map(|e| e.url.as_ref()).unwrap_or("");
+            (format!("set by {} {url}", ctx.capture.exchanges.get(i).map(|e| e.method.as_ref()).unwrap_or("")), Some(i))
+        }
+        Source::Snapshot => {
+            // The snapshot does not say who set it; the capture may.
+            match ctx.corr.setters_before(&c.name, ctx.index).last() {
+                Some(i) => {
+                    let url = ctx.capture.exchanges.get(i).map(|e| e.url.as_ref()).unwrap_or("");
+                    (format!("in the browser's cookie store (last set by {url})"), Some(i))
+                }
+                None => ("in the browser's cookie store".to_string(), None),
+            }
+        }
+        Source::Other => ("in the cookie store".to_string(), None),
+    }
+}
+
+/// Adds the standard evidence about a stored cookie: name, attributes, redacted value, setter.
+pub fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
+    let (origin, setter) = origin_of(ctx, c);
+    let mut f = f
+        .with("cookie", c.name.clone())
+        .with("attributes", describe(c))
+        .evidence(Evidence::secret("value", &c.value, Exposure::Prefix))
+        .with("origin", origin)
+        .with("request", format!("{} {}", ctx.ex.method, ctx.ex.url));
+    if let Some(i) = setter {
+        f = f.related(i);
+    }
+    f
+}
+
+/// Adds the evidence about one `Set-Cookie` line of this response.
+pub fn with_line(f: Finding, ctx: &Ctx<'_, '_>, name: &str, line: &str) -> Finding {
+    f.with("cookie", name.to_string())
+        .with("Set-Cookie", redact_line(line))
+        .with("response", format!("{} {} → {}", ctx.ex.method, ctx.ex.url, ctx.ex.status))
+}
+
+/// A correct session-cookie line plus the common framework settings, for fixes.
+pub fn session_cookie_snippets(
+    f: crate::finding::Fix,
+    name: &str,
+    same_site: &str,
+    domain: Option<&str>,
+) -> crate::finding::Fix {
+    let dom = domain.map(|d| format!("; Domain={d}")).unwrap_or_default();
+    let ss_lower = same_site.to_ascii_lowercase();
+    let name = if name.is_empty() { "sid" } else { name };
+    f.snippet("http", format!("Set-Cookie: {name}=<value>; Path=/{dom}; Secure; HttpOnly; SameSite={same_site}"))
+        .snippet(
+            "express",
+            format!(
+                "app.use(session({{ /* … */ cookie: {{ path: '/', secure: true, httpOnly: true, sameSite: '{ss_lower}'{} }} }}));",
+                domain.map(|d| format!(", domain: '{d}'")).unwrap_or_default()
+            ),
+        )
+        .snippet(
+            "django",
+            format!(
+                "SESSION_COOKIE_PATH = \"/\"\nSESSION_COOKIE_SECURE = True\nSESSION_COOKIE_SAMESITE = \"{same_site}\"{}",
+                domain.map(|d| format!("\nSESSION_COOKIE_DOMAIN = \".{d}\"")).unwrap_or_default()
+            ),
+        )
+        .snippet(
+            "aspnet",
+            format!(
+                "services.ConfigureApplicationCookie(o => {{\n    o.Cookie.Path = \"/\";\n    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;\n    o.Cookie.SameSite = SameSiteMode.{same_site};{}\n}});",
+                domain.map(|d| format!("\n    o.Cookie.Domain = \"{d}\";")).unwrap_or_default()
+            ),
+        )
+        .snippet(
+            "spring",
+            format!(
+                "server.servlet.session.cookie.path=/\nserver.servlet.session.cookie.secure=true\nserver.servlet.session.cookie.same-site={ss_lower}{}",
+                domain.map(|d| format!("\nserver.servlet.session.cookie.domain={d}")).unwrap_or_default()
+            ),
+        )
+}
+
+/// Lists up to three more names after the first, for "also affected" evidence.
+pub fn others(names: &[String]) -> Option<String> {
+    let rest: Vec<&str> = names.iter().skip(1).take(3).map(String::as_str).collect();
+    (!rest.is_empty()).then(|| rest.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_redacted() {
+        let r = redact_line("sid=supersecretvalue123; Path=/; Secure");
+        assert!(r.starts_with("sid=supe…("), "{r}");
+        assert!(r.ends_with("; Path=/; Secure"));
+        assert!(!r.contains("supersecretvalue123"));
+        assert!(!redact_line("nameless-secret-value").contains("nameless-secret-value"));
+    }
+}

@@ -1,0 +1,352 @@
+//! Rule-level tests: each builds a small capture and checks the ids `check` produces.
+
+use super::*;
+use crate::correlate::Correlation;
+use crate::model::{Capture, CorsErrorStatus, Header};
+use std::borrow::Cow;
+
+fn ex(
+    method: &'static str,
+    url: &'static str,
+    status: u16,
+    req: &[(&'static str, &'static str)],
+    res: &[(&'static str, &'static str)],
+) -> Exchange<'static> {
+    Exchange {
+        method: Cow::Borrowed(method),
+        url: Cow::Borrowed(url),
+        status,
+        request_headers: Headers(req.iter().map(|(n, v)| Header::new(n, v)).collect()),
+        response_headers: Headers(res.iter().map(|(n, v)| Header::new(n, v)).collect()),
+        page_url: Some(Cow::Borrowed("https://app.example.com/dashboard")),
+        resource_type: Some(Cow::Borrowed(if method == "OPTIONS" { "preflight" } else { "fetch" })),
+        ..Default::default()
+    }
+}
+
+fn ids(cap: &Capture<'_>, i: usize) -> Vec<FindingId> {
+    let corr = Correlation::build(cap);
+    let ctx = Ctx::new(cap, &corr, i, &cap.exchanges[i]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    out.iter().map(|f| f.id).collect()
+}
+
+const ORIGIN: (&str, &str) = ("Origin", "https://app.example.com");
+const MODE: (&str, &str) = ("Sec-Fetch-Mode", "cors");
+
+#[test]
+fn healthy_credentialed_exchange_is_silent() {
+    let cap = Capture {
+        exchanges: vec![
+            ex(
+                "OPTIONS",
+                "https://api.example.net/v1/me",
+                204,
+                &[
+                    ORIGIN,
+                    ("Access-Control-Request-Method", "GET"),
+                    ("Access-Control-Request-Headers", "authorization"),
+                ],
+                &[
+                    ("Access-Control-Allow-Origin", "https://app.example.com"),
+                    ("Access-Control-Allow-Credentials", "true"),
+                    ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+                    ("Access-Control-Allow-Methods", "GET, POST"),
+                    ("Vary", "Origin"),
+                ],
+            ),
+            ex(
+                "GET",
+                "https://api.example.net/v1/me",
+                200,
+                &[ORIGIN, MODE, ("Authorization", "Bearer abc.def.ghi"), ("Cookie", "sid=1")],
+                &[
+                    ("Access-Control-Allow-Origin", "https://app.example.com"),
+                    ("Access-Control-Allow-Credentials", "true"),
+                    ("Vary", "Origin"),
+                    ("Cache-Control", "private, max-age=60"),
+                ],
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(ids(&cap, 0), []);
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn reported_header_disallowed_maps_to_authorization() {
+    let mut main = ex("GET", "https://api.example.net/v1/me", 0, &[ORIGIN, MODE, ("Authorization", "Bearer x")], &[]);
+    main.cors_error = Some(CorsErrorStatus {
+        cors_error: Cow::Borrowed("HeaderDisallowedByPreflightResponse"),
+        failed_parameter: Cow::Borrowed("authorization"),
+    });
+    let cap = Capture { exchanges: vec![main], ..Default::default() };
+    assert_eq!(ids(&cap, 0), [FindingId::CorsAuthorizationNotAllowed]);
+}
+
+#[test]
+fn missing_acao_on_401_is_the_mask_only() {
+    let cap = Capture {
+        exchanges: vec![ex(
+            "GET",
+            "https://api.example.net/v1/me",
+            401,
+            &[ORIGIN, MODE],
+            &[("WWW-Authenticate", "Bearer error=\"invalid_token\"")],
+        )],
+        ..Default::default()
+    };
+    let got = ids(&cap, 0);
+    assert!(got.contains(&FindingId::CorsErrorMasks401), "{got:?}");
+    assert!(!got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
+}
+
+#[test]
+fn same_origin_has_no_cors_view() {
+    let cap = Capture {
+        exchanges: vec![ex(
+            "GET",
+            "https://app.example.com/api/me",
+            401,
+            &[MODE, ("Sec-Fetch-Site", "same-origin")],
+            &[],
+        )],
+        ..Default::default()
+    };
+    let corr = Correlation::build(&cap);
+    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+    assert!(cors_view(&ctx).is_none());
+    assert_eq!(ids(&cap, 0), []);
+}
+
+#[test]
+fn exempt_responses_are_not_cors_checked() {
+    // A 304 revalidation without ACAO (the stored headers count), and an extension's own fetch.
+    let cap = Capture {
+        exchanges: vec![
+            ex("GET", "https://api.example.net/v1/me", 304, &[ORIGIN, MODE], &[("ETag", "\"x\"")]),
+            ex(
+                "GET",
+                "https://api.example.net/v1/me",
+                200,
+                &[("Origin", "chrome-extension://abcdef"), MODE],
+                &[("Content-Type", "application/json")],
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(ids(&cap, 0), []);
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn followed_redirect_passed_the_check() {
+    let mut hop = ex(
+        "GET",
+        "https://api.example.net/v1/me",
+        302,
+        &[ORIGIN, MODE],
+        &[("Location", "https://api.example.net/v2/me")],
+    );
+    hop.redirect_url = Some(Cow::Borrowed("https://api.example.net/v2/me"));
+    let done =
+        ex("GET", "https://api.example.net/v2/me", 200, &[ORIGIN, MODE], &[("Access-Control-Allow-Origin", "*")]);
+    let cap = Capture { exchanges: vec![hop, done], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn view_describes_the_failed_check() {
+    let cap = Capture {
+        exchanges: vec![ex(
+            "GET",
+            "https://api.example.net/v1/me",
+            200,
+            &[ORIGIN, MODE, ("Cookie", "sid=1")],
+            &[("Access-Control-Allow-Origin", "*")],
+        )],
+        ..Default::default()
+    };
+    let corr = Correlation::build(&cap);
+    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+    let v = cors_view(&ctx).unwrap();
+    assert_eq!(v.page_origin.as_deref(), Some("https://app.example.com"));
+    assert_eq!(v.request_origin.as_deref(), Some("https://app.example.com"));
+    assert_eq!(v.credentials_mode, "include (inferred)");
+    assert_eq!(v.failed_check.as_deref(), Some("Access-Control-Allow-Origin is * on a credentialed request"));
+    assert_eq!(v.response_headers.len(), 1);
+}
+
+#[test]
+fn inferred_include_from_failure() {
+    // No cookie visible, but the browser blocked a response that fails only with credentials.
+    let mut main = ex(
+        "GET",
+        "https://api.example.net/v1/me",
+        200,
+        &[ORIGIN, MODE],
+        &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+    );
+    main.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![main.clone()], ..Default::default() };
+    assert_eq!(ids(&cap, 0), [FindingId::CorsWildcardWithCredentials]);
+    // Not blocked: works without credentials, warned as predictive.
+    main.error = None;
+    let cap = Capture { exchanges: vec![main], ..Default::default() };
+    let corr = Correlation::build(&cap);
+    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!((out[0].id, out[0].signal), (FindingId::CorsWildcardWithCredentials, Signal::Predictive));
+}
+
+#[test]
+fn hostile_input_does_not_panic() {
+    let junk = "\u{0}\u{7f}é,,\n\n*\"";
+    let mut e = ex(
+        "OPTIONS",
+        "not a url",
+        0,
+        &[("Origin", junk), ("Access-Control-Request-Method", junk), ("Access-Control-Request-Headers", junk)],
+        &[("Access-Control-Allow-Origin", junk), ("Cache-Control", junk), ("Age", junk), ("Vary", junk)],
+    );
+    e.cors_error = Some(CorsErrorStatus { cors_error: Cow::Borrowed(junk), failed_parameter: Cow::Borrowed(junk) });
+    let cap = Capture { exchanges: vec![e.clone(), Exchange { method: Cow::Borrowed(""), ..e }], ..Default::default() };
+    for i in 0..2 {
+        let _ = ids(&cap, i);
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, i, &cap.exchanges[i]);
+        let _ = cors_view(&ctx);
+    }
+}
+
+#[test]
+fn cached_preflight_is_named() {
+    let mut pre = ex(
+        "OPTIONS",
+        "https://api.example.net/v1/me",
+        204,
+        &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+        &[
+            ("Access-Control-Allow-Origin", "https://app.example.com"),
+            ("Access-Control-Allow-Methods", "PUT"),
+            ("Access-Control-Max-Age", "7200"),
+        ],
+    );
+    pre.started_ms = Some(1_790_000_000_000.0);
+    let mut first = ex(
+        "PUT",
+        "https://api.example.net/v1/me",
+        200,
+        &[ORIGIN, MODE],
+        &[("Access-Control-Allow-Origin", "https://app.example.com")],
+    );
+    first.started_ms = Some(1_790_000_000_100.0);
+    let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], &[("Content-Type", "text/html")]);
+    later.started_ms = Some(1_790_000_600_000.0);
+    later.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![pre, first, later], ..Default::default() };
+    let got = ids(&cap, 2);
+    assert!(got.contains(&FindingId::CorsPreflightCacheStale), "{got:?}");
+    assert!(got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
+    assert!(!ids(&cap, 1).contains(&FindingId::CorsPreflightCacheStale));
+}
+
+#[test]
+fn sec_fetch_site_same_origin_wins_over_a_missing_referer() {
+    // A same-origin fetch from an iframe with no Referer: the page URL differs, the browser says same-origin.
+    let mut e = ex(
+        "GET",
+        "https://widgets.example.org/api/me",
+        200,
+        &[MODE, ("Sec-Fetch-Site", "same-origin")],
+        &[("Content-Type", "application/json")],
+    );
+    e.initiator = None;
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+}
+
+#[test]
+fn a_sent_request_proves_its_preflight_passed() {
+    // The preflight as captured lacks Allow-Methods, yet the PUT went out and was answered.
+    let cap = Capture {
+        exchanges: vec![
+            ex(
+                "OPTIONS",
+                "https://api.example.net/v1/me",
+                204,
+                &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+            ex(
+                "PUT",
+                "https://api.example.net/v1/me",
+                200,
+                &[ORIGIN, MODE],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn no_cors_without_fetch_metadata_is_not_judged_on_success() {
+    // http capture without Sec-Fetch-*: a 200 without ACAO may be a no-cors request.
+    let mut e = ex("POST", "http://api.example.net/beacon", 200, &[ORIGIN], &[("Content-Type", "text/plain")]);
+    e.page_url = Some(Cow::Borrowed("http://app.example.com/"));
+    e.initiator = Some(Cow::Borrowed("http://app.example.com"));
+    let cap = Capture { exchanges: vec![e.clone()], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+    // The same without a response the page could use: blocked → judged.
+    e.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), [FindingId::CorsAllowOriginMissing]);
+}
+
+#[test]
+fn wants_table() {
+    let cases: &[(&str, Exchange<'static>, bool)] = &[
+        (
+            "preflight 204",
+            ex("OPTIONS", "https://api.example.net/x", 204, &[("Access-Control-Request-Method", "PUT")], &[]),
+            true,
+        ),
+        (
+            "cross-origin 200 with Origin",
+            ex("GET", "https://api.example.net/x", 200, &[ORIGIN], &[("Content-Type", "application/json")]),
+            true,
+        ),
+        (
+            "cookie over http",
+            ex("GET", "http://api.example.net/x", 200, &[("Cookie", "sid=1")], &[("Content-Type", "text/html")]),
+            true,
+        ),
+        ("plain 200", ex("GET", "https://api.example.net/x", 200, &[], &[("Content-Type", "application/json")]), false),
+        ("304 revalidation", ex("GET", "https://api.example.net/x", 304, &[ORIGIN], &[("ETag", "\"1\"")]), false),
+    ];
+    for (name, e, want) in cases {
+        assert_eq!(wants(e), *want, "{name}");
+    }
+}
+
+#[test]
+fn session_cookie_names() {
+    for (n, want) in [
+        ("JSESSIONID", true),
+        ("connect.sid", true),
+        (".AspNetCore.Cookies", true),
+        ("_ga", false),
+        ("theme", false),
+        ("XSRF-TOKEN", false),
+        ("csrftoken", false),
+    ] {
+        assert_eq!(edge::is_session_cookie_name(n), want, "{n}");
+    }
+}

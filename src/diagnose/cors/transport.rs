@@ -1,0 +1,229 @@
+//! Transport rules (group I that this module owns): mixed content, credentials over cleartext,
+//! HSTS internal redirects, client certificates, and Local Network Access verdicts.
+
+use super::edge::is_session_cookie_name;
+use super::facts::Facts;
+use super::reported::Kind;
+use crate::catalogue::FindingId;
+use crate::diagnose::context::Ctx;
+use crate::finding::{Evidence, Finding, Fix, Signal};
+use crate::secret::Exposure;
+use crate::site::is_potentially_trustworthy;
+
+/// `mixed-content-blocked` — W3C Mixed Content ("Should fetching request be blocked as mixed
+/// content?"): a secure context may not fetch from a non-trustworthy http/ws URL.
+pub fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(url) = &ctx.url else {
+        return;
+    };
+    if !matches!(url.scheme(), "http" | "ws") || is_potentially_trustworthy(url) {
+        return;
+    }
+    let t = ctx.ex.resource_type.as_deref().unwrap_or("").to_ascii_lowercase();
+    if ctx.is_navigation() || t == "main_frame" || t == "document" {
+        return;
+    }
+    let client = ctx.initiator.as_ref().or(ctx.page.as_ref());
+    let Some(client) = client.filter(|c| c.scheme() == "https") else {
+        return;
+    };
+    let err = ctx.ex.error.as_deref().unwrap_or("").to_ascii_lowercase();
+    let reported = err.contains("mixed-content") || err.contains("mixed_content") || err.contains("mixedcontent");
+    if !reported && ctx.ex.status != 0 {
+        return; // it went through (upgraded or allowed); nothing was blocked
+    }
+    let explanation = format!(
+        "The secure page {} requested {}, a plain-http URL. Browsers block such mixed content for scripts, fetch/XHR \
+         and frames, so the request never reached the server; an auto-upgraded request would go to https on a host \
+         that may not serve it.",
+        client.origin().ascii_serialization(),
+        ctx.ex.url
+    );
+    let fix = Fix::new("Serve the API over https and call it with an https URL.")
+        .step("Build API URLs from configuration instead of hard-coding http://.")
+        .step("Add HSTS on the API host once it serves https.")
+        .snippet("js", "const API_BASE = new URL('/api/', location.origin); // inherits https from the page");
+    out.push(
+        Finding::new(FindingId::MixedContentBlocked, explanation, fix)
+            .signal(if reported { Signal::Reported } else { Signal::Inferred })
+            .with("Page", client.origin().ascii_serialization())
+            .with("Request URL", ctx.ex.url.to_string())
+            .confidence(if reported { 95 } else { 75 }),
+    );
+}
+
+/// `credentials-over-cleartext` — RFC 7617 §4 (Basic over cleartext), RFC 6750 §5.3 (bearer
+/// tokens require TLS); Chrome policy BasicAuthOverHttpEnabled.
+pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(url) = &ctx.url else {
+        return;
+    };
+    if !matches!(url.scheme(), "http" | "ws") || is_potentially_trustworthy(url) {
+        return;
+    }
+    if out.iter().any(|x| x.id == FindingId::MixedContentBlocked)
+        || ctx.ex.response_headers.has("non-authoritative-reason")
+    {
+        return; // blocked or rewritten (HSTS) in the browser: the credential never went over the wire
+    }
+    let rq = &ctx.ex.request_headers;
+    let session_cookie = rq
+        .get_all("cookie")
+        .flat_map(|c| c.split(';'))
+        .map(|p| p.split('=').next().unwrap_or("").trim())
+        .find(|n| is_session_cookie_name(n));
+    let basic_challenge = ctx
+        .ex
+        .response_headers
+        .get_all("www-authenticate")
+        .any(|c| c.trim_start().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("basic")));
+    let what = if let Some((scheme, _)) = ctx.auth_scheme_and_credential() {
+        format!("an Authorization header ({scheme})")
+    } else if let Some(k) = &ctx.creds.api_key_header {
+        format!("the key header {k}")
+    } else if let Some(n) = session_cookie {
+        format!("the session cookie {n}")
+    } else if basic_challenge {
+        "a Basic challenge, asking for a password".to_string()
+    } else {
+        return;
+    };
+    let host = url.host_str().unwrap_or("");
+    let explanation = format!(
+        "This request to {host} over plain http carries {what}. Anyone on the network path can read and reuse it. \
+         Chrome and Edge with the policy BasicAuthOverHttpEnabled=false refuse Basic over http altogether, which shows \
+         up as a 401 that never gets an Authorization header."
+    );
+    let fix = Fix::new("Use https for every request that carries credentials, and enable HSTS.")
+        .step("Redirect http to https on the server and send Strict-Transport-Security.")
+        .step("Update the app's API base URL to https.")
+        .snippet("nginx", "server {\n    listen 80;\n    return 301 https://$host$request_uri;\n}\n# in the https server:\nadd_header Strict-Transport-Security \"max-age=31536000; includeSubDomains\" always;");
+    let mut f = Finding::new(FindingId::CredentialsOverCleartext, explanation, fix)
+        .signal(Signal::Inferred)
+        .with("URL", ctx.ex.url.to_string());
+    if let Some(a) = ctx.authorization() {
+        f = f.evidence(Evidence::secret("Authorization", a, Exposure::Prefix));
+    }
+    out.push(f);
+}
+
+/// `hsts-upgraded-http-url` — RFC 6797 §8.3 (the UA rewrites http to https before sending).
+pub fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let ex = ctx.ex;
+    if ex.status != 307 || !ex.url.starts_with("http:") {
+        return;
+    }
+    let Some(reason) = ex.response_headers.get("non-authoritative-reason") else {
+        return;
+    };
+    if !reason.trim().eq_ignore_ascii_case("hsts") {
+        return;
+    }
+    let explanation = format!(
+        "The app requested {}, and the browser itself rewrote it to https because the host is on its HSTS list (an \
+         internal 307). It works, but the app still builds http:// URLs; http and https are different origins for \
+         CORS, the HTTP-auth cache and scheme-bound cookies.",
+        ex.url
+    );
+    let fix = Fix::new("Generate https URLs in the app; keep HSTS (with includeSubDomains).");
+    out.push(
+        Finding::new(FindingId::HstsUpgradedHttpUrl, explanation, fix)
+            .signal(Signal::Reported)
+            .with("Non-Authoritative-Reason", reason.trim().to_string()),
+    );
+}
+
+/// `client-certificate-required` — RFC 8446 §4.3.2 (CertificateRequest), §4.4.2; nginx
+/// `ssl_verify_client`.
+pub fn client_certificate_required(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let err = ctx.ex.error.as_deref().unwrap_or("");
+    let reported = err.contains("ERR_BAD_SSL_CLIENT_AUTH_CERT") || err.contains("ERR_SSL_CLIENT_AUTH_CERT_NEEDED");
+    let body = ctx.ex.response_body.as_deref().unwrap_or("");
+    let inferred = ctx.ex.status == 400
+        && (body.contains("No required SSL certificate was sent") || body.contains("The SSL certificate error"));
+    if !reported && !inferred {
+        return;
+    }
+    let what = if reported {
+        format!("the browser reported {err}")
+    } else {
+        "the server answered 400 \"No required SSL certificate was sent\"".to_string()
+    };
+    let explanation = format!(
+        "This server authenticates clients with TLS certificates (mutual TLS), and {what}: no acceptable client \
+         certificate was presented. This happens below HTTP authentication, so there is no WWW-Authenticate."
+    );
+    let fix = Fix::new("Install and select a client certificate the server trusts.")
+        .step("Import the certificate (with its key) into the OS or browser store and pick it when prompted.")
+        .step("Managed fleets: Chrome policy AutoSelectCertificateForUrls.")
+        .step("Server: trust the issuing CA (nginx `ssl_client_certificate`).");
+    out.push(Finding::new(FindingId::ClientCertificateRequired, explanation, fix).signal(if reported {
+        Signal::Reported
+    } else {
+        Signal::Inferred
+    }));
+}
+
+fn lna(
+    ctx: &Ctx<'_, '_>,
+    f: &Facts<'_, '_>,
+    kind: Kind,
+    id: FindingId,
+    explanation: &str,
+    fix: Fix,
+    out: &mut Vec<Finding>,
+) {
+    let Some(r) = f.reported.as_ref().filter(|r| r.kind == kind) else {
+        return;
+    };
+    let x = Finding::new(id, explanation.to_string(), fix)
+        .signal(Signal::Reported)
+        .with("Browser CORS error", r.raw.clone())
+        .with("Request URL", ctx.ex.url.to_string());
+    out.push(x);
+}
+
+/// `lna-permission-denied` — WICG Local Network Access (permission for public → local/loopback).
+pub fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+    lna(
+        ctx,
+        f,
+        Kind::LocalNetworkAccessPermissionDenied,
+        FindingId::LnaPermissionDenied,
+        "The browser refused this request from a public site to a local-network or loopback address: Local Network \
+         Access needs the user's permission, and it was denied or could not be asked. It looks like an auth failure \
+         against the local device or agent, but the request never left the browser.",
+        Fix::new("Allow local network access for the site (site settings), or delegate it to the frame that needs it.")
+            .step("Cross-origin iframes need the permission delegated: `<iframe allow=\"local-network-access\">`.")
+            .step("Serve the page from a secure context."),
+        out,
+    );
+}
+
+/// `lna-insecure-initiator` — WICG Local Network Access (secure-context restriction).
+pub fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+    lna(
+        ctx,
+        f,
+        Kind::InsecureLocalNetwork,
+        FindingId::LnaInsecureInitiator,
+        "The page that made this local-network request is not a secure context (plain http). Only https pages may \
+         ask for local network access, so the browser refused it without a prompt.",
+        Fix::new("Serve the page over https.").step("For the local device, use https with a trusted certificate."),
+        out,
+    );
+}
+
+/// `lna-address-space-mismatch` — WICG Local Network Access (`targetAddressSpace`).
+pub fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+    lna(
+        ctx,
+        f,
+        Kind::InvalidLocalNetworkAccess,
+        FindingId::LnaAddressSpaceMismatch,
+        "The request declared a target address space (the targetAddressSpace fetch option), but the server it \
+         reached is in a different one, for example because the host name resolved differently than expected.",
+        Fix::new("Declare the correct targetAddressSpace, or fix the DNS answer for the host."),
+        out,
+    );
+}

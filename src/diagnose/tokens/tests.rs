@@ -1,0 +1,452 @@
+//! Unit tests of the token rules on small hand-built exchanges (the golden scenarios cover whole
+//! captures).
+
+use super::*;
+use crate::correlate::Correlation;
+use crate::model::{Capture, Exchange, Header, Headers};
+
+fn b64(s: &str) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for c in s.as_bytes().chunks(3) {
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..=c.len() {
+            out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+fn token(header: &str, claims: &str) -> String {
+    format!("{}.{}.c2lnbmF0dXJlLW5vdC1jaGVja2Vk", b64(header), b64(claims))
+}
+
+/// 2026-09-21 14:16:32 UTC.
+const DATE: &str = "Mon, 21 Sep 2026 14:16:32 GMT";
+const NOW: i64 = 1_790_000_192;
+
+struct Case<'a> {
+    status: u16,
+    auth: String,
+    www: &'a str,
+    body: &'a str,
+    date: Option<&'a str>,
+    client: Option<i64>,
+    url: &'a str,
+}
+
+impl Default for Case<'_> {
+    fn default() -> Self {
+        Case {
+            status: 401,
+            auth: String::new(),
+            www: "Bearer error=\"invalid_token\"",
+            body: "",
+            date: Some(DATE),
+            client: Some(NOW),
+            url: "https://api.example.com/v1/me",
+        }
+    }
+}
+
+fn run(c: Case<'_>) -> Vec<Finding> {
+    let mut rs = vec![Header::new("WWW-Authenticate", c.www)];
+    if let Some(d) = c.date {
+        rs.push(Header::new("Date", d));
+    }
+    let ex = Exchange {
+        method: "GET".into(),
+        url: c.url.into(),
+        status: c.status,
+        request_headers: Headers(vec![Header { name: "Authorization".into(), value: c.auth.into() }]),
+        response_headers: Headers(rs),
+        response_body: Some(c.body.into()),
+        started_ms: c.client.map(|t| t as f64 * 1000.0),
+        ..Default::default()
+    };
+    let capture = Capture { exchanges: vec![ex], ..Default::default() };
+    let corr = Correlation::build(&capture);
+    let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    out
+}
+
+fn ids(v: &[Finding]) -> Vec<&'static str> {
+    v.iter().map(|f| f.id.as_str()).collect()
+}
+
+fn bearer(claims: &str) -> String {
+    format!("Bearer {}", token(r#"{"alg":"RS256","typ":"JWT","kid":"k1"}"#, claims))
+}
+
+#[test]
+fn expired_quotes_both_clocks() {
+    let out =
+        run(Case { auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW - 192)), client: Some(NOW - 3), ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    let e = &out[0].explanation;
+    assert!(e.contains("expired 3 min 12 s before the server's Date"), "{e}");
+    assert!(e.contains("14:13:20 UTC") && e.contains("14:16:32 UTC") && e.contains("14:16:29 UTC"), "{e}");
+    assert_eq!(out[0].signal, Signal::Inferred);
+}
+
+#[test]
+fn expired_within_two_seconds_after_date_is_not_expired() {
+    let out = run(Case { auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW + 2)), ..Default::default() });
+    assert!(ids(&out).is_empty(), "{:?}", ids(&out));
+}
+
+#[test]
+fn server_text_makes_it_reported() {
+    let out = run(Case {
+        auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW - 30)),
+        www: "Bearer error=\"invalid_token\", error_description=\"The token expired at '09/21/2026 14:16:02'\"",
+        ..Default::default()
+    });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    assert_eq!(out[0].signal, Signal::Reported);
+}
+
+#[test]
+fn accepted_tokens_are_not_judged() {
+    let out =
+        run(Case { status: 200, www: "", auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW - 500)), ..Default::default() });
+    assert!(out.is_empty());
+}
+
+#[test]
+fn lowercase_scheme_and_dpop_are_read() {
+    let t = token(r#"{"alg":"none"}"#, "{}");
+    let t = t.rsplit_once('.').map(|(a, _)| format!("{a}.")).unwrap();
+    for scheme in ["bearer", "BEARER", "DPoP"] {
+        let out = run(Case { auth: format!("{scheme} {t}"), ..Default::default() });
+        assert!(ids(&out).contains(&"jwt-alg-rejected"), "{scheme}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn not_yet_valid_and_leeway() {
+    let rows = [
+        ("nbf 2 min ahead", format!(r#"{{"nbf":{}}}"#, NOW + 125), true),
+        ("nbf 30 s ahead (leeway)", format!(r#"{{"nbf":{}}}"#, NOW + 30), false),
+        ("iat 5 min ahead", format!(r#"{{"iat":{}}}"#, NOW + 300), true),
+    ];
+    for (name, claims, want) in rows {
+        let out = run(Case { auth: bearer(&claims), ..Default::default() });
+        assert_eq!(ids(&out).contains(&"jwt-not-yet-valid"), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn clock_skew_ignores_cached_responses() {
+    let auth = bearer(&format!(r#"{{"exp":{}}}"#, NOW + 3600));
+    let out = run(Case { auth: auth.clone(), client: Some(NOW - 300), ..Default::default() });
+    assert_eq!(ids(&out), ["clock-skew"]);
+    assert!(out[0].explanation.contains("5 min 0 s"), "{}", out[0].explanation);
+    let out = run(Case { auth, client: Some(NOW - 30), ..Default::default() });
+    assert!(out.is_empty());
+}
+
+#[test]
+fn audience_only_on_evidence() {
+    let opaque_aud = bearer(&format!(r#"{{"exp":{},"aud":"my-api"}}"#, NOW + 3600));
+    assert!(run(Case { auth: opaque_aud.clone(), ..Default::default() }).is_empty());
+    let out = run(Case {
+        auth: opaque_aud,
+        www: "Bearer error=\"invalid_token\", error_description=\"IDX10214: Audience validation failed.\"",
+        ..Default::default()
+    });
+    assert_eq!(ids(&out), ["jwt-audience-mismatch"]);
+    let graph = bearer(&format!(r#"{{"exp":{},"aud":"00000003-0000-0000-c000-000000000000"}}"#, NOW + 3600));
+    assert_eq!(ids(&run(Case { auth: graph, ..Default::default() })), ["jwt-audience-mismatch"]);
+    let same_site = bearer(&format!(r#"{{"exp":{},"aud":"https://example.com"}}"#, NOW + 3600));
+    assert!(run(Case { auth: same_site, ..Default::default() }).is_empty());
+    let other_site = bearer(&format!(r#"{{"exp":{},"aud":"https://api.other.org"}}"#, NOW + 3600));
+    assert_eq!(ids(&run(Case { auth: other_site, ..Default::default() })), ["jwt-audience-mismatch"]);
+}
+
+#[test]
+fn id_token_needs_two_signs() {
+    let id = bearer(&format!(r#"{{"exp":{},"aud":"client1","azp":"client1","nonce":"n","at_hash":"h"}}"#, NOW + 3600));
+    let out = run(Case { auth: id, ..Default::default() });
+    assert!(ids(&out).contains(&"id-token-as-access-token"), "{:?}", ids(&out));
+    let nonce_only = format!(
+        "Bearer {}",
+        token(r#"{"alg":"RS256","typ":"at+jwt"}"#, &format!(r#"{{"exp":{},"nonce":"n"}}"#, NOW + 3600))
+    );
+    assert!(run(Case { auth: nonce_only, ..Default::default() }).is_empty());
+}
+
+#[test]
+fn malformed_shapes() {
+    let good = token(r#"{"alg":"RS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600));
+    let cut = good.get(..good.len() - 40).unwrap().to_string();
+    let rows = [
+        ("quoted", format!("Bearer \"{good}\""), true),
+        ("truncated", format!("Bearer {cut}"), true),
+        ("two segments", format!("Bearer {}", good.rsplit_once('.').unwrap().0), true),
+        ("fine", format!("Bearer {good}"), false),
+        ("opaque with dots", "Bearer ya29.a0AfB_byDg8-jTAQMiRXx".to_string(), false),
+    ];
+    for (name, auth, want) in rows {
+        let out = run(Case { auth, ..Default::default() });
+        assert_eq!(ids(&out).contains(&"jwt-malformed"), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn token_never_in_text() {
+    let t = token(r#"{"alg":"none"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    let out = run(Case { auth: format!("Bearer {t}"), client: Some(NOW - 400), ..Default::default() });
+    assert!(out.len() >= 3, "{:?}", ids(&out));
+    for f in &out {
+        let json = serde_json::to_string(f).unwrap();
+        assert!(!json.contains(&t), "{}", f.id.as_str());
+        assert!(!json.contains(t.split('.').nth(1).unwrap()), "{}", f.id.as_str());
+    }
+}
+
+#[test]
+fn signing_key_and_opaque_need_server_text() {
+    let auth = bearer(&format!(r#"{{"exp":{}}}"#, NOW + 3600));
+    let out = run(Case {
+        auth: auth.clone(),
+        body: "IDX10503: Signature validation failed. Keys tried: ...",
+        ..Default::default()
+    });
+    assert_eq!(ids(&out), ["jwt-signing-key-unknown"]);
+    let out = run(Case {
+        auth: "Bearer abcdefOPAQUE123".to_string(),
+        body: "{\"error\":\"jwt malformed\"}",
+        ..Default::default()
+    });
+    assert_eq!(ids(&out), ["opaque-token-to-jwt-api"]);
+    assert!(run(Case { auth: "Bearer abcdefOPAQUE123".to_string(), ..Default::default() }).is_empty());
+}
+
+#[test]
+fn dpop_rules() {
+    let bound =
+        bearer(&format!(r#"{{"exp":{},"cnf":{{"jkt":"0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I"}}}}"#, NOW + 3600));
+    assert_eq!(ids(&run(Case { auth: bound, ..Default::default() })), ["dpop-proof-invalid"]);
+    let t = format!("DPoP {}", token(r#"{"alg":"ES256"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600)));
+    let out = run(Case {
+        auth: t,
+        www: "DPoP error=\"use_dpop_nonce\", error_description=\"Resource server requires nonce in DPoP proof\"",
+        ..Default::default()
+    });
+    assert!(ids(&out).contains(&"dpop-nonce-required"), "{:?}", ids(&out));
+}
+
+#[test]
+fn scope_denial_means_the_token_was_accepted() {
+    let out = run(Case {
+        status: 403,
+        auth: bearer(&format!(r#"{{"exp":{}}}"#, NOW - 30)),
+        www: "Bearer error=\"insufficient_scope\", scope=\"admin\"",
+        ..Default::default()
+    });
+    assert!(out.is_empty(), "{:?}", ids(&out));
+}
+
+#[test]
+fn keycloak_access_token_with_nonce_is_not_an_id_token() {
+    let kc = bearer(&format!(
+        r#"{{"exp":{},"aud":"account","azp":"web","nonce":"n","typ":"Bearer","scope":"openid email","session_state":"s"}}"#,
+        NOW + 3600
+    ));
+    assert!(run(Case { auth: kc, ..Default::default() }).is_empty());
+    let kc_id = bearer(&format!(r#"{{"exp":{},"aud":"web","azp":"web","nonce":"n","typ":"ID"}}"#, NOW + 3600));
+    assert!(ids(&run(Case { auth: kc_id, ..Default::default() })).contains(&"id-token-as-access-token"));
+}
+
+#[test]
+fn doubled_scheme_still_reads_the_token() {
+    let t = token(r#"{"alg":"RS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    let out = run(Case { auth: format!("Bearer Bearer {t}"), ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+}
+
+#[test]
+fn dpop_proof_checks() {
+    let at = format!("DPoP {}", token(r#"{"alg":"ES256","typ":"at+jwt"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600)));
+    let jwk = r#""jwk":{"kty":"EC","crv":"P-256","x":"l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs","y":"9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}"#;
+    let proof = |htm: &str, htu: &str, iat: i64| {
+        token(
+            &format!(r#"{{"typ":"dpop+jwt","alg":"ES256",{jwk}}}"#),
+            &format!(r#"{{"htm":"{htm}","htu":"{htu}","iat":{iat},"jti":"j1","ath":"x"}}"#),
+        )
+    };
+    let run_with = |p: String| {
+        let mut rs =
+            vec![Header::new("WWW-Authenticate", "DPoP error=\"invalid_dpop_proof\""), Header::new("Date", DATE)];
+        rs.push(Header::new("Content-Length", "0"));
+        let ex = Exchange {
+            method: "GET".into(),
+            url: "https://api.example.com/v1/me?x=1".into(),
+            status: 401,
+            request_headers: Headers(vec![
+                Header { name: "Authorization".into(), value: at.clone().into() },
+                Header { name: "DPoP".into(), value: p.into() },
+            ]),
+            response_headers: Headers(rs),
+            ..Default::default()
+        };
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        out.into_iter().find(|f| f.id == FindingId::DpopProofInvalid).map(|f| f.explanation)
+    };
+    let ok = run_with(proof("GET", "https://api.example.com/v1/me", NOW)).unwrap();
+    assert!(ok.contains("look right here"), "{ok}");
+    let bad = run_with(proof("POST", "https://api.example.com/internal/me", NOW - 3600)).unwrap();
+    assert!(bad.contains("htm is POST") && bad.contains("htu is") && bad.contains("1 h 0 min before"), "{bad}");
+}
+
+#[test]
+fn random_exchanges_never_panic() {
+    let pieces: Vec<String> = vec![
+        token(r#"{"alg":"none"}"#, r#"{"exp":"x","aud":[1,"a"],"cnf":{"jkt":5}}"#),
+        token(
+            r#"{"alg":"RS256","typ":"JWT"}"#,
+            r#"{"exp":1e300,"nbf":-1,"iat":"9999999999999","aud":"https://é.example"}"#,
+        ),
+        token(r#"{"enc":"A128GCM"}"#, r#"{"token_use":"id","nonce":null}"#),
+        "eyJ".into(),
+        ".".into(),
+        "\"".into(),
+        " ".into(),
+        "é".into(),
+        "Bearer".into(),
+        "=".into(),
+    ];
+    let bodies =
+        ["", "jwt expired", "IDX10205 validissuer: '", "validIssuer: 'é", "error_description=\"", "invalid_grant"];
+    let mut state: u64 = 7;
+    let mut next = || {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 33) as usize
+    };
+    for _ in 0..3_000 {
+        let mut auth = String::from(["Bearer ", "DPoP ", "bearer\t", "Bearer"][next() % 4]);
+        for _ in 0..(next() % 4) {
+            auth.push_str(&pieces[next() % pieces.len()]);
+        }
+        let body = bodies[next() % bodies.len()];
+        let www =
+            ["DPoP error=\"invalid_dpop_proof\"", "Bearer error=\"invalid_token\"", "DPoP error=\"use_dpop_nonce\""]
+                [next() % 3];
+        let _ = run(Case {
+            auth,
+            body,
+            www,
+            client: [None, Some(NOW), Some(NOW - 999)][next() % 3],
+            date: [None, Some(DATE)][next() % 2],
+            ..Default::default()
+        });
+    }
+}
+
+#[test]
+fn other_token_carriers() {
+    let t = token(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    for auth in [format!("JWT {t}"), t.clone()] {
+        assert_eq!(ids(&run(Case { auth: auth.clone(), ..Default::default() })), ["jwt-expired"], "{auth}");
+    }
+    let ex = Exchange {
+        url: "https://api.example.com/x".into(),
+        status: 401,
+        request_headers: Headers(vec![Header { name: "x-access-token".into(), value: t.clone().into() }]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        response_body: Some("{\"message\":\"jwt expired\"}".into()),
+        ..Default::default()
+    };
+    let capture = Capture { exchanges: vec![ex], ..Default::default() };
+    let corr = Correlation::build(&capture);
+    let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    assert_eq!(out[0].signal, Signal::Reported);
+    // Basic credentials are never read as tokens.
+    assert!(run(Case { auth: "Basic dXNlcjpwYXNz".into(), ..Default::default() }).is_empty());
+}
+
+#[test]
+fn forbidden_and_network_failures() {
+    let just_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 60));
+    assert!(run(Case { status: 403, www: "", auth: just_expired.clone(), ..Default::default() }).is_empty());
+    let long_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 3600));
+    assert_eq!(
+        ids(&run(Case { status: 403, www: "", auth: long_expired.clone(), ..Default::default() })),
+        ["jwt-expired"]
+    );
+    // A DNS failure never reached the API; a CORS-masked failure may hide a 401.
+    let dns = Exchange {
+        url: "https://api.example.com/x".into(),
+        request_headers: Headers(vec![Header { name: "Authorization".into(), value: long_expired.into() }]),
+        started_ms: Some(NOW as f64 * 1000.0),
+        error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        ..Default::default()
+    };
+    let mut cors = dns.clone();
+    cors.error = Some("net::ERR_FAILED".into());
+    for (name, ex, want) in [("dns", dns.clone(), 0), ("cors", cors, 1)] {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn clock_skew_on_cookie_sessions() {
+    let mk = |status: u16, client: i64| Exchange {
+        url: "https://app.example.com/account".into(),
+        status,
+        started_ms: Some(client as f64 * 1000.0),
+        request_headers: Headers(vec![Header::new("Cookie", "sid=abc")]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        ..Default::default()
+    };
+    for (name, ex, want) in
+        [("skewed 401", mk(401, NOW + 900), 1), ("skewed 200", mk(200, NOW + 900), 0), ("in sync", mk(401, NOW + 5), 0)]
+    {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn audience_heuristics_are_guarded() {
+    let arm = bearer(&format!(r#"{{"exp":{},"aud":"https://management.azure.com/"}}"#, NOW + 3600));
+    let out = run(Case { auth: arm, ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-audience-mismatch"]);
+    assert!(out[0].explanation.contains("Azure Resource Manager"), "{}", out[0].explanation);
+    // An expired token explains the 401; an Auth0-style logical identifier is not blamed on top.
+    let logical = bearer(&format!(r#"{{"exp":{},"aud":"https://api.mycompany.com"}}"#, NOW - 600));
+    let out = run(Case { auth: logical, url: "https://mycompany-api.herokuapp.com/orders", ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+}
+
+#[test]
+fn expired_id_token_ranks_expiry_first() {
+    let google = bearer(&format!(
+        r#"{{"exp":{},"aud":"123.apps.googleusercontent.com","azp":"123.apps.googleusercontent.com","at_hash":"h","iss":"https://accounts.google.com"}}"#,
+        NOW - 600
+    ));
+    let mut out = run(Case { auth: google, ..Default::default() });
+    crate::diagnose::rank::rank(&mut out);
+    assert_eq!(ids(&out).first(), Some(&"jwt-expired"), "{:?}", ids(&out));
+    assert!(ids(&out).contains(&"id-token-as-access-token"));
+}

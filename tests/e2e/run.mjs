@@ -1,0 +1,197 @@
+// Browser end-to-end suite: Debian's Chromium (headless, via playwright-core) with the unpacked
+// extension, against the local scenario server. Each scenario drives a real page, then opens
+// chrome-extension://<id>/popup.html?tab=<tabId> and asserts on the popup's DOM contract:
+//   [data-entry][data-url][data-status] per flagged request, [data-finding][data-severity] per finding in rank order.
+// Screenshots of the popup land in test-results/e2e/<scenario>.png.
+//
+// Usage: node tests/e2e/run.mjs   (E2E_ONLY=a,b runs a subset; CHROMIUM=/path overrides the browser)
+// Prints `e2e: N passed, N failed` last and exits 1 when anything failed.
+
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
+import { scenarios } from './scenarios.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const EXT = join(ROOT, 'extension');
+const OUT = join(ROOT, 'test-results', 'e2e');
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const ONLY = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
+
+if (!existsSync(join(EXT, 'pkg', 'authlens_bg.wasm'))) {
+  console.error('e2e: extension/pkg is missing; run ./build.sh ext first');
+  console.log('e2e: 0 passed, 1 failed');
+  process.exit(1);
+}
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+
+const t0 = Date.now();
+const server = await startServer();
+const userDataDir = mkdtempSync(join(tmpdir(), 'authlens-e2e-profile-'));
+const ctx = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: { width: 1000, height: 700 },
+  args: [
+    `--disable-extensions-except=${EXT}`,
+    `--load-extension=${EXT}`,
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--host-resolver-rules=MAP *.test 127.0.0.1',
+    '--ignore-certificate-errors',
+  ],
+});
+
+const results = [];
+let exitCode = 0;
+try {
+  let sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  sw ??= await ctx.waitForEvent('serviceworker', { timeout: 15000 });
+  const extId = new URL(sw.url()).host;
+  const coreVersion = await sw.evaluate(() => globalThis.__authlens.ready);
+  console.log(`e2e: Chromium ${ctx.browser()?.version() ?? '?'}, extension ${extId}, core ${coreVersion}, server http:${server.httpPort} https:${server.httpsPort}`);
+
+  const env = {
+    ctx,
+    sw: () => sw,
+    extId,
+    tokens: server.tokens,
+    log: server.log,
+    https: (host, path) => `https://${host}:${server.httpsPort}${path}`,
+    http: (host, path) => `http://${host}:${server.httpPort}${path}`,
+    /** Waits until the extension has processed every finished request. */
+    settle: async () => {
+      await new Promise((r) => setTimeout(r, 250));
+      await sw.evaluate(() => globalThis.__authlens.whenIdle());
+    },
+    stopServiceWorker: async () => {
+      // ServiceWorker.* lives on page targets, not on the browser target.
+      const p = await ctx.newPage();
+      const s = await ctx.newCDPSession(p);
+      await s.send('ServiceWorker.enable');
+      await s.send('ServiceWorker.stopAllWorkers');
+      await s.detach();
+      await p.close();
+    },
+    /** A fresh tab at `url`, and its tabs API id. */
+    open: async (url) => {
+      const page = await ctx.newPage();
+      await page.goto(url);
+      const tabId = await tabIdOf(page);
+      return { page, tabId };
+    },
+  };
+
+  async function tabIdOf(page) {
+    const url = page.url();
+    for (let i = 0; i < 20; i++) {
+      const id = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? null, url);
+      if (id !== null) return id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no tab found for ${url}`);
+  }
+
+  for (const sc of scenarios) {
+    if (ONLY.length && !ONLY.includes(sc.name)) continue;
+    const started = Date.now();
+    const result = { name: sc.name, title: sc.title, ok: false, ms: 0, detail: '', entries: [], captured: [] };
+    const pages = [];
+    try {
+      await ctx.clearCookies();
+      const tracked = { ...env, open: async (url) => { const o = await env.open(url); pages.push(o.page); return o; } };
+      const { tabId } = await withTimeout(sc.run(tracked), 20000, `scenario ${sc.name} timed out`);
+      await env.settle();
+      const popup = await ctx.newPage();
+      pages.push(popup);
+      await popup.setViewportSize({ width: 640, height: 600 });
+      await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
+      await popup.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
+      result.entries = await popup.evaluate(() =>
+        [...document.querySelectorAll('[data-entry]')].map((e) => ({
+          url: e.getAttribute('data-url'),
+          status: Number(e.getAttribute('data-status')),
+          findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
+        })),
+      );
+      const h = await popup.evaluate(() => document.documentElement.scrollHeight);
+      await popup.setViewportSize({ width: 640, height: Math.min(Math.max(h, 200), 6000) }); // fullPage tiles here (P19)
+      await popup.screenshot({ path: join(OUT, `${sc.name}.png`) });
+      // The stored record (the capture the core saw, and its answer) is the first thing to read when a scenario fails.
+      const stored = await sw.evaluate((id) => globalThis.__authlens.readTab(id), tabId);
+      writeFileSync(join(OUT, `${sc.name}.json`), JSON.stringify(stored, null, 2));
+      result.captured = (stored?.exchanges ?? []).map((x) => `${x.method} ${x.status || x.error} ${x.url}`);
+      // The toolbar badge counts the tab's flagged requests (real tabs only).
+      const badge = sc.checkPopup ? null : await sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+      const badgeProblem =
+        badge !== null && badge !== (result.entries.length ? String(result.entries.length) : '')
+          ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
+          : null;
+      const problem = check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : null);
+      result.ok = problem === null;
+      result.detail = problem ?? '';
+    } catch (e) {
+      result.detail = String(e?.stack ?? e).split('\n').slice(0, 3).join(' | ');
+    }
+    for (const p of pages) await p.close().catch(() => {});
+    result.ms = Date.now() - started;
+    results.push(result);
+    const got = result.entries.map((e) => `${e.status}:${e.findings.map((f) => f.id).join('>') || '-'}`).join('  ') || 'nothing flagged';
+    console.log(`${result.ok ? 'PASS' : 'FAIL'} ${sc.name} (${result.ms} ms)${result.ok ? '' : `: ${result.detail}`}\n     got ${got}`);
+    if (!result.ok || process.env.E2E_VERBOSE) console.log(`     captured ${result.captured.join(' | ') || 'nothing'}`);
+  }
+} catch (e) {
+  console.error('e2e: harness failure:', e);
+  exitCode = 1;
+} finally {
+  await ctx.close().catch(() => {});
+  await server.close().catch(() => {});
+  rmSync(userDataDir, { recursive: true, force: true });
+}
+
+/**
+ * Checks the popup's entries against a scenario's expectation:
+ *   {first: id}          some entry has `id` ranked first
+ *   {includes: [ids]}    some entry (any) lists each id
+ *   {excludes: [ids]}    no entry lists any of them
+ *   {none: true}         nothing flagged at all
+ *   {entriesAtLeast: n}  at least n flagged requests
+ *   {urlIncludes: s}     restricts first/includes to entries whose URL contains s
+ * @returns {string|null} what is wrong, or null
+ */
+function check(expect, entries) {
+  const scoped = expect.urlIncludes ? entries.filter((e) => e.url.includes(expect.urlIncludes)) : entries;
+  if (expect.none && entries.length) return `expected nothing flagged, got ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}`;
+  if (expect.entriesAtLeast && entries.length < expect.entriesAtLeast) return `expected at least ${expect.entriesAtLeast} flagged requests, got ${entries.length}`;
+  if (expect.first && !scoped.some((e) => e.findings[0]?.id === expect.first)) {
+    const present = scoped.some((e) => e.findings.some((f) => f.id === expect.first));
+    return present ? `${expect.first} present but not ranked first` : `${expect.first} not reported`;
+  }
+  for (const id of expect.includes ?? []) {
+    if (!scoped.some((e) => e.findings.some((f) => f.id === id))) return `${id} not reported`;
+  }
+  for (const id of expect.excludes ?? []) {
+    if (entries.some((e) => e.findings.some((f) => f.id === id))) return `${id} reported but must not be`;
+  }
+  return null;
+}
+
+function withTimeout(p, ms, msg) {
+  let t;
+  return Promise.race([p, new Promise((_, rej) => (t = setTimeout(() => rej(new Error(msg)), ms)))]).finally(() => clearTimeout(t));
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed + (exitCode ? 1 : 0);
+writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, seconds: (Date.now() - t0) / 1000, results }, null, 2));
+console.log(`e2e: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; results in test-results/e2e/`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,466 @@
+// The e2e scenarios: each drives real pages the way a user's app would, and names the catalogue
+// ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
+// Expectation keys are documented at check() in run.mjs.
+
+import { jwt } from './server.mjs';
+
+/** fetch() from inside the page; resolves to the status, or the error text for a network/CORS failure. */
+function pageFetch(page, url, init = {}) {
+  return page.evaluate(
+    async ({ url, init }) => {
+      try {
+        const r = await fetch(url, init);
+        await r.text();
+        return r.status;
+      } catch (e) {
+        return String(e);
+      }
+    },
+    { url, init },
+  );
+}
+
+/** XMLHttpRequest from inside the page (withCredentials for cross-origin cookies). */
+function pageXhr(page, url, { withCredentials = false, headers = {} } = {}) {
+  return page.evaluate(
+    ({ url, withCredentials, headers }) =>
+      new Promise((resolve) => {
+        const x = new XMLHttpRequest();
+        x.open('GET', url);
+        x.withCredentials = withCredentials;
+        for (const [k, v] of Object.entries(headers)) x.setRequestHeader(k, v);
+        x.onload = () => resolve(x.status);
+        x.onerror = () => resolve('error');
+        x.send();
+      }),
+    { url, withCredentials, headers },
+  );
+}
+
+const bearer = (t) => ({ Authorization: `Bearer ${t}` });
+
+const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
+
+/** A record as the worker stores it, with view data shaped like src/view.rs (camelCase). */
+function syntheticRecord() {
+  const now = Date.now();
+  const hostile = 'https://api.example.test/v1/me?<img src=x onerror="window.__pwned=true">';
+  const finding = (id, severity, title) => ({
+    id,
+    severity,
+    title,
+    explanation: `${title}: <b>not bold</b> <script>window.__pwned=true</script>`,
+    evidence: [{ label: 'exp', value: '12:03:11 (3 min 12 s before the server Date 12:06:23)' }],
+    fix: { summary: 'Refresh the token before calling the API.', steps: ['Renew on 401 invalid_token', 'Retry once'], snippets: [{ lang: 'js', code: "if (res.status === 401) await refresh();" }] },
+    source: 'RFC 7519 §4.1.4',
+    related: [],
+  });
+  const entry = (index, url, startedMs, findings) => ({
+    index,
+    method: 'GET',
+    url,
+    status: 401,
+    error: null,
+    startedMs,
+    resourceType: 'xmlhttprequest',
+    findings,
+    credentials: {
+      authorization: { scheme: 'Bearer', summary: 'Bearer JWT (HS256)', user: null, credentialRedacted: 'eyJhbG…(74 chars)', jwt: { header: [{ name: 'alg', value: 'HS256', note: null, status: 'info' }], claims: [{ name: 'exp', value: '1790000000', note: 'expired 3 min 12 s before the server clock', status: 'bad' }], kind: 'JWS', problems: [] }, notes: [] },
+      apiKeys: [],
+      state: 'rejected',
+    },
+    cookies: [{ name: 'sid', valueRedacted: 'ab…', sent: false, reason: 'SameSite=Lax on a cross-site request', finding: 'cookie-samesite-lax-excluded', sameSite: 'Lax', secure: true, httpOnly: true, domain: '.example.test', path: '/', expires: 'session', partitioned: null, origin: 'jar' }],
+    cors: { pageOrigin: 'https://app.example.test', requestOrigin: 'https://app.example.test', credentialsMode: 'include', responseHeaders: [{ name: 'Access-Control-Allow-Origin', value: 'https://app.example.test' }], preflightStatus: 204, preflightHeaders: [], failedCheck: null },
+    challenges: [{ scheme: 'Bearer', params: [{ name: 'error', value: 'invalid_token' }], token68: null, meaning: ['the token is expired, revoked or malformed'], proxy: false }],
+    requestHeaders: [{ name: 'Authorization', value: 'Bearer eyJhbG…(74 chars)' }],
+    responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token"' }],
+    markdown: '',
+    curl: '',
+  });
+  const exchange = (url, startedMs) => ({ method: 'GET', url, status: 401, startedMs, requestHeaders: [{ name: 'Authorization', value: `Bearer ${SECRET}` }], responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer error="invalid_token"' }] });
+  return {
+    tabId: 424242,
+    pageUrl: 'https://app.example.test/dashboard',
+    version: 'test',
+    updatedMs: now,
+    exchanges: [exchange('https://api.example.test/v1/older', now - 120000), exchange(hostile, now - 60000), exchange('https://api.example.test/v1/newer', now - 5000)],
+    entries: [
+      entry(1, hostile, now - 60000, [finding('jwt-expired', 'error', 'Token expired'), finding('bearer-invalid-token', 'warn', 'Token rejected')]),
+      entry(2, 'https://api.example.test/v1/newer', now - 5000, [finding('no-credentials-sent', 'error', 'No credentials sent')]),
+    ],
+  };
+}
+
+/** @type {{name:string, title:string, expect:object, run:(env:any)=>Promise<{tabId:number}>}[]} */
+export const scenarios = [
+  // ---- A. missing credentials ---------------------------------------------------------------
+  {
+    name: 'missing-credentials',
+    title: 'same-origin fetch without any credential gets 401 Bearer',
+    expect: { first: 'no-credentials-sent', urlIncludes: '/api/me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me');
+      return { tabId };
+    },
+  },
+
+  // ---- C. tokens ------------------------------------------------------------------------------
+  {
+    name: 'jwt-expired',
+    title: 'Bearer JWT expired an hour ago',
+    expect: { first: 'jwt-expired', urlIncludes: '/api/me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me', { headers: bearer(env.tokens.expired) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'jwt-not-yet-valid',
+    title: 'Bearer JWT whose nbf/iat is an hour in the future',
+    expect: { first: 'jwt-not-yet-valid', urlIncludes: '/api/me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me', { headers: bearer(env.tokens.future) });
+      return { tabId };
+    },
+  },
+
+  // ---- B. rejected credentials --------------------------------------------------------------
+  {
+    name: 'bearer-invalid-token',
+    title: 'a well-formed, unexpired token the API does not accept',
+    expect: { first: 'bearer-invalid-token', urlIncludes: '/api/me' },
+    async run(env) {
+      const now = Math.floor(Date.now() / 1000);
+      const wrong = jwt({ iss: 'https://idp.b.test/', aud: 'https://api.a.test', sub: 'mallory', iat: now - 30, nbf: now - 30, exp: now + 600 });
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me', { headers: bearer(wrong) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'bearer-insufficient-scope',
+    title: 'valid token, 403 insufficient_scope for an admin call',
+    expect: { first: 'bearer-insufficient-scope', urlIncludes: '/api/admin' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/admin', { headers: bearer(env.tokens.valid) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'basic-malformed',
+    title: 'script-set Basic credential without the user:password colon',
+    expect: { first: 'basic-credentials-malformed', urlIncludes: '/api/basic' },
+    async run(env) {
+      // Cross-origin (CORS) on purpose: the browser never prompts for those, so nothing hangs (P13).
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/api/basic'), { headers: { Authorization: `Basic ${Buffer.from('alice').toString('base64')}` } });
+      return { tabId };
+    },
+  },
+
+  // ---- D/E. cookies -----------------------------------------------------------------------------
+  {
+    name: 'samesite-lax-excluded',
+    title: 'Lax session cookie withheld from a cross-site credentialed fetch',
+    expect: { first: 'cookie-samesite-lax-excluded', urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const login = await env.open(env.https('app.a.test', '/set/lax'));
+      await login.page.close();
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/api/cookie-me'), { credentials: 'include' });
+      return { tabId };
+    },
+  },
+  {
+    name: 'samesite-strict-excluded',
+    title: 'Strict session cookie withheld from a cross-site credentialed fetch',
+    expect: { first: 'cookie-samesite-strict-excluded', urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const login = await env.open(env.https('app.a.test', '/set/strict'));
+      await login.page.close();
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/api/cookie-me'), { credentials: 'include' });
+      return { tabId };
+    },
+  },
+  {
+    name: 'samesite-none-insecure',
+    title: 'SameSite=None without Secure is rejected at set time, so the next call is anonymous',
+    expect: { first: 'set-cookie-samesite-none-insecure', urlIncludes: '/set/none-insecure' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/set/none-insecure');
+      await pageFetch(page, '/api/cookie-me');
+      return { tabId };
+    },
+  },
+  {
+    name: 'secure-cookie-over-http',
+    title: 'a Secure cookie set from a plain-http page is refused',
+    expect: { includes: ['secure-cookie-insecure-origin'] },
+    async run(env) {
+      const { page, tabId } = await env.open(env.http('app.a.test', '/page'));
+      await pageFetch(page, '/set/secure-over-http');
+      await pageFetch(page, '/api/cookie-me');
+      return { tabId };
+    },
+  },
+  {
+    name: 'cookie-not-on-path',
+    title: 'session cookie scoped to /app, API lives under /api',
+    expect: { first: 'cookie-not-on-path', urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/set/path-app'));
+      await pageFetch(page, '/api/cookie-me');
+      return { tabId };
+    },
+  },
+  {
+    name: 'cookie-domain-mismatch',
+    title: 'host-only cookie of app.a.test not sent to api.a.test',
+    expect: { first: 'cookie-domain-mismatch', urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/set/host-only'));
+      await pageFetch(page, env.https('api.a.test', '/api/cookie-me'), { credentials: 'include' });
+      return { tabId };
+    },
+  },
+  {
+    name: 'iframe-third-party-cookie',
+    title: 'a cross-site iframe calls its own API; its SameSite=None cookie is blocked as third-party',
+    expect: { includes: ['cookie-third-party-blocked'], urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      // The premise: this Chromium profile blocks third-party cookies by default (PLATFORM.md P17).
+      const blocked = await env.sw().evaluate(async () => !(await chrome.privacy.websites.thirdPartyCookiesAllowed.get({})).value);
+      if (!blocked) throw new Error('third-party cookies are allowed in this profile; the scenario needs them blocked');
+      const login = await env.open(env.https('app.a.test', '/set/none-secure'));
+      await login.page.close();
+      const { page, tabId } = await env.open(env.https('www.b.test', '/embed'));
+      await page.frameLocator('#w').locator('h1').waitFor();
+      await page.waitForFunction(() => true);
+      await new Promise((r) => setTimeout(r, 300));
+      return { tabId };
+    },
+  },
+
+  // ---- F. CORS ----------------------------------------------------------------------------------
+  {
+    name: 'cors-wildcard-with-credentials',
+    title: 'ACAO * on a credentialed cross-site fetch',
+    expect: { first: 'cors-wildcard-with-credentials', urlIncludes: '/cors/wildcard' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/cors/wildcard'), { credentials: 'include' });
+      return { tabId };
+    },
+  },
+  {
+    name: 'cors-allow-credentials-missing',
+    title: 'Origin reflected but no Access-Control-Allow-Credentials',
+    expect: { first: 'cors-allow-credentials-invalid', urlIncludes: '/cors/no-acac' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/cors/no-acac'), { credentials: 'include' });
+      return { tabId };
+    },
+  },
+  {
+    name: 'cors-authorization-not-allowed',
+    title: 'preflight allows Content-Type only; the call sends Authorization',
+    expect: { first: 'cors-authorization-not-allowed', urlIncludes: '/cors/no-authz' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/cors/no-authz'), { headers: bearer(env.tokens.valid) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'cors-preflight-401',
+    title: 'the auth layer answers the OPTIONS preflight with 401',
+    expect: { first: 'cors-preflight-blocked-by-auth', urlIncludes: '/cors/preflight-401' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/cors/preflight-401'), { headers: bearer(env.tokens.valid) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'cors-error-masks-401',
+    title: 'a 401 without CORS headers shows up as a CORS error in the page',
+    // The expired token is the root cause and ranks first; the CORS masking is what the page saw.
+    expect: { first: 'jwt-expired', includes: ['cors-error-masks-401'], urlIncludes: '/cors/masked-401' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
+      await pageFetch(page, env.https('api.a.test', '/cors/masked-401'), { headers: bearer(env.tokens.expired) });
+      return { tabId };
+    },
+  },
+
+  // ---- G/H. caches and protocol ---------------------------------------------------------------
+  {
+    name: 'cached-401',
+    title: 'a CDN keeps serving a cached 401 (Age: 95, X-Cache: HIT) to a request that now has a token',
+    expect: { first: 'cached-401-served', urlIncludes: '/cache/401' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/cache/401', { headers: bearer(env.tokens.valid) });
+      return { tabId };
+    },
+  },
+  {
+    name: '401-without-challenge',
+    title: '401 without WWW-Authenticate',
+    expect: { includes: ['401-without-www-authenticate'], urlIncludes: '/api/bare401' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/bare401');
+      return { tabId };
+    },
+  },
+  {
+    name: '403-for-missing-credentials',
+    title: '403 to a request that carried no credential',
+    expect: { includes: ['403-for-missing-credentials'], urlIncludes: '/api/forbidden' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/forbidden');
+      return { tabId };
+    },
+  },
+  {
+    name: 'login-redirect-for-api',
+    title: 'API call redirected to the SSO login page instead of 401',
+    expect: { first: 'login-redirect-for-api', urlIncludes: '/sso/' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/sso/api/profile');
+      return { tabId };
+    },
+  },
+  {
+    name: 'oauth-callback-strict-cookie',
+    title: 'OAuth-style redirect back from the IdP (cross-site): the Strict state cookie is withheld',
+    expect: { first: 'cookie-samesite-strict-excluded', urlIncludes: '/oauth/callback' },
+    async run(env) {
+      const login = await env.open(env.https('app.a.test', '/set/strict'));
+      await login.page.close();
+      const { page, tabId } = await env.open(env.https('idp.b.test', '/page'));
+      const authorize = env.https('idp.b.test', `/authorize?redirect_uri=${encodeURIComponent(env.https('app.a.test', '/oauth/callback'))}`);
+      await Promise.all([page.waitForURL(/oauth\/callback/), page.evaluate((u) => location.assign(u), authorize)]);
+      return { tabId };
+    },
+  },
+
+  // ---- healthy pages: nothing may be flagged --------------------------------------------------
+  {
+    name: 'healthy-form-login',
+    title: 'form login sets a good session cookie; the API answers 200',
+    expect: { none: true },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/login-form'));
+      await Promise.all([page.waitForURL(/\/home$/), page.click('#go')]);
+      const status = await pageFetch(page, '/api/session-me');
+      if (status !== 200) throw new Error(`healthy login: /api/session-me answered ${status}`);
+      return { tabId };
+    },
+  },
+  {
+    name: 'healthy-bearer-cors',
+    title: 'same-site cross-origin fetch with a valid Bearer token and a correct preflight',
+    expect: { none: true },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      const status = await pageFetch(page, env.https('api.a.test', '/api/me'), { headers: bearer(env.tokens.valid) });
+      if (status !== 200) throw new Error(`healthy bearer: /api/me answered ${status}`);
+      return { tabId };
+    },
+  },
+  {
+    name: 'healthy-xhr-cookie',
+    title: 'XHR withCredentials to a same-site API with a Domain cookie',
+    expect: { none: true },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/set/lax'));
+      const status = await pageXhr(page, env.https('api.a.test', '/api/cookie-me'), { withCredentials: true });
+      if (status !== 200) throw new Error(`healthy xhr: /api/cookie-me answered ${status}`);
+      return { tabId };
+    },
+  },
+
+  // ---- the popup itself ------------------------------------------------------------------------------
+  {
+    name: 'popup-contract',
+    title: 'popup paints a stored analysis: rank order, newest first, hostile text stays text, Reveal secrets',
+    expect: { entriesAtLeast: 2 },
+    async run(env) {
+      const tabId = 424242; // no such tab: the record is written directly, as the worker would
+      await env.sw().evaluate(({ key, rec }) => chrome.storage.session.set({ [key]: rec }), { key: `tab:${tabId}`, rec: syntheticRecord() });
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      const dom = await popup.evaluate(() => ({
+        entries: [...document.querySelectorAll('[data-entry]')].map((e) => ({
+          url: e.getAttribute('data-url'),
+          status: e.getAttribute('data-status'),
+          open: /** @type {HTMLDetailsElement} */ (e).open,
+          findings: [...e.querySelectorAll('[data-finding]')].map((f) => `${f.getAttribute('data-finding')}/${f.getAttribute('data-severity')}`),
+        })),
+        injected: document.querySelectorAll('img[src="x"], script:not([src])').length,
+        pwned: /** @type {any} */ (window).__pwned === true,
+        buttons: [...document.querySelectorAll('button')].map((b) => b.textContent),
+        raw: document.querySelector('[data-entry] pre')?.textContent ?? '',
+      }));
+      if (dom.entries[0]?.url !== 'https://api.example.test/v1/newer') return `newest entry not first: ${dom.entries.map((e) => e.url)}`;
+      if (!dom.entries[0].open || dom.entries[1].open) return 'only the newest entry should start open';
+      if (dom.entries[1].findings.join() !== 'jwt-expired/error,bearer-invalid-token/warn') return `findings out of rank order: ${dom.entries[1].findings}`;
+      if (dom.injected || dom.pwned) return 'network text was parsed as HTML';
+      if (!dom.buttons.includes('Copy report') || !dom.buttons.includes('Copy as cURL') || !dom.buttons.includes('Reveal secrets')) return `missing buttons: ${dom.buttons}`;
+      // Keyboard: the first Tab stop is the Reveal toggle; an entry's summary opens with Enter.
+      await popup.keyboard.press('Tab');
+      const focused = await popup.evaluate(() => document.activeElement?.id ?? document.activeElement?.tagName);
+      if (focused !== 'reveal') return `first Tab stop is ${focused}, expected the Reveal button`;
+      await popup.focus('[data-entry="1"] > summary');
+      await popup.keyboard.press('Enter');
+      if (!(await popup.evaluate(() => document.querySelector('[data-entry="1"]')?.open))) return 'Enter on an entry summary did not open it';
+      // Reveal secrets: the raw header view of the entry shows the full credential only after the toggle.
+      const rawOf = () =>
+        popup.evaluate(() => {
+          const e = document.querySelector('[data-entry="1"]');
+          return [...(e?.querySelectorAll('pre') ?? [])].map((p) => p.textContent).join('\n');
+        });
+      if ((await rawOf()).includes(SECRET)) return 'secret shown before Reveal';
+      await popup.click('#reveal');
+      await popup.waitForFunction(() => document.querySelector('#reveal')?.getAttribute('aria-pressed') === 'true');
+      if (!(await rawOf()).includes(SECRET)) return 'Reveal did not show the raw credential';
+      await popup.click('#reveal');
+      if ((await rawOf()).includes(SECRET)) return 'secret still shown after hiding';
+      // Every panel open, in the dark theme: a screenshot artefact for review.
+      await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+      await popup.emulateMedia({ colorScheme: 'dark' });
+      const h = await popup.evaluate(() => document.documentElement.scrollHeight);
+      await popup.setViewportSize({ width: 640, height: Math.min(h, 6000) });
+      await popup.screenshot({ path: 'test-results/e2e/popup-contract-dark.png' });
+      return null;
+    },
+  },
+
+  // ---- robustness ---------------------------------------------------------------------------------
+  {
+    name: 'service-worker-restart',
+    title: 'the service worker is stopped between two failures; both are still shown',
+    expect: { entriesAtLeast: 2, includes: ['no-credentials-sent', '401-without-www-authenticate'] },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me');
+      await env.settle();
+      await env.stopServiceWorker();
+      await new Promise((r) => setTimeout(r, 300));
+      await pageFetch(page, '/api/bare401');
+      return { tabId };
+    },
+  },
+];

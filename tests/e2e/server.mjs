@@ -1,0 +1,293 @@
+// The e2e scenario server: one HTTP and one HTTPS listener on loopback, serving every test host
+// (app.a.test, api.a.test, idp.b.test, www.b.test …; Chromium maps *.test to 127.0.0.1 with
+// --host-resolver-rules). Routing is by path; hosts matter only for origins, sites and cookies.
+// The certificate is self-signed, made by openssl at start-up in a temp dir, and deleted on close.
+//
+// Run alone to poke at it: `node tests/e2e/server.mjs` prints the ports and serves until Ctrl-C.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A compact unsigned-looking JWT (HS256 header, dummy signature): the extension only decodes it. */
+export function jwt(claims) {
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}.${Buffer.from('not-a-real-signature-0123456789').toString('base64url')}`;
+}
+
+/** Token claims for the scenarios (times relative to now, so the server's Date decides). */
+export function tokens() {
+  const now = Math.floor(Date.now() / 1000);
+  const base = { iss: 'https://idp.b.test/', aud: 'https://api.a.test', sub: 'user-42', scope: 'read' };
+  return {
+    valid: jwt({ ...base, iat: now - 60, nbf: now - 60, exp: now + 3600 }),
+    expired: jwt({ ...base, iat: now - 7200, nbf: now - 7200, exp: now - 3600 }),
+    future: jwt({ ...base, iat: now + 3600, nbf: now + 3600, exp: now + 7200 }),
+  };
+}
+
+function makeCert(dir) {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2',
+      '-subj', '/CN=a.test',
+      '-addext', 'subjectAltName=DNS:a.test,DNS:*.a.test,DNS:b.test,DNS:*.b.test,DNS:c.test,DNS:*.c.test',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
+const PAGE = (title, body = '') =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+  `<link rel="icon" href="data:,"></head><body><h1>${title}</h1>${body}</body></html>`;
+
+/** Reflects the caller's Origin with credentials: the correct CORS answer. */
+function corsOk(req, res, { headers = 'Authorization, Content-Type', methods = 'GET, POST, PUT, DELETE' } = {}) {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  res.setHeader('Access-Control-Allow-Origin', origin);
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Access-Control-Allow-Headers', headers);
+  res.setHeader('Access-Control-Allow-Methods', methods);
+  res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+  res.setHeader('Vary', 'Origin');
+}
+
+function send(res, status, body = '', type = 'application/json') {
+  res.statusCode = status;
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', type);
+  res.end(body);
+}
+
+function cookies(req) {
+  const out = {};
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k) out[k] = v.join('=');
+  }
+  return out;
+}
+
+const bearer = (req) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
+
+/**
+ * Every route: (req, res, url) => void. Hosts are not checked unless a route says so; the runner
+ * picks the origin. Paths are grouped by scenario.
+ */
+function routes(tok) {
+  const json = (o) => JSON.stringify(o);
+  /** @type {Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void>} */
+  const r = {
+    // Plain pages to run scripts from, and the form-login flow.
+    '/page': (req, res) => send(res, 200, PAGE('AuthLens test page'), 'text/html; charset=utf-8'),
+    '/login-form': (req, res) =>
+      send(
+        res,
+        200,
+        PAGE('Sign in', '<form method="post" action="/login"><input name="user" value="alice"><input name="password" type="password" value="pw"><button id="go">Sign in</button></form>'),
+        'text/html; charset=utf-8',
+      ),
+    '/login': (req, res, url) => {
+      // Healthy login: a host-wide, Secure, HttpOnly, Lax session cookie, then a redirect home.
+      req.resume();
+      res.setHeader('Set-Cookie', 'session=s3cr3t-session; Path=/; Secure; HttpOnly; SameSite=Lax');
+      res.setHeader('Location', '/home');
+      send(res, 303, '', 'text/plain');
+    },
+    '/home': (req, res) => send(res, 200, PAGE('Home'), 'text/html; charset=utf-8'),
+    '/api/session-me': (req, res) => {
+      corsOk(req, res);
+      if (cookies(req).session === 's3cr3t-session') return send(res, 200, json({ user: 'alice' }));
+      res.setHeader('WWW-Authenticate', 'Cookie realm="app"');
+      send(res, 401, json({ error: 'not signed in' }));
+    },
+
+    // A bearer API with a proper challenge; answers per token.
+    '/api/me': (req, res) => {
+      corsOk(req, res);
+      if (req.method === 'OPTIONS') return send(res, 204);
+      const t = bearer(req);
+      if (!t) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+        return send(res, 401, json({ error: 'unauthorized' }));
+      }
+      if (t === tok.valid) return send(res, 200, json({ user: 'alice' }));
+      if (t === tok.expired) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token", error_description="The access token expired"');
+        return send(res, 401, json({ error: 'invalid_token' }));
+      }
+      if (t === tok.future) {
+        res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token", error_description="The token is not valid yet"');
+        return send(res, 401, json({ error: 'invalid_token' }));
+      }
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token", error_description="The access token is invalid"');
+      send(res, 401, json({ error: 'invalid_token' }));
+    },
+    '/api/admin': (req, res) => {
+      corsOk(req, res);
+      if (req.method === 'OPTIONS') return send(res, 204);
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="insufficient_scope", scope="admin"');
+      send(res, 403, json({ error: 'insufficient_scope' }));
+    },
+    // 401 with no challenge at all.
+    '/api/bare401': (req, res) => send(res, 401, json({ message: 'Unauthorized' })),
+    // 403 for a request without any credentials.
+    '/api/forbidden': (req, res) => send(res, 403, json({ message: 'Forbidden' })),
+    // Basic: always refused; the script-set header is what gets diagnosed.
+    '/api/basic': (req, res) => {
+      corsOk(req, res);
+      if (req.method === 'OPTIONS') return send(res, 204);
+      res.setHeader('WWW-Authenticate', 'Basic realm="api", charset="UTF-8"');
+      send(res, 401, json({ error: 'bad credentials' }));
+    },
+
+    // Cookie APIs: 200 with the session cookie `sid`, 401 without.
+    '/api/cookie-me': (req, res) => {
+      corsOk(req, res);
+      if (req.method === 'OPTIONS') return send(res, 204);
+      if (cookies(req).sid) return send(res, 200, json({ user: 'alice' }));
+      send(res, 401, json({ error: 'no session' }));
+    },
+    '/app/api/cookie-me': (req, res) => r['/api/cookie-me'](req, res),
+    '/set/lax': (req, res) => setCookie(res, 'sid=lax-123; Domain=a.test; Path=/; Secure; HttpOnly; SameSite=Lax'),
+    '/set/strict': (req, res) => setCookie(res, 'sid=strict-123; Domain=a.test; Path=/; Secure; HttpOnly; SameSite=Strict'),
+    '/set/none-insecure': (req, res) => setCookie(res, 'sid=none-123; Path=/; SameSite=None'),
+    '/set/secure-over-http': (req, res) => setCookie(res, 'sid=sec-123; Path=/; Secure; SameSite=Lax'),
+    '/set/path-app': (req, res) => setCookie(res, 'sid=path-123; Path=/app; Secure; SameSite=Lax'),
+    '/set/host-only': (req, res) => setCookie(res, 'sid=host-123; Path=/; Secure; SameSite=Lax'),
+    '/set/none-secure': (req, res) => setCookie(res, 'sid=none-ok-123; Path=/; Secure; SameSite=None'),
+
+    // CORS misconfigurations.
+    '/cors/wildcard': (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      send(res, 200, json({ ok: true }));
+    },
+    '/cors/no-acac': (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+      res.setHeader('Vary', 'Origin');
+      send(res, 200, json({ ok: true }));
+    },
+    '/cors/no-authz': (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') {
+        res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+        res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+        return send(res, 204);
+      }
+      send(res, 200, json({ ok: true }));
+    },
+    '/cors/preflight-401': (req, res) => {
+      // An auth layer in front of everything, including OPTIONS.
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+      send(res, 401, json({ error: 'unauthorized' }));
+    },
+    '/cors/masked-401': (req, res) => {
+      // CORS headers only on success: the 401 reaches the browser without them.
+      if (req.method === 'OPTIONS') {
+        corsOk(req, res);
+        return send(res, 204);
+      }
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token"');
+      send(res, 401, json({ error: 'invalid_token' }));
+    },
+
+    // A 401 a CDN cached and keeps serving (Chromium's own HTTP cache never stores a 401, so the
+    // shared cache in front of the origin is the realistic culprit: Age and X-Cache say so).
+    '/cache/401': (req, res) => {
+      res.setHeader('Cache-Control', 'public, max-age=600');
+      res.setHeader('Age', '95');
+      res.setHeader('X-Cache', 'HIT from cdn-edge-1');
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+      send(res, 401, json({ error: 'unauthorized' }));
+    },
+
+    // An API behind an SSO gateway: 302 to the login page instead of 401.
+    '/sso/api/profile': (req, res, url) => {
+      res.setHeader('Location', `/sso/login?next=${encodeURIComponent(url.pathname)}`);
+      send(res, 302, '', 'text/plain');
+    },
+    '/sso/login': (req, res) => send(res, 200, PAGE('Sign in to Example SSO'), 'text/html; charset=utf-8'),
+
+    // OAuth-style round trip: app → idp (cross-site) → app callback, which needs the Strict cookie.
+    '/oauth/start': (req, res, url) => {
+      res.setHeader('Location', `https://idp.b.test:${url.port}/authorize?redirect_uri=${encodeURIComponent(`https://app.a.test:${url.port}/oauth/callback`)}`);
+      send(res, 302, '', 'text/plain');
+    },
+    '/authorize': (req, res, url) => {
+      res.setHeader('Location', `${url.searchParams.get('redirect_uri')}?code=abc`);
+      send(res, 302, '', 'text/plain');
+    },
+    '/oauth/callback': (req, res) => {
+      if (cookies(req).sid) return send(res, 200, PAGE('Signed in'), 'text/html; charset=utf-8');
+      res.setHeader('WWW-Authenticate', 'Cookie realm="app"');
+      send(res, 401, PAGE('Session missing: sign-in state lost'), 'text/html; charset=utf-8');
+    },
+
+    // Iframe: a widget on another site that calls its own API with its own cookie.
+    '/embed': (req, res, url) =>
+      send(res, 200, PAGE('Embedding page', `<iframe id="w" src="https://app.a.test:${url.port}/widget"></iframe>`), 'text/html; charset=utf-8'),
+    '/widget': (req, res) =>
+      send(res, 200, PAGE('Widget', `<script src="/widget.js"></script>`), 'text/html; charset=utf-8'),
+    '/widget.js': (req, res) =>
+      send(res, 200, `fetch('/api/cookie-me').then(r => { document.title = 'widget ' + r.status; });`, 'text/javascript'),
+  };
+  return r;
+}
+
+function setCookie(res, line) {
+  res.setHeader('Set-Cookie', line);
+  res.setHeader('Cache-Control', 'no-store');
+  send(res, 200, PAGE('Cookie set'), 'text/html; charset=utf-8');
+}
+
+/**
+ * Starts both listeners on loopback (ports from the OS unless given) and returns their ports,
+ * a request log and close().
+ */
+export async function startServer({ httpPort = 0, httpsPort = 0 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'authlens-e2e-cert-'));
+  const { key, cert } = makeCert(dir);
+  const tok = tokens();
+  const table = routes(tok);
+  const log = [];
+  const handler = (scheme) => (req, res) => {
+    const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? 'localhost'}`);
+    log.push({ scheme, method: req.method, host: url.host, path: url.pathname, cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ? 'yes' : null });
+    const route = table[url.pathname];
+    if (!route) return send(res, 404, JSON.stringify({ error: 'no such route' }));
+    try {
+      route(req, res, url);
+    } catch (e) {
+      send(res, 500, String(e));
+    }
+  };
+  const h1 = http.createServer(handler('http'));
+  const h2 = https.createServer({ key, cert }, handler('https'));
+  await Promise.all([
+    new Promise((ok) => h1.listen(httpPort, '127.0.0.1', ok)),
+    new Promise((ok) => h2.listen(httpsPort, '127.0.0.1', ok)),
+  ]);
+  rmSync(dir, { recursive: true, force: true }); // the key lives in memory only
+  return {
+    httpPort: /** @type {import('node:net').AddressInfo} */ (h1.address()).port,
+    httpsPort: /** @type {import('node:net').AddressInfo} */ (h2.address()).port,
+    tokens: tok,
+    log,
+    close: () => Promise.all([new Promise((ok) => h1.close(ok)), new Promise((ok) => h2.close(ok))]),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const s = await startServer({ httpPort: Number(process.env.HTTP_PORT ?? 8180), httpsPort: Number(process.env.HTTPS_PORT ?? 8543) });
+  console.log(`http://app.a.test:${s.httpPort}/page  https://app.a.test:${s.httpsPort}/page`);
+}
