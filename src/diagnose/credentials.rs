@@ -182,7 +182,7 @@ fn meaning(c: &Challenge<'_>) -> Vec<String> {
         if let Some(e) = &b.error {
             m.push(words::bearer_error(e));
         } else {
-            m.push("no error code: the server saw no token on the request".into());
+            m.push("no error code: what a server sends when the request carried no token (RFC 6750 §3.1)".into());
         }
         if let Some(s) = b.scope {
             m.push(format!("scope=\"{s}\": the permissions this resource requires"));

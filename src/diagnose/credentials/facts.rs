@@ -222,3 +222,17 @@ pub fn same_url_after<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = u
     let cut = list.partition_point(|&i| i <= ctx.index);
     list.get(cut..).unwrap_or(&[]).iter().take(n).copied()
 }
+
+/// Whether credential headers may have been removed from the capture: no exchange near this one
+/// (±300) carries `Cookie`, `Authorization` or `Set-Cookie` at all. Chrome's default "Export HAR
+/// (sanitized)" drops exactly those, so their absence on one request then proves nothing.
+pub fn possibly_sanitized(ctx: &Ctx<'_, '_>) -> bool {
+    const WINDOW: usize = 300;
+    let lo = ctx.index.saturating_sub(WINDOW);
+    let hi = ctx.index.saturating_add(WINDOW).min(ctx.capture.exchanges.len());
+    !ctx.capture.exchanges.get(lo..hi).unwrap_or(&[]).iter().any(|e| {
+        e.request_headers.has("cookie")
+            || e.request_headers.has("authorization")
+            || e.response_headers.has("set-cookie")
+    })
+}

@@ -92,6 +92,14 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              credentials: 'include', and an Authorization header must be set by the calling code.",
         );
     }
+    let sanitized = super::facts::possibly_sanitized(ctx);
+    if sanitized {
+        explanation.push_str(
+            " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If this HAR was \
+             saved with Chrome's default \"Export HAR (sanitized)\", those headers were removed from the file; \
+             re-export with sensitive data to confirm.",
+        );
+    }
     let fix = match first.map(|c| c.kind()) {
         Some(Scheme::Bearer | Scheme::Dpop) => Fix::new("Attach the access token to the request.")
             .step("Make sure the token exists before the call (await the login or refresh).")
@@ -107,6 +115,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     };
     let mut finding = Finding::new(FindingId::NoCredentialsSent, explanation, fix)
         .source("RFC 9110 §11.4 and §15.5.2; RFC 6750 §3")
+        .confidence(if sanitized { 35 } else { 60 })
         .with("Status", "401")
         .with("Credentials on the request", "none (no Authorization, Cookie or API-key header)");
     if f.has_challenge_header {
