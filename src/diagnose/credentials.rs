@@ -92,6 +92,9 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
                 .is_some_and(|c| c.contains("text/html")))
         || ex.response_headers.has("www-authenticate")
         || ctx.url.as_ref().is_some_and(|u| !u.username().is_empty())
+        // An OAuth callback that came back with the redirect_uri error in its query.
+        || ex.url.contains("error=redirect_uri_mismatch")
+        || ex.url.contains("AADSTS50011")
 }
 
 /// Runs every rule of this module.

@@ -485,6 +485,12 @@ pub fn oauth_redirect_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     let loc_lc = location.to_ascii_lowercase();
     let loc_sig = (300..400).contains(&f.status)
         && (loc_lc.contains("error=redirect_uri_mismatch") || loc_lc.contains("aadsts50011"));
+    // Some servers do redirect back: the app's callback then arrives with the error in its query.
+    let callback_sig = u.query_pairs().any(|(k, v)| {
+        (k == "error" && v.eq_ignore_ascii_case("redirect_uri_mismatch"))
+            || (k == "error_description" && v.to_ascii_lowercase().contains("aadsts50011"))
+    });
+    let loc_sig = loc_sig || callback_sig;
     let page_400 = f.status == 400 && f.is_html() && body_mentions_redirect(f) && redirect_uri.is_some();
     // Without the redirect_uri on the request, only an explicit error code is evidence enough.
     let strong = body_sig.is_some_and(|s| s == "redirect_uri_mismatch" || s == "aadsts50011") || loc_sig;
