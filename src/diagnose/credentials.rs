@@ -97,9 +97,17 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
         || ex.url.contains("AADSTS50011")
 }
 
+/// A CORS preflight never carries credentials and is never prompted for (Fetch
+/// #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
+fn is_preflight(ctx: &Ctx<'_, '_>) -> bool {
+    ctx.ex.method.eq_ignore_ascii_case("OPTIONS")
+        && (ctx.ex.request_headers.has("access-control-request-method")
+            || ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")))
+}
+
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !relevant(ctx) {
+    if !relevant(ctx) || is_preflight(ctx) {
         return;
     }
     let f = Facts::new(ctx);
