@@ -124,20 +124,20 @@ pub fn oauth_error(body: Option<&str>) -> Option<(String, Option<String>)> {
     Some((err, desc))
 }
 
-/// The `scope`/`scp` claim of a JWT access token, decoded locally without verification.
-/// (Kept minimal here; the JWT module owns full decoding.)
+/// The `scope`, `scp` and `roles` claims of a JWT access token (decoded by `headers::jwt`,
+/// never verified). `None` when the token is not a decodable JWT.
 pub fn token_scopes(token: &str) -> Option<Vec<String>> {
-    use base64::Engine;
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let payload = token.split('.').nth(1)?;
-    let bytes = URL_SAFE_NO_PAD.decode(payload.trim_end_matches('=')).ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    let mut out = Vec::new();
-    for key in ["scope", "scp", "roles"] {
-        match v.get(key) {
-            Some(serde_json::Value::String(s)) => out.extend(s.split_whitespace().map(str::to_string)),
-            Some(serde_json::Value::Array(a)) => out.extend(a.iter().filter_map(|x| x.as_str().map(str::to_string))),
-            _ => {}
+    let jwt = crate::headers::jwt::decode(token).ok()?;
+    jwt.claims()?;
+    let mut out: Vec<String> = jwt.scope().into_iter().map(str::to_string).collect();
+    for s in jwt.scp() {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    for r in jwt.roles() {
+        if !out.iter().any(|o| o == r) {
+            out.push(r.to_string());
         }
     }
     Some(out)

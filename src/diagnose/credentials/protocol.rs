@@ -129,7 +129,8 @@ pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
     }
     let scope = bearer_err == Some(BearerError::InsufficientScope);
     let accepted = super::facts::accepted_elsewhere(ctx);
-    let body = f.body_has(FORBIDDEN_BODIES);
+    // Words in an HTML page (menus, footers) say nothing about this refusal.
+    let body = if f.is_html() { None } else { f.body_has(FORBIDDEN_BODIES) };
     if !scope && accepted.is_none() && body.is_none() {
         return;
     }
