@@ -347,7 +347,7 @@ async function record(tabId, chain, trigger) {
     insertByStart(rec.exchanges, x);
   }
   for (const x of chain) borrowFromPreflight(rec.exchanges, x);
-  while (rec.exchanges.length > MAX_EXCHANGES_PER_TAB) rec.exchanges.shift();
+  evict(rec.exchanges);
   rec.pageUrl = tabPages.get(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
   rec.updatedMs = Date.now();
   if (trigger || rec.entries.length) {
@@ -382,6 +382,14 @@ function borrowFromPreflight(list, x) {
     const copy = new Set(['origin', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest']);
     x.requestHeaders = p.requestHeaders.filter((h) => copy.has(h.name.toLowerCase()));
     return;
+  }
+}
+
+/** Keeps the buffer bounded; context (cookie setters, preflights) goes before failures, oldest first. */
+function evict(list) {
+  while (list.length > MAX_EXCHANGES_PER_TAB) {
+    const i = list.findIndex((x) => interest(x) !== 'failure');
+    list.splice(i >= 0 && i < list.length - 8 ? i : 0, 1);
   }
 }
 
