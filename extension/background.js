@@ -11,7 +11,7 @@
 // - the extension makes no network request of its own and sends nothing anywhere.
 
 import init, { analyze, registrableDomain, version } from './pkg/authlens.js';
-import { action, api, browserName, errorSpec, EXTRA } from './browser-compat.js';
+import { action, api, browserName, errorSpec, EXTRA, onThirdPartyCookiesChange, thirdPartyCookiesBlocked } from './browser-compat.js';
 
 /** Exchanges kept per tab (context plus failures); the oldest go first. */
 const MAX_EXCHANGES_PER_TAB = 40;
@@ -27,6 +27,10 @@ const IGNORED_ERRORS = new Set(['net::ERR_ABORTED', 'net::ERR_CACHE_MISS', 'net:
 
 const ready = init({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) }).then(() => version());
 ready.catch((e) => console.error('AuthLens: the analysis core failed to load', e));
+
+/** The profile's third-party cookie blocking (read-only; the core needs it to say "blocked as third-party"). */
+let tpcBlocked = thirdPartyCookiesBlocked();
+onThirdPartyCookiesChange(() => (tpcBlocked = thirdPartyCookiesBlocked()));
 
 /**
  * One request in flight, by requestId.
@@ -90,11 +94,20 @@ api.runtime.onMessage.addListener((msg, _sender, reply) => {
 // Event handlers: cheap bookkeeping by requestId.
 // ---------------------------------------------------------------------------------------------
 
+/** Requests in flight beyond this many trigger a sweep of ones that never finished (a hung auth prompt, a worker restart). */
+const MAX_FLIGHTS = 2000;
+const FLIGHT_TTL_MS = 5 * 60 * 1000;
+
+function sweepFlights(now) {
+  for (const [id, f] of flights) if (now - f.startedMs > FLIGHT_TTL_MS) flights.delete(id);
+}
+
 /** @returns {Flight | undefined} */
 function flightFor(d, create) {
   if (d.tabId < 0) return undefined; // worker/extension traffic has no tab to show it in
   let f = flights.get(d.requestId);
   if (!f && create) {
+    if (flights.size >= MAX_FLIGHTS) sweepFlights(d.timeStamp);
     f = {
       tabId: d.tabId,
       method: d.method,
@@ -333,13 +346,16 @@ async function record(tabId, chain, trigger) {
     if (!x.pageUrl) x.pageUrl = tabPages.get(tabId) ?? (await tabUrl(tabId));
     insertByStart(rec.exchanges, x);
   }
-  while (rec.exchanges.length > MAX_EXCHANGES_PER_TAB) rec.exchanges.shift();
+  for (const x of chain) borrowFromPreflight(rec.exchanges, x);
+  evict(rec.exchanges);
   rec.pageUrl = tabPages.get(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
   rec.updatedMs = Date.now();
   if (trigger || rec.entries.length) {
     await ready;
     try {
-      const result = analyze(JSON.stringify({ browser: browserName, exchanges: rec.exchanges }));
+      rec.thirdPartyCookiesBlocked = (await tpcBlocked) ?? null;
+      const capture = { browser: browserName, thirdPartyCookiesBlocked: rec.thirdPartyCookiesBlocked, exchanges: rec.exchanges };
+      const result = analyze(JSON.stringify(capture));
       rec.entries = result.entries;
       rec.version = result.version;
       rec.error = null;
@@ -349,6 +365,32 @@ async function record(tabId, chain, trigger) {
   }
   await save(tabId, rec);
   await paintBadge(tabId, rec);
+}
+
+/**
+ * A request whose preflight failed is never sent, so webRequest shows it only as an error, without
+ * headers. Its preflight (same URL, Access-Control-Request-Method = its method) carried the very
+ * Origin and Sec-Fetch-* values the request would have had (Fetch §4.8 copies them), so the core
+ * can still tell it was a CORS request and from where.
+ */
+function borrowFromPreflight(list, x) {
+  if (!x.error || x.requestHeaders.length || x.resourceType === 'preflight') return;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const p = list[i];
+    if (p === x || p.resourceType !== 'preflight' || p.url !== x.url) continue;
+    if (headerValue(p.requestHeaders, 'access-control-request-method').toUpperCase() !== x.method.toUpperCase()) continue;
+    const copy = new Set(['origin', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest']);
+    x.requestHeaders = p.requestHeaders.filter((h) => copy.has(h.name.toLowerCase()));
+    return;
+  }
+}
+
+/** Keeps the buffer bounded; context (cookie setters, preflights) goes before failures, oldest first. */
+function evict(list) {
+  while (list.length > MAX_EXCHANGES_PER_TAB) {
+    const i = list.findIndex((x) => interest(x) !== 'failure');
+    list.splice(i >= 0 && i < list.length - 8 ? i : 0, 1);
+  }
 }
 
 function insertByStart(list, x) {

@@ -24,3 +24,30 @@ export const action = api.action ?? api.browserAction;
 export function errorSpec() {
   return EXTRA.length ? EXTRA : undefined;
 }
+
+/**
+ * Whether the profile blocks third-party cookies, as `true`/`false`, or `undefined` when the
+ * browser does not say. Chromium: privacy.websites.thirdPartyCookiesAllowed; Firefox:
+ * privacy.websites.cookieConfig (dFPI partitions foreign cookies, which blocks unpartitioned ones).
+ * @returns {Promise<boolean | undefined>}
+ */
+export async function thirdPartyCookiesBlocked() {
+  const w = api.privacy?.websites;
+  try {
+    if (w?.thirdPartyCookiesAllowed) return !(await w.thirdPartyCookiesAllowed.get({})).value;
+    if (w?.cookieConfig) {
+      const b = (await w.cookieConfig.get({})).value?.behavior;
+      if (b === 'allow_all') return false;
+      if (b === 'reject_third_party' || b === 'reject_all' || b === 'reject_trackers_and_partition_foreign') return true;
+    }
+  } catch {
+    // No permission or no such setting: unknown.
+  }
+  return undefined;
+}
+
+/** Calls `fn` whenever the third-party cookie setting changes. */
+export function onThirdPartyCookiesChange(fn) {
+  const w = api.privacy?.websites;
+  (w?.thirdPartyCookiesAllowed ?? w?.cookieConfig)?.onChange?.addListener(() => fn());
+}

@@ -219,11 +219,30 @@ function paintEntry(entry, open) {
   return details;
 }
 
+/**
+ * Text with Markdown code spans (`x`) as <code> elements; everything stays textContent.
+ * @param {string} tag
+ * @param {string} text
+ * @param {string} [className]
+ */
+function richText(tag, text, className) {
+  const e = el(tag, className ? { className } : {});
+  String(text)
+    .split('`')
+    .forEach((part, i) => {
+      if (part) e.append(i % 2 ? el('code', { text: part }) : document.createTextNode(part));
+    });
+  return e;
+}
+
+/** One finding: the first (most likely) cause is open; the others start folded to keep the hierarchy clear. */
 function paintFinding(f, i) {
   const li = el('li', { className: 'finding', data: { finding: f.id, severity: f.severity } });
-  li.append(
+  const box = el('details', { className: 'finding-box' });
+  box.open = i === 0;
+  box.append(
     el(
-      'div',
+      'summary',
       { className: 'finding-head' },
       el('span', { className: 'rank', text: `${i + 1}.` }),
       el('h3', { text: f.title }),
@@ -231,30 +250,36 @@ function paintFinding(f, i) {
       el('code', { className: 'fid', text: f.id }),
     ),
   );
-  if (f.explanation) li.append(el('p', { className: 'explain', text: f.explanation }));
+  if (f.explanation) box.append(richText('p', f.explanation, 'explain'));
   if (f.evidence?.length) {
     const dl = el('dl', { className: 'evidence' });
     for (const e of f.evidence) dl.append(el('dt', { text: e.label }), el('dd', { text: e.value }));
-    li.append(dl);
+    box.append(dl);
   }
   const fix = f.fix;
   if (fix && (fix.summary || fix.steps?.length || fix.snippets?.length)) {
-    const box = el('div', { className: 'fix' }, el('h4', { text: 'Fix' }));
-    if (fix.summary) box.append(el('p', { text: fix.summary }));
-    if (fix.steps?.length) box.append(el('ol', {}, ...fix.steps.map((s) => el('li', { text: s }))));
-    for (const s of fix.snippets ?? []) {
-      box.append(
-        el(
-          'div',
-          { className: 'snippet' },
-          el('div', { className: 'snippet-head' }, el('span', { text: s.lang }), copyButton(() => s.code, 'Copy', `Copy the ${s.lang} snippet`)),
-          el('pre', {}, el('code', { text: s.code })),
-        ),
-      );
+    const fixBox = el('div', { className: 'fix' }, el('h4', { text: 'Fix' }));
+    if (fix.summary) fixBox.append(richText('p', fix.summary));
+    if (fix.steps?.length) fixBox.append(el('ol', {}, ...fix.steps.map((s) => richText('li', s))));
+    const snippets = (fix.snippets ?? []).map((s) =>
+      el(
+        'div',
+        { className: 'snippet' },
+        el('div', { className: 'snippet-head' }, el('span', { text: s.lang }), copyButton(() => s.code, 'Copy', `Copy the ${s.lang} snippet`)),
+        el('pre', {}, el('code', { text: s.code })),
+      ),
+    );
+    // Two snippets inline; more (one per server stack) fold away under their names.
+    fixBox.append(...snippets.slice(0, 2));
+    if (snippets.length > 2) {
+      const more = el('details', { className: 'more-snippets' });
+      more.append(el('summary', { text: `More snippets: ${(fix.snippets ?? []).slice(2).map((s) => s.lang).join(', ')}` }), ...snippets.slice(2));
+      fixBox.append(more);
     }
-    li.append(box);
+    box.append(fixBox);
   }
-  if (f.source) li.append(el('div', { className: 'source', text: `Source: ${f.source}` }));
+  if (f.source) box.append(el('div', { className: 'source', text: `Source: ${f.source}` }));
+  li.append(box);
   return li;
 }
 
@@ -469,6 +494,7 @@ async function setReveal(on) {
     }
   }
   paint();
+  document.body.dataset.reveal = on ? 'on' : 'off'; // painted in this state
 }
 
 async function refresh() {

@@ -45,50 +45,68 @@ fn psl() -> &'static Psl {
     })
 }
 
+/// `host` lowercased without one trailing dot; borrowed when it already is.
+fn normalise(host: &str) -> std::borrow::Cow<'_, str> {
+    let host = host.strip_suffix('.').unwrap_or(host);
+    if host.bytes().any(|b| b.is_ascii_uppercase()) || !host.is_ascii() {
+        std::borrow::Cow::Owned(host.to_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(host)
+    }
+}
+
+/// The byte offset in a normalised `host` where its public suffix starts (PSL algorithm with the
+/// implicit `*` rule). Works on sub-slices of `host`, so a lookup allocates nothing.
+fn suffix_start(host: &str) -> Option<usize> {
+    if host.is_empty() || host.starts_with('.') || host.contains("..") || is_ip(host) {
+        return None;
+    }
+    let p = psl();
+    // The implicit "*" rule: the last label.
+    let mut best = host.rfind('.').map_or(0, |i| i + 1);
+    let mut start = 0;
+    // Walk from the longest candidate; the first exception wins, otherwise the longest match.
+    loop {
+        let cand = host.get(start..)?;
+        let next = cand.find('.').map(|i| start + i + 1);
+        if p.exceptions.contains(cand) {
+            return next;
+        }
+        if start < best && p.rules.contains(cand) {
+            best = start;
+        }
+        if let Some(nx) = next {
+            if start < best && p.wildcards.contains(host.get(nx..)?) {
+                best = start;
+            }
+        }
+        match next {
+            Some(nx) => start = nx,
+            None => break,
+        }
+    }
+    Some(best)
+}
+
 /// The public suffix of `host` (PSL algorithm with the implicit `*` rule), lowercased.
 /// `None` for an empty host, a host with empty labels, or an IP address.
 pub fn public_suffix(host: &str) -> Option<String> {
-    let host = host.to_lowercase();
-    let host = host.strip_suffix('.').unwrap_or(&host).to_string();
-    if host.is_empty() || host.starts_with('.') || host.split('.').any(str::is_empty) || is_ip(&host) {
-        return None;
-    }
-    let labels: Vec<&str> = host.split('.').collect();
-    let p = psl();
-    let n = labels.len();
-    // Walk from the longest candidate; the first exception wins, otherwise the longest match.
-    let mut best = 1; // implicit "*" rule: the last label
-    for i in 0..n {
-        let cand = labels[i..].join(".");
-        let len = n - i;
-        if p.exceptions.contains(&cand) {
-            return Some(labels[i + 1..].join("."));
-        }
-        if p.rules.contains(&cand) && len > best {
-            best = len;
-        }
-        if i + 1 < n {
-            let parent = labels[i + 1..].join(".");
-            if p.wildcards.contains(&parent) && len > best {
-                best = len;
-            }
-        }
-    }
-    Some(labels[n - best..].join("."))
+    let host = normalise(host);
+    let start = suffix_start(&host)?;
+    host.get(start..).map(str::to_string)
 }
 
 /// The registrable domain (eTLD+1) of `host`, lowercased; `None` when the host is itself a
 /// public suffix, is an IP address, or is not a valid domain.
 pub fn registrable_domain(host: &str) -> Option<String> {
-    let suffix = public_suffix(host)?;
-    let lower = host.to_lowercase();
-    let host = lower.strip_suffix('.').unwrap_or(&lower);
-    if host.len() <= suffix.len() {
+    let host = normalise(host);
+    let start = suffix_start(&host)?;
+    if start == 0 {
         return None;
     }
-    let rest = &host[..host.len() - suffix.len() - 1];
-    let label = rest.rsplit('.').next().unwrap_or(rest);
-    Some(format!("{label}.{suffix}"))
+    let head = host.get(..start - 1)?;
+    let label_start = head.rfind('.').map_or(0, |i| i + 1);
+    host.get(label_start..).map(str::to_string)
 }
 
 /// Whether `host` is exactly a public suffix (a cookie `Domain` there must be rejected).

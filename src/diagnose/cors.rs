@@ -762,7 +762,10 @@ fn cors_vary_origin_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<
         (Some(Ok(e)), Some(d)) => e > d,
         _ => false,
     };
+    // `private` copies live only in the browser's cache, which is partitioned by top-level site
+    // (so rarely shared between origins); flag those only when a hit was actually seen.
     let cacheable = !cc.no_store
+        && !cc.private
         && (cc.max_age.is_some_and(|a| a > 0) || cc.s_maxage.is_some_and(|a| a > 0) || cc.public || fresh_expires);
     let reflected = *acao == f.origin;
     if !((reflected && (cacheable || !hits.is_empty())) || (!reflected && !hits.is_empty())) {
@@ -1209,7 +1212,7 @@ fn cors_failure_words(c: &CorsFailure) -> &'static str {
 
 /// The CORS picture for the popup; `None` for same-origin requests.
 pub fn cors_view(ctx: &Ctx<'_, '_>) -> Option<CorsView> {
-    let f = Facts::build(ctx)?;
+    let f = Facts::build_for_view(ctx)?;
     let credentials_mode = match f.basis {
         CredBasis::Unknown => "unknown".to_string(),
         CredBasis::Reported => "include".to_string(),

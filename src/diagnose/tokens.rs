@@ -4,7 +4,13 @@
 //! server's clock (`Date`, the time the server judged the token) and the client's clock (when the
 //! request started), and with what the server's error text says. Signatures cannot be checked
 //! without keys, so no rule here ever says a signature is bad on its own: only the server can.
+//!
+//! The JWT claim rules live here; `dpop` holds the DPoP rules, `oauth` the capture-wide OAuth client
+//! rules (refresh races, tokens in URLs), `server_text` the validator error signatures and `view`
+//! the popup's decoded-token rows.
 
+mod dpop;
+mod oauth;
 mod server_text;
 mod view;
 
@@ -27,13 +33,18 @@ const SKEW_LIMIT: i64 = 60;
 /// `iat` this far ahead of the server's `Date` means the issuer's clock runs ahead.
 const IAT_AHEAD_LIMIT: i64 = 30;
 
+/// How long past `exp` a token must be before a bare 403 is blamed on its expiry.
+const FORBIDDEN_LEEWAY: i64 = 300;
+
 /// Microsoft Graph's application id, the `aud` of Graph access tokens (Entra v1 spelling).
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// Everything the token rules share for one exchange, computed once.
 struct TokenFacts<'c> {
-    /// The scheme as sent (`Bearer`, `bearer`, `DPoP`).
+    /// The scheme as sent (`Bearer`, `bearer`, `DPoP`, `JWT`); empty when there is none.
     scheme: &'c str,
+    /// The request header that carried the token (`Authorization`, or a custom one like `x-access-token`).
+    header: &'c str,
     token: &'c str,
     /// `None` when the token does not look like a JOSE token at all (opaque).
     decoded: Option<Result<Jwt, JwtError>>,
@@ -45,9 +56,23 @@ struct TokenFacts<'c> {
     /// The response was rejected (401/403, any error status the server's text blames on the token,
     /// or no response at all).
     rejected: bool,
+    status: u16,
 }
 
 impl TokenFacts<'_> {
+    /// `Bearer token in the Authorization header`, `token in the x-access-token header`.
+    fn describe(&self) -> String {
+        if self.scheme.is_empty() {
+            format!("token in the {} header", self.header)
+        } else {
+            format!("{} token in the {} header", self.scheme, self.header)
+        }
+    }
+
+    fn in_authorization(&self) -> bool {
+        self.header.eq_ignore_ascii_case("authorization")
+    }
+
     fn jwt(&self) -> Option<&Jwt> {
         self.decoded.as_ref().and_then(|d| d.as_ref().ok())
     }
@@ -88,25 +113,29 @@ impl Basis {
 
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    bearer_token_in_url(ctx, out);
-    refresh_token_rotation_race(ctx, out);
+    oauth::bearer_token_in_url(ctx, out);
+    oauth::refresh_token_rotation_race(ctx, out);
     let Some(f) = facts(ctx) else {
+        clock_skew(ctx, None, out);
         return;
     };
-    dpop_nonce_required(ctx, &f, out);
-    dpop_proof_invalid(ctx, &f, out);
+    if f.in_authorization() {
+        dpop::dpop_nonce_required(ctx, &f, out);
+        dpop::dpop_proof_invalid(ctx, &f, out);
+    }
     opaque_token_to_jwt_api(&f, out);
+    clock_skew(ctx, Some(&f), out);
     if f.decoded.is_none() {
         return;
     }
     jwt_malformed(&f, out);
     jwt_expired(&f, out);
     jwt_not_yet_valid(&f, out);
-    clock_skew(ctx, &f, out);
-    jwt_audience_mismatch(ctx, &f, out);
     jwt_issuer_mismatch(&f, out);
     jwt_signing_key_unknown(&f, out);
     jwt_alg_rejected(&f, out);
+    // After the rules above: its weakest heuristic stands back when they found the cause.
+    jwt_audience_mismatch(ctx, &f, out);
     id_token_as_access_token(ctx, &f, out);
 }
 
@@ -117,14 +146,47 @@ pub fn bearer_credential<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
     (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop")).then_some((scheme, cred))
 }
 
+/// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
+const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
+
+/// The token to judge, with its scheme and header: `Authorization: Bearer|DPoP|JWT <t>`, a bare
+/// JWT in `Authorization` (no scheme; authorization-scheme-mismatch reports that part), or a JWT in
+/// a custom token header.
+fn token_source<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
+    if let Some((scheme, cred)) = ctx.auth_scheme_and_credential() {
+        if ["bearer", "dpop", "jwt"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
+            return Some((scheme, cred, "Authorization"));
+        }
+        if cred.is_empty() && jwt::looks_like_jwt(scheme) && scheme.contains('.') {
+            return Some(("", scheme, "Authorization"));
+        }
+        return None;
+    }
+    ctx.ex.request_headers.0.iter().find_map(|h| {
+        let name = JWT_HEADERS.iter().find(|n| h.name.eq_ignore_ascii_case(n))?;
+        let v = h.value.trim();
+        let v = v.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).and_then(|_| v.get(7..)).unwrap_or(v).trim();
+        (jwt::looks_like_jwt(v) && v.contains('.')).then_some(("", v, *name))
+    })
+}
+
 fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
-    let (scheme, token) = bearer_credential(ctx)?;
+    let (scheme, token, header) = token_source(ctx)?;
     if token.is_empty() {
         return None;
     }
     let status = ctx.ex.status;
     let text = if status >= 400 || status == 0 { ServerText::of(ctx.ex) } else { ServerText::default() };
-    let rejected = matches!(status, 401 | 403 | 0) || (status >= 400 && text.any());
+    // No response at all counts only when it may be a hidden rejection (a CORS failure masks the
+    // 401's status); DNS, TLS or blocked-by-client failures never reached token validation.
+    let hidden_rejection = status == 0
+        && (ctx.ex.cors_error.is_some()
+            || ctx
+                .ex
+                .error
+                .as_deref()
+                .is_none_or(|e| e.contains("ERR_FAILED") || e.to_ascii_lowercase().contains("cors")));
+    let rejected = matches!(status, 401 | 403) || hidden_rejection || (status >= 400 && text.any());
     if !rejected {
         // Every rule here explains a failure; an accepted token has nothing to explain.
         return None;
@@ -145,7 +207,17 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
     let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
-    Some(TokenFacts { scheme, token, decoded, text, server: ctx.server_date, client: ctx.clock, rejected })
+    Some(TokenFacts {
+        scheme,
+        header,
+        token,
+        decoded,
+        text,
+        server: ctx.server_date,
+        client: ctx.clock,
+        rejected,
+        status,
+    })
 }
 
 /// `2026-09-23 12:03:11 UTC`, or just `12:03:11 UTC` when `t` is on the same day as `same_day_as`.
@@ -253,11 +325,8 @@ fn jwt_malformed(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
         reasons.push("the server could not parse it, although it decodes here".to_string());
         confidence = 60;
     }
-    let explanation = format!(
-        "The {} token in the Authorization header looks like a JWT, but cannot be read as one: {}.",
-        f.scheme,
-        reasons.join("; ")
-    );
+    let explanation =
+        format!("The {} looks like a JWT, but cannot be read as one: {}.", f.describe(), reasons.join("; "));
     let fix = Fix::new("Send the exact access_token string from the token response, unchanged.")
         .step("Log the token's length and first characters where the app stores it and where it sets the header; they must match the token endpoint's access_token.")
         .step("Do not JSON.stringify the token into storage (that adds quotes) and do not join two tokens into one header.")
@@ -302,8 +371,14 @@ fn jwt_expired(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let Some(exp) = j.exp().and_then(TimeClaim::secs) else { return };
     let Some((now, basis)) = f.now() else { return };
     let past = now - exp;
-    if past < 0 && !(says_expired || says_lifetime && j.nbf().and_then(TimeClaim::secs).is_none_or(|n| n <= now)) {
+    let says_so = says_expired || (says_lifetime && j.nbf().and_then(TimeClaim::secs).is_none_or(|n| n <= now));
+    if past < 0 && !says_so {
         // Still valid when the server answered (a token expiring 2 s after Date is not expired).
+        return;
+    }
+    if f.status == 403 && !says_so && past < FORBIDDEN_LEEWAY {
+        // A 403 usually means the token was accepted and the permission is missing; only a token
+        // expired beyond common validator leeway (ASP.NET's 5 min) is the likelier cause.
         return;
     }
     let mut explanation = if past >= 0 {
@@ -395,7 +470,12 @@ fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     let finding = Finding::new(FindingId::JwtNotYetValid, explanation, fix)
         .title("The token is not valid yet by the server's clock")
         .source(if name == "nbf" { "RFC 7519 §4.1.5" } else { "RFC 7519 §4.1.6; OpenID Connect Core §3.1.3.7" })
-        .confidence(if basis == Basis::Server { 80 } else { 55 })
+        // Only some validators bound iat (PyJWT, OIDC ID-token checks); nbf binds them all.
+        .confidence(match (basis, name) {
+            (Basis::Server, "nbf") => 80,
+            (Basis::Server, _) => 65,
+            _ => 55,
+        })
         .with(name, format!("{t} ({})", format_utc(t)))
         .with(if basis == Basis::Server { "Server Date" } else { "Client clock" }, format_utc(now))
         .evidence(f.token_evidence());
@@ -404,13 +484,23 @@ fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 
 /// `clock-skew` — RFC 7519 §4.1.4–4.1.5 and RFC 9110 §6.6.1: the client's clock, the server's `Date`
 /// or the issuer's `iat` disagree by more than a minute.
-fn clock_skew(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(server) = f.server else { return };
+///
+/// Runs on token failures, and on other rejected credentialed requests (cookie sessions, whose
+/// expiry the skew also breaks); `f` is the token, when there is one.
+fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mut Vec<Finding>) {
+    let Some(server) = ctx.server_date else { return };
+    if f.is_none() {
+        let status = ctx.ex.status;
+        let credentialed = ctx.creds.any() || ctx.ex.response_headers.has("set-cookie");
+        if !(credentialed && matches!(status, 401 | 403 | 419 | 440)) {
+            return;
+        }
+    }
     let cached = ctx.ex.from_cache.as_deref().is_some_and(|s| !s.trim().is_empty())
         || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0);
     let mut parts = Vec::new();
     let mut evidence = Vec::new();
-    if let Some(client) = f.client.filter(|_| !cached) {
+    if let Some(client) = ctx.clock.filter(|_| !cached) {
         let skew = server - client;
         if skew.abs() > SKEW_LIMIT {
             parts.push(format!(
@@ -419,17 +509,27 @@ fn clock_skew(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
                 format_duration(skew),
                 format_utc(client),
                 at(server, client),
-                if skew > 0 {
-                    "This computer is behind, so the app believes tokens are still valid after the server has \
-                     stopped accepting them."
-                } else {
-                    "This computer is ahead, so the app may think fresh tokens are expired or not yet valid."
+                match (skew > 0, f.is_some()) {
+                    (true, true) => {
+                        "This computer is behind, so the app believes tokens are still valid after the server has \
+                         stopped accepting them."
+                    }
+                    (false, true) => {
+                        "This computer is ahead, so the app may think fresh tokens are expired or not yet valid."
+                    }
+                    (true, false) => {
+                        "This computer is behind, so cookies keep being sent after the server considers them expired."
+                    }
+                    (false, false) => {
+                        "This computer is ahead, so cookies with an Expires date can be dropped as already expired \
+                         when they arrive."
+                    }
                 }
             ));
             evidence.push(("Client clock", format_utc(client)));
         }
     }
-    if let Some(iat) = f.jwt().and_then(Jwt::iat).and_then(TimeClaim::secs) {
+    if let Some(iat) = f.and_then(TokenFacts::jwt).and_then(Jwt::iat).and_then(TimeClaim::secs) {
         let ahead = iat - server;
         if ahead > IAT_AHEAD_LIMIT {
             parts.push(format!(
@@ -505,6 +605,38 @@ fn capture_client_ids(ctx: &Ctx<'_, '_>) -> Vec<String> {
     ids
 }
 
+/// Whether a more concrete token cause (lifetime, form, algorithm, key, issuer) was already found.
+fn other_token_cause(out: &[Finding]) -> bool {
+    out.iter().any(|x| {
+        matches!(
+            x.id,
+            FindingId::JwtExpired
+                | FindingId::JwtNotYetValid
+                | FindingId::JwtMalformed
+                | FindingId::JwtAlgRejected
+                | FindingId::JwtSigningKeyUnknown
+                | FindingId::JwtIssuerMismatch
+        )
+    })
+}
+
+/// Audiences of well-known cloud resource APIs: a token for one of them is never for your API.
+/// (host the token is for, product name).
+fn well_known_resource(aud: &str) -> Option<(&'static str, &'static str)> {
+    let a = aud.trim_end_matches('/').to_ascii_lowercase();
+    const KNOWN: &[(&str, &str, &str)] = &[
+        ("https://management.azure.com", "management.azure.com", "Azure Resource Manager"),
+        ("https://management.core.windows.net", "management.azure.com", "Azure Resource Manager"),
+        ("https://vault.azure.net", "vault.azure.net", "Azure Key Vault"),
+        ("https://storage.azure.com", "storage.azure.com", "Azure Storage"),
+        ("https://database.windows.net", "database.windows.net", "Azure SQL"),
+        ("https://outlook.office.com", "outlook.office.com", "Outlook"),
+        ("00000002-0000-0000-c000-000000000000", "graph.windows.net", "Azure AD Graph"),
+        ("https://graph.windows.net", "graph.windows.net", "Azure AD Graph"),
+    ];
+    KNOWN.iter().find(|(k, _, _)| *k == a).map(|(_, h, n)| (*h, *n))
+}
+
 fn is_graph(a: &str) -> bool {
     a.eq_ignore_ascii_case(GRAPH_APP_ID) || a.trim_end_matches('/').eq_ignore_ascii_case("https://graph.microsoft.com")
 }
@@ -524,8 +656,19 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     client_ids.extend(capture_client_ids(ctx));
     let mut why: Option<String> = None;
     let mut confidence = 65;
+    // Heuristics need a status the server really sent; a hidden (CORS-masked) failure may be anything.
+    let answered = matches!(f.status, 401 | 403);
+    // Another cause this module found already explains the rejection better than a guess about aud.
+    let explained = other_token_cause(out);
+    let well_known = aud.iter().find_map(|a| well_known_resource(a)).filter(|(h, _)| host.as_deref() != Some(*h));
+    if !answered && !says {
+        return;
+    }
     if !aud.is_empty() && host.as_deref() != Some("graph.microsoft.com") && aud.iter().all(|a| is_graph(a)) {
         why = Some("it is a Microsoft Graph token (aud is Graph), which only graph.microsoft.com accepts".to_string());
+        confidence = 80;
+    } else if let Some((h, name)) = well_known.filter(|_| aud.len() == 1) {
+        why = Some(format!("it is a {name} token (aud {}), which only {h} accepts", aud.join(", ")));
         confidence = 80;
     } else if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
         why = Some(format!(
@@ -533,7 +676,7 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
              without an API audience look like",
             aud.join(", ")
         ));
-    } else if let (Some(h), Some(hosts)) = (host.as_deref(), aud_url_hosts(&aud)) {
+    } else if let (Some(h), Some(hosts), false) = (host.as_deref(), aud_url_hosts(&aud), explained) {
         let site = crate::site::registrable_domain(h);
         let other = |a: &String| a != h && crate::site::registrable_domain(a) != site;
         if !hosts.is_empty() && hosts.iter().all(other) {
@@ -811,9 +954,12 @@ fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec
         .with("Signs", signs.join("; "))
         .evidence(f.token_evidence());
     let c = if f.text.says(Complaint::TokenType).is_some() { Complaint::TokenType } else { Complaint::Audience };
-    // The wrong kind of token is the root cause of the audience complaint it also triggers: rank it first.
+    // The wrong kind of token is the root cause of the audience complaint it also triggers: rank it
+    // first. But some backends take ID tokens on purpose (Google Sign-In, Firebase): when the server
+    // complained about nothing type-related and a concrete cause (expiry…) was found, that comes first.
+    let concrete_elsewhere = other_token_cause(out) && f.text.says(c).is_none();
     let confirmed = f.confirmed(finding, c);
-    let confidence = confirmed.confidence.saturating_add(3);
+    let confidence = if concrete_elsewhere { 55 } else { confirmed.confidence.saturating_add(3) };
     out.push(confirmed.confidence(confidence));
 }
 
@@ -825,10 +971,10 @@ fn opaque_token_to_jwt_api(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     }
     let Some(m) = f.text.says(Complaint::Malformed) else { return };
     let explanation = format!(
-        "The {} token is opaque (not a JWT: {} characters, no header segment), and the API's error shows it tried \
+        "The {} is opaque (not a JWT: {} characters, no header segment), and the API's error shows it tried \
          to parse a JWT. Some authorization servers issue opaque reference tokens unless told which API the token \
          is for; Auth0 does so when the audience parameter is omitted.",
-        f.scheme,
+        f.describe(),
         f.token.len()
     );
     let fix = Fix::new("Request the token for this API so the authorization server issues a JWT, or make the API introspect opaque tokens.")
@@ -843,324 +989,6 @@ fn opaque_token_to_jwt_api(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
             .signal(Signal::Reported)
             .with("Server said", m.quote.clone())
             .evidence(f.token_evidence()),
-    );
-}
-
-/// The `WWW-Authenticate` lines that use the DPoP scheme.
-fn dpop_challenges<'c>(ctx: &Ctx<'c, '_>) -> impl Iterator<Item = &'c str> {
-    ctx.ex.response_headers.get_all("www-authenticate").filter(|v| {
-        v.split([',', '\n']).any(|c| c.trim_start().get(..4).is_some_and(|s| s.eq_ignore_ascii_case("dpop")))
-    })
-}
-
-/// `dpop-nonce-required` — RFC 9449 §9: the resource server wants a server-provided nonce in the
-/// DPoP proof (`WWW-Authenticate: DPoP error="use_dpop_nonce"` plus `DPoP-Nonce`).
-fn dpop_nonce_required(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(ch) = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("use_dpop_nonce")) else { return };
-    let nonce = ctx.ex.response_headers.get("dpop-nonce");
-    let exposed = ctx
-        .ex
-        .response_headers
-        .get_all("access-control-expose-headers")
-        .any(|v| v.split(',').any(|h| h.trim().eq_ignore_ascii_case("dpop-nonce") || h.trim() == "*"));
-    let mut explanation = "The API requires a nonce it issues in every DPoP proof. The client must retry once, \
-                           putting the DPoP-Nonce response header's value into the proof's nonce claim."
-        .to_string();
-    if nonce.is_none() {
-        explanation.push_str(" This response carries no DPoP-Nonce header, so the client has no nonce to use.");
-    }
-    if ctx.is_cross_origin() && !exposed {
-        explanation.push_str(
-            " The API is cross-origin and does not list DPoP-Nonce in Access-Control-Expose-Headers, so script \
-             cannot read the nonce and the client keeps failing.",
-        );
-    }
-    let fix = Fix::new("Retry once with the server's nonce in the DPoP proof; expose the nonce header to script on cross-origin APIs.")
-        .step("Client: on 401 with error=\"use_dpop_nonce\", read DPoP-Nonce, build a new proof with \"nonce\": <value>, retry once, and keep using the latest nonce.")
-        .step("Server (cross-origin): send Access-Control-Expose-Headers: DPoP-Nonce, WWW-Authenticate.")
-        .snippet("nginx", "add_header Access-Control-Expose-Headers \"DPoP-Nonce, WWW-Authenticate\" always;");
-    let mut finding = Finding::new(FindingId::DpopNonceRequired, explanation, fix)
-        .title("The API requires a DPoP nonce")
-        .source("RFC 9449 §9; Fetch Standard (Access-Control-Expose-Headers)")
-        .signal(Signal::Reported)
-        .with("WWW-Authenticate", ch.to_string())
-        .with("Scheme sent", f.scheme.to_string());
-    if let Some(n) = nonce {
-        finding = finding.with("DPoP-Nonce", n.to_string());
-    }
-    out.push(finding);
-}
-
-/// `dpop-proof-invalid` — RFC 9449 §4.3, §7.1: the server rejected the DPoP proof, or a token bound to
-/// a DPoP key (`cnf.jkt`) was sent as Bearer or without a proof.
-fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let said = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("invalid_dpop_proof"));
-    let jkt = f.jwt().and_then(Jwt::cnf_jkt);
-    let proofs = ctx.ex.request_headers.count("dpop");
-    let is_dpop = f.scheme.eq_ignore_ascii_case("dpop");
-    let mut problems: Vec<String> = Vec::new();
-    if jkt.is_some() && !is_dpop {
-        problems.push(
-            "the access token is bound to a DPoP key (it has cnf.jkt) but was sent with the Bearer scheme; it \
-             must be sent as Authorization: DPoP <token> with a DPoP proof"
-                .to_string(),
-        );
-    }
-    if (is_dpop || jkt.is_some()) && proofs == 0 {
-        problems.push("the request has no DPoP header, so there is no proof of possession".to_string());
-    }
-    if proofs > 1 {
-        problems.push("the request carries more than one DPoP header; exactly one proof is allowed".to_string());
-    }
-    // A nonce request is dpop-nonce-required's case: the proof is otherwise judged only when the server
-    // rejected it or the DPoP-scheme request failed.
-    let nonce_asked = dpop_challenges(ctx).any(|v| v.to_ascii_lowercase().contains("use_dpop_nonce"));
-    if proofs == 1 && (said.is_some() || is_dpop && !nonce_asked) {
-        if let Some(proof) = ctx.ex.request_headers.get("dpop") {
-            problems.extend(proof_problems(ctx, proof, f.server.or(f.client)));
-        }
-    }
-    if problems.is_empty() {
-        match said {
-            Some(_) => problems.push(
-                "the server says the DPoP proof is invalid, although its htm, htu, typ, alg and iat look right \
-                 here: check whether a proxy or gateway rewrites the URL before the API sees it, jti reuse, the \
-                 signature, and ath = SHA-256 of this exact access token"
-                    .to_string(),
-            ),
-            None => return,
-        }
-    }
-    let problem = problems.join("; ");
-    let fix = Fix::new("Send Authorization: DPoP <token> with one fresh DPoP proof per request, signed by the key the token is bound to.")
-        .step("Create a new proof for every request with htm = method, htu = URL without query and fragment, a unique jti, the current iat, and ath = base64url(SHA-256(access token)).")
-        .step("Cross-origin: the API must list DPoP in Access-Control-Allow-Headers.")
-        .snippet("nginx", "add_header Access-Control-Allow-Headers \"Authorization, DPoP, Content-Type\" always;");
-    let mut finding =
-        Finding::new(FindingId::DpopProofInvalid, format!("The DPoP proof is missing or wrong: {problem}."), fix)
-            .title("DPoP proof missing or invalid")
-            .source("RFC 9449 §4.2, §4.3, §7.1")
-            .with("Scheme sent", f.scheme.to_string())
-            .with("DPoP headers", proofs.to_string());
-    if let Some(k) = jkt {
-        finding = finding.with("cnf.jkt", k.to_string());
-    }
-    if let Some(s) = said {
-        finding = finding.with("WWW-Authenticate", s.to_string()).signal(Signal::Reported);
-    }
-    out.push(finding);
-}
-
-/// How far a DPoP proof's `iat` may be from the server's clock (RFC 9449 §11.1 suggests seconds to
-/// minutes; common servers allow 60–300 s).
-const DPOP_IAT_WINDOW: i64 = 300;
-
-/// What is wrong with a DPoP proof, checked as a resource server would (RFC 9449 §4.3 steps 1–11,
-/// except the signature and `ath`'s hash, which need crypto).
-fn proof_problems(ctx: &Ctx<'_, '_>, proof: &str, now: Option<i64>) -> Vec<String> {
-    let mut p = Vec::new();
-    let j = match jwt::decode(proof) {
-        Ok(j) => j,
-        Err(e) => return vec![format!("the DPoP proof cannot be decoded: {e}")],
-    };
-    if !j.typ().is_some_and(|t| t.eq_ignore_ascii_case("dpop+jwt")) {
-        p.push(format!("the proof's typ is {:?}, not \"dpop+jwt\"", j.typ().unwrap_or("missing")));
-    }
-    match j.alg() {
-        Some(a) if a.eq_ignore_ascii_case("none") || a.starts_with("HS") => {
-            p.push(format!("the proof uses alg {a}; DPoP proofs must use an asymmetric algorithm"))
-        }
-        None => p.push("the proof has no alg".to_string()),
-        _ => {}
-    }
-    if !j.header.contains_key("jwk") {
-        p.push("the proof's header has no jwk (the public key)".to_string());
-    }
-    let Some(claims) = j.claims() else {
-        p.push("the proof's payload is not a JSON object".to_string());
-        return p;
-    };
-    let s = |k: &str| claims.get(k).and_then(serde_json::Value::as_str);
-    match s("htm") {
-        Some(m) if m == ctx.ex.method => {}
-        Some(m) => p.push(format!("htm is {m} but the request method is {}", ctx.ex.method)),
-        None => p.push("the proof has no htm".to_string()),
-    }
-    let target = ctx.url.as_ref().map(|u| {
-        let mut u = u.clone();
-        u.set_query(None);
-        u.set_fragment(None);
-        u
-    });
-    match (s("htu"), target) {
-        (None, _) => p.push("the proof has no htu".to_string()),
-        (Some(h), Some(t)) => {
-            let same = url::Url::parse(h).is_ok_and(|mut hu| {
-                hu.set_query(None);
-                hu.set_fragment(None);
-                hu == t
-            });
-            if !same {
-                p.push(format!(
-                    "htu is {h} but the request went to {t}: the client signed the proof for another URL (check the base URL it uses)"
-                ));
-            }
-        }
-        _ => {}
-    }
-    if s("jti").is_none() {
-        p.push("the proof has no jti".to_string());
-    }
-    match (j.iat().and_then(TimeClaim::secs), now) {
-        (None, _) => p.push("the proof has no numeric iat".to_string()),
-        (Some(iat), Some(now)) if (iat - now).abs() > DPOP_IAT_WINDOW => p.push(format!(
-            "the proof was created {} {} the server's clock (iat {}): proofs must be fresh",
-            format_duration(iat - now),
-            if iat < now { "before" } else { "after" },
-            format_utc(iat)
-        )),
-        _ => {}
-    }
-    if s("ath").is_none() {
-        p.push("the proof has no ath (the access token's hash), which is required with an access token".to_string());
-    }
-    p
-}
-
-/// Refreshes this close together count as concurrent.
-const REFRESH_RACE_WINDOW_MS: f64 = 2_000.0;
-
-/// The refresh token of a `grant_type=refresh_token` request body (form or JSON), or `Some("")` when
-/// it is a refresh grant whose token is not readable.
-fn refresh_grant<'b>(ex: &'b crate::model::Exchange<'_>) -> Option<std::borrow::Cow<'b, str>> {
-    if !ex.method.eq_ignore_ascii_case("POST") {
-        return None;
-    }
-    let body = ex.request_body.as_deref()?;
-    if !body.contains("refresh_token") {
-        return None;
-    }
-    if body.trim_start().starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(body).ok()?;
-        if v.get("grant_type").and_then(serde_json::Value::as_str) != Some("refresh_token") {
-            return None;
-        }
-        return Some(v.get("refresh_token").and_then(serde_json::Value::as_str).unwrap_or("").to_string().into());
-    }
-    let mut grant = false;
-    let mut token = std::borrow::Cow::Borrowed("");
-    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
-        match k.as_ref() {
-            "grant_type" => grant = v == "refresh_token",
-            "refresh_token" => token = v,
-            _ => {}
-        }
-    }
-    grant.then_some(token)
-}
-
-/// `refresh-token-rotation-race` — RFC 9700 §4.14.2, RFC 6749 §6: several refreshes with a
-/// single-use (rotated) refresh token at once; the losers get `invalid_grant`.
-fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let ex = ctx.ex;
-    if !matches!(ex.status, 400 | 401) {
-        return;
-    }
-    let Some(mine) = refresh_grant(ex) else { return };
-    let said_invalid_grant = ex.response_body.as_deref().is_some_and(|b| b.contains("invalid_grant"));
-    if !said_invalid_grant {
-        return;
-    }
-    let Some(t0) = ex.started_ms else { return };
-    let endpoint = ex.url.split('?').next().unwrap_or("");
-    let mut others: Vec<(usize, bool)> = Vec::new();
-    for (i, other) in ctx.capture.exchanges.iter().enumerate() {
-        if i == ctx.index || other.url.split('?').next() != Some(endpoint) {
-            continue;
-        }
-        let Some(t) = other.started_ms else { continue };
-        if (t - t0).abs() > REFRESH_RACE_WINDOW_MS {
-            continue;
-        }
-        if let Some(theirs) = refresh_grant(other) {
-            others.push((i, !mine.is_empty() && theirs == mine));
-        }
-    }
-    if others.is_empty() {
-        return;
-    }
-    let same = others.iter().filter(|(_, s)| *s).count();
-    let winner =
-        others.iter().find(|(i, _)| ctx.capture.exchanges.get(*i).is_some_and(|e| (200..300).contains(&e.status)));
-    let mut explanation = format!(
-        "{} other refresh request{} went to the same token endpoint within 2 s of this one, and this one was          answered invalid_grant.",
-        others.len(),
-        if others.len() == 1 { "" } else { "s" }
-    );
-    if same > 0 {
-        explanation.push_str(" They sent the very same refresh token.");
-    }
-    if let Some((w, _)) = winner {
-        explanation.push_str(&format!(" Request #{w} won the race and received the new tokens."));
-    }
-    explanation.push_str(
-        " With refresh-token rotation each refresh token works once; concurrent refreshes from several tabs or          requests present an already-used token, and many servers then revoke the whole token family and log          the user out.",
-    );
-    let fix = Fix::new("Make token refresh single-flight: one refresh at a time, shared by every caller and tab.")
-        .step("Within a tab, keep one shared promise for the refresh in progress and let every 401 handler await it.")
-        .step("Across tabs, take a Web Lock (navigator.locks.request('token-refresh', …)) or coordinate over a BroadcastChannel.")
-        .step("Or allow a short reuse grace period for rotated refresh tokens on the authorization server.")
-        .snippet(
-            "js",
-            "let refreshing = null;
-function refreshOnce() {
-  refreshing ??= navigator.locks.request('token-refresh', () => doRefresh())
-    .finally(() => { refreshing = null; });
-  return refreshing;
-}",
-        );
-    let mut f = Finding::new(FindingId::RefreshTokenRotationRace, explanation, fix)
-        .title("Parallel token refreshes invalidated each other")
-        .source("RFC 9700 §4.14.2; RFC 6749 §6")
-        .confidence(if same > 0 { 85 } else { 65 })
-        .with("Concurrent refreshes", (others.len() + 1).to_string());
-    for (i, _) in &others {
-        f = f.related(*i);
-    }
-    if !mine.is_empty() {
-        f = f.evidence(Evidence::secret("Refresh token", &mine, Exposure::Prefix));
-    }
-    out.push(f);
-}
-
-/// Query parameters that carry OAuth tokens.
-const URL_TOKEN_PARAMS: &[&str] = &["access_token", "id_token"];
-
-/// `bearer-token-in-url` — RFC 6750 §2.3 (query method SHOULD NOT be used) and §5.3: a token in the
-/// request URL leaks through logs, history and Referer.
-fn bearer_token_in_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !ctx.ex.url.contains("_token=") {
-        return;
-    }
-    let Some(url) = &ctx.url else { return };
-    let Some((name, value)) = url.query_pairs().find(|(k, v)| URL_TOKEN_PARAMS.contains(&k.as_ref()) && !v.is_empty())
-    else {
-        return;
-    };
-    let explanation = format!(
-        "The request URL carries a token in its query string ({name}=…). URLs end up in server and proxy logs, \
-         browser history and the Referer header, so the token leaks; RFC 6750 keeps this method as a last resort."
-    );
-    let fix = Fix::new("Send the token in the Authorization header instead of the URL.")
-        .step("Use Authorization: Bearer <token> for API calls.")
-        .step("If a URL token is unavoidable (WebSocket, download links): make it single-use and short-lived, and answer with Cache-Control: no-store.")
-        .snippet("js", "fetch(url, { headers: { Authorization: `Bearer ${accessToken}` } });");
-    out.push(
-        Finding::new(FindingId::BearerTokenInUrl, explanation, fix)
-            .title("Access token in the URL")
-            .source("RFC 6750 §2.3, §5.3")
-            .with("Parameter", name.to_string())
-            .evidence(Evidence::secret("Token", &value, Exposure::Prefix)),
     );
 }
 

@@ -84,8 +84,44 @@ impl<'a> RequestOrigin<'a> {
     }
 }
 
+/// The common shape `http(s)://lower-case.host[:port]`, checked without a URL parse: `Some`
+/// when the answer is certain, `None` when only the full parser can tell.
+fn serialized_origin_fast(v: &str) -> Option<bool> {
+    let (scheme, rest) = v.split_once("://")?;
+    let default_port = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => return None,
+    };
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (rest, None),
+    };
+    if let Some(p) = port {
+        if p.is_empty()
+            || p.len() > 5
+            || !p.bytes().all(|b| b.is_ascii_digit())
+            || p == default_port
+            || p.starts_with('0')
+        {
+            return None;
+        }
+    }
+    let labels_ok = !host.is_empty()
+        && host
+            .split('.')
+            .all(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+    // A last label of digits only may be an IPv4 address in a non-canonical spelling.
+    let last_alpha = host.rsplit('.').next().is_some_and(|l| l.bytes().any(|b| b.is_ascii_lowercase()));
+    let punycode = host.contains("xn--");
+    (labels_ok && last_alpha && !punycode).then_some(true)
+}
+
 /// Whether `v` is exactly the ASCII serialization of a tuple origin (`scheme://host[:port]`).
 pub fn is_serialized_origin(v: &str) -> bool {
+    if let Some(answer) = serialized_origin_fast(v) {
+        return answer;
+    }
     match url::Url::parse(v) {
         Ok(u) => {
             let o = u.origin();
@@ -820,6 +856,29 @@ mod tests {
         assert_eq!(allow_origin(&hs(&[])).value, AllowOrigin::Absent);
         assert_eq!(allow_origin(&hs(&[("a-c-a-o", "x")])).value, AllowOrigin::Absent);
         assert_eq!(allow_origin(&hs(&[("access-control-allow-origin", "null")])).value, AllowOrigin::Null);
+    }
+
+    #[test]
+    fn serialized_origins_fast_and_slow_paths_agree() {
+        for v in [
+            "https://app.example.com",
+            "http://localhost:3000",
+            "https://app.example.com:443",
+            "http://a.test:80",
+            "https://APP.example.com",
+            "https://app.example.com/",
+            "https://127.0.0.1",
+            "https://0x7f.1",
+            "https://[::1]:8443",
+            "https://xn--bcher-kva.example",
+            "chrome-extension://abc",
+            "https://a..b",
+            "https://a.test:08080",
+            "null",
+        ] {
+            let slow = url::Url::parse(v).is_ok_and(|u| u.origin().is_tuple() && u.origin().ascii_serialization() == v);
+            assert_eq!(is_serialized_origin(v), slow, "{v}");
+        }
     }
 
     #[test]

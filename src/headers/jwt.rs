@@ -86,6 +86,8 @@ pub enum JwtNote {
     SurroundingWhitespace,
     /// Two tokens run together (`h.p.sh.p.s`, or separated by space/comma); only the first was decoded.
     Concatenated,
+    /// Whitespace inside the token (a wrapped line, a pasted break); removed to decode.
+    InnerWhitespace,
     /// `=` padding, which base64url in JOSE omits (RFC 7515 §2); strict decoders refuse it.
     Padded(Part),
     /// `+` or `/` (standard base64, not base64url); strict decoders refuse it.
@@ -117,6 +119,7 @@ impl JwtNote {
             JwtNote::Quoted => "the token is wrapped in quotes",
             JwtNote::SurroundingWhitespace => "the token has leading or trailing whitespace",
             JwtNote::Concatenated => "two tokens are run together",
+            JwtNote::InnerWhitespace => "the token contains whitespace (a wrapped or pasted line break)",
             JwtNote::Padded(Part::Header) => "the header segment has '=' padding, which JWTs omit",
             JwtNote::Padded(Part::Payload) => "the payload segment has '=' padding, which JWTs omit",
             JwtNote::StandardAlphabet(Part::Header) => "the header uses '+' or '/' (base64, not base64url)",
@@ -235,6 +238,15 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
     if concatenated {
         notes.push(JwtNote::Concatenated);
     }
+    // A JWS with an unencoded payload (RFC 7797) may hold spaces; any other whitespace is damage.
+    let unwrapped: String;
+    let token = if token.contains(char::is_whitespace) && !unencoded_header(token) {
+        notes.push(JwtNote::InnerWhitespace);
+        unwrapped = token.chars().filter(|c| !c.is_whitespace()).collect();
+        unwrapped.as_str()
+    } else {
+        token
+    };
     let segs: Vec<&str> = token.split('.').collect();
     let n = segs.len();
     if n == 1 {
@@ -312,6 +324,12 @@ pub fn decode_part(token: &str, part: Part) -> Result<Map<String, Value>, JwtErr
     decode_object(seg, part, &mut notes)
 }
 
+/// Whether the first segment decodes to a header with `b64: false` (RFC 7797).
+fn unencoded_header(token: &str) -> bool {
+    let first = token.split('.').next().unwrap_or("");
+    decode_object(first, Part::Header, &mut Vec::new()).is_ok_and(|h| h.get("b64") == Some(&Value::Bool(false)))
+}
+
 /// Trims whitespace and one pair of surrounding quotes.
 fn clean<'t>(token: &'t str, notes: &mut Vec<JwtNote>) -> Result<&'t str, JwtError> {
     if token.len() > MAX_TOKEN_LEN {
@@ -344,7 +362,10 @@ fn split_concatenated(t: &str) -> (&str, bool) {
     let is_sep = |c: char| c.is_whitespace() || c == ',' || c == ';';
     if let Some(i) = t.find(is_sep) {
         let (head, rest) = t.split_at(i);
-        if looks_like_jwt(head) && looks_like_jwt(rest.trim_start_matches(is_sep)) {
+        let rest = rest.trim_start_matches(is_sep);
+        // Both sides must be whole tokens: a header-start and at least two dots each.
+        let whole = |x: &str| x.starts_with("ey") && x.matches('.').count() >= 2;
+        if whole(head) && whole(rest) {
             return (head, true);
         }
     }
@@ -617,6 +638,11 @@ mod tests {
             ("trailing newline", format!("{jws}\n"), Ok((Kind::Jws, vec![JwtNote::SurroundingWhitespace]))),
             ("concatenated with space", format!("{jws} {jws}"), Ok((Kind::Jws, vec![JwtNote::Concatenated]))),
             ("concatenated glued", format!("{jws}{jws}"), Ok((Kind::Jws, vec![JwtNote::Concatenated]))),
+            (
+                "wrapped line",
+                format!("{} {}", jws.get(..30).unwrap(), jws.get(30..).unwrap()),
+                Ok((Kind::Jws, vec![JwtNote::InnerWhitespace])),
+            ),
             ("alg none", format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64("{}")), Ok((Kind::Unsecured, vec![]))),
             (
                 "alg none with signature",

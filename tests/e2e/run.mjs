@@ -129,7 +129,13 @@ try {
       const stored = await sw.evaluate((id) => globalThis.__authlens.readTab(id), tabId);
       writeFileSync(join(OUT, `${sc.name}.json`), JSON.stringify(stored, null, 2));
       result.captured = (stored?.exchanges ?? []).map((x) => `${x.method} ${x.status || x.error} ${x.url}`);
-      const problem = check(sc.expect, result.entries) ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : null);
+      // The toolbar badge counts the tab's flagged requests (real tabs only).
+      const badge = sc.checkPopup ? null : await sw.evaluate((id) => chrome.action.getBadgeText({ tabId: id }), tabId);
+      const badgeProblem =
+        badge !== null && badge !== (result.entries.length ? String(result.entries.length) : '')
+          ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
+          : null;
+      const problem = check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {

@@ -234,6 +234,9 @@ export const scenarios = [
     title: 'a cross-site iframe calls its own API; its SameSite=None cookie is blocked as third-party',
     expect: { includes: ['cookie-third-party-blocked'], urlIncludes: '/api/cookie-me' },
     async run(env) {
+      // The premise: this Chromium profile blocks third-party cookies by default (PLATFORM.md P17).
+      const blocked = await env.sw().evaluate(async () => !(await chrome.privacy.websites.thirdPartyCookiesAllowed.get({})).value);
+      if (!blocked) throw new Error('third-party cookies are allowed in this profile; the scenario needs them blocked');
       const login = await env.open(env.https('app.a.test', '/set/none-secure'));
       await login.page.close();
       const { page, tabId } = await env.open(env.https('www.b.test', '/embed'));
@@ -288,7 +291,8 @@ export const scenarios = [
   {
     name: 'cors-error-masks-401',
     title: 'a 401 without CORS headers shows up as a CORS error in the page',
-    expect: { first: 'cors-error-masks-401', urlIncludes: '/cors/masked-401' },
+    // The expired token is the root cause and ranks first; the CORS masking is what the page saw.
+    expect: { first: 'jwt-expired', includes: ['cors-error-masks-401'], urlIncludes: '/cors/masked-401' },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/masked-401'), { headers: bearer(env.tokens.expired) });
@@ -430,9 +434,10 @@ export const scenarios = [
         });
       if ((await rawOf()).includes(SECRET)) return 'secret shown before Reveal';
       await popup.click('#reveal');
-      await popup.waitForFunction(() => document.querySelector('#reveal')?.getAttribute('aria-pressed') === 'true');
+      await popup.waitForSelector('body[data-reveal="on"]');
       if (!(await rawOf()).includes(SECRET)) return 'Reveal did not show the raw credential';
       await popup.click('#reveal');
+      await popup.waitForSelector('body[data-reveal="off"]');
       if ((await rawOf()).includes(SECRET)) return 'secret still shown after hiding';
       // Every panel open, in the dark theme: a screenshot artefact for review.
       await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));

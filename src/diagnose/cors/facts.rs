@@ -68,6 +68,10 @@ pub struct Facts<'c, 'a> {
     pub authorization_by_wildcard: bool,
     /// The response passes now but would fail for a credentialed request.
     pub include_would_fail: Option<CorsFailure>,
+    /// The actual request got a response the browser did not refuse: its preflight passed.
+    actual_sent: bool,
+    /// `Sec-Fetch-Mode` was captured (so this is known to be a CORS-mode request).
+    mode_known: bool,
 }
 
 /// Whether the browser refused this exchange's response.
@@ -108,9 +112,13 @@ fn is_cors_request(ctx: &Ctx<'_, '_>, origin: &RequestOrigin<'_>) -> bool {
     if matches!(t.as_str(), "main_frame" | "sub_frame" | "document" | "websocket") {
         return false;
     }
+    // Sec-Fetch-Site, when sent, is the browser's own verdict; otherwise compare origins.
     let cross = matches!(origin, RequestOrigin::Null)
-        || ctx.relation.is_some_and(|r| r != Relation::SameOrigin)
-        || (ctx.relation.is_none() && ctx.fetch_site().is_some_and(|s| s == "same-site" || s == "cross-site"));
+        || match ctx.fetch_site() {
+            Some("same-origin" | "none") => false,
+            Some("same-site" | "cross-site") => true,
+            _ => ctx.relation.is_some_and(|r| r != Relation::SameOrigin),
+        };
     match ctx.fetch_mode() {
         Some(m) => m == "cors" && cross,
         None => cross && !matches!(origin, RequestOrigin::Absent),
@@ -153,10 +161,20 @@ impl<'c, 'a> Facts<'c, 'a> {
     /// The facts of `ctx.ex`, or `None` when no CORS rule applies (same-origin, navigation,
     /// no-cors, or a preflight whose actual request carries the findings).
     pub fn build(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
+        Self::build_inner(ctx, false)
+    }
+
+    /// Like [`Facts::build`], but a preflight is analysed on its own even when its actual
+    /// request is in the capture (for the popup's picture of the OPTIONS entry).
+    pub fn build_for_view(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
+        Self::build_inner(ctx, true)
+    }
+
+    fn build_inner(ctx: &Ctx<'c, 'a>, any_preflight: bool) -> Option<Facts<'c, 'a>> {
         let ex = ctx.ex;
         let reported = ex.cors_error.as_ref().map(reported::map);
         let orphan_preflight = is_preflight(ex);
-        if orphan_preflight && preflight_has_main(ctx) {
+        if orphan_preflight && !any_preflight && preflight_has_main(ctx) {
             return None;
         }
         let origin_hdr = hc::request_origin(&ex.request_headers);
@@ -234,6 +252,8 @@ impl<'c, 'a> Facts<'c, 'a> {
             primary: None,
             authorization_by_wildcard: false,
             include_would_fail: None,
+            actual_sent: has_response && ex.status != 0 && !blocked,
+            mode_known: ctx.fetch_mode().is_some(),
         };
 
         if let Some(r) = &f.reported {
@@ -281,15 +301,25 @@ impl<'c, 'a> Facts<'c, 'a> {
                     let lenient =
                         PreflightRequest { authorization_wildcard: AuthorizationWildcard::ChromiumLenient, ..req };
                     if let Err(e) = hc::check_preflight(&lenient, pre_status, &pre.ex.response_headers) {
-                        return Some(Primary::Preflight(e));
+                        if !self.actual_sent {
+                            return Some(Primary::Preflight(e));
+                        }
                     }
                 }
+                // The actual request went out, so the browser accepted this preflight: our reading
+                // of it (credentials mode, correlation) must be wrong.
+                Err(_) if self.actual_sent => {}
                 Err(e) => return Some(Primary::Preflight(e)),
             }
         }
         if self.has_response {
             if let Err(e) = hc::cors_check(&self.origin, mode, &self.acao, &self.acac) {
-                return Some(Primary::Response(e));
+                // Without Sec-Fetch-Mode a successful, unrefused response may be a no-cors request
+                // (which needs no CORS headers); error statuses are still worth the inference.
+                let maybe_no_cors = !self.mode_known && self.actual_sent && self.status < 400;
+                if !maybe_no_cors {
+                    return Some(Primary::Response(e));
+                }
             }
         }
         None

@@ -255,3 +255,98 @@ fn cached_preflight_is_named() {
     assert!(got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
     assert!(!ids(&cap, 1).contains(&FindingId::CorsPreflightCacheStale));
 }
+
+#[test]
+fn sec_fetch_site_same_origin_wins_over_a_missing_referer() {
+    // A same-origin fetch from an iframe with no Referer: the page URL differs, the browser says same-origin.
+    let mut e = ex(
+        "GET",
+        "https://widgets.example.org/api/me",
+        200,
+        &[MODE, ("Sec-Fetch-Site", "same-origin")],
+        &[("Content-Type", "application/json")],
+    );
+    e.initiator = None;
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+}
+
+#[test]
+fn a_sent_request_proves_its_preflight_passed() {
+    // The preflight as captured lacks Allow-Methods, yet the PUT went out and was answered.
+    let cap = Capture {
+        exchanges: vec![
+            ex(
+                "OPTIONS",
+                "https://api.example.net/v1/me",
+                204,
+                &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+            ex(
+                "PUT",
+                "https://api.example.net/v1/me",
+                200,
+                &[ORIGIN, MODE],
+                &[("Access-Control-Allow-Origin", "https://app.example.com")],
+            ),
+        ],
+        ..Default::default()
+    };
+    assert_eq!(ids(&cap, 1), []);
+}
+
+#[test]
+fn no_cors_without_fetch_metadata_is_not_judged_on_success() {
+    // http capture without Sec-Fetch-*: a 200 without ACAO may be a no-cors request.
+    let mut e = ex("POST", "http://api.example.net/beacon", 200, &[ORIGIN], &[("Content-Type", "text/plain")]);
+    e.page_url = Some(Cow::Borrowed("http://app.example.com/"));
+    e.initiator = Some(Cow::Borrowed("http://app.example.com"));
+    let cap = Capture { exchanges: vec![e.clone()], ..Default::default() };
+    assert_eq!(ids(&cap, 0), []);
+    // The same without a response the page could use: blocked → judged.
+    e.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+    let cap = Capture { exchanges: vec![e], ..Default::default() };
+    assert_eq!(ids(&cap, 0), [FindingId::CorsAllowOriginMissing]);
+}
+
+#[test]
+fn wants_table() {
+    let cases: &[(&str, Exchange<'static>, bool)] = &[
+        (
+            "preflight 204",
+            ex("OPTIONS", "https://api.example.net/x", 204, &[("Access-Control-Request-Method", "PUT")], &[]),
+            true,
+        ),
+        (
+            "cross-origin 200 with Origin",
+            ex("GET", "https://api.example.net/x", 200, &[ORIGIN], &[("Content-Type", "application/json")]),
+            true,
+        ),
+        (
+            "cookie over http",
+            ex("GET", "http://api.example.net/x", 200, &[("Cookie", "sid=1")], &[("Content-Type", "text/html")]),
+            true,
+        ),
+        ("plain 200", ex("GET", "https://api.example.net/x", 200, &[], &[("Content-Type", "application/json")]), false),
+        ("304 revalidation", ex("GET", "https://api.example.net/x", 304, &[ORIGIN], &[("ETag", "\"1\"")]), false),
+    ];
+    for (name, e, want) in cases {
+        assert_eq!(wants(e), *want, "{name}");
+    }
+}
+
+#[test]
+fn session_cookie_names() {
+    for (n, want) in [
+        ("JSESSIONID", true),
+        ("connect.sid", true),
+        (".AspNetCore.Cookies", true),
+        ("_ga", false),
+        ("theme", false),
+        ("XSRF-TOKEN", false),
+        ("csrftoken", false),
+    ] {
+        assert_eq!(edge::is_session_cookie_name(n), want, "{n}");
+    }
+}

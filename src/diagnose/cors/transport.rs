@@ -61,8 +61,10 @@ pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !matches!(url.scheme(), "http" | "ws") || is_potentially_trustworthy(url) {
         return;
     }
-    if out.iter().any(|x| x.id == FindingId::MixedContentBlocked) {
-        return; // blocked in the browser: the credential never went over the wire
+    if out.iter().any(|x| x.id == FindingId::MixedContentBlocked)
+        || ctx.ex.response_headers.has("non-authoritative-reason")
+    {
+        return; // blocked or rewritten (HSTS) in the browser: the credential never went over the wire
     }
     let rq = &ctx.ex.request_headers;
     let session_cookie = rq

@@ -10,9 +10,26 @@ use crate::headers::authorization::{CredScheme, Note};
 use crate::headers::www_authenticate::Scheme;
 use crate::secret::Exposure;
 
-/// A status at which a broken credential matters (0 = no response seen).
-pub fn failing(status: u16) -> bool {
-    matches!(status, 0 | 400 | 401 | 403 | 407)
+/// Whether the exchange failed in a way a broken credential explains: a 400/401/403/407, or no
+/// response at all together with a network error (a HAR entry without any response proves nothing).
+pub fn failing(f: &Facts<'_>, ctx: &Ctx<'_, '_>) -> bool {
+    matches!(f.status, 400 | 401 | 403 | 407) || (f.status == 0 && ctx.ex.error.is_some())
+}
+
+/// "answered 401" or "failed without a response", for explanations.
+pub fn outcome(status: u16) -> String {
+    if status == 0 { "failed without a response".to_string() } else { format!("answered {status}") }
+}
+
+/// Whether a later request for the same URL carried credentials and got a non-error answer.
+fn resolved_later(ctx: &Ctx<'_, '_>) -> bool {
+    super::facts::same_url_after(ctx, 8).any(|i| {
+        ctx.capture.exchanges.get(i).is_some_and(|e| {
+            (200..400).contains(&e.status)
+                && (e.request_headers.get("authorization").is_some_and(|a| !a.trim().is_empty())
+                    || e.request_headers.get("cookie").is_some_and(|c| !c.trim().is_empty()))
+        })
+    })
 }
 
 fn auth_evidence(f: &Facts<'_>) -> Option<Evidence> {
@@ -31,6 +48,11 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     }
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
     if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") && ctx.ex.request_headers.has("access-control-request-method") {
+        return;
+    }
+    // The normal first leg of HTTP authentication (and of an SPA's refresh-and-retry): the same
+    // URL was requested again with credentials and succeeded.
+    if resolved_later(ctx) {
         return;
     }
     // The URL's userinfo is its own rule.
@@ -70,6 +92,14 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              credentials: 'include', and an Authorization header must be set by the calling code.",
         );
     }
+    let sanitized = super::facts::possibly_sanitized(ctx);
+    if sanitized {
+        explanation.push_str(
+            " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If this HAR was \
+             saved with Chrome's default \"Export HAR (sanitized)\", those headers were removed from the file; \
+             re-export with sensitive data to confirm.",
+        );
+    }
     let fix = match first.map(|c| c.kind()) {
         Some(Scheme::Bearer | Scheme::Dpop) => Fix::new("Attach the access token to the request.")
             .step("Make sure the token exists before the call (await the login or refresh).")
@@ -85,6 +115,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     };
     let mut finding = Finding::new(FindingId::NoCredentialsSent, explanation, fix)
         .source("RFC 9110 §11.4 and §15.5.2; RFC 6750 §3")
+        .confidence(if sanitized { 35 } else { 60 })
         .with("Status", "401")
         .with("Credentials on the request", "none (no Authorization, Cookie or API-key header)");
     if f.has_challenge_header {
@@ -94,9 +125,9 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
 }
 
 /// `bearer-placeholder-value` — RFC 6750 §2.1: the token variable was empty when the header was built.
-pub fn bearer_placeholder_value(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub fn bearer_placeholder_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(c) = &f.cred else { return };
-    if !failing(f.status) || !c.kind.is_token() {
+    if !failing(f, ctx) || !c.kind.is_token() {
         return;
     }
     let short = c.has(&Note::TooShort) && c.token.chars().count() < 8;
@@ -109,10 +140,10 @@ pub fn bearer_placeholder_value(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     };
     let scheme = if c.scheme.is_empty() { "Authorization" } else { c.scheme };
     let explanation = format!(
-        "The {scheme} header was built from a variable that held no token: {what}. The server answered {} because \
-         there is nothing to validate. This happens when the call runs before login or refresh has stored the \
-         token, or when the code reads the wrong storage key.",
-        f.status
+        "The {scheme} header was built from a variable that held no token: {what}. The request {} because there is \
+         nothing to validate. This happens when the call runs before login or refresh has stored the token, or \
+         when the code reads the wrong storage key.",
+        outcome(f.status)
     );
     let fix = Fix::new("Send Authorization only once a real token exists.")
         .step("Await the login/refresh promise in the HTTP interceptor before attaching the header.")
@@ -133,7 +164,7 @@ pub fn bearer_placeholder_value(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
 /// `authorization-scheme-mismatch` — RFC 9110 §11.1, §11.4; RFC 6750 §2.1; RFC 9449 §7.1.
 pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(c) = &f.cred else { return };
-    if !failing(f.status) || c.placeholder().is_some() {
+    if !failing(f, ctx) || c.placeholder().is_some() {
         return;
     }
     let offered: Vec<Scheme> = f.challenges.challenges.iter().map(|ch| ch.kind()).collect();
@@ -170,8 +201,8 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
     let want = if offered.contains(&Scheme::Dpop) && !offered.contains(&Scheme::Bearer) { "DPoP" } else { "Bearer" };
     let explanation = format!(
         "The Authorization header is not in a form the server accepts: {problem}. Servers accept only the schemes \
-         they list in WWW-Authenticate; anything else counts as no credential (status {}).",
-        f.status
+         they list in WWW-Authenticate; anything else counts as no credential (the request {}).",
+        outcome(f.status)
     );
     let fix = Fix::new(format!("Send `Authorization: {want} <access_token>` exactly once."))
         .step("Prefix the token with the scheme and one space; do not repeat the scheme if the stored value already has it.")
@@ -188,9 +219,9 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
 }
 
 /// `credential-syntax-invalid` — RFC 9110 §11.2 (token68), RFC 6750 §2.1 (b64token).
-pub fn credential_syntax_invalid(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub fn credential_syntax_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(c) = &f.cred else { return };
-    if !failing(f.status) || !c.kind.is_token() || c.placeholder().is_some() {
+    if !failing(f, ctx) || !c.kind.is_token() || c.placeholder().is_some() {
         return;
     }
     let bad: Vec<String> = c
@@ -291,7 +322,7 @@ pub fn url_embedded_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     if u.username().is_empty() && u.password().is_none() {
         return;
     }
-    if ctx.is_navigation() && !failing(f.status) {
+    if ctx.is_navigation() && !failing(f, ctx) {
         return;
     }
     let explanation = format!(
@@ -429,14 +460,13 @@ pub fn negotiate_not_attempted(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
     };
     // The browser answers a Negotiate/NTLM challenge with a new request to the same URL; none came
     // with a token.
-    let retried = ctx.corr.same_url(&ctx.ex.url).iter().any(|&i| {
-        i > ctx.index
-            && ctx.capture.exchanges.get(i).is_some_and(|e| {
-                e.request_headers.get("authorization").is_some_and(|a| {
-                    let a = a.trim_start().to_ascii_lowercase();
-                    a.starts_with("negotiate") || a.starts_with("ntlm")
-                })
+    let retried = super::facts::same_url_after(ctx, 8).any(|i| {
+        ctx.capture.exchanges.get(i).is_some_and(|e| {
+            e.request_headers.get("authorization").is_some_and(|a| {
+                let a = a.trim_start().to_ascii_lowercase();
+                a.starts_with("negotiate") || a.starts_with("ntlm")
             })
+        })
     });
     if retried {
         return;

@@ -29,6 +29,23 @@ const NO_TOKEN_BODIES: &[&str] = &[
     "authentication credentials were not provided",
 ];
 
+/// Body texts of servers that saw the token and judged it.
+const TOKEN_SEEN_BODIES: &[&str] = &[
+    "invalid token",
+    "invalid_token",
+    "token is invalid",
+    "token expired",
+    "token has expired",
+    "expired token",
+    "jwt expired",
+    "jwt malformed",
+    "invalid signature",
+    "signature verification",
+    "token is not valid",
+    "audience",
+    "issuer",
+];
+
 /// PHP application signatures in a body.
 const PHP_BODIES: &[&str] =
     &["token not provided", "authorization header not found", "rest_not_logged_in", "jwt_auth_no_auth_header"];
@@ -147,6 +164,12 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
     if super::facts::accepted_elsewhere(ctx).is_some() {
         return;
     }
+    // A body that talks about the token's validity proves the application saw it (servers that
+    // never send error codes would otherwise look stripped).
+    let body_says_missing = f.body_has(NO_TOKEN_BODIES).is_some();
+    if !body_says_missing && f.body_has(TOKEN_SEEN_BODIES).is_some() {
+        return;
+    }
     let explanation = format!(
         "The Authorization header left the browser, but the application answered as if there were none: {why}. A \
          proxy, load balancer, ingress, serverless adapter or API gateway between the browser and the application \
@@ -159,7 +182,7 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
         .step("Edge/serverless functions: copy the incoming Authorization header onto the upstream request.");
     let mut finding = Finding::new(FindingId::ProxyStrippedAuthorization, explanation, fix)
         .source("RFC 9110 §11.6.2; RFC 6750 §3.1")
-        .confidence(70);
+        .confidence(if body_says_missing { 80 } else { 55 });
     if f.has_challenge_header {
         finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
     }

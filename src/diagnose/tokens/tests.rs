@@ -350,3 +350,103 @@ fn random_exchanges_never_panic() {
         });
     }
 }
+
+#[test]
+fn other_token_carriers() {
+    let t = token(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 100));
+    for auth in [format!("JWT {t}"), t.clone()] {
+        assert_eq!(ids(&run(Case { auth: auth.clone(), ..Default::default() })), ["jwt-expired"], "{auth}");
+    }
+    let ex = Exchange {
+        url: "https://api.example.com/x".into(),
+        status: 401,
+        request_headers: Headers(vec![Header { name: "x-access-token".into(), value: t.clone().into() }]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        response_body: Some("{\"message\":\"jwt expired\"}".into()),
+        ..Default::default()
+    };
+    let capture = Capture { exchanges: vec![ex], ..Default::default() };
+    let corr = Correlation::build(&capture);
+    let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, &mut out);
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    assert_eq!(out[0].signal, Signal::Reported);
+    // Basic credentials are never read as tokens.
+    assert!(run(Case { auth: "Basic dXNlcjpwYXNz".into(), ..Default::default() }).is_empty());
+}
+
+#[test]
+fn forbidden_and_network_failures() {
+    let just_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 60));
+    assert!(run(Case { status: 403, www: "", auth: just_expired.clone(), ..Default::default() }).is_empty());
+    let long_expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 3600));
+    assert_eq!(
+        ids(&run(Case { status: 403, www: "", auth: long_expired.clone(), ..Default::default() })),
+        ["jwt-expired"]
+    );
+    // A DNS failure never reached the API; a CORS-masked failure may hide a 401.
+    let dns = Exchange {
+        url: "https://api.example.com/x".into(),
+        request_headers: Headers(vec![Header { name: "Authorization".into(), value: long_expired.into() }]),
+        started_ms: Some(NOW as f64 * 1000.0),
+        error: Some("net::ERR_NAME_NOT_RESOLVED".into()),
+        ..Default::default()
+    };
+    let mut cors = dns.clone();
+    cors.error = Some("net::ERR_FAILED".into());
+    for (name, ex, want) in [("dns", dns.clone(), 0), ("cors", cors, 1)] {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn clock_skew_on_cookie_sessions() {
+    let mk = |status: u16, client: i64| Exchange {
+        url: "https://app.example.com/account".into(),
+        status,
+        started_ms: Some(client as f64 * 1000.0),
+        request_headers: Headers(vec![Header::new("Cookie", "sid=abc")]),
+        response_headers: Headers(vec![Header::new("Date", DATE)]),
+        ..Default::default()
+    };
+    for (name, ex, want) in
+        [("skewed 401", mk(401, NOW + 900), 1), ("skewed 200", mk(200, NOW + 900), 0), ("in sync", mk(401, NOW + 5), 0)]
+    {
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
+    }
+}
+
+#[test]
+fn audience_heuristics_are_guarded() {
+    let arm = bearer(&format!(r#"{{"exp":{},"aud":"https://management.azure.com/"}}"#, NOW + 3600));
+    let out = run(Case { auth: arm, ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-audience-mismatch"]);
+    assert!(out[0].explanation.contains("Azure Resource Manager"), "{}", out[0].explanation);
+    // An expired token explains the 401; an Auth0-style logical identifier is not blamed on top.
+    let logical = bearer(&format!(r#"{{"exp":{},"aud":"https://api.mycompany.com"}}"#, NOW - 600));
+    let out = run(Case { auth: logical, url: "https://mycompany-api.herokuapp.com/orders", ..Default::default() });
+    assert_eq!(ids(&out), ["jwt-expired"]);
+}
+
+#[test]
+fn expired_id_token_ranks_expiry_first() {
+    let google = bearer(&format!(
+        r#"{{"exp":{},"aud":"123.apps.googleusercontent.com","azp":"123.apps.googleusercontent.com","at_hash":"h","iss":"https://accounts.google.com"}}"#,
+        NOW - 600
+    ));
+    let mut out = run(Case { auth: google, ..Default::default() });
+    crate::diagnose::rank::rank(&mut out);
+    assert_eq!(ids(&out).first(), Some(&"jwt-expired"), "{:?}", ids(&out));
+    assert!(ids(&out).contains(&"id-token-as-access-token"));
+}

@@ -113,7 +113,8 @@ write("jwt-audience-aws-http-api", "AWS API Gateway JWT authorizer: token does n
                 "Bearer " + jwt(RS, access(aud="https://orders.internal.example.com")),
                 www='Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"',
                 body='{"message":"Unauthorized"}', extra_res=[("apigw-requestid", "Fh2kQjKxoAMEbXw=")])],
-      [{"entry": 0, "first": "jwt-audience-mismatch", "excludes": ["jwt-issuer-mismatch", "jwt-expired"]}])
+      # api-gateway-authorizer-rejection (rank level 2) is listed first by rank.rs; the cause is the audience.
+      [{"entry": 0, "includes": ["jwt-audience-mismatch"], "excludes": ["jwt-issuer-mismatch", "jwt-expired"]}])
 write("jwt-audience-graph-token", "A Microsoft Graph access token sent to the company API",
       [exchange("https://api.contoso.com/orders", 401,
                 "Bearer " + jwt({"typ": "JWT", "nonce": "abc", "alg": "RS256", "x5t": "k1", "kid": "k1"},
@@ -251,7 +252,9 @@ lose["startedMs"] += 180
 lose["requestBody"] = rt_body
 write("refresh-token-rotation-race", "Two tabs refresh with the same rotated refresh token; the second gets invalid_grant",
       [win, lose],
-      [{"entry": 1, "first": "refresh-token-rotation-race"}, {"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
+      # oauth-invalid-grant (error) outranks the race (warn, per the catalogue) at the same level.
+      [{"entry": 1, "includes": ["refresh-token-rotation-race", "oauth-invalid-grant"]},
+       {"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
 lone = dict(lose)
 write("refresh-token-near-miss-single", "One refresh answered invalid_grant: an expired refresh token, not a race",
       [lone], [{"entry": 0, "excludes": ["refresh-token-rotation-race"]}])
@@ -261,4 +264,32 @@ write("dpop-proof-htu-rewritten", "A gateway rewrote the path: the proof's htu n
                 extra_req=[("DPoP", jwt({"typ": "dpop+jwt", "alg": "ES256", "jwk": {"kty": "EC", "crv": "P-256", "x": "l8tFrhx-34tV3hRICRDY9zCkDlpBhF42UQUfWVAWBFs", "y": "9VE4jf_Ok_o64zbTTlcuNJajHmt6v9TDVrU0CdvGRDA"}},
                                           {"htm": "GET", "htu": "https://app.example.com/api/orders/v1/me", "iat": DATE - 2, "jti": "a1", "ath": "fUHyO2r2Z3DZ53EsNrWBb0xWXoaNy59IiKCAqksmQEo"}))])],
       [{"entry": 0, "first": "dpop-proof-invalid", "excludes": ["dpop-nonce-required"]}])
+# --- hidden rejections and cookie sessions ---------------------------------------------------
+masked = exchange("https://api.shop-backend.test/v1/cart", 0, "Bearer " + jwt(RS, access(exp=DATE - 900, iat=DATE - 4500)),
+                  date=None, extra_req=[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors"),
+                                        ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Dest", "empty")])
+masked["responseHeaders"] = []
+masked["error"] = "net::ERR_FAILED"
+masked["corsError"] = {"corsError": "MissingAllowOriginHeader", "failedParameter": ""}
+write("jwt-expired-behind-cors-error", "Expired token on a cross-origin call whose 401 is hidden by a CORS error (no status, no Date)",
+      [masked], [{"entry": 0, "includes": ["jwt-expired"], "excludes": ["clock-skew"]}])
+dns = dict(masked, error="net::ERR_NAME_NOT_RESOLVED")
+del dns["corsError"]
+write("jwt-expired-near-miss-dns-failure", "Same expired token, but the request never reached a server (DNS failure)",
+      [dns], [{"entry": 0, "excludes": ["jwt-expired"]}])
+sess = exchange("https://app.example.com/account/settings", 401, None, client=DATE + 1260,
+                www='Cookie realm="app"', extra_req=[("Cookie", "sid=s%3AJ7qv2x; theme=dark")])
+sess["resourceType"] = "document"
+write("clock-skew-cookie-session", "A cookie session rejected while this computer's clock runs 21 min ahead",
+      [sess], [{"entry": 0, "includes": ["clock-skew"]}])
+# --- bearer-token-in-url near misses and Location --------------------------------------------
+write("bearer-token-in-url-near-miss-pagination", "A next_token pagination cursor is not an access token",
+      [exchange("https://app.example.com/api/v1/items?next_token=eyJsYXN0IjoxMjN9&limit=50", 401, None,
+                www='Bearer realm="api"')],
+      [{"entry": 0, "excludes": ["bearer-token-in-url"]}])
+redir = exchange("https://login.example.com/sso/return?state=af0ifjsldkj", 302, None,
+                 extra_res=[("Location", "/app/landing?access_token=" + good + "&expires_in=3600")])
+redir["resourceType"] = "document"
+write("bearer-token-in-url-location", "A legacy SSO bridge redirects with the access token in the query string",
+      [redir], [{"entry": 0, "includes": ["bearer-token-in-url"]}])
 print("ok")
