@@ -595,11 +595,15 @@ fn aud_is_client(ctx: &Ctx<'_, '_>, j: &Jwt) -> bool {
     }
     let is_it = |k: std::borrow::Cow<'_, str>, v: std::borrow::Cow<'_, str>| k == "client_id" && v == *a;
     ctx.earlier().take(CLIENT_ID_SCAN).any(|(_, ex)| {
-        (ex.url.contains(a) && url::Url::parse(&ex.url).is_ok_and(|u| u.query_pairs().any(|(k, v)| is_it(k, v))))
-            || ex
-                .request_body
-                .as_deref()
-                .is_some_and(|b| b.contains(a) && url::form_urlencoded::parse(b.as_bytes()).any(|(k, v)| is_it(k, v)))
+        // Only authorization and token requests carry `client_id`: test for it before parsing.
+        (ex.url.contains("client_id=")
+            && ex.url.contains(a)
+            && url::Url::parse(&ex.url).is_ok_and(|u| u.query_pairs().any(|(k, v)| is_it(k, v))))
+            || ex.request_body.as_deref().is_some_and(|b| {
+                b.contains("client_id=")
+                    && b.contains(a)
+                    && url::form_urlencoded::parse(b.as_bytes()).any(|(k, v)| is_it(k, v))
+            })
     })
 }
 
