@@ -112,6 +112,12 @@ fn is_cors_request(ctx: &Ctx<'_, '_>, origin: &RequestOrigin<'_>) -> bool {
     if matches!(t.as_str(), "main_frame" | "sub_frame" | "document" | "websocket") {
         return false;
     }
+    // Only a cross-origin CORS request is ever preflighted (Fetch #cors-preflight-fetch), so a captured
+    // preflight settles it even when the failed request itself carries no headers (the extension sees
+    // only the error of a request whose preflight failed).
+    if ctx.preflight().is_some() {
+        return true;
+    }
     // Sec-Fetch-Site, when sent, is the browser's own verdict; otherwise compare origins.
     let cross = matches!(origin, RequestOrigin::Null)
         || match ctx.fetch_site() {
