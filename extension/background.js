@@ -108,18 +108,7 @@ function flightFor(d, create) {
   let f = flights.get(d.requestId);
   if (!f && create) {
     if (flights.size >= MAX_FLIGHTS) sweepFlights(d.timeStamp);
-    f = {
-      tabId: d.tabId,
-      method: d.method,
-      url: d.url,
-      type: d.type,
-      initiator: d.initiator ?? originOf(d.originUrl),
-      startedMs: d.timeStamp,
-      requestHeaders: [],
-      responseHeaders: [],
-      status: 0,
-      hops: [],
-    };
+    f = newFlight(d);
     flights.set(d.requestId, f);
   }
   return f;
@@ -173,14 +162,17 @@ function onCompleted(d) {
 function onErrorOccurred(d) {
   let f = flights.get(d.requestId);
   flights.delete(d.requestId);
-  if (!f && d.tabId >= 0) f = newFlightFromError(d);
+  if (!f && d.tabId >= 0) f = newFlight(d);
   if (!f) return;
   if (IGNORED_ERRORS.has(d.error) && f.hops.length === 0) return;
   finish(f, exchangeOf(f, d, { status: f.status, responseHeaders: f.responseHeaders, error: d.error }));
 }
 
-/** A request the browser failed before sending (e.g. its preflight failed): only the error event exists. */
-function newFlightFromError(d) {
+/**
+ * A fresh flight for a webRequest event; also used for a request the browser failed before sending
+ * (e.g. its preflight failed), where only the error event exists.
+ */
+function newFlight(d) {
   return {
     tabId: d.tabId,
     method: d.method,
@@ -347,7 +339,7 @@ async function record(tabId, chain, trigger) {
     insertByStart(rec.exchanges, x);
   }
   for (const x of chain) borrowFromPreflight(rec.exchanges, x);
-  while (rec.exchanges.length > MAX_EXCHANGES_PER_TAB) rec.exchanges.shift();
+  evict(rec.exchanges);
   rec.pageUrl = tabPages.get(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
   rec.updatedMs = Date.now();
   if (trigger || rec.entries.length) {
@@ -382,6 +374,14 @@ function borrowFromPreflight(list, x) {
     const copy = new Set(['origin', 'sec-fetch-mode', 'sec-fetch-site', 'sec-fetch-dest']);
     x.requestHeaders = p.requestHeaders.filter((h) => copy.has(h.name.toLowerCase()));
     return;
+  }
+}
+
+/** Keeps the buffer bounded; context (cookie setters, preflights) goes before failures, oldest first. */
+function evict(list) {
+  while (list.length > MAX_EXCHANGES_PER_TAB) {
+    const i = list.findIndex((x) => interest(x) !== 'failure');
+    list.splice(i >= 0 && i < list.length - 8 ? i : 0, 1);
   }
 }
 

@@ -494,6 +494,7 @@ async function setReveal(on) {
     }
   }
   paint();
+  document.body.dataset.reveal = on ? 'on' : 'off'; // painted in this state
 }
 
 async function refresh() {

@@ -569,7 +569,7 @@ impl FindingId {
             FindingId::AuthorizationSchemeMismatch => "No scheme, wrong scheme, or a doubled scheme",
             FindingId::CredentialSyntaxInvalid => "Characters the token68/b64token grammar forbids",
             FindingId::CredentialsModeOmitsCookies => "A cross-origin fetch/XHR without credentials: 'include'",
-            FindingId::NoCorsModeStripsAuthorization => "Mode: 'no-cors' silently dropped the header",
+            FindingId::NoCorsModeStripsAuthorization => "mode: 'no-cors' silently dropped the header",
             FindingId::AuthorizationDroppedOnCrossOriginRedirect => {
                 "A redirect changed the origin, so the browser removed Authorization"
             }
@@ -577,22 +577,22 @@ impl FindingId {
                 "A service worker re-issued the request without headers or credentials"
             }
             FindingId::ApiCannotAttachAuthorization => "The request type cannot carry a script-set Authorization",
-            FindingId::UrlEmbeddedCredentials => "Https://user:pass@host/… used for a subresource or fetch",
+            FindingId::UrlEmbeddedCredentials => "https://user:pass@host/… used for a subresource or fetch",
             FindingId::AuthPromptSuppressed => {
                 "Basic/Digest challenge on a CORS or cross-origin subresource request, so no login dialog"
             }
             FindingId::NegotiateNotAttempted => "Negotiate/NTLM challenge, but the browser never answers",
             FindingId::SessionCookieAbsent => "The session cookie is not in the jar",
             FindingId::CredentialsRejected => "401 although credentials were sent (generic)",
-            FindingId::BasicCredentialsInvalid => "Well-formed Basic credentials refused",
+            FindingId::BasicCredentialsInvalid => "well-formed Basic credentials refused",
             FindingId::BasicCredentialsMalformed => "Basic value does not decode to user-id \":\" password",
             FindingId::DigestStaleNonce => "Digest challenge with stale=true",
             FindingId::DigestUnsupportedChallenge => "Digest parameters the browser cannot use",
             FindingId::DigestUriMismatch => "A reverse proxy rewrote the path under a Digest response",
-            FindingId::BearerInvalidToken => "Error=\"invalid_token\"",
-            FindingId::BearerInsufficientScope => "Error=\"insufficient_scope\"",
+            FindingId::BearerInvalidToken => "error=\"invalid_token\"",
+            FindingId::BearerInsufficientScope => "error=\"insufficient_scope\"",
             FindingId::BearerInvalidRequest => {
-                "Error=\"invalid_request\", or the token was sent in more than one place"
+                "error=\"invalid_request\", or the token was sent in more than one place"
             }
             FindingId::SessionCookieRejected => "The session cookie was sent, and the server no longer recognises it",
             FindingId::DuplicateCookieShadowing => "Two cookies with the same name; the server reads the stale one",
@@ -609,7 +609,7 @@ impl FindingId {
             FindingId::JwtAudienceMismatch => "The token was issued for another API",
             FindingId::JwtIssuerMismatch => "Iss is not what the API trusts",
             FindingId::JwtSigningKeyUnknown => "The signature key (kid) is not found, or the shared secret differs",
-            FindingId::JwtAlgRejected => "Alg: none, or an algorithm the API does not allow",
+            FindingId::JwtAlgRejected => "alg: none, or an algorithm the API does not allow",
             FindingId::IdTokenAsAccessToken => "An OpenID Connect ID token sent as the API credential",
             FindingId::RefreshTokenRotationRace => "Parallel refreshes invalidate each other",
             FindingId::DpopNonceRequired => "WWW-Authenticate: DPoP error=\"use_dpop_nonce\"",
@@ -619,7 +619,7 @@ impl FindingId {
             FindingId::SetCookieSamesiteBlockedCrossSite => {
                 "A Lax/Strict/default cookie set from a cross-site subresource response"
             }
-            FindingId::SetCookieThirdPartyBlocked => "Cross-site cookie blocked by third-party cookie policy",
+            FindingId::SetCookieThirdPartyBlocked => "cross-site cookie blocked by third-party cookie policy",
             FindingId::SetCookieSyntaxError => "Unparseable or empty Set-Cookie",
             FindingId::SetCookieTooLarge => "Name plus value over 4096 octets (set or send)",
             FindingId::SetCookieAttributeTooLong => "An attribute value over 1024 octets is ignored",
@@ -721,7 +721,7 @@ impl FindingId {
             FindingId::InstanceSessionMismatch => "200 and 401 alternate with identical credentials",
             FindingId::Status401WithoutWwwAuthenticate => "A 401 without a challenge",
             FindingId::WwwAuthenticateMalformed => "The challenge violates the grammar",
-            FindingId::BearerErrorWithoutCredentials => "Error= sent although the request had no token",
+            FindingId::BearerErrorWithoutCredentials => "error= sent although the request had no token",
             FindingId::ErrorStatusMismatch => "The Bearer error code and the HTTP status disagree",
             FindingId::Status401ForForbidden => "Valid credentials that lack permission are answered with 401",
             FindingId::Status403ForMissingCredentials => "A request with no credentials gets 403 instead of 401",
@@ -745,7 +745,7 @@ impl FindingId {
             FindingId::LnaPermissionDenied => {
                 "A public page's request to a local-network or loopback address was refused"
             }
-            FindingId::LnaInsecureInitiator => "Local-network request from a non-secure page",
+            FindingId::LnaInsecureInitiator => "local-network request from a non-secure page",
             FindingId::LnaAddressSpaceMismatch => "Target address space differs from what the request declared",
             FindingId::ClientCertificateRequired => "Mutual TLS expected, but no client certificate was presented",
         }

@@ -85,7 +85,11 @@ def table(fn, doc, ret, f):
     out.append('')
 esc = lambda s: s.replace('\\', '\\\\').replace('"', '\\"')
 table('as_str', 'The catalogue id, verbatim.', "&'static str", lambda e: f'"{e[0]}"')
-table('title', 'A one-line title for people.', "&'static str", lambda e: f'"{esc(e[1][0].upper() + e[1][1:])}"')
+def cap(t):
+    # Capitalise a plain first word only: `error="invalid_token"` and `https://…` stay as written.
+    first = t.split(' ', 1)[0]
+    return t[0].upper() + t[1:] if first.isalpha() else t
+table('title', 'A one-line title for people.', "&'static str", lambda e: f'"{esc(cap(e[1]))}"')
 table('default_severity', 'The catalogue severity (a rule may lower it where the catalogue says so).', 'Severity', lambda e: f'Severity::{e[2]}')
 table('catalogue_source', 'The normative sources the catalogue cites.', "&'static str", lambda e: f'"{esc(e[3])}"')
 table('group', 'The catalogue group.', 'Group', lambda e: f'Group::{group_of(e[0])}')

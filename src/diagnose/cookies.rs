@@ -26,11 +26,30 @@ use url::Url;
 pub use session::is_session_cookie_name;
 
 /// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
-const MAX_REPLAY: usize = 400;
+const MAX_REPLAY: usize = 200;
+
+/// The newest exchange before `ctx`'s that set cookie `name` (binary search in the correlation).
+pub(crate) fn last_setter_before(ctx: &Ctx<'_, '_>, name: &str) -> Option<usize> {
+    let idxs = ctx.corr.cookie_setters.get(name)?;
+    let end = idxs.partition_point(|&i| i < ctx.index);
+    end.checked_sub(1).and_then(|k| idxs.get(k)).copied()
+}
+
+/// The host part of a URL string without parsing it (the replay's cheap same-site filter).
+fn raw_host(url: &str) -> &str {
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let auth = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let auth = auth.rsplit_once('@').map(|(_, h)| h).unwrap_or(auth);
+    if let Some(v6) = auth.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    let h = auth.split(':').next().unwrap_or("");
+    h.strip_suffix('.').unwrap_or(h)
+}
 
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !worth_looking(ctx) {
+    if !worth_looking(ctx) || !has_work(ctx) {
         return;
     }
     let Some(facts) = Facts::build(ctx) else { return };
@@ -62,6 +81,25 @@ fn worth_looking(ctx: &Ctx<'_, '_>) -> bool {
             || ex.site_has_cookie_in_other_partition
             || ex.jar.is_some()
             || auth_failed(ctx))
+}
+
+/// Whether any rule can fire: a failure, a browser verdict, or a `Set-Cookie` that matters (an
+/// auth cookie, or any cookie of a login exchange). A plain 200 that refreshes a tracking cookie
+/// costs one header scan.
+fn has_work(ctx: &Ctx<'_, '_>) -> bool {
+    let ex = ctx.ex;
+    auth_failed(ctx)
+        || ex.status >= 400
+        || ex.status == 0
+        || !ex.blocked_set_cookies.is_empty()
+        || !ex.associated_cookies.is_empty()
+        || ex.site_has_cookie_in_other_partition
+        || ex.response_headers.has("set-cookie")
+            && (is_login_like(ctx)
+                || ex.response_headers.get_all("set-cookie").flat_map(set_cookie::split_lines).any(|l| {
+                    let name = l.split(';').next().and_then(|p| p.split_once('=')).map(|(n, _)| n.trim());
+                    name.is_none_or(is_session_cookie_name)
+                }))
 }
 
 /// Whether the exchange looks like an authentication failure: 401/403 (419/440 are the session
@@ -245,23 +283,37 @@ impl<'c> Facts<'c> {
         // Replay the Set-Cookie lines of earlier exchanges of this site, in capture order. Cookies
         // of other sites can never domain-match this request, so they are skipped unparsed, and
         // only the most recent setters are replayed to bound the cost on huge captures.
-        let site_of = |u: &str| -> Option<String> {
-            let host =
-                Url::parse(u).ok()?.host_str()?.trim_start_matches('[').trim_end_matches(']').to_ascii_lowercase();
-            Some(crate::site::registrable_domain(&host).unwrap_or(host))
+        let here_host = jar::canonical_host(&self.url).unwrap_or_default();
+        let here_site = crate::site::registrable_domain(&here_host).unwrap_or_else(|| here_host.clone());
+        let same_site = |u: &str| {
+            let h = raw_host(u);
+            h.eq_ignore_ascii_case(&here_host)
+                || h.len() > here_site.len()
+                    && h.get(h.len() - here_site.len()..).is_some_and(|t| t.eq_ignore_ascii_case(&here_site))
+                    && h.as_bytes().get(h.len() - here_site.len() - 1) == Some(&b'.')
+                || h.eq_ignore_ascii_case(&here_site)
         };
-        let here = site_of(self.url.as_str());
-        let mut setters: Vec<usize> =
-            ctx.corr.cookie_setters.values().flatten().copied().filter(|&i| i < ctx.index).collect();
-        setters.sort_unstable();
-        setters.dedup();
-        let mut mine: Vec<usize> = setters
-            .into_iter()
-            .rev()
-            .filter(|&i| ctx.capture.exchanges.get(i).is_some_and(|e| site_of(&e.url) == here))
-            .take(MAX_REPLAY)
-            .collect();
-        mine.reverse();
+        // The newest two same-site setters of every cookie name (older lines are almost always
+        // superseded), found through the correlation's per-name index without scanning the capture.
+        let mut mine: Vec<usize> = Vec::new();
+        for idxs in ctx.corr.cookie_setters.values() {
+            let end = idxs.partition_point(|&i| i < ctx.index);
+            let before = idxs.get(..end).unwrap_or(&[]);
+            let mut found = 0;
+            for &i in before.iter().rev().take(32) {
+                if ctx.capture.exchanges.get(i).is_some_and(|e| same_site(&e.url)) {
+                    mine.push(i);
+                    found += 1;
+                    if found == 2 {
+                        break;
+                    }
+                }
+            }
+        }
+        mine.sort_unstable();
+        mine.dedup();
+        let skip = mine.len().saturating_sub(MAX_REPLAY);
+        let mine: Vec<usize> = mine.into_iter().skip(skip).collect();
         for i in mine {
             let Some(ex) = ctx.capture.exchanges.get(i) else { continue };
             let sctx = Ctx::new(ctx.capture, ctx.corr, i, ex);
@@ -530,4 +582,67 @@ fn rows(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Vec<CookieRow> {
         out.push(row);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    fn ex(url: &'static str, status: u16, req: Vec<Header<'static>>, res: Vec<Header<'static>>) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            status,
+            request_headers: Headers(req),
+            response_headers: Headers(res),
+            started_ms: Some(1.79e12),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn rows_redact_values_and_explain_exclusions() {
+        let cap = Capture {
+            exchanges: vec![
+                ex(
+                    "https://app.example.com/login",
+                    200,
+                    vec![],
+                    vec![Header::new("Set-Cookie", "sid=topsecretsessionvalue; Path=/api/auth; Secure; HttpOnly")],
+                ),
+                ex(
+                    "https://app.example.com/api/users",
+                    401,
+                    vec![Header::new("Cookie", "theme=darkmodevalue")],
+                    vec![],
+                ),
+            ],
+            ..Default::default()
+        };
+        let corr = Correlation::build(&cap);
+        let e = &cap.exchanges[1];
+        let ctx = Ctx::new(&cap, &corr, 1, e);
+        let rows = cookie_rows(&ctx);
+        let json = serde_json::to_string(&rows).unwrap();
+        assert!(!json.contains("topsecretsessionvalue") && !json.contains("darkmodevalue"), "{json}");
+        let sid = rows.iter().find(|r| r.name == "sid").expect("sid row");
+        assert!(!sid.sent);
+        assert_eq!(sid.finding.as_deref(), Some("cookie-not-on-path"));
+        assert_eq!(sid.path, "/api/auth");
+        assert!(rows.iter().any(|r| r.name == "theme" && r.sent));
+    }
+
+    #[test]
+    fn site_context_uses_page_for_subresources() {
+        let mut e = ex("https://api.other.test/x", 401, vec![], vec![]);
+        e.page_url = Some(Cow::Borrowed("https://app.example.com/"));
+        e.resource_type = Some(Cow::Borrowed("fetch"));
+        let cap = Capture { exchanges: vec![e], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        assert_eq!(site_context(&ctx), SiteContext::CrossSite { schemeful: false });
+    }
 }

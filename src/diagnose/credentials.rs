@@ -92,11 +92,22 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
                 .is_some_and(|c| c.contains("text/html")))
         || ex.response_headers.has("www-authenticate")
         || ctx.url.as_ref().is_some_and(|u| !u.username().is_empty())
+        // An OAuth callback that came back with the redirect_uri error in its query.
+        || ex.url.contains("error=redirect_uri_mismatch")
+        || ex.url.contains("AADSTS50011")
+}
+
+/// A CORS preflight never carries credentials and is never prompted for (Fetch
+/// #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
+fn is_preflight(ctx: &Ctx<'_, '_>) -> bool {
+    ctx.ex.method.eq_ignore_ascii_case("OPTIONS")
+        && (ctx.ex.request_headers.has("access-control-request-method")
+            || ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")))
 }
 
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !relevant(ctx) {
+    if !relevant(ctx) || is_preflight(ctx) {
         return;
     }
     let f = Facts::new(ctx);
@@ -182,7 +193,7 @@ fn meaning(c: &Challenge<'_>) -> Vec<String> {
         if let Some(e) = &b.error {
             m.push(words::bearer_error(e));
         } else {
-            m.push("no error code: the server saw no token on the request".into());
+            m.push("no error code: what a server sends when the request carried no token (RFC 6750 §3.1)".into());
         }
         if let Some(s) = b.scope {
             m.push(format!("scope=\"{s}\": the permissions this resource requires"));
@@ -227,4 +238,119 @@ pub fn challenges_view(ctx: &Ctx<'_, '_>) -> Vec<ChallengeView> {
         .map(|c| challenge_view(c, false))
         .chain(prx.challenges.iter().map(|c| challenge_view(c, true)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    fn capture(
+        status: u16,
+        req: Vec<(&'static str, &'static str)>,
+        res: Vec<(&'static str, &'static str)>,
+    ) -> Capture<'static> {
+        Capture {
+            exchanges: vec![Exchange {
+                method: Cow::Borrowed("GET"),
+                url: Cow::Borrowed("https://api.example.com/v1/me"),
+                status,
+                request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+                response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+                ..Default::default()
+            }],
+            ..Default::default()
+        }
+    }
+
+    fn run(cap: &Capture<'_>) -> (Vec<Finding>, CredentialsView, Vec<ChallengeView>) {
+        let corr = Correlation::build(cap);
+        let ex = cap.exchanges.first().unwrap();
+        let ctx = Ctx::new(cap, &corr, 0, ex);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        (out, credentials_view(&ctx), challenges_view(&ctx))
+    }
+
+    #[test]
+    fn basic_password_never_leaves_redacted() {
+        // "Aladdin:open sesame"
+        let cap = capture(
+            401,
+            vec![("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+            vec![("WWW-Authenticate", "Basic realm=\"WallyWorld\"")],
+        );
+        let (findings, view, challenges) = run(&cap);
+        let auth = view.authorization.as_ref().unwrap();
+        assert_eq!(auth.user.as_deref(), Some("Aladdin"));
+        assert_eq!(auth.summary, "Basic, user \"Aladdin\"");
+        assert_eq!(view.state, "rejected");
+        let json = serde_json::to_string(&(&findings, &view, &challenges)).unwrap();
+        assert!(!json.contains("open sesame"), "{json}");
+        assert!(!json.contains("QWxhZGRpbjpvcGVuIHNlc2FtZQ"), "{json}");
+        assert!(findings.iter().any(|f| f.id == crate::catalogue::FindingId::BasicCredentialsInvalid));
+        assert_eq!(challenges.first().map(|c| c.scheme.as_str()), Some("Basic"));
+    }
+
+    #[test]
+    fn challenge_meaning_in_plain_words() {
+        let cap = capture(
+            403,
+            vec![("Authorization", "Bearer sk_live_51HxOpaqueToken9Zq4")],
+            vec![
+                ("WWW-Authenticate", "Bearer realm=\"api\", error=\"insufficient_scope\", scope=\"orders:write\""),
+                ("Proxy-Authenticate", "Basic realm=\"corp\""),
+            ],
+        );
+        let (findings, view, challenges) = run(&cap);
+        assert_eq!(challenges.len(), 2);
+        let b = challenges.first().unwrap();
+        assert!(!b.proxy && b.meaning.iter().any(|m| m.starts_with("insufficient_scope:")), "{b:?}");
+        assert!(b.meaning.iter().any(|m| m.contains("orders:write")));
+        assert!(challenges.get(1).is_some_and(|c| c.proxy));
+        let json = serde_json::to_string(&(&findings, &view)).unwrap();
+        assert!(!json.contains("sk_live_51HxOpaqueToken9Zq4"), "{json}");
+        assert_eq!(view.authorization.unwrap().summary, "Bearer token (27 characters)");
+    }
+
+    #[test]
+    fn missing_credentials_view_and_quiet_200() {
+        let cap = capture(401, vec![("Accept", "*/*")], vec![("WWW-Authenticate", "Bearer")]);
+        let (_, view, _) = run(&cap);
+        assert_eq!(view.state, "missing");
+        assert!(view.authorization.is_none());
+        // An ordinary 200 produces nothing and costs nothing.
+        let ok =
+            capture(200, vec![("Authorization", "Bearer abcdefghijkl")], vec![("Content-Type", "application/json")]);
+        assert!(run(&ok).0.is_empty());
+    }
+
+    #[test]
+    fn hostile_exchanges_do_not_panic() {
+        let values = ["", "\u{0}", "Basic", "Basic ====", "Digest \"", "Bearer \"", "é", "eyJ.eyJ.", "x=\"\\"];
+        for v in values {
+            for status in [0, 302, 400, 401, 403, 407, 431] {
+                let cap = Capture {
+                    exchanges: vec![Exchange {
+                        method: Cow::Borrowed("POST"),
+                        url: Cow::Borrowed("https://u:p@h/oauth/token?redirect_uri=%ZZ&access_token=x"),
+                        status,
+                        request_headers: Headers(vec![Header::new("authorization", v), Header::new("cookie", v)]),
+                        response_headers: Headers(vec![
+                            Header::new("www-authenticate", v),
+                            Header::new("proxy-authenticate", v),
+                            Header::new("location", v),
+                        ]),
+                        response_body: Some(Cow::Borrowed(v)),
+                        request_body: Some(Cow::Borrowed("grant_type=")),
+                        ..Default::default()
+                    }],
+                    ..Default::default()
+                };
+                let _ = run(&cap);
+            }
+        }
+    }
 }

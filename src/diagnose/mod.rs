@@ -42,6 +42,8 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.request_headers.has("authorization")
         || ex.url.contains("access_token=")
         || cors::wants(ex)
+        // An OAuth callback that carries the authorization server's refusal.
+        || ex.url.contains("error=redirect_uri_mismatch")
         || (s == 200
             && ex.response_headers.get("content-type").is_some_and(|c| c.contains("text/html"))
             && ex.request_headers.get("sec-fetch-dest") == Some("empty"))

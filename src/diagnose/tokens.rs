@@ -577,32 +577,34 @@ fn aud_url_hosts(aud: &[&str]) -> Option<Vec<String>> {
         .collect()
 }
 
-/// How many exchanges `capture_client_ids` looks at, nearest first (bounded work per finding).
-const CLIENT_ID_SCAN: usize = 500;
+/// How many earlier exchanges are searched for the app's `client_id` (bounded work per finding).
+const CLIENT_ID_SCAN: usize = 200;
 
-/// OAuth `client_id`s the capture shows the app using: in authorization-request URLs and in
-/// token-request form bodies (RFC 6749 §4.1.1, §4.1.3). A token whose only audience is one of them
-/// was issued to the client itself, not to an API.
-fn capture_client_ids(ctx: &Ctx<'_, '_>) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    for (_, ex) in ctx.earlier().take(CLIENT_ID_SCAN) {
-        if ex.url.contains("client_id=") {
-            if let Ok(u) = url::Url::parse(&ex.url) {
-                ids.extend(u.query_pairs().filter(|(k, _)| k == "client_id").map(|(_, v)| v.into_owned()));
-            }
-        }
-        if let Some(body) = ex.request_body.as_deref().filter(|b| b.contains("client_id=")) {
-            ids.extend(
-                url::form_urlencoded::parse(body.as_bytes())
-                    .filter(|(k, _)| k == "client_id")
-                    .map(|(_, v)| v.into_owned()),
-            );
-        }
+/// Whether the token's single audience is an OAuth client id: its own `azp`/`client_id`, or a
+/// `client_id` the capture shows the app using in an authorization request URL or a token request
+/// body (RFC 6749 §4.1.1, §4.1.3). Such a token was issued to the client itself, not to an API.
+fn aud_is_client(ctx: &Ctx<'_, '_>, j: &Jwt) -> bool {
+    let aud = j.aud();
+    let [a] = aud.as_slice() else { return false };
+    if [j.azp(), j.client_id()].contains(&Some(*a)) {
+        return true;
     }
-    ids.retain(|i| !i.is_empty());
-    ids.sort();
-    ids.dedup();
-    ids
+    // Client ids are not URLs; and the cheap substring test runs first, parsing only on a hit.
+    if a.is_empty() || a.contains("://") {
+        return false;
+    }
+    let is_it = |k: std::borrow::Cow<'_, str>, v: std::borrow::Cow<'_, str>| k == "client_id" && v == *a;
+    ctx.earlier().take(CLIENT_ID_SCAN).any(|(_, ex)| {
+        // Only authorization and token requests carry `client_id`: test for it before parsing.
+        (ex.url.contains("client_id=")
+            && ex.url.contains(a)
+            && url::Url::parse(&ex.url).is_ok_and(|u| u.query_pairs().any(|(k, v)| is_it(k, v))))
+            || ex.request_body.as_deref().is_some_and(|b| {
+                b.contains("client_id=")
+                    && b.contains(a)
+                    && url::form_urlencoded::parse(b.as_bytes()).any(|(k, v)| is_it(k, v))
+            })
+    })
 }
 
 /// Whether a more concrete token cause (lifetime, form, algorithm, key, issuer) was already found.
@@ -652,8 +654,7 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     let aud = j.aud();
     let host = ctx.url.as_ref().and_then(|u| u.host_str()).map(str::to_ascii_lowercase);
     let says = f.text.says(Complaint::Audience).is_some();
-    let mut client_ids: Vec<String> = [j.azp(), j.client_id()].into_iter().flatten().map(str::to_string).collect();
-    client_ids.extend(capture_client_ids(ctx));
+    let client_ids: Vec<&str> = [j.azp(), j.client_id()].into_iter().flatten().collect();
     let mut why: Option<String> = None;
     let mut confidence = 65;
     // Heuristics need a status the server really sent; a hidden (CORS-masked) failure may be anything.
@@ -670,7 +671,7 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     } else if let Some((h, name)) = well_known.filter(|_| aud.len() == 1) {
         why = Some(format!("it is a {name} token (aud {}), which only {h} accepts", aud.join(", ")));
         confidence = 80;
-    } else if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
+    } else if aud_is_client(ctx, j) {
         why = Some(format!(
             "its audience is the client application itself ({}), which is what ID tokens and tokens requested \
              without an API audience look like",
@@ -715,9 +716,8 @@ fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Fi
     if let Some(h) = &host {
         finding = finding.with("Request host", h.clone());
     }
-    client_ids.dedup();
     if !client_ids.is_empty() {
-        finding = finding.with("Client ids seen", client_ids.join(", "));
+        finding = finding.with("azp / client_id", client_ids.join(", "));
     }
     out.push(f.confirmed(finding.evidence(f.token_evidence()), Complaint::Audience));
 }
@@ -922,9 +922,7 @@ fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec
         strong += 1;
     }
     let aud = j.aud();
-    let mut client_ids: Vec<String> = [j.azp(), j.client_id()].into_iter().flatten().map(str::to_string).collect();
-    client_ids.extend(capture_client_ids(ctx));
-    if aud.len() == 1 && aud.iter().all(|a| client_ids.iter().any(|c| c == a)) {
+    if aud_is_client(ctx, j) {
         signs.push(format!("its audience is the client app itself ({})", aud.join(", ")));
         strong += 1;
     }

@@ -358,7 +358,8 @@ fn basic(raw: &str, notes: &mut Vec<Note>) -> Option<BasicCredential> {
     }
     let Some((user, pass)) = text.split_once(':') else {
         notes.push(Note::MissingColon);
-        return Some(BasicCredential { user: text, password: String::new() });
+        // Without a colon nobody knows which part is the password: treat all of it as secret.
+        return Some(BasicCredential { user: String::new(), password: text });
     };
     if pass.contains(':') {
         notes.push(Note::ColonInPassword);
@@ -500,7 +501,7 @@ mod tests {
             ("rfc 7617", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", Some("Aladdin"), vec![]),
             ("utf-8", "Basic dGVzdDoxMjPCow==", Some("test"), vec![Note::DecodedNonAscii]),
             ("echo newline", "Basic dXNlcjpwYXNzCg==", Some("user"), vec![Note::DecodedTrailingNewline]),
-            ("no colon", "Basic dXNlcnBhc3M=", Some("userpass"), vec![Note::MissingColon]),
+            ("no colon", "Basic dXNlcnBhc3M=", Some(""), vec![Note::MissingColon]),
             ("bad base64", "Basic !!!notbase64", None, vec![Note::Base64Invalid]),
             ("base64url", "Basic dXNlcjo-Pj4_", Some("user"), vec![Note::Base64Url]),
             ("percent", "Basic dXNlcjpwYXNzMQ%3D%3D", Some("user"), vec![Note::PercentEncoded]),

@@ -434,9 +434,10 @@ export const scenarios = [
         });
       if ((await rawOf()).includes(SECRET)) return 'secret shown before Reveal';
       await popup.click('#reveal');
-      await popup.waitForFunction(() => document.querySelector('#reveal')?.getAttribute('aria-pressed') === 'true');
+      await popup.waitForSelector('body[data-reveal="on"]');
       if (!(await rawOf()).includes(SECRET)) return 'Reveal did not show the raw credential';
       await popup.click('#reveal');
+      await popup.waitForSelector('body[data-reveal="off"]');
       if ((await rawOf()).includes(SECRET)) return 'secret still shown after hiding';
       // Every panel open, in the dark theme: a screenshot artefact for review.
       await popup.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));

@@ -21,6 +21,7 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !auth_failed(ctx) {
         return;
     }
+    httponly_unreadable_by_script(ctx, f, out);
     if ctx.ex.site_has_cookie_in_other_partition {
         out.push(other_partition_reported(ctx));
     }
@@ -106,7 +107,7 @@ fn reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
                     let mut x = fnd
                         .with("cookie", a.name.to_string())
                         .with("request", format!("{} {}", ctx.ex.method, ctx.ex.url));
-                    if let Some(i) = ctx.corr.setters_before(&a.name, ctx.index).last() {
+                    if let Some(i) = super::last_setter_before(ctx, &a.name) {
                         x = x.related(i);
                     }
                     x
@@ -225,6 +226,37 @@ fn redirect_downgrade(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         .with("cross-site hop", h.url.to_string())
         .related(i),
     );
+}
+
+/// `cookie-httponly-unreadable-by-script` — 6265bis §5.8.2/§5.8.3 (`http-only-flag`): script built an
+/// empty `Authorization` from a token that lives in an HttpOnly cookie it cannot read.
+fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    let Some((scheme, cred)) = ctx.auth_scheme_and_credential() else { return };
+    let c = cred.trim().to_ascii_lowercase();
+    let placeholder = c.is_empty() || matches!(c.as_str(), "undefined" | "null" | "[object object]" | "\"\"" | "none");
+    if !placeholder || !scheme.eq_ignore_ascii_case("bearer") {
+        return;
+    }
+    let tokenish = |x: &Cookie| {
+        let n = x.name.to_ascii_lowercase();
+        x.http_only && (n.contains("token") || n.contains("jwt") || n.contains("access") || x.value.starts_with("eyJ"))
+    };
+    let Some(cookie) = f.jar.cookies().iter().find(|x| tokenish(x) && f.related(x)) else { return };
+    let fnd = Finding::new(
+        CookieHttponlyUnreadableByScript,
+        format!(
+            "The request sent `Authorization: {scheme} {cred}`, an empty token, while the token apparently lives in \
+             the HttpOnly cookie `{}`. Script cannot read HttpOnly cookies (document.cookie hides them), so code \
+             that copies the cookie into the header sends nothing.",
+            cookie.name
+        ),
+        Fix::new("Either let the browser send the cookie and have the API read it, or return the token in the login response body.")
+            .step("Cookie-based: call the API with `credentials: 'include'` and read the token from the cookie on the server.")
+            .step("Header-based: return the access token in the JSON body and keep it in memory, not in an HttpOnly cookie."),
+    )
+    .with("Authorization", format!("{scheme} {cred}"))
+    .signal(Signal::Inferred);
+    out.push(with_cookie(fnd, ctx, cookie));
 }
 
 /// `credentials-mode-omits-cookies` — Fetch "credentials mode": a cross-origin fetch/XHR without

@@ -94,6 +94,7 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     session_cookie_rejected(ctx, f, out);
     duplicate_cookie_shadowing(ctx, f, out);
+    instance_session_mismatch(ctx, f, out);
     let explained = out.iter().any(|x| {
         matches!(x.id.group(), Group::E)
             || matches!(
@@ -125,7 +126,7 @@ fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
                     || l.verdict.as_ref().is_some_and(|v| v.as_ref().is_ok_and(|s| s.expired_on_arrival)))
         })
     });
-    let setter = ctx.corr.setters_before(p.name, ctx.index).last();
+    let setter = super::last_setter_before(ctx, p.name);
     let answer = if redirects_to_login(ctx) {
         "redirected to the login page".to_string()
     } else {
@@ -157,6 +158,61 @@ fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     }
     if let Some(i) = setter {
         fnd = fnd.related(i);
+    }
+    out.push(fnd);
+}
+
+/// `instance-session-mismatch` — RFC 9110 §11.4 (operational): the same session cookie was accepted
+/// moments ago and is refused now, so another instance answered.
+fn instance_session_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if ctx.ex.status != 401 {
+        return;
+    }
+    let Some(p) = f.sent.iter().find(|p| is_session_cookie_name(p.name) && !p.value.is_empty()) else { return };
+    let host = f.url.host_str().unwrap_or("");
+    let now = f.now_ms;
+    let ok_before = ctx.earlier().take(300).find(|(_, e)| {
+        (200..300).contains(&e.status)
+            && url::Url::parse(&e.url).ok().is_some_and(|u| u.host_str() == Some(host))
+            && crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"))
+                .iter()
+                .any(|q| q.name == p.name && q.value == p.value)
+            && match (now, e.started_ms) {
+                (Some(n), Some(t)) => n.saturating_sub(t as i64) <= 300_000,
+                _ => false,
+            }
+    });
+    let Some((i, e)) = ok_before else { return };
+    // The server did not end the session in between (no deletion of this cookie since).
+    let deleted = f.earlier_deletions.iter().any(|(j, n)| *j > i && n == p.name);
+    if deleted {
+        return;
+    }
+    let marker = |h: &crate::model::Headers<'_>| {
+        ["x-served-by", "x-backend", "x-backend-server", "x-upstream", "x-instance-id", "x-pod-name", "server-timing"]
+            .iter()
+            .find_map(|k| h.get(k).map(|v| format!("{k}: {v}")))
+    };
+    let mut fnd = Finding::new(
+        InstanceSessionMismatch,
+        format!(
+            "The same `{}` cookie was accepted by {} ({} → {}) shortly before, and is refused now ({}). With identical \
+             credentials, alternating success and 401 usually means the session lives in one instance's memory (or \
+             instances use different signing secrets) and the load balancer sent this request elsewhere.",
+            p.name, host, e.method, e.status, ctx.ex.status
+        ),
+        Fix::new("Share session state and secrets across instances.")
+            .step("Use a shared session store (Redis or a database) and the same signing key on every instance.")
+            .step("Stopgap: sticky sessions on the load balancer (for ALB with CORS, the AWSALBCORS cookie is SameSite=None; Secure)."),
+    )
+    .with("cookie", p.name.to_string())
+    .with("accepted earlier", format!("{} {} → {}", e.method, e.url, e.status))
+    .related(i)
+    .confidence(55);
+    if let (Some(a), Some(b)) = (marker(&e.response_headers), marker(&ctx.ex.response_headers)) {
+        if a != b {
+            fnd = fnd.with("instance then", a).with("instance now", b).confidence(80);
+        }
     }
     out.push(fnd);
 }
@@ -264,7 +320,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
                 story = Some((
                     name,
                     format!(
-                        "earlier requests carried it (for example {}), but it is no longer in the cookie jar",
+                        "earlier requests to this site carried it (for example {}), this one did not: it expired, was deleted, or its Domain/Path/SameSite do not cover this request (the capture does not show which)",
                         url_of(ctx, i)
                     ),
                     Some(i),

@@ -58,7 +58,7 @@ pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
         }
         Source::Snapshot => {
             // The snapshot does not say who set it; the capture may.
-            match ctx.corr.setters_before(&c.name, ctx.index).last() {
+            match super::last_setter_before(ctx, &c.name) {
                 Some(i) => {
                     let url = ctx.capture.exchanges.get(i).map(|e| e.url.as_ref()).unwrap_or("");
                     (format!("in the browser's cookie store (last set by {url})"), Some(i))

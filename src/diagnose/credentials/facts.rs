@@ -143,8 +143,28 @@ pub fn token_scopes(token: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Whether two URLs share an origin.
+/// `scheme://authority` of a URL string, without parsing (captures hold serialized URLs).
+fn origin_prefix(u: &str) -> &str {
+    let start = u.find("://").map(|i| i + 3).unwrap_or(0);
+    let rest = u.get(start..).unwrap_or("");
+    let end = rest.find(['/', '?', '#']).map(|i| start + i).unwrap_or(u.len());
+    u.get(..end).unwrap_or(u)
+}
+
+/// Whether two URLs share an origin. A cheap string comparison first (the common case in a
+/// capture); the full parse only when the strings differ only in spelling (case, default port).
 pub fn same_origin(a: &str, b: &str) -> bool {
+    let (pa, pb) = (origin_prefix(a), origin_prefix(b));
+    if pa == pb {
+        return true;
+    }
+    // An explicit port (`:443`) may be the default one; everything else differs for real.
+    let port = |p: &str| {
+        p.split_once("://").is_some_and(|(_, auth)| auth.rsplit_once(':').is_some_and(|(_, x)| !x.contains(']')))
+    };
+    if !pa.eq_ignore_ascii_case(pb) && !port(pa) && !port(pb) {
+        return false;
+    }
     match (url::Url::parse(a), url::Url::parse(b)) {
         (Ok(a), Ok(b)) => a.origin() == b.origin(),
         _ => false,
@@ -163,11 +183,11 @@ fn same_credentials(ctx: &Ctx<'_, '_>, e: &crate::model::Exchange<'_>) -> bool {
     }
 }
 
-/// An exchange near this one (±500 entries) on the same origin that got 2xx with the same
+/// An exchange near this one (±300 entries) on the same origin that got 2xx with the same
 /// credential: later in the capture (so the credential is still valid after this failure), or at
 /// most two minutes earlier.
 pub fn accepted_elsewhere<'c, 'a>(ctx: &Ctx<'c, 'a>) -> Option<(usize, &'c crate::model::Exchange<'a>)> {
-    const WINDOW: usize = 500;
+    const WINDOW: usize = 300;
     let lo = ctx.index.saturating_sub(WINDOW);
     let hi = ctx.index.saturating_add(WINDOW).min(ctx.capture.exchanges.len());
     let now = ctx.ex.started_ms;
@@ -185,5 +205,34 @@ pub fn accepted_elsewhere<'c, 'a>(ctx: &Ctx<'c, 'a>) -> Option<(usize, &'c crate
             _ => true,
         };
         (i > ctx.index || recent).then_some((i, e))
+    })
+}
+
+/// Up to `n` earlier exchanges for the same URL, nearest first (the correlation list is in
+/// capture order, so a binary search keeps this O(log n + n) even for huge captures).
+pub fn same_url_before<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = usize> + 'c {
+    let list = ctx.corr.same_url(&ctx.ex.url);
+    let cut = list.partition_point(|&i| i < ctx.index);
+    list.get(..cut).unwrap_or(&[]).iter().rev().take(n).copied()
+}
+
+/// Up to `n` later exchanges for the same URL, nearest first.
+pub fn same_url_after<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = usize> + 'c {
+    let list = ctx.corr.same_url(&ctx.ex.url);
+    let cut = list.partition_point(|&i| i <= ctx.index);
+    list.get(cut..).unwrap_or(&[]).iter().take(n).copied()
+}
+
+/// Whether credential headers may have been removed from the capture: no exchange near this one
+/// (±300) carries `Cookie`, `Authorization` or `Set-Cookie` at all. Chrome's default "Export HAR
+/// (sanitized)" drops exactly those, so their absence on one request then proves nothing.
+pub fn possibly_sanitized(ctx: &Ctx<'_, '_>) -> bool {
+    const WINDOW: usize = 300;
+    let lo = ctx.index.saturating_sub(WINDOW);
+    let hi = ctx.index.saturating_add(WINDOW).min(ctx.capture.exchanges.len());
+    !ctx.capture.exchanges.get(lo..hi).unwrap_or(&[]).iter().any(|e| {
+        e.request_headers.has("cookie")
+            || e.request_headers.has("authorization")
+            || e.response_headers.has("set-cookie")
     })
 }

@@ -23,7 +23,7 @@ pub fn outcome(status: u16) -> String {
 
 /// Whether a later request for the same URL carried credentials and got a non-error answer.
 fn resolved_later(ctx: &Ctx<'_, '_>) -> bool {
-    ctx.corr.same_url(&ctx.ex.url).iter().filter(|&&i| i > ctx.index).take(8).any(|&i| {
+    super::facts::same_url_after(ctx, 8).any(|i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
             (200..400).contains(&e.status)
                 && (e.request_headers.get("authorization").is_some_and(|a| !a.trim().is_empty())
@@ -92,6 +92,14 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              credentials: 'include', and an Authorization header must be set by the calling code.",
         );
     }
+    let sanitized = super::facts::possibly_sanitized(ctx);
+    if sanitized {
+        explanation.push_str(
+            " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If this HAR was \
+             saved with Chrome's default \"Export HAR (sanitized)\", those headers were removed from the file; \
+             re-export with sensitive data to confirm.",
+        );
+    }
     let fix = match first.map(|c| c.kind()) {
         Some(Scheme::Bearer | Scheme::Dpop) => Fix::new("Attach the access token to the request.")
             .step("Make sure the token exists before the call (await the login or refresh).")
@@ -107,6 +115,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     };
     let mut finding = Finding::new(FindingId::NoCredentialsSent, explanation, fix)
         .source("RFC 9110 §11.4 and §15.5.2; RFC 6750 §3")
+        .confidence(if sanitized { 35 } else { 60 })
         .with("Status", "401")
         .with("Credentials on the request", "none (no Authorization, Cookie or API-key header)");
     if f.has_challenge_header {
@@ -451,14 +460,13 @@ pub fn negotiate_not_attempted(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
     };
     // The browser answers a Negotiate/NTLM challenge with a new request to the same URL; none came
     // with a token.
-    let retried = ctx.corr.same_url(&ctx.ex.url).iter().any(|&i| {
-        i > ctx.index
-            && ctx.capture.exchanges.get(i).is_some_and(|e| {
-                e.request_headers.get("authorization").is_some_and(|a| {
-                    let a = a.trim_start().to_ascii_lowercase();
-                    a.starts_with("negotiate") || a.starts_with("ntlm")
-                })
+    let retried = super::facts::same_url_after(ctx, 8).any(|i| {
+        ctx.capture.exchanges.get(i).is_some_and(|e| {
+            e.request_headers.get("authorization").is_some_and(|a| {
+                let a = a.trim_start().to_ascii_lowercase();
+                a.starts_with("negotiate") || a.starts_with("ntlm")
             })
+        })
     });
     if retried {
         return;

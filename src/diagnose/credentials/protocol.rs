@@ -260,12 +260,8 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
     }
     let challenge: Vec<&str> = ctx.ex.response_headers.get_all("www-authenticate").collect();
     let t0 = ctx.ex.started_ms;
-    let prior: Vec<usize> = ctx
-        .corr
-        .same_url(&ctx.ex.url)
-        .iter()
-        .copied()
-        .filter(|&i| i < ctx.index)
+    // The run of identical 401s right before this one (bounded: a loop shows in a few entries).
+    let prior: Vec<usize> = super::facts::same_url_before(ctx, 32)
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401

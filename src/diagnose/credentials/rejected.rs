@@ -90,7 +90,12 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     if bad.is_empty() {
         return;
     }
-    let user = c.basic.as_ref().map(|b| format!(" (user-id \"{}\")", b.user.trim_end())).unwrap_or_default();
+    let user = c
+        .basic
+        .as_ref()
+        .filter(|b| !b.user.is_empty())
+        .map(|b| format!(" (user-id \"{}\")", b.user.trim_end()))
+        .unwrap_or_default();
     let explanation = format!(
         "The Basic credential{user} does not decode to user-id \":\" password in standard base64: {}. The server \
          cannot check a password it cannot read, so it fails the request as if the password were wrong (status {}).",
@@ -107,7 +112,7 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     if let Some(v) = f.auth_raw {
         finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
     }
-    if let Some(b) = &c.basic {
+    if let Some(b) = c.basic.as_ref().filter(|b| !b.user.is_empty()) {
         finding = finding.with("Decoded user-id", b.user.escape_debug().to_string());
     }
     out.push(finding);
@@ -172,12 +177,7 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
         return;
     };
     // Earlier stale 401s for the same URL: a loop, not the normal single silent retry.
-    let earlier: Vec<usize> = ctx
-        .corr
-        .same_url(&ctx.ex.url)
-        .iter()
-        .copied()
-        .filter(|&i| i < ctx.index)
+    let earlier: Vec<usize> = facts::same_url_before(ctx, 16)
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
@@ -216,6 +216,9 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
 
 /// `bearer-invalid-token` — RFC 6750 §3.1 (`invalid_token`).
 pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !(400..500).contains(&f.status) {
+        return;
+    }
     // With no token on the request the error code is the server's mistake
     // (bearer-error-without-credentials); the cause is that nothing was sent.
     if !token_sent(ctx) {
@@ -252,6 +255,9 @@ pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// `bearer-insufficient-scope` — RFC 6750 §3 (`scope`), §3.1 (`insufficient_scope`).
 pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !(400..500).contains(&f.status) {
+        return;
+    }
     // With no token on the request the error code is the server's mistake
     // (bearer-error-without-credentials); the cause is that nothing was sent.
     if !token_sent(ctx) {
@@ -312,6 +318,9 @@ fn access_token_param(s: &str) -> bool {
 
 /// `bearer-invalid-request` — RFC 6750 §2 (one method only), §3.1 (`invalid_request`).
 pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if !(400..500).contains(&f.status) {
+        return;
+    }
     let coded = f.challenges.bearer_like().is_some_and(|c| c.bearer().error == Some(BearerError::InvalidRequest));
     let header = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
     let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param);
@@ -476,6 +485,12 @@ pub fn oauth_redirect_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
     let loc_lc = location.to_ascii_lowercase();
     let loc_sig = (300..400).contains(&f.status)
         && (loc_lc.contains("error=redirect_uri_mismatch") || loc_lc.contains("aadsts50011"));
+    // Some servers do redirect back: the app's callback then arrives with the error in its query.
+    let callback_sig = u.query_pairs().any(|(k, v)| {
+        (k == "error" && v.eq_ignore_ascii_case("redirect_uri_mismatch"))
+            || (k == "error_description" && v.to_ascii_lowercase().contains("aadsts50011"))
+    });
+    let loc_sig = loc_sig || callback_sig;
     let page_400 = f.status == 400 && f.is_html() && body_mentions_redirect(f) && redirect_uri.is_some();
     // Without the redirect_uri on the request, only an explicit error code is evidence enough.
     let strong = body_sig.is_some_and(|s| s == "redirect_uri_mismatch" || s == "aadsts50011") || loc_sig;
@@ -565,7 +580,7 @@ pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     let worked = ctx.earlier().take(500).find(|(_, e)| {
         (200..300).contains(&e.status)
             && e.request_headers.get("authorization") == Some(raw)
-            && same_origin(&e.url, &ctx.ex.url)
+            && facts::same_origin(&e.url, &ctx.ex.url)
     });
     let Some((i, _)) = worked else { return };
     let explanation = "The browser attached a Basic/Digest credential from its HTTP-auth cache (the page did not set \
@@ -582,13 +597,6 @@ pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     );
 }
 
-fn same_origin(a: &str, b: &str) -> bool {
-    match (url::Url::parse(a), url::Url::parse(b)) {
-        (Ok(a), Ok(b)) => a.origin() == b.origin(),
-        _ => false,
-    }
-}
-
 /// `ntlm-handshake-broken` — RFC 4559; MS-NTHT: repeated 401s during an NTLM/Negotiate handshake.
 pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(c) = &f.cred else { return };
@@ -596,12 +604,8 @@ pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
         return;
     }
     // The type-3 (or a later Negotiate leg) was sent and refused: look for earlier legs.
-    let legs = ctx
-        .corr
-        .same_url(&ctx.ex.url)
-        .iter()
-        .filter(|&&i| i < ctx.index)
-        .filter(|&&i| {
+    let legs = facts::same_url_before(ctx, 16)
+        .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
                     && e.request_headers.get("authorization").is_some_and(|a| {
