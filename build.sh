@@ -11,6 +11,7 @@
 #   e2e    build the extension and run the browser end-to-end suite (tests/e2e/run.mjs)
 #   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, e2e.
 #          Prints `e2e: N passed, N failed` last. Fails on any failure.
+#   bench  benchmarks (BENCHMARKS.md): cargo bench, wasm in Node and in headless Chromium; no pass/fail
 #   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium)
 #   help   this text
 #
@@ -147,6 +148,8 @@ package_ext() {
         stage="$(mktemp -d)"
         cp -r "$EXT_DIR"/. "$stage/"
         node tests/e2e/manifest-variant.mjs "$flavour" "$EXT_DIR/manifest.json" "$stage/manifest.json"
+        # The in-browser benchmark page is a developer tool, not part of the product.
+        rm -f "$stage/bench.html" "$stage/bench.js"
         rm -f "$DIST/authlens-$flavour.zip"
         (cd "$stage" && zip -q -r -X "$DIST/authlens-$flavour.zip" .)
         rm -rf "$stage"
@@ -274,6 +277,18 @@ cmd_test() {
     [ "${#FAILED_STAGES[@]}" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
 }
 
+# Benchmarks (BENCHMARKS.md): native (cargo bench), wasm in Node, wasm in headless Chromium, on the same
+# generated capture. Measurements only: nothing here passes or fails on a timing.
+cmd_bench() {
+    tools
+    build_wasm
+    cargo bench --bench core
+    local capture="$TARGET_DIR/bench-data/capture-10k.json"
+    node tests/bench/wasm-bench.mjs "$capture"
+    ensure_chromium
+    node tests/bench/browser-bench.mjs "$capture"
+}
+
 build_ext_quiet() {
     build_wasm
     package_ext
@@ -287,6 +302,7 @@ case "${1:-all}" in
     lint) tools; lint_rust; build_wasm; package_ext; lint_ext ;;
     e2e) tools; build_wasm; run_e2e ;;
     test) cmd_test ;;
+    bench) cmd_bench ;;
     tools) tools; ensure_chromium ;;
     help|-h|--help) usage ;;
     *) usage >&2; exit 2 ;;
