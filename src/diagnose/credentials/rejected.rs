@@ -7,7 +7,7 @@ use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix, Signal};
 use crate::headers::authorization::{CredScheme, Note};
-use crate::headers::www_authenticate::{BearerError, Scheme};
+use crate::headers::www_authenticate::{BearerError, Challenge, Scheme};
 use crate::secret::Exposure;
 
 /// `credentials-rejected` — RFC 9110 §15.5.2: a 401 although credentials were sent (generic; the
@@ -214,21 +214,21 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
     out.push(finding);
 }
 
+/// The Bearer/DPoP challenge of a 4xx answer to a request that carried a token, when its `error` is
+/// `want` (RFC 6750 §3.1). With no token on the request the error code is the server's mistake
+/// (bearer-error-without-credentials); the cause is then that nothing was sent.
+fn token_rejected_with<'f>(ctx: &Ctx<'_, '_>, f: &'f Facts<'_>, want: BearerError) -> Option<&'f Challenge<'f>> {
+    if !(400..500).contains(&f.status) || !token_sent(ctx) {
+        return None;
+    }
+    let ch = f.challenges.bearer_like()?;
+    (ch.bearer().error == Some(want)).then_some(ch)
+}
+
 /// `bearer-invalid-token` — RFC 6750 §3.1 (`invalid_token`).
 pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !(400..500).contains(&f.status) {
-        return;
-    }
-    // With no token on the request the error code is the server's mistake
-    // (bearer-error-without-credentials); the cause is that nothing was sent.
-    if !token_sent(ctx) {
-        return;
-    }
-    let Some(ch) = f.challenges.bearer_like() else { return };
+    let Some(ch) = token_rejected_with(ctx, f, BearerError::InvalidToken) else { return };
     let b = ch.bearer();
-    if b.error != Some(BearerError::InvalidToken) {
-        return;
-    }
     let desc = b.error_description.map(|d| format!(" The server adds: \"{d}\".")).unwrap_or_default();
     let explanation = format!(
         "The API rejected the access token (error=\"invalid_token\"): it is expired, revoked, malformed, or issued \
@@ -255,19 +255,8 @@ pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// `bearer-insufficient-scope` — RFC 6750 §3 (`scope`), §3.1 (`insufficient_scope`).
 pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !(400..500).contains(&f.status) {
-        return;
-    }
-    // With no token on the request the error code is the server's mistake
-    // (bearer-error-without-credentials); the cause is that nothing was sent.
-    if !token_sent(ctx) {
-        return;
-    }
-    let Some(ch) = f.challenges.bearer_like() else { return };
+    let Some(ch) = token_rejected_with(ctx, f, BearerError::InsufficientScope) else { return };
     let b = ch.bearer();
-    if b.error != Some(BearerError::InsufficientScope) {
-        return;
-    }
     let required: Vec<&str> = b.scope.map(|s| s.split_whitespace().collect()).unwrap_or_default();
     let have = f.cred.as_ref().filter(|c| c.looks_like_jwt()).and_then(|c| facts::token_scopes(c.token));
     let mut explanation = String::from(
