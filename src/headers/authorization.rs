@@ -10,6 +10,7 @@
 //! newline from `echo | base64`, a JSON blob instead of a token) becomes a typed [`Note`]. The
 //! Basic password is decoded only so it can be redacted; it is never shown.
 
+use super::redaction;
 use super::www_authenticate::{self, Param};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
@@ -78,6 +79,9 @@ pub enum Note {
     SchemeCase,
     /// More than one space (or a tab) between scheme and credential.
     ExtraWhitespace,
+    /// The value was replaced by a redaction marker (`[REDACTED]`, `********`) before the capture
+    /// was shared: a credential was sent, but its content is unknown, so nothing else is noted.
+    Redacted,
     // Token syntax (token68 / b64token, RFC 9110 §11.2, RFC 6750 §2.1).
     Placeholder(Placeholder),
     /// Shorter than any real token (under 8 characters).
@@ -166,6 +170,11 @@ impl<'a> Credentials<'a> {
             Note::Placeholder(p) => Some(*p),
             _ => None,
         })
+    }
+
+    /// Whether the capture replaced the credential's value with a redaction marker.
+    pub fn redacted(&self) -> bool {
+        self.has(&Note::Redacted)
     }
 
     /// A Digest (or other param-style) parameter, case-insensitive.
@@ -392,6 +401,20 @@ fn looks_like_params(rest: &str) -> bool {
 pub fn parse(value: &str) -> Credentials<'_> {
     let mut notes = Vec::new();
     let lead = value.trim_start();
+    // The whole value replaced (`Authorization: [REDACTED]`): its scheme is unknown too.
+    let first_word = lead.split([' ', '\t']).next().unwrap_or("");
+    if redaction::is_marker(first_word) {
+        let token = lead.trim();
+        return Credentials {
+            scheme: "",
+            kind: CredScheme::Missing,
+            credential: lead,
+            token,
+            basic: None,
+            params: Vec::new(),
+            notes: vec![Note::Redacted],
+        };
+    }
     let word_end = lead.find([' ', '\t', '\n', '\r']).unwrap_or(lead.len());
     let word = lead.get(..word_end).unwrap_or("");
     let rest_full = lead.get(word_end..).unwrap_or("");
@@ -458,6 +481,10 @@ pub fn parse(value: &str) -> Credentials<'_> {
         params: Vec::new(),
         notes,
     };
+    if redaction::is_marker(rest) {
+        out.notes = vec![Note::Redacted];
+        return out;
+    }
     match kind {
         CredScheme::Basic => out.basic = basic(rest, &mut out.notes),
         CredScheme::Digest => {
@@ -556,6 +583,11 @@ mod tests {
             ),
             ("rails token param", "Token token=\"abcdefghijkl\"", CredScheme::Other, vec![]),
             ("dpop", "DPoP abcdefghijkl", CredScheme::Dpop, vec![]),
+            ("redacted token", "Bearer [REDACTED]", CredScheme::Bearer, vec![Note::Redacted]),
+            ("masked token", "Bearer eyJhbGci********", CredScheme::Bearer, vec![Note::Redacted]),
+            ("redacted whole value", "[REDACTED]", CredScheme::Missing, vec![Note::Redacted]),
+            ("redacted basic", "Basic REDACTED", CredScheme::Basic, vec![Note::Redacted]),
+            ("redacted bare word", "REDACTED", CredScheme::Missing, vec![Note::Redacted]),
             ("colon", "Bearer: abcdefghijkl", CredScheme::Bearer, vec![Note::SchemeWithColon]),
             ("non-ascii", "Bearer abcdéfghijkl", CredScheme::Bearer, vec![Note::NonAscii]),
             ("comma", "Bearer abcdefgh,ijkl", CredScheme::Bearer, vec![Note::Comma]),
