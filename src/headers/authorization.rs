@@ -397,26 +397,29 @@ fn looks_like_params(rest: &str) -> bool {
     }
 }
 
+/// A credential without a scheme word (a bare token, or a value replaced whole).
+fn schemeless<'a>(lead: &'a str, token: &'a str, notes: Vec<Note>) -> Credentials<'a> {
+    Credentials {
+        scheme: "",
+        kind: CredScheme::Missing,
+        credential: lead,
+        token,
+        basic: None,
+        params: Vec::new(),
+        notes,
+    }
+}
+
 /// Parses an `Authorization` (or `Proxy-Authorization`) value.
 pub fn parse(value: &str) -> Credentials<'_> {
     let mut notes = Vec::new();
     let lead = value.trim_start();
-    // The whole value replaced (`Authorization: [REDACTED]`): its scheme is unknown too.
-    let first_word = lead.split([' ', '\t']).next().unwrap_or("");
-    if redaction::is_marker(first_word) {
-        let token = lead.trim();
-        return Credentials {
-            scheme: "",
-            kind: CredScheme::Missing,
-            credential: lead,
-            token,
-            basic: None,
-            params: Vec::new(),
-            notes: vec![Note::Redacted],
-        };
-    }
     let word_end = lead.find([' ', '\t', '\n', '\r']).unwrap_or(lead.len());
     let word = lead.get(..word_end).unwrap_or("");
+    // The whole value replaced (`Authorization: [REDACTED]`): its scheme is unknown too.
+    if redaction::is_marker(word) {
+        return schemeless(lead, lead.trim(), vec![Note::Redacted]);
+    }
     let rest_full = lead.get(word_end..).unwrap_or("");
     let (scheme_word, colon) = match word.strip_suffix(':') {
         Some(w) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => (w, true),
@@ -434,15 +437,7 @@ pub fn parse(value: &str) -> Credentials<'_> {
         let token = lead.trim().trim_matches(['"', '\'']);
         token_notes(lead, &mut notes);
         notes.retain(|n| *n != Note::TooShort || token.len() < 8);
-        return Credentials {
-            scheme: "",
-            kind: CredScheme::Missing,
-            credential: lead,
-            token,
-            basic: None,
-            params: Vec::new(),
-            notes,
-        };
+        return schemeless(lead, token, notes);
     }
     if colon {
         notes.push(Note::SchemeWithColon);
