@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod cors;
 pub mod credentials;
 pub mod rank;
+pub mod recovery;
 pub mod tokens;
 
 use crate::correlate::Correlation;
@@ -61,6 +62,11 @@ pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -
     credentials::check(&ctx, &mut out);
     tokens::check(&ctx, &mut out);
     rank::rank(&mut out);
+    if !out.is_empty() {
+        if let Some(later) = recovery::recovered_by(&ctx) {
+            recovery::annotate(&ctx, later, &mut out);
+        }
+    }
     out
 }
 
