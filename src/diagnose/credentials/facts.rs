@@ -227,7 +227,8 @@ pub fn same_url_after<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = u
 
 /// Whether credential headers may have been removed from the capture: no exchange near this one
 /// (±300) carries `Cookie`, `Authorization` or `Set-Cookie` at all. Chrome's default "Export HAR
-/// (sanitized)" drops exactly those, so their absence on one request then proves nothing.
+/// (sanitized)" drops exactly those (the HAR import flags that exporter's files outright, see
+/// `Capture::credential_headers_removed`); other tools may too, so findings soften their claim.
 pub fn possibly_sanitized(ctx: &Ctx<'_, '_>) -> bool {
     const WINDOW: usize = 300;
     let lo = ctx.index.saturating_sub(WINDOW);

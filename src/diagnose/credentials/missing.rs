@@ -95,9 +95,9 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     let sanitized = super::facts::possibly_sanitized(ctx);
     if sanitized {
         explanation.push_str(
-            " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If this HAR was \
-             saved with Chrome's default \"Export HAR (sanitized)\", those headers were removed from the file; \
-             re-export with sensitive data to confirm.",
+            " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If the tool that \
+             saved this HAR removed them (as Chrome's default \"Export HAR (sanitized)\" does), this finding may be \
+             wrong: export again with sensitive data to confirm.",
         );
     }
     let fix = match first.map(|c| c.kind()) {
