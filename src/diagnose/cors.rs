@@ -957,8 +957,14 @@ fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
         return;
     };
     let elapsed = ((now - then) / 1000.0).max(0.0) as u64;
-    // Chromium caps the cache at 2 hours, Firefox at 24 hours.
-    if elapsed > age.min(86_400) || !(200..300).contains(&pre.status) {
+    // Each browser caps the cache: Chromium at 2 hours (preflight_result.cc kMaxTimeout), Firefox at
+    // 24 hours, WebKit at 10 minutes. Past the cap the browser would have sent a new preflight.
+    let cap = match ctx.browser() {
+        crate::model::Browser::Chromium => 7_200,
+        crate::model::Browser::Safari => 600,
+        crate::model::Browser::Firefox | crate::model::Browser::Unknown => 86_400,
+    };
+    if elapsed > age.min(cap) || !(200..300).contains(&pre.status) {
         return;
     }
     let explanation = format!(

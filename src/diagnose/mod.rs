@@ -36,7 +36,10 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.error.is_some()
         || ex.cors_error.is_some()
         || !ex.blocked_set_cookies.is_empty()
-        || ex.associated_cookies.iter().any(|c| !c.blocked_reasons.is_empty())
+        || ex.associated_cookies.iter().any(|c| {
+            // A blocked cookie, or one that went only thanks to an exemption (cookie-exemption-in-effect).
+            !c.blocked_reasons.is_empty() || c.exemption_reason.as_deref().is_some_and(|r| !r.is_empty() && r != "None")
+        })
         || ex.response_headers.has("set-cookie")
         || ex.response_headers.has("www-authenticate")
         || ex.request_headers.has("authorization")

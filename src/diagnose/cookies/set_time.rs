@@ -44,7 +44,7 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
                 }
                 samesite_invalid_value(ctx, f, l, c, out);
                 unparseable_expires(ctx, l, c, out);
-                attribute_too_long(ctx, l, c, out);
+                attribute_too_long(ctx, f, l, c, out);
             }
         }
     }
@@ -400,10 +400,18 @@ fn explain(
             ),
             Fix::new("Use https for every authentication endpoint (login and logout).").step("Redirect http to https and send HSTS."),
         ),
-        SetCookieSchemeNotSupported => (
-            format!("The response to {url} sets `{name}`, but its URL scheme cannot store cookies."),
-            Fix::new("Serve the app over http(s); for local development use http://localhost."),
-        ),
+        SetCookieSchemeNotSupported => {
+            let scheme = f.url.scheme();
+            (
+                format!(
+                    "The response to {url} sets `{name}`, but the browser cannot store cookies for `{scheme}:` URLs: \
+                     only http, https, ws and wss carry cookies. The cookie was dropped, so the login leaves no session."
+                ),
+                Fix::new("Serve the app and its API over http(s).")
+                    .step("For local development use http://localhost (a secure context), not a file: or custom-scheme URL.")
+                    .step("Desktop or hybrid shells (Electron, Capacitor, WebView) that serve their UI from a custom scheme: call the API at its https URL, or keep the session in an Authorization header instead of a cookie."),
+            )
+        }
         _ => (format!("Cookie `{name}` from {url} was not stored."), Fix::new("See the Set-Cookie line.")),
     }
 }
@@ -601,40 +609,87 @@ fn unparseable_expires(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
 
-/// `set-cookie-lifetime-capped` — 6265bis §5.5: lifetimes over 400 days are cut to 400 days.
+/// `set-cookie-lifetime-capped` — 6265bis §5.5 (lifetimes over 400 days are cut to 400 days), §5.6.1, §5.6.2.
 fn lifetime_capped(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, s: &Stored, out: &mut Vec<Finding>) {
     if !s.lifetime_capped || ctx.clock.is_none() && c.max_age.is_none() {
         return;
     }
+    const CAP_S: i64 = 400 * 86_400;
+    // Max-Age wins over Expires (§4.1.2.2); Expires is measured from the client clock.
+    let asked = match (c.max_age, c.expires, ctx.clock) {
+        (Some(m), _, _) => Some((m, format!("Max-Age={m}"))),
+        (None, Some(e), Some(now)) => Some((e - now, format!("Expires={}", format_utc(e)))),
+        _ => None,
+    };
+    let (what, ends) = match (asked, ctx.clock) {
+        (Some((secs, attr)), Some(now)) => (
+            format!("asks to live {} (`{attr}`)", format_duration(secs)),
+            format!(" It will expire on {} instead, unless it is re-issued.", format_utc(now.saturating_add(CAP_S))),
+        ),
+        (Some((secs, attr)), None) => (format!("asks to live {} (`{attr}`)", format_duration(secs)), String::new()),
+        _ => ("asks to live longer than 400 days".to_string(), String::new()),
+    };
     let fnd = Finding::new(
         SetCookieLifetimeCapped,
         format!(
-            "`{}` asks to live longer than 400 days. Browsers cap cookie lifetimes at 400 days, so it will expire \
-             earlier than the server intends unless it is refreshed.",
+            "`{}` {what}. Browsers cap cookie lifetimes at 400 days (Chrome since version 104), so a \
+             \"remember me\" that should last longer ends after 400 days.{ends}",
             c.name
         ),
-        Fix::new("Re-issue long-lived cookies when the user returns instead of relying on a multi-year lifetime."),
+        Fix::new("Re-issue long-lived cookies when the user comes back instead of relying on a multi-year lifetime.")
+            .step("Refresh the remember-me cookie (new value, new Max-Age) on each visit or each login.")
+            .step("Ask for at most 400 days: `Max-Age=34560000`.")
+            .snippet(
+                "http",
+                format!("Set-Cookie: {}=<value>; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax", c.name),
+            ),
     )
-    .signal(Signal::Predictive);
+    .signal(Signal::Predictive)
+    .confidence(90);
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
 
-/// `set-cookie-attribute-too-long` — 6265bis §5.6: an attribute value over 1024 bytes is ignored.
-fn attribute_too_long(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
+/// `set-cookie-attribute-too-long` — 6265bis §5.6 (an attribute value over 1024 octets is ignored),
+/// §5.7 steps 7 and 11 (the defaults that then apply).
+fn attribute_too_long(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
     let Some((attr, len)) = c.notes.iter().find_map(|n| match n {
-        SetCookieNote::AttributeTooLong { attribute, len } => Some((attribute.clone(), *len)),
+        SetCookieNote::AttributeTooLong { attribute, len } => Some((attribute.as_str(), *len)),
         _ => None,
     }) else {
         return;
     };
+    let fallback = match attr.to_ascii_lowercase().as_str() {
+        // The parser dropped the long value, so a later short Path/Domain (if any) is what applies.
+        "path" => match c.path_value() {
+            Some(p) => format!("the cookie keeps its other `Path={p}`"),
+            None => format!(
+                "the cookie gets the default path `{}` (the directory of the URL that set it) and is not sent elsewhere",
+                set_cookie::default_path(f.url.path())
+            ),
+        },
+        "domain" => match &c.domain {
+            Some(d) => format!("the cookie keeps its other `Domain={d}`"),
+            None => format!("the cookie becomes host-only for {} and is not sent to sibling subdomains", host(f)),
+        },
+        "expires" | "max-age" => "the cookie loses that lifetime and may become a session cookie".to_string(),
+        "samesite" => "the cookie falls back to the default SameSite enforcement (Lax in Chromium)".to_string(),
+        _ => "the browser applies its default for it".to_string(),
+    };
     let fnd = Finding::new(
         SetCookieAttributeTooLong,
         format!(
-            "The `{attr}` attribute of `{}` is {len} bytes long. Browsers ignore attribute values over 1024 bytes, \
-             so the cookie falls back to the default for `{attr}`.",
+            "The `{attr}` attribute of `{}` is {len} bytes long; browsers ignore any attribute value over 1024 bytes as \
+             if it were absent, so {fallback}.",
             c.name
         ),
-        Fix::new("Keep attribute values short (Path and Domain are rarely longer than a few dozen bytes)."),
-    );
+        Fix::new("Keep attribute values short, and never build Path or Domain from the request URL.")
+            .step("Use a fixed `Path=/` (or a short application prefix) instead of the current URL or its query string.")
+            .step("Use a fixed Domain (or none) instead of a value derived from request headers.")
+            .snippet("http", format!("Set-Cookie: {}=<value>; Path=/; Secure; HttpOnly; SameSite=Lax", c.name))
+            .snippet("php", format!("setcookie('{}', $value, ['path' => '/', 'secure' => true, 'httponly' => true, 'samesite' => 'Lax']);", c.name)),
+    )
+    .with("attribute length", format!("{attr}: {len} bytes (limit 1024)"))
+    // The parser measured it: as certain as a browser report.
+    .confidence(90);
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
