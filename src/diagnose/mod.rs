@@ -10,6 +10,7 @@ pub mod cors;
 pub mod credentials;
 pub mod rank;
 pub mod tokens;
+pub mod worker;
 
 use crate::correlate::Correlation;
 use crate::finding::Finding;
@@ -63,6 +64,7 @@ pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -
     cookies::check(&ctx, &mut out);
     credentials::check(&ctx, &mut out);
     tokens::check(&ctx, &mut out);
+    worker::check(&ctx, &mut out);
     rank::rank(&mut out);
     out
 }
