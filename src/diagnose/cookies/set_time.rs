@@ -15,6 +15,7 @@ use FindingId::*;
 /// Runs the set-time rules on every line of this response.
 pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let login = super::is_login_like(ctx) || super::auth_failed(ctx);
+    ignored_without_credentials(ctx, f, login, out);
     for l in &f.lines {
         // Tracking and preference cookies fail all the time; only auth cookies, or any cookie of
         // a login or failing exchange, can explain an authentication problem.
@@ -48,6 +49,122 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// How many later exchanges are searched for the cookie a login response set.
+const LATER_LOOKAHEAD: usize = 300;
+
+/// `set-cookie-ignored-without-credentials` — Fetch HTTP-network fetch ("if includeCredentials is
+/// true, … parse and store response `Set-Cookie` headers"), #http-cors-protocol ("CORS with
+/// credentials": Set-Cookie is ignored otherwise). A cross-origin script request made without
+/// `credentials: 'include'` cannot store cookies; nothing reports it, so it is inferred from the
+/// request (no cookies), the response (no `Access-Control-Allow-Credentials: true`) and what came
+/// after (no later request to that origin ever carries the cookie).
+fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, out: &mut Vec<Finding>) {
+    let ex = ctx.ex;
+    // A script request to another origin, answered (a failed or CORS-blocked one proves nothing),
+    // that carried no cookie at all.
+    if ctx.creds.cookie
+        || !ctx.is_api_call()
+        || !ctx.is_cross_origin()
+        || !matches!(ctx.fetch_mode(), None | Some("cors"))
+        || ex.status == 0
+        || ex.error.is_some()
+        || ex.cors_error.is_some()
+        || !matches!(f.url.scheme(), "http" | "https")
+    {
+        return;
+    }
+    // Lines the browser would otherwise have stored (a line refused for another reason has its own
+    // finding, and Chromium reports lines it processed and refused).
+    let storable = f.lines.iter().find(|l| {
+        l.reported.is_none()
+            && matches!(&l.verdict, Some(Ok(s)) if !s.expired_on_arrival)
+            && (login || is_session_cookie_name(&l.name()))
+    });
+    let Some(line) = storable else { return };
+    let name = line.name();
+    let origin = f.url.origin();
+    // What came after: a later request to the same origin that carried the cookie proves it was
+    // stored; later requests without it support the inference.
+    let mut later_without: Option<(usize, &crate::model::Exchange<'_>)> = None;
+    for (j, e) in ctx.capture.exchanges.iter().enumerate().skip(ctx.index + 1).take(LATER_LOOKAHEAD) {
+        let Ok(u) = url::Url::parse(&e.url) else { continue };
+        if u.origin() != origin {
+            continue;
+        }
+        let sent = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
+        if sent.iter().any(|p| p.name == name) {
+            return;
+        }
+        if later_without.is_none() {
+            later_without = Some((j, e));
+        }
+    }
+    let no_acac =
+        crate::headers::cors::allow_credentials(&ex.response_headers) != crate::headers::cors::AllowCredentials::True;
+    let wildcard = ex.response_headers.get("access-control-allow-origin").is_some_and(|v| v.trim() == "*");
+    if later_without.is_none() && !no_acac {
+        return;
+    }
+    let page = ctx
+        .initiator
+        .as_ref()
+        .or(ctx.page.as_ref())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|| "the page".into());
+    let target = origin.ascii_serialization();
+    let mut why = vec!["it carried no Cookie header".to_string()];
+    if wildcard {
+        why.push(
+            "the response allows any origin (`Access-Control-Allow-Origin: *`), which only works without credentials"
+                .into(),
+        );
+    } else if no_acac {
+        why.push("the response has no `Access-Control-Allow-Credentials: true`".into());
+    }
+    let after = later_without
+        .map(|(_, e)| format!(" Later requests to {target} went without it ({} {} → {}).", e.method, e.url, e.status))
+        .unwrap_or_default();
+    let mut fnd = Finding::new(
+        SetCookieIgnoredWithoutCredentials,
+        format!(
+            "The response to this cross-origin {} from {page} sets `{name}`, but the request was made without \
+             credentials ({}). Browsers ignore Set-Cookie on such responses: the call \"succeeded\" ({}) but no \
+             cookie was stored, so no session exists.{after}",
+            ex.method,
+            why.join("; "),
+            ex.status
+        ),
+        Fix::new("Send the login call (and every later API call) with credentials, and let the server accept them.")
+            .step("fetch: `credentials: 'include'`; axios: `withCredentials: true`; XMLHttpRequest: `xhr.withCredentials = true`.")
+            .step(format!(
+                "Server: `Access-Control-Allow-Origin: {page}` (the exact origin, not `*`) and `Access-Control-Allow-Credentials: true`, on the preflight and on the response."
+            ))
+            .step("If the API is on another site, the cookie also needs `SameSite=None; Secure`.")
+            .snippet("js", format!("await fetch('{}', {{ method: '{}', credentials: 'include', /* … */ }});", ex.url, ex.method))
+            .snippet("express", format!("app.use(cors({{ origin: '{page}', credentials: true }}));"))
+            .snippet(
+                "spring",
+                format!(
+                    "@CrossOrigin(origins = \"{page}\", allowCredentials = \"true\")\n// or CorsConfiguration.setAllowCredentials(true) with an explicit allowed origin"
+                ),
+            ),
+    )
+    .with("request credentials", "no Cookie header (credentials mode 'same-origin' or 'omit', inferred)")
+    .with(
+        "Access-Control-Allow-Credentials",
+        ex.response_headers.get("access-control-allow-credentials").unwrap_or("(absent)").to_string(),
+    )
+    .confidence(match (later_without.is_some(), no_acac) {
+        (true, true) => 85,
+        (false, true) => 60,
+        _ => 65,
+    });
+    if let Some((j, _)) = later_without {
+        fnd = fnd.related(j);
+    }
+    out.push(with_line(fnd, ctx, &name, line.raw));
 }
 
 /// A `Network.SetCookieBlockedReason` (DIAGNOSES Appendix A.1, with the A.9 aliases) → id.
@@ -692,4 +809,125 @@ fn attribute_too_long(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &Set
     // The parser measured it: as certain as a browser report.
     .confidence(90);
     out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::FindingId::{self, *};
+    use crate::correlate::Correlation;
+    use crate::diagnose::diagnose_entry;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    type Hs = &'static [(&'static str, &'static str)];
+
+    fn ex(method: &'static str, url: &'static str, status: u16, req: Hs, res: Hs) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed(method),
+            url: Cow::Borrowed(url),
+            status,
+            request_headers: Headers(req.iter().map(|(n, v)| Header::new(n, v)).collect()),
+            response_headers: Headers(res.iter().map(|(n, v)| Header::new(n, v)).collect()),
+            started_ms: Some(1_790_000_000_000.0),
+            page_url: Some(Cow::Borrowed("https://app.example.com/login")),
+            initiator: Some(Cow::Borrowed("https://app.example.com")),
+            resource_type: Some(Cow::Borrowed("fetch")),
+            ..Default::default()
+        }
+    }
+
+    fn ids(exchanges: Vec<Exchange<'static>>, i: usize) -> Vec<FindingId> {
+        let cap = Capture { exchanges, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        diagnose_entry(&cap, &corr, i).iter().map(|f| f.id).collect()
+    }
+
+    const API: &str = "https://api.example.com/auth/login";
+    const ME: &str = "https://api.example.com/v1/me";
+    const CORS_REQ: Hs =
+        &[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")];
+    const SET: Hs = &[
+        ("Access-Control-Allow-Origin", "https://app.example.com"),
+        ("Set-Cookie", "sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ];
+    const SET_ACAC: Hs = &[
+        ("Access-Control-Allow-Origin", "https://app.example.com"),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Set-Cookie", "sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ];
+
+    #[test]
+    fn ignored_without_credentials_table() {
+        let later = |req: Hs| ex("GET", ME, 401, req, &[]);
+        let cases: Vec<(&str, Vec<Exchange<'static>>, bool)> = vec![
+            ("no ACAC, nothing after", vec![ex("POST", API, 200, CORS_REQ, SET)], true),
+            ("later call without the cookie", vec![ex("POST", API, 200, CORS_REQ, SET_ACAC), later(CORS_REQ)], true),
+            ("ACAC true, nothing after", vec![ex("POST", API, 200, CORS_REQ, SET_ACAC)], false),
+            (
+                "later call carries the cookie",
+                vec![
+                    ex("POST", API, 200, CORS_REQ, SET),
+                    later(&[("Origin", "https://app.example.com"), ("Cookie", "sid=abc123")]),
+                ],
+                false,
+            ),
+            (
+                "request already carried cookies",
+                vec![ex("POST", API, 200, &[("Origin", "https://app.example.com"), ("Cookie", "lang=en")], SET)],
+                false,
+            ),
+            ("same origin", vec![ex("POST", "https://app.example.com/auth/login", 200, CORS_REQ, SET)], false),
+            ("failed request", vec![ex("POST", API, 0, CORS_REQ, SET)], false),
+            (
+                "not a session cookie, not a login",
+                vec![ex(
+                    "GET",
+                    "https://api.example.com/v1/prefs",
+                    200,
+                    CORS_REQ,
+                    &[("Set-Cookie", "theme=dark; Path=/")],
+                )],
+                false,
+            ),
+        ];
+        for (name, exchanges, want) in cases {
+            assert_eq!(ids(exchanges, 0).contains(&SetCookieIgnoredWithoutCredentials), want, "{name}");
+        }
+        // A navigation is not a CORS request.
+        let mut nav = ex("POST", API, 200, &[], SET);
+        nav.resource_type = Some(Cow::Borrowed("document"));
+        assert!(!ids(vec![nav], 0).contains(&SetCookieIgnoredWithoutCredentials));
+    }
+
+    #[test]
+    fn attribute_too_long_names_the_fallback() {
+        let long_path = format!("sid=1; Path=/{}; Secure", "a".repeat(1100));
+        let line: &'static str = Box::leak(long_path.into_boxed_str());
+        let set: &'static [(&'static str, &'static str)] = Box::leak(vec![("Set-Cookie", line)].into_boxed_slice());
+        let cap = Capture {
+            exchanges: vec![ex("POST", "https://app.example.com/auth/login", 200, &[], set)],
+            ..Default::default()
+        };
+        let corr = Correlation::build(&cap);
+        let f = diagnose_entry(&cap, &corr, 0);
+        let x = f.iter().find(|x| x.id == SetCookieAttributeTooLong).expect("attribute-too-long");
+        assert!(x.explanation.contains("default path `/auth`"), "{}", x.explanation);
+        let short =
+            ex("POST", "https://app.example.com/auth/login", 200, &[], &[("Set-Cookie", "sid=1; Path=/; Secure")]);
+        assert!(!ids(vec![short], 0).contains(&SetCookieAttributeTooLong));
+    }
+
+    #[test]
+    fn lifetime_cap_table() {
+        let cases: &[(&str, Hs, bool)] = &[
+            ("five years", &[("Set-Cookie", "remember=1; Path=/; Max-Age=157680000; Secure")], true),
+            ("401 days", &[("Set-Cookie", "remember=1; Path=/; Max-Age=34646400; Secure")], true),
+            ("one year", &[("Set-Cookie", "remember=1; Path=/; Max-Age=31536000; Secure")], false),
+            ("session cookie", &[("Set-Cookie", "remember=1; Path=/; Secure")], false),
+        ];
+        for (name, res, want) in cases {
+            let e = ex("POST", "https://app.example.com/login", 200, &[], res);
+            assert_eq!(ids(vec![e], 0).contains(&SetCookieLifetimeCapped), *want, "{name}");
+        }
+    }
 }
