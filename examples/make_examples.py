@@ -153,6 +153,16 @@ class Har:
         self.entries.append(e)
         return len(self.entries) - 1
 
+    def sanitize(self):
+        """What Chrome DevTools' default "Export HAR (sanitized)" does (devtools-frontend
+        models/har/Log.ts): drop Cookie and Authorization, Set-Cookie, and both cookies arrays."""
+        for e in self.entries:
+            e["request"]["headers"] = [h for h in e["request"]["headers"]
+                                       if h["name"].lower() not in ('authorization', 'cookie')]
+            e["response"]["headers"] = [h for h in e["response"]["headers"] if h["name"].lower() != 'set-cookie']
+            e["request"]["cookies"] = []
+            e["response"]["cookies"] = []
+
     def save(self, name):
         doc = {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
                        "pages": self.pages, "entries": self.entries}}
@@ -169,7 +179,7 @@ HTML = '<!doctype html><html><head><title>App</title><script src="/static/app.js
 JS = 'console.log("app");'
 
 
-def spa_jwt_expired():
+def spa_jwt_expired(sanitized=False):
     h = Har()
     app, api = 'https://app.shop.example', 'https://app.shop.example/api'
     p = h.page(app + '/orders', s(0))
@@ -191,7 +201,11 @@ def spa_jwt_expired():
             res_headers=[('www-authenticate', 'Bearer realm="shop-api", error="invalid_token", '
                                               'error_description="The token expired at \'09/23/2026 12:03:11\'"'),
                          ('cache-control', 'no-store')])
-    h.save('spa-jwt-expired.har')
+    if sanitized:
+        h.sanitize()
+        h.save('spa-jwt-expired-sanitized.har')
+    else:
+        h.save('spa-jwt-expired.har')
 
 
 def cross_site_cookie_samesite_lax():
@@ -322,6 +336,7 @@ def healthy_flow():
 
 if __name__ == '__main__':
     spa_jwt_expired()
+    spa_jwt_expired(sanitized=True)
     cross_site_cookie_samesite_lax()
     cors_error_masks_401()
     cors_preflight_blocked_by_auth()

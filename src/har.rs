@@ -766,6 +766,7 @@ fn browser_of(log: &Log<'_>) -> Browser {
 /// Resolves each entry's page and the browser.
 fn finish(log: Log<'_>) -> Option<Capture<'_>> {
     let browser = browser_of(&log);
+    let log_creator = log.creator.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.0.clone());
     let mut exchanges = log.entries?.0;
     let pages = log.pages.unwrap_or_default();
     // pageref id → page URL: the title when it is a URL, else the page's document request.
@@ -793,7 +794,27 @@ fn finish(log: Log<'_>) -> Option<Capture<'_>> {
             x.page_url = page_urls.iter().find(|(id, _)| *id == r).and_then(|(_, u)| u.clone());
         }
     }
-    Some(Capture { exchanges, browser, third_party_cookies_blocked: None })
+    let credential_headers_removed = sanitized_by_devtools(&log_creator, &exchanges);
+    Some(Capture { exchanges, browser, third_party_cookies_blocked: None, credential_headers_removed })
+}
+
+/// Whether the capture has the shape of Chrome DevTools' "Export HAR (sanitized)", the default
+/// since Chrome 130: creator `WebInspector`, and not one `Cookie`, `Authorization`,
+/// `Proxy-Authorization` or `Set-Cookie` header (nor a `cookies` entry, which the import folds
+/// into `Cookie`) in any entry, although request headers were recorded. DevTools then drops those
+/// headers from every entry, so a 401 without them is not evidence of a missing credential.
+fn sanitized_by_devtools(creator: &Option<Cow<'_, str>>, exchanges: &[Exchange<'_>]) -> bool {
+    if creator.as_deref() != Some("WebInspector") {
+        return false;
+    }
+    let recorded = exchanges.iter().any(|x| !x.request_headers.is_empty());
+    let credential =
+        exchanges.iter().any(|x| {
+            x.request_headers.0.iter().any(|h| {
+                ["cookie", "authorization", "proxy-authorization"].iter().any(|n| h.name.eq_ignore_ascii_case(n))
+            }) || x.response_headers.has("set-cookie")
+        });
+    recorded && !credential
 }
 
 /// Parses an RFC 3339 date-time (`2026-09-23T12:03:11.123Z`, `…-07:00`) into epoch milliseconds.
@@ -900,6 +921,45 @@ mod tests {
         assert_eq!(x.server_ip.as_deref(), Some("192.0.2.1"));
         assert_eq!(x.error, None);
         assert_eq!(x.started_ms, Some(1_790_164_991_500.0));
+    }
+
+    #[test]
+    fn devtools_sanitized_export_is_recognised() {
+        let stripped =
+            ENTRY.replace(r#",{"name":"authorization","value":"Bearer abc"}"#, r#",{"name":"accept","value":"*/*"}"#);
+        let firefox = |t: &str| t.replace(r#""name":"WebInspector""#, r#""name":"Firefox""#);
+        let cases: Vec<(&str, String, bool)> = vec![
+            ("DevTools, no credential header anywhere", har(&stripped), true),
+            ("DevTools with an Authorization header", har(ENTRY), false),
+            (
+                "a Cookie header in another entry",
+                har(&format!("{stripped},{}", ENTRY.replace("authorization", "Cookie"))),
+                false,
+            ),
+            (
+                "a Set-Cookie response",
+                har(&stripped.replace(r#""name":"www-authenticate""#, r#""name":"set-cookie""#)),
+                false,
+            ),
+            (
+                "a request cookies array (folded into Cookie)",
+                har(&stripped.replace(
+                    r#""cookies":[],"queryString""#,
+                    r#""cookies":[{"name":"sid","value":"1"}],"queryString""#,
+                )),
+                false,
+            ),
+            ("another exporter", firefox(&har(&stripped)), false),
+            (
+                "no request headers recorded at all",
+                har(r#"{"request":{"url":"https://a.test/"},"response":{"status":401}}"#),
+                false,
+            ),
+        ];
+        for (name, text, want) in cases {
+            let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(c.credential_headers_removed, want, "{name}");
+        }
     }
 
     #[test]

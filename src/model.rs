@@ -224,4 +224,7 @@ pub struct Capture<'a> {
     pub browser: Browser,
     /// Profile-wide third-party cookie blocking, when known.
     pub third_party_cookies_blocked: Option<bool>,
+    /// The exporter removed `Cookie`, `Set-Cookie` and `Authorization` from every entry (Chrome's
+    /// default "Export HAR (sanitized)"): their absence proves nothing. Set by the HAR import.
+    pub credential_headers_removed: bool,
 }

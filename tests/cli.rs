@@ -131,7 +131,33 @@ const EXPECTED_TOP: &[(&str, usize, &str)] = &[
     ("login-samesite-none-insecure.har", 1, "set-cookie-samesite-none-insecure"),
     ("cookie-default-path-too-narrow.har", 2, "set-cookie-default-path-too-narrow"),
     ("cookie-default-path-too-narrow.har", 4, "cookie-not-on-path"),
+    ("spa-jwt-expired-sanitized.har", 3, "bearer-invalid-token"),
 ];
+
+/// A DevTools "Export HAR (sanitized)" capture gets the notice first and no "nothing was sent";
+/// a full export gets no notice (the JSON then is exactly the contract's shape).
+#[test]
+fn sanitized_export_is_called_out() {
+    let path = example("spa-jwt-expired-sanitized.har");
+    let path = path.to_str().expect("path");
+    let r = json(&run(&["check", path, "--format", "json"]));
+    assert_eq!(r["notices"][0]["id"], "har-credential-headers-removed", "{r}");
+    let ids: Vec<&str> = r["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .flat_map(|e| e["findings"].as_array().into_iter().flatten())
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert!(!ids.contains(&"no-credentials-sent"), "{ids:?}");
+    let text = stdout(&run(&["check", path]));
+    let note = text.find("Export HAR (with sensitive data)").expect("the text report says how to re-export");
+    assert!(note < text.find("#3 GET").expect("entry #3"), "the note comes before the findings");
+    let md = stdout(&run(&["check", path, "--format", "markdown"]));
+    assert!(md.contains("> **Note: This HAR was exported without cookies"), "{md}");
+    let full = json(&run(&["check", example("spa-jwt-expired.har").to_str().expect("path"), "--format", "json"]));
+    assert!(full.get("notices").is_none(), "{full}");
+}
 
 #[test]
 fn examples_show_what_the_readme_promises() {

@@ -22,6 +22,7 @@ use crate::catalogue::FindingId;
 use crate::finding::{Evidence, Finding, Fix, Signal};
 use crate::headers::date::{format_duration, format_utc};
 use crate::headers::jwt::{self, Jwt, JwtError, JwtNote, Kind, Payload, TimeClaim};
+use crate::headers::redaction;
 use crate::secret::Exposure;
 use server_text::Expected;
 
@@ -206,7 +207,13 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .iter()
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
-    let decoded = jwt::looks_like_jwt(token).then(|| jwt::decode(token));
+    let decoded = if redaction::is_marker(token) {
+        // A shared HAR whose token was redacted: nothing to judge, unless only the signature was
+        // cut (`h.p.[REDACTED]`), which leaves the claims readable.
+        Some(Ok(claims_without_signature(token)?))
+    } else {
+        jwt::looks_like_jwt(token).then(|| jwt::decode(token))
+    };
     Some(TokenFacts {
         scheme,
         header,
@@ -218,6 +225,17 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         rejected,
         status,
     })
+}
+
+/// The header and claims of a compact JWS whose signature segment a redaction replaced.
+fn claims_without_signature(token: &str) -> Option<Jwt> {
+    let (signed, _sig) = token.rsplit_once('.')?;
+    if signed.matches('.').count() != 1 || redaction::is_marker(signed) || !jwt::looks_like_jwt(signed) {
+        return None;
+    }
+    let mut decoded = jwt::decode(&format!("{signed}.")).ok()?;
+    decoded.notes.retain(|n| *n != JwtNote::EmptySignature);
+    Some(decoded)
 }
 
 /// `2026-09-23 12:03:11 UTC`, or just `12:03:11 UTC` when `t` is on the same day as `same_day_as`.

@@ -10,6 +10,7 @@
 //! newline from `echo | base64`, a JSON blob instead of a token) becomes a typed [`Note`]. The
 //! Basic password is decoded only so it can be redacted; it is never shown.
 
+use super::redaction;
 use super::www_authenticate::{self, Param};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
@@ -78,6 +79,9 @@ pub enum Note {
     SchemeCase,
     /// More than one space (or a tab) between scheme and credential.
     ExtraWhitespace,
+    /// The value was replaced by a redaction marker (`[REDACTED]`, `********`) before the capture
+    /// was shared: a credential was sent, but its content is unknown, so nothing else is noted.
+    Redacted,
     // Token syntax (token68 / b64token, RFC 9110 §11.2, RFC 6750 §2.1).
     Placeholder(Placeholder),
     /// Shorter than any real token (under 8 characters).
@@ -166,6 +170,11 @@ impl<'a> Credentials<'a> {
             Note::Placeholder(p) => Some(*p),
             _ => None,
         })
+    }
+
+    /// Whether the capture replaced the credential's value with a redaction marker.
+    pub fn redacted(&self) -> bool {
+        self.has(&Note::Redacted)
     }
 
     /// A Digest (or other param-style) parameter, case-insensitive.
@@ -388,12 +397,29 @@ fn looks_like_params(rest: &str) -> bool {
     }
 }
 
+/// A credential without a scheme word (a bare token, or a value replaced whole).
+fn schemeless<'a>(lead: &'a str, token: &'a str, notes: Vec<Note>) -> Credentials<'a> {
+    Credentials {
+        scheme: "",
+        kind: CredScheme::Missing,
+        credential: lead,
+        token,
+        basic: None,
+        params: Vec::new(),
+        notes,
+    }
+}
+
 /// Parses an `Authorization` (or `Proxy-Authorization`) value.
 pub fn parse(value: &str) -> Credentials<'_> {
     let mut notes = Vec::new();
     let lead = value.trim_start();
     let word_end = lead.find([' ', '\t', '\n', '\r']).unwrap_or(lead.len());
     let word = lead.get(..word_end).unwrap_or("");
+    // The whole value replaced (`Authorization: [REDACTED]`): its scheme is unknown too.
+    if redaction::is_marker(word) {
+        return schemeless(lead, lead.trim(), vec![Note::Redacted]);
+    }
     let rest_full = lead.get(word_end..).unwrap_or("");
     let (scheme_word, colon) = match word.strip_suffix(':') {
         Some(w) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') => (w, true),
@@ -411,15 +437,7 @@ pub fn parse(value: &str) -> Credentials<'_> {
         let token = lead.trim().trim_matches(['"', '\'']);
         token_notes(lead, &mut notes);
         notes.retain(|n| *n != Note::TooShort || token.len() < 8);
-        return Credentials {
-            scheme: "",
-            kind: CredScheme::Missing,
-            credential: lead,
-            token,
-            basic: None,
-            params: Vec::new(),
-            notes,
-        };
+        return schemeless(lead, token, notes);
     }
     if colon {
         notes.push(Note::SchemeWithColon);
@@ -458,6 +476,10 @@ pub fn parse(value: &str) -> Credentials<'_> {
         params: Vec::new(),
         notes,
     };
+    if redaction::is_marker(rest) {
+        out.notes = vec![Note::Redacted];
+        return out;
+    }
     match kind {
         CredScheme::Basic => out.basic = basic(rest, &mut out.notes),
         CredScheme::Digest => {
@@ -556,6 +578,11 @@ mod tests {
             ),
             ("rails token param", "Token token=\"abcdefghijkl\"", CredScheme::Other, vec![]),
             ("dpop", "DPoP abcdefghijkl", CredScheme::Dpop, vec![]),
+            ("redacted token", "Bearer [REDACTED]", CredScheme::Bearer, vec![Note::Redacted]),
+            ("masked token", "Bearer eyJhbGci********", CredScheme::Bearer, vec![Note::Redacted]),
+            ("redacted whole value", "[REDACTED]", CredScheme::Missing, vec![Note::Redacted]),
+            ("redacted basic", "Basic REDACTED", CredScheme::Basic, vec![Note::Redacted]),
+            ("redacted bare word", "REDACTED", CredScheme::Missing, vec![Note::Redacted]),
             ("colon", "Bearer: abcdefghijkl", CredScheme::Bearer, vec![Note::SchemeWithColon]),
             ("non-ascii", "Bearer abcdéfghijkl", CredScheme::Bearer, vec![Note::NonAscii]),
             ("comma", "Bearer abcdefgh,ijkl", CredScheme::Bearer, vec![Note::Comma]),

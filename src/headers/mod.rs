@@ -7,5 +7,6 @@ pub mod cookie;
 pub mod cors;
 pub mod date;
 pub mod jwt;
+pub mod redaction;
 pub mod set_cookie;
 pub mod www_authenticate;

@@ -81,6 +81,13 @@ pub fn render(report: &Report) -> String {
         s.infos,
         report.version
     );
+    for n in &report.notices {
+        let _ = writeln!(out, "> **Note: {}.** {}\n>", n.title, n.explanation);
+        for (i, step) in n.steps.iter().enumerate() {
+            let _ = writeln!(out, "> {}. {step}", i + 1);
+        }
+        let _ = writeln!(out);
+    }
     for e in &report.entries {
         let _ = writeln!(out, "## #{} {} {} → {}\n", e.index, e.method, code(&e.url), status_text(e.status));
         for f in &e.findings {

@@ -39,14 +39,51 @@ pub struct Summary {
     pub infos: usize,
 }
 
-/// The whole report: exactly the contract's shape.
+/// Something about the capture as a whole that changes how its findings read (not a cause, so
+/// not a finding; the JSON has `notices` only when there is one).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Notice {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub explanation: String,
+    pub steps: Vec<&'static str>,
+}
+
+/// The whole report: the contract's shape, plus `notices` when the capture needs one.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
     pub tool: &'static str,
     pub version: &'static str,
     pub input: Input,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
     pub entries: Vec<Entry>,
     pub summary: Summary,
+}
+
+/// The notices `capture` calls for.
+fn notices(capture: &Capture<'_>) -> Vec<Notice> {
+    let mut out = Vec::new();
+    let failed = capture.exchanges.iter().filter(|x| matches!(x.status, 0 | 401 | 403 | 407)).count();
+    if capture.credential_headers_removed && failed > 0 {
+        out.push(Notice {
+            id: "har-credential-headers-removed",
+            title: "This HAR was exported without cookies and Authorization headers",
+            explanation: format!(
+                "No entry of this Chrome DevTools capture has a Cookie, Set-Cookie or Authorization header, which is \
+                 what \"Export HAR (sanitized)\" (Chrome's default since version 130) produces. So AuthLens cannot \
+                 tell whether {} carried credentials: findings that would rest on a missing credential are \
+                 withheld, and cookie rules have nothing to read.",
+                if failed == 1 { "the failed request".to_string() } else { format!("the {failed} failed requests") }
+            ),
+            steps: vec![
+                "In Chrome DevTools open Settings › Preferences › Network and tick \"Allow to generate HAR with sensitive data\".",
+                "Reproduce the failure, then use Network › Export HAR (with sensitive data) and run authlens check on that file.",
+                "The file then holds live session cookies and tokens: keep it private, and share authlens reports (secrets redacted) instead.",
+            ],
+        });
+    }
+    out
 }
 
 impl Report {
@@ -79,6 +116,7 @@ impl Report {
             tool: "authlens",
             version: VERSION,
             input: Input { file: file.to_string(), entries: capture.exchanges.len() },
+            notices: notices(capture),
             entries,
             summary,
         }

@@ -55,6 +55,14 @@ pub fn render(report: &Report, color: bool) -> String {
         plural(report.input.entries, "entry", "entries"),
         flagged
     );
+    for n in &report.notices {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{} {}", st.paint("1;35", "NOTE "), st.bold(n.title));
+        indented(&mut out, "      ", &n.explanation);
+        for (i, step) in n.steps.iter().enumerate() {
+            let _ = writeln!(out, "      {}. {step}", i + 1);
+        }
+    }
     for e in &report.entries {
         let status = if e.status == 0 { "(no response)".to_string() } else { e.status.to_string() };
         let _ = writeln!(out);

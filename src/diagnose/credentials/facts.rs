@@ -27,8 +27,10 @@ pub struct Facts<'c> {
     pub server: String,
     /// The response content type, lowercased.
     pub content_type: String,
-    /// The request carried no header lines at all (a HAR that omits them): absence proves nothing.
-    pub request_headers_unknown: bool,
+    /// The request's credential headers are unknown, so their absence proves nothing: the HAR
+    /// recorded no request header lines, or its exporter removed `Cookie` and `Authorization`
+    /// (`Capture::credential_headers_removed`).
+    pub credentials_unknown: bool,
     /// The response carried no header lines at all.
     pub response_headers_unknown: bool,
     /// A cookie was sent, per the `Cookie` header or CDP's included associated cookies.
@@ -65,7 +67,7 @@ impl<'c> Facts<'c> {
             body_lc,
             server: ex.response_headers.get("server").unwrap_or("").to_ascii_lowercase(),
             content_type,
-            request_headers_unknown: ex.request_headers.is_empty(),
+            credentials_unknown: ex.request_headers.is_empty() || ctx.capture.credential_headers_removed,
             response_headers_unknown: ex.response_headers.is_empty(),
             cookie_sent,
         }

@@ -43,7 +43,7 @@ fn scheme_names(f: &Facts<'_>) -> String {
 
 /// `no-credentials-sent` — RFC 9110 §11.4, §15.5.2: 401 and no credential of any kind on the wire.
 pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.status != 401 || f.request_headers_unknown || f.any_credential(ctx) {
+    if f.status != 401 || f.credentials_unknown || f.any_credential(ctx) {
         return;
     }
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.

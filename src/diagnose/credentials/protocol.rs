@@ -164,7 +164,7 @@ pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
 
 /// `403-for-missing-credentials` — RFC 9110 §11.4 (a request without credentials → 401 with a challenge).
 pub fn status403_for_missing_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.status != 403 || f.request_headers_unknown || f.any_credential(ctx) || f.has_challenge_header {
+    if f.status != 403 || f.credentials_unknown || f.any_credential(ctx) || f.has_challenge_header {
         return;
     }
     if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") {
@@ -318,7 +318,7 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
 
 /// `bearer-error-without-credentials` — RFC 6750 §3.1 (no error code when no token was sent).
 pub fn bearer_error_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.status != 401 || ctx.creds.authorization || f.request_headers_unknown {
+    if f.status != 401 || ctx.creds.authorization || f.credentials_unknown {
         return;
     }
     let Some(ch) = f.challenges.bearer_like() else { return };

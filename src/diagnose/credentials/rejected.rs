@@ -218,7 +218,9 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
 /// `want` (RFC 6750 §3.1). With no token on the request the error code is the server's mistake
 /// (bearer-error-without-credentials); the cause is then that nothing was sent.
 fn token_rejected_with<'f>(ctx: &Ctx<'_, '_>, f: &'f Facts<'_>, want: BearerError) -> Option<&'f Challenge<'f>> {
-    if !(400..500).contains(&f.status) || !token_sent(ctx) {
+    // RFC 6750 §3.1: a server sends an error code only when the request carried a token, so with
+    // the credential headers removed from the capture the code itself says one was sent.
+    if !(400..500).contains(&f.status) || !(token_sent(ctx) || f.credentials_unknown) {
         return None;
     }
     let ch = f.challenges.bearer_like()?;

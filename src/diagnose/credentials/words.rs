@@ -11,6 +11,7 @@ pub fn cred_note(n: &Note) -> String {
         Note::SchemeWithColon => "a colon after the scheme word (\"Bearer: …\")".into(),
         Note::SchemeCase => "the scheme is not in its usual case (valid, but some servers compare exactly)".into(),
         Note::ExtraWhitespace => "more than one space between scheme and credential".into(),
+        Note::Redacted => "the value was redacted in this capture; its content cannot be checked".into(),
         Note::Placeholder(p) => format!("the token is a placeholder ({})", placeholder(*p)),
         Note::TooShort => "the token is shorter than 8 characters".into(),
         Note::Quoted => "the token is wrapped in quotes".into(),

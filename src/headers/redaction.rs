@@ -1,0 +1,126 @@
+//! Values a capture tool or a person put in place of a secret before sharing a HAR:
+//! `[REDACTED]`, `<hidden>`, `********`, `[Filtered]`, `eyJhbGciOi…` (cut short).
+//!
+//! A credential that reads like this *was* sent, but the capture no longer holds its value, so
+//! no rule may judge its syntax, its claims or its length. Parsers record it as a note; the rules
+//! that read values skip it. Deliberately narrow: `xxx` or `token` stay template placeholders
+//! (`bearer-placeholder-value`), because pages really send those.
+
+/// Words that mean "the value was removed" (checked on the value with brackets and marks stripped).
+const WORDS: &[&str] = &[
+    "redacted",
+    "sanitized",
+    "sanitised",
+    "filtered",
+    "removed",
+    "hidden",
+    "masked",
+    "scrubbed",
+    "obfuscated",
+    "omitted",
+    "censored",
+    "elided",
+    "secret removed",
+    "value removed",
+];
+
+/// Characters people and tools mask secrets with.
+fn is_mask_char(c: char) -> bool {
+    matches!(c, '*' | '•' | '●' | '█' | '■' | '∙' | '·')
+}
+
+/// Whether `value` (a whole credential, cookie value or token) is a redaction marker, or a
+/// secret whose remainder was masked or cut (`abc123******`, `eyJhbGciOi…[REDACTED]`).
+pub fn is_marker(value: &str) -> bool {
+    let v = value.trim();
+    if v.is_empty() {
+        return false;
+    }
+    // "…" (U+2026) never occurs in a token68 or cookie-octet: the value was shortened by hand.
+    if v.ends_with('…') {
+        return true;
+    }
+    // A run of mask characters: the whole value, or its tail after a kept prefix.
+    let masked_tail = v.chars().rev().take_while(|&c| is_mask_char(c)).count();
+    if masked_tail >= 3 && (masked_tail == v.chars().count() || masked_tail >= 4) {
+        return true;
+    }
+    let core = v
+        .trim_matches(|c: char| {
+            matches!(c, '[' | ']' | '<' | '>' | '{' | '}' | '(' | ')' | '"' | '\'' | '-' | '_' | '#')
+        })
+        .trim();
+    if core.len() > 64 {
+        // Long values are tokens; only an explicit "redacted" tag inside one counts.
+        return contains_ignore_case(v, "redacted");
+    }
+    let lower = core.to_ascii_lowercase();
+    let lower = lower.replace(['_', '-'], " ");
+    WORDS.iter().any(|w| {
+        lower == *w
+            || lower.strip_prefix(w).is_some_and(|r| r.starts_with(' '))
+            || lower.strip_suffix(w).is_some_and(|r| r.ends_with(' '))
+            || (*w == "redacted" && lower.contains(w))
+    })
+}
+
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_marker;
+
+    #[test]
+    fn markers() {
+        let cases = [
+            ("bracketed upper", "[REDACTED]"),
+            ("plain upper (Dev Proxy)", "REDACTED"),
+            ("angle lower", "<redacted>"),
+            ("dashes (directus)", "--redacted--"),
+            ("sanitizhar", "[sanitized]"),
+            ("rails filter", "[FILTERED]"),
+            ("hidden", "<hidden>"),
+            ("stars", "********"),
+            ("bullets", "••••••"),
+            ("kept prefix, masked tail", "abc123******"),
+            ("cut with ellipsis", "eyJhbGciOiJSUzI1NiJ9…"),
+            ("tagged jwt", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.[REDACTED]"),
+            ("snake tag", "REDACTED_TOKEN"),
+            ("sentence", "value removed"),
+            ("masked word", "MASKED"),
+            (
+                "long value with tag",
+                "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.redacted-by-tool",
+            ),
+        ];
+        for (name, v) in cases {
+            assert!(is_marker(v), "{name}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn not_markers() {
+        let cases = [
+            ("jwt", "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl"),
+            ("opaque token", "mF_9.B5f-4.1JqM"),
+            ("template placeholder stays a placeholder", "xxx"),
+            ("x run", "xxxxxxxx"),
+            ("word token", "token"),
+            ("undefined", "undefined"),
+            ("empty", ""),
+            ("two stars", "a**"),
+            ("hidden inside a word", "unhiddenvalue"),
+            ("base64 basic", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+            ("session id", "s%3Aabc.def"),
+            (
+                "word in a long token",
+                "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJoaWRkZW4gbWFza2VkIn0.c2lnbmF0dXJlLWhpZGRlbi1tYXNrZWQ",
+            ),
+        ];
+        for (name, v) in cases {
+            assert!(!is_marker(v), "{name}: {v:?}");
+        }
+    }
+}
