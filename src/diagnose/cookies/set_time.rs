@@ -85,12 +85,14 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
     let Some(line) = storable else { return };
     let name = line.name();
     let origin = f.url.origin();
+    let target = origin.ascii_serialization();
     // What came after: a later request to the same origin that carried the cookie proves it was
     // stored; later requests without it support the inference.
     let mut later_without: Option<(usize, &crate::model::Exchange<'_>)> = None;
     for (j, e) in ctx.capture.exchanges.iter().enumerate().skip(ctx.index + 1).take(LATER_LOOKAHEAD) {
-        let Ok(u) = url::Url::parse(&e.url) else { continue };
-        if u.origin() != origin {
+        // A cheap prefix test first; only candidates are parsed (captures hold normalised URLs).
+        let same_prefix = e.url.get(..target.len()).is_some_and(|p| p.eq_ignore_ascii_case(&target));
+        if !same_prefix || url::Url::parse(&e.url).map(|u| u.origin()).ok().as_ref() != Some(&origin) {
             continue;
         }
         let sent = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
@@ -113,7 +115,6 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
         .or(ctx.page.as_ref())
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_else(|| "the page".into());
-    let target = origin.ascii_serialization();
     let mut why = vec!["it carried no Cookie header".to_string()];
     if wildcard {
         why.push(
