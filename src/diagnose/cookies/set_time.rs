@@ -77,10 +77,16 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
     }
     // Lines the browser would otherwise have stored (a line refused for another reason has its own
     // finding, and Chromium reports lines it processed and refused).
+    // Only a cookie that can carry a session: load-balancer stickiness or bot-management cookies
+    // (AWSALBCORS, __cf_bm …) on a token API's login are not lost sessions.
+    let auth_like = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        is_session_cookie_name(&n)
+            || login
+                && ["sess", "auth", "token", "login", "sid", "jwt", "remember", "refresh"].iter().any(|k| n.contains(k))
+    };
     let storable = f.lines.iter().find(|l| {
-        l.reported.is_none()
-            && matches!(&l.verdict, Some(Ok(s)) if !s.expired_on_arrival)
-            && (login || is_session_cookie_name(&l.name()))
+        l.reported.is_none() && matches!(&l.verdict, Some(Ok(s)) if !s.expired_on_arrival) && auth_like(&l.name())
     });
     let Some(line) = storable else { return };
     let name = line.name();
@@ -96,7 +102,8 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
             continue;
         }
         let sent = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
-        if sent.iter().any(|p| p.name == name) {
+        // Sent later, or in the browser's store when the extension took a snapshot: it was stored.
+        if sent.iter().any(|p| p.name == name) || e.jar.as_ref().is_some_and(|jar| jar.iter().any(|c| c.name == name)) {
             return;
         }
         if later_without.is_none() {
@@ -860,6 +867,18 @@ mod tests {
     #[test]
     fn ignored_without_credentials_table() {
         let later = |req: Hs| ex("GET", ME, 401, req, &[]);
+        let with_jar = |mut e: Exchange<'static>| {
+            e.jar = Some(vec![crate::model::JarCookie {
+                name: Cow::Borrowed("sid"),
+                value: Cow::Borrowed("abc123"),
+                domain: Cow::Borrowed("api.example.com"),
+                host_only: true,
+                path: Cow::Borrowed("/"),
+                secure: true,
+                ..Default::default()
+            }]);
+            e
+        };
         let cases: Vec<(&str, Vec<Exchange<'static>>, bool)> = vec![
             ("no ACAC, nothing after", vec![ex("POST", API, 200, CORS_REQ, SET)], true),
             ("later call without the cookie", vec![ex("POST", API, 200, CORS_REQ, SET_ACAC), later(CORS_REQ)], true),
@@ -879,6 +898,36 @@ mod tests {
             ),
             ("same origin", vec![ex("POST", "https://app.example.com/auth/login", 200, CORS_REQ, SET)], false),
             ("failed request", vec![ex("POST", API, 0, CORS_REQ, SET)], false),
+            (
+                "in the store at the next failure",
+                vec![ex("POST", API, 200, CORS_REQ, SET), with_jar(later(CORS_REQ))],
+                false,
+            ),
+            (
+                "stickiness cookie on a token login",
+                vec![ex(
+                    "POST",
+                    API,
+                    200,
+                    CORS_REQ,
+                    &[
+                        ("Set-Cookie", "AWSALBCORS=Zm9v; Path=/; Secure; SameSite=None"),
+                        ("Content-Type", "application/json"),
+                    ],
+                )],
+                false,
+            ),
+            (
+                "refresh-token cookie on a token login",
+                vec![ex(
+                    "POST",
+                    API,
+                    200,
+                    CORS_REQ,
+                    &[("Set-Cookie", "refresh_token=r1; Path=/auth; Secure; HttpOnly")],
+                )],
+                true,
+            ),
             (
                 "not a session cookie, not a login",
                 vec![ex(
