@@ -353,15 +353,36 @@ fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
     let origin = ctx.initiator.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_else(|| "the page".into());
     let names: Vec<String> = would.iter().map(|c| c.name.clone()).collect();
     let target = ctx.url.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    // A replayed cookie whose Set-Cookie came on a cross-origin response fetched without
+    // credentials was in fact never stored (set-cookie-ignored-without-credentials).
+    let setter = super::text::origin_of(ctx, first).1;
+    let never_stored = setter.and_then(|i| ctx.capture.exchanges.get(i).map(|e| (i, e))).is_some_and(|(i, e)| {
+        let sctx = Ctx::new(ctx.capture, ctx.corr, i, e);
+        sctx.is_api_call()
+            && sctx.is_cross_origin()
+            && !sctx.creds.cookie
+            && crate::headers::cors::allow_credentials(&e.response_headers)
+                != crate::headers::cors::AllowCredentials::True
+    });
+    let holds = if never_stored {
+        format!(
+            "although the server set `{}` for {target} earlier (on a response the browser ignored for the same reason, \
+             so the cookie was never even stored)",
+            first.name
+        )
+    } else {
+        format!(
+            "although the browser holds `{}` for {target} and its Domain, Path, Secure and SameSite would all allow it",
+            first.name
+        )
+    };
     let mut fnd = Finding::new(
         CredentialsModeOmitsCookies,
         format!(
-            "This {} from {origin} to {target} carried no Cookie header, although the browser holds `{}` for {target} \
-             and its Domain, Path, Secure and SameSite would all allow it. A cross-origin fetch() defaults to \
+            "This {} from {origin} to {target} carried no Cookie header, {holds}. A cross-origin fetch() defaults to \
              `credentials: \"same-origin\"` (XMLHttpRequest to `withCredentials = false`), so the browser left the \
              cookies out and the API answered {}.",
             if ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("xhr")) { "XHR" } else { "fetch" },
-            first.name,
             ctx.ex.status
         ),
         Fix::new("Send credentials on cross-origin API calls, and let the server accept them.")
