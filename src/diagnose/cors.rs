@@ -970,9 +970,15 @@ fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
     let explanation = format!(
         "No preflight was sent for this {} request: the browser reused the preflight result cached {} ago \
          (Access-Control-Max-Age: {age}). A fix to the server's preflight answer does not take effect until that \
-         entry expires (Chromium caps it at 2 hours, Firefox at 24).",
+         entry expires, up to {} from when it was cached ({}).",
         ctx.ex.method,
-        crate::headers::date::format_duration(elapsed as i64)
+        crate::headers::date::format_duration(elapsed as i64),
+        crate::headers::date::format_duration(age.min(cap) as i64),
+        match ctx.browser() {
+            crate::model::Browser::Chromium => "Chromium keeps preflights 2 hours at most",
+            crate::model::Browser::Safari => "WebKit keeps preflights 10 minutes at most",
+            _ => "Firefox keeps preflights 24 hours at most",
+        }
     );
     let fix = Fix::new("Wait for the cached preflight to expire, or restart the browser; use a short Access-Control-Max-Age (600) while rolling out CORS changes.")
         .snippet("http", "Access-Control-Max-Age: 600");
