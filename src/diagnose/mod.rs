@@ -9,6 +9,7 @@ pub mod cookies;
 pub mod cors;
 pub mod credentials;
 pub mod rank;
+pub mod recovery;
 pub mod tokens;
 pub mod worker;
 
@@ -66,6 +67,11 @@ pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -
     tokens::check(&ctx, &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
+    if !out.is_empty() {
+        if let Some(later) = recovery::recovered_by(&ctx) {
+            recovery::annotate(&ctx, later, &mut out);
+        }
+    }
     out
 }
 
