@@ -481,6 +481,9 @@ struct Response<'a> {
     error: Option<Text<'a>>,
     #[serde(rename = "_fetchedViaServiceWorker")]
     via_service_worker: Option<Flag>,
+    /// Chrome: `network`, `http-cache`, `cache-storage` or `fallback-code`.
+    #[serde(borrow, rename = "_serviceWorkerResponseSource")]
+    sw_source: Option<Text<'a>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -724,6 +727,7 @@ fn convert(e: Entry<'_>) -> Exchange<'_> {
         initiator: if is_preflight { None } else { initiator.url },
         resource_type,
         from_cache,
+        service_worker_response_source: res.sw_source.and_then(Text::non_empty),
         error: e.error.and_then(Text::non_empty).or_else(|| res.error.and_then(Text::non_empty)),
         redirect_url: res.redirect_url.and_then(Text::non_empty),
         request_body: request_body(req.post_data),
@@ -1046,6 +1050,23 @@ mod tests {
         assert_eq!(x.error.as_deref(), Some("net::ERR_FAILED"));
         assert_eq!(x.redirect_url.as_deref(), Some("https://b.test/"));
         assert_eq!(x.request_headers.get("cookie"), Some("sid=1"));
+    }
+
+    #[test]
+    fn chrome_service_worker_fields() {
+        let text = har(r#"{"request":{"method":"GET","url":"https://app.test/api/me"},
+                "response":{"status":401,"_fetchedViaServiceWorker":true,"_serviceWorkerResponseSource":"network"}}"#);
+        let c = parse(&text).unwrap();
+        let x = &c.exchanges[0];
+        assert_eq!(x.from_cache.as_deref(), Some("service-worker"));
+        assert_eq!(x.service_worker_response_source.as_deref(), Some("network"));
+        let plain =
+            har(r#"{"response":{"status":200,"_fetchedViaServiceWorker":false,"_serviceWorkerResponseSource":""}}"#);
+        let c = parse(&plain).unwrap();
+        assert_eq!(
+            (c.exchanges[0].from_cache.as_deref(), c.exchanges[0].service_worker_response_source.as_deref()),
+            (None, None)
+        );
     }
 
     #[test]

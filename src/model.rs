@@ -159,6 +159,12 @@ pub struct Exchange<'a> {
     /// Where a cached response came from: `disk`, `memory`, `service-worker`, or empty.
     #[serde(borrow)]
     pub from_cache: Option<Cow<'a, str>>,
+    /// Where a service worker got the response it answered with (HAR
+    /// `response._serviceWorkerResponseSource`, CDP `Response.serviceWorkerResponseSource`):
+    /// `network`, `http-cache`, `cache-storage` or `fallback-code`. Empty unless the response came
+    /// through a service worker.
+    #[serde(borrow)]
+    pub service_worker_response_source: Option<Cow<'a, str>>,
     /// The browser's network error (`net::ERR_FAILED` …) when the request failed.
     #[serde(borrow)]
     pub error: Option<Cow<'a, str>>,

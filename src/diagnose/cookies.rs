@@ -7,6 +7,7 @@
 //! into a 6265bis jar and asks it which cookies this request carries and why the others are left
 //! out (signal Inferred). The facts are computed once per exchange in [`Facts`].
 
+mod cache_layer;
 mod send_time;
 mod session;
 mod set_time;
@@ -56,6 +57,7 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     set_time::check(ctx, &facts, out);
     send_time::check(ctx, &facts, out);
     session::check(ctx, &facts, out);
+    cache_layer::check(ctx, &facts, out);
 }
 
 /// The cookie table for the popup: sent, not sent and why, set or refused.

@@ -957,16 +957,28 @@ fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
         return;
     };
     let elapsed = ((now - then) / 1000.0).max(0.0) as u64;
-    // Chromium caps the cache at 2 hours, Firefox at 24 hours.
-    if elapsed > age.min(86_400) || !(200..300).contains(&pre.status) {
+    // Each browser caps the cache: Chromium at 2 hours (preflight_result.cc kMaxTimeout), Firefox at
+    // 24 hours, WebKit at 10 minutes. Past the cap the browser would have sent a new preflight.
+    let cap = match ctx.browser() {
+        crate::model::Browser::Chromium => 7_200,
+        crate::model::Browser::Safari => 600,
+        crate::model::Browser::Firefox | crate::model::Browser::Unknown => 86_400,
+    };
+    if elapsed > age.min(cap) || !(200..300).contains(&pre.status) {
         return;
     }
     let explanation = format!(
         "No preflight was sent for this {} request: the browser reused the preflight result cached {} ago \
          (Access-Control-Max-Age: {age}). A fix to the server's preflight answer does not take effect until that \
-         entry expires (Chromium caps it at 2 hours, Firefox at 24).",
+         entry expires, up to {} from when it was cached ({}).",
         ctx.ex.method,
-        crate::headers::date::format_duration(elapsed as i64)
+        crate::headers::date::format_duration(elapsed as i64),
+        crate::headers::date::format_duration(age.min(cap) as i64),
+        match ctx.browser() {
+            crate::model::Browser::Chromium => "Chromium keeps preflights 2 hours at most",
+            crate::model::Browser::Safari => "WebKit keeps preflights 10 minutes at most",
+            _ => "Firefox keeps preflights 24 hours at most",
+        }
     );
     let fix = Fix::new("Wait for the cached preflight to expire, or restart the browser; use a short Access-Control-Max-Age (600) while rolling out CORS changes.")
         .snippet("http", "Access-Control-Max-Age: 600");

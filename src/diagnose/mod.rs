@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod rank;
 pub mod recovery;
 pub mod tokens;
+pub mod worker;
 
 use crate::correlate::Correlation;
 use crate::finding::Finding;
@@ -37,7 +38,10 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.error.is_some()
         || ex.cors_error.is_some()
         || !ex.blocked_set_cookies.is_empty()
-        || ex.associated_cookies.iter().any(|c| !c.blocked_reasons.is_empty())
+        || ex.associated_cookies.iter().any(|c| {
+            // A blocked cookie, or one that went only thanks to an exemption (cookie-exemption-in-effect).
+            !c.blocked_reasons.is_empty() || c.exemption_reason.as_deref().is_some_and(|r| !r.is_empty() && r != "None")
+        })
         || ex.response_headers.has("set-cookie")
         || ex.response_headers.has("www-authenticate")
         || ex.request_headers.has("authorization")
@@ -61,6 +65,7 @@ pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -
     cookies::check(&ctx, &mut out);
     credentials::check(&ctx, &mut out);
     tokens::check(&ctx, &mut out);
+    worker::check(&ctx, &mut out);
     rank::rank(&mut out);
     if !out.is_empty() {
         if let Some(later) = recovery::recovered_by(&ctx) {

@@ -164,7 +164,16 @@ pub fn cache_hits(ex: &Exchange<'_>) -> Vec<CacheHit> {
     let h = &ex.response_headers;
     let mut out = Vec::new();
     if let Some(src) = ex.from_cache.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        out.push(CacheHit::Browser(src.to_string()));
+        // A service worker that fetched from the network (or did not answer) passed a live
+        // response through: no cache was involved.
+        let live = src.eq_ignore_ascii_case("service-worker")
+            && ex
+                .service_worker_response_source
+                .as_deref()
+                .is_some_and(|s| matches!(s.trim(), "network" | "fallback-code"));
+        if !live {
+            out.push(CacheHit::Browser(src.to_string()));
+        }
     }
     if let Some(a) = age(h).filter(|a| *a > 0) {
         out.push(CacheHit::Age(a));
@@ -245,6 +254,11 @@ mod tests {
             from_cache: fc.map(Cow::Borrowed),
             ..Default::default()
         };
+        let sw = |src: &'static str| Exchange {
+            from_cache: Some(Cow::Borrowed("service-worker")),
+            service_worker_response_source: Some(Cow::Borrowed(src)),
+            ..Default::default()
+        };
         let cases: &[(&str, Exchange<'static>, bool)] = &[
             ("age", ex(&[("Age", "30")], None), true),
             ("age zero", ex(&[("Age", "0")], None), false),
@@ -257,6 +271,10 @@ mod tests {
             ("x-cache-hits", ex(&[("X-Cache-Hits", "0, 3")], None), true),
             ("disk cache", ex(&[], Some("disk")), true),
             ("nothing", ex(&[], Some("")), false),
+            ("service worker, source unknown", ex(&[], Some("service-worker")), true),
+            ("service worker from cache storage", sw("cache-storage"), true),
+            ("service worker from the network", sw("network"), false),
+            ("service worker fell back", sw("fallback-code"), false),
         ];
         for (name, e, want) in cases {
             assert_eq!(!cache_hits(e).is_empty(), *want, "{name}");

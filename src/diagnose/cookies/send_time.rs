@@ -23,7 +23,7 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     }
     httponly_unreadable_by_script(ctx, f, out);
     if ctx.ex.site_has_cookie_in_other_partition {
-        out.push(other_partition_reported(ctx));
+        out.push(other_partition_reported(ctx, f));
     }
     // With Chromium's own list of considered cookies, the jar's guesses add nothing; and a request
     // that authenticates with an Authorization header is not failing for want of a cookie.
@@ -116,6 +116,7 @@ fn reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
             out.push(fnd);
         }
     }
+    redirect_downgrade(ctx, out);
 }
 
 /// `cookie-exemption-in-effect` — CDP `CookieExemptionReason`: works only thanks to an exemption.
@@ -130,9 +131,13 @@ fn exemptions(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         Finding::new(
             CookieExemptionInEffect,
             format!(
-                "`{}` reached {} only because of an exemption ({reason}): it would otherwise be blocked as a \
-                 third-party cookie. Users without that exemption (other profiles, other browsers) will be logged out here.",
-                a.name, ctx.ex.url
+                "`{}` reached {}{} only because of an exemption ({}): it would otherwise be blocked as a \
+                 third-party cookie. Users without that exemption (other profiles, other browsers, Incognito) will \
+                 see this request fail.",
+                a.name,
+                ctx.ex.url,
+                ctx.page.as_ref().map(|p| format!(" (embedded in {})", p.origin().ascii_serialization())).unwrap_or_default(),
+                exemption_words(reason)
             ),
             Fix::new("Plan for blocked third-party cookies: partitioned cookies, the Storage Access API, or a first-party deployment."),
         )
@@ -142,20 +147,55 @@ fn exemptions(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     );
 }
 
-/// `cookie-in-other-partition` — CDP `siteHasCookieInOtherPartition` on a failing request.
-fn other_partition_reported(ctx: &Ctx<'_, '_>) -> Finding {
-    Finding::new(
+/// What a `Network.CookieExemptionReason` (DIAGNOSES Appendix A.3, with removed values) means.
+fn exemption_words(reason: &str) -> String {
+    let what = match reason {
+        "UserSetting" => "a site exception in this browser's cookie settings",
+        "EnterprisePolicy" => "an enterprise policy",
+        "StorageAccess" => "a Storage Access API grant",
+        "TopLevelStorageAccess" => "a top-level Storage Access grant",
+        "Scheme" => "the top-level page's URL scheme",
+        "SameSiteNoneCookiesInSandbox" => "the sandbox flag allow-same-site-none-cookies",
+        "TPCDMetadata" | "TPCDDeprecationTrial" | "TopLevelTPCDDeprecationTrial" => {
+            "a third-party-cookie deprecation grace period"
+        }
+        "TPCDHeuristics" => "a heuristics-based exemption",
+        _ => return reason.to_string(),
+    };
+    format!("{reason}: {what}")
+}
+
+/// `cookie-in-other-partition` — CHIPS; CDP `siteHasCookieInOtherPartition` on a failing request.
+fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
+    let host = ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("this site");
+    let top = ctx.page.as_ref().map(|u| u.origin().ascii_serialization());
+    // The jar snapshot, when the extension sent one, says under which top-level site it lives.
+    let other = f
+        .jar
+        .cookies()
+        .iter()
+        .find(|c| c.partition.as_ref().is_some_and(|p| Some(p) != f.top_site.as_ref()) && f.related(c));
+    let mut fnd = Finding::new(
         CookieInOtherPartition,
         format!(
-            "The browser has a cookie for {} but in another top-level partition: partitioned (CHIPS) cookies are keyed \
-             by the top-level site, so a login done while embedded elsewhere (or visited directly) is invisible here.",
-            ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("this site")
+            "The browser holds a cookie for {host}, but in another top-level partition{}. Partitioned (CHIPS) cookies \
+             are keyed by the top-level site, so a login done while {host} was embedded in another site (or visited \
+             directly) is invisible while it is embedded in {}.",
+            other.and_then(|c| c.partition.as_ref()).map(|p| format!(" (`{}` is stored under {p})", other.map(|c| c.name.as_str()).unwrap_or(""))).unwrap_or_default(),
+            top.as_deref().unwrap_or("this page")
         ),
-        Fix::new("Authenticate inside this partition.").step(
-            "Log in through a popup and hand a token to the iframe with postMessage, or use the Storage Access API.",
-        ),
+        Fix::new("Authenticate inside this partition.")
+            .step("Log in through a popup and hand a token to the iframe with postMessage, or use the Storage Access API (`document.requestStorageAccess()` after a user gesture).")
+            .step("Design per-partition state: each embedding site gets its own session."),
     )
+    .with("browser verdict", "siteHasCookieInOtherPartition: true")
+    .with("request", format!("{} {}", ctx.ex.method, ctx.ex.url))
     .signal(Signal::Reported)
+    .confidence(85);
+    if let Some(t) = top {
+        fnd = fnd.with("top-level site", t);
+    }
+    fnd
 }
 
 /// Whether an excluded cookie is worth reporting: it belongs to this site, the request did not
@@ -199,33 +239,65 @@ fn inferred(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         }
         out.push(fnd);
     }
-    // A redirect through another site turned a same-site request cross-site.
-    if hits.iter().any(|(id, _)| matches!(id, CookieSamesiteLaxExcluded | CookieSamesiteStrictExcluded)) {
-        redirect_downgrade(ctx, out);
-    }
+    redirect_downgrade(ctx, out);
 }
 
-/// `cookie-cross-site-redirect-downgrade` — 6265bis §5.2: a cross-site hop makes the final request cross-site.
-fn redirect_downgrade(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    let Some(url) = ctx.url.as_ref() else { return };
-    let same_site_start = matches!(ctx.relation, Some(Relation::SameOrigin | Relation::SameSite));
-    let hop = ctx.redirect_hops().into_iter().find(|(_, h)| {
+/// The first redirect hop on another site than this request's URL, when the chain started on
+/// this request's own site (6265bis §5.2: such a hop makes the final request cross-site).
+fn cross_site_hop<'c, 'a>(ctx: &Ctx<'c, 'a>) -> Option<(usize, &'c crate::model::Exchange<'a>)> {
+    let url = ctx.url.as_ref()?;
+    if !matches!(ctx.relation, Some(Relation::SameOrigin | Relation::SameSite)) {
+        return None;
+    }
+    ctx.redirect_hops().into_iter().find(|(_, h)| {
         url::Url::parse(&h.url).is_ok_and(|u| matches!(crate::site::relation(&u, url), Relation::CrossSite))
-    });
-    let (Some((i, h)), true) = (hop, same_site_start) else { return };
-    out.push(
-        Finding::new(
-            CookieCrossSiteRedirectDowngrade,
-            format!(
-                "The request to {} went through {} on another site. A redirect chain that leaves the site makes the \
-                 final request cross-site, so Lax and Strict cookies were withheld.",
-                ctx.ex.url, h.url
-            ),
-            Fix::new("Do not bounce same-site requests through another site, or use `SameSite=None; Secure` for cookies that must survive the chain."),
-        )
-        .with("cross-site hop", h.url.to_string())
-        .related(i),
-    );
+    })
+}
+
+/// `cookie-cross-site-redirect-downgrade` — 6265bis §5.2 (a cross-site hop in the redirect chain makes
+/// the request cross-site); Audits `WarnCrossSiteRedirectDowngradeChangesInclusion`. Runs after the
+/// exclusion rules: it explains a Lax/Strict exclusion of this request, so it takes that finding's
+/// signal and ranks just ahead of it.
+fn redirect_downgrade(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    let Some(excl) = out
+        .iter()
+        .filter(|x| {
+            matches!(x.id, CookieSamesiteLaxExcluded | CookieSamesiteStrictExcluded | CookieLaxAllowUnsafeExpired)
+        })
+        .min_by_key(|x| (x.signal, 100 - x.confidence.min(100)))
+    else {
+        return;
+    };
+    let Some((i, h)) = cross_site_hop(ctx) else { return };
+    let (signal, confidence) = (excl.signal, excl.confidence.saturating_add(5).min(100));
+    let cookie = excl.evidence.iter().find(|e| e.label == "cookie").map(|e| e.value.clone());
+    let hop_host = url::Url::parse(&h.url).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+    let here = ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("");
+    let what = cookie.as_deref().map(|c| format!("`{c}`")).unwrap_or_else(|| "the site's Lax/Strict cookies".into());
+    let mut fnd = Finding::new(
+        CookieCrossSiteRedirectDowngrade,
+        format!(
+            "This request started on {here}'s own site, but its redirect chain passed through {hop_host}. A chain \
+             that leaves the site makes the final request cross-site even though it comes back to {here}, so the \
+             browser withheld {what} ({}).",
+            match excl.id {
+                CookieSamesiteStrictExcluded => "SameSite=Strict is never sent cross-site",
+                _ => "SameSite=Lax is only sent cross-site on top-level GET navigations",
+            }
+        ),
+        Fix::new("Keep same-site requests on the site, or let the cookies that must survive the bounce travel cross-site.")
+            .step(format!("Avoid bouncing through {hop_host} for requests that need the session (call it from the page instead, or return to a URL that does not need the cookie)."))
+            .step("Session cookies that must survive an SSO round trip: `SameSite=Lax` is sent on top-level GET navigations; `Strict` never is.")
+            .step("Cookies that must survive a subresource bounce: `SameSite=None; Secure` (with CSRF protection)."),
+    )
+    .with("cross-site hop", format!("{} {} → {}", h.method, h.url, h.status))
+    .related(i)
+    .signal(signal)
+    .confidence(confidence);
+    if let Some(c) = cookie {
+        fnd = fnd.with("cookie withheld", c);
+    }
+    out.push(fnd);
 }
 
 /// `cookie-httponly-unreadable-by-script` — 6265bis §5.8.2/§5.8.3 (`http-only-flag`): script built an
@@ -281,15 +353,36 @@ fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
     let origin = ctx.initiator.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_else(|| "the page".into());
     let names: Vec<String> = would.iter().map(|c| c.name.clone()).collect();
     let target = ctx.url.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    // A replayed cookie whose Set-Cookie came on a cross-origin response fetched without
+    // credentials was in fact never stored (set-cookie-ignored-without-credentials).
+    let setter = super::text::origin_of(ctx, first).1;
+    let never_stored = setter.and_then(|i| ctx.capture.exchanges.get(i).map(|e| (i, e))).is_some_and(|(i, e)| {
+        let sctx = Ctx::new(ctx.capture, ctx.corr, i, e);
+        sctx.is_api_call()
+            && sctx.is_cross_origin()
+            && !sctx.creds.cookie
+            && crate::headers::cors::allow_credentials(&e.response_headers)
+                != crate::headers::cors::AllowCredentials::True
+    });
+    let holds = if never_stored {
+        format!(
+            "although the server set `{}` for {target} earlier (on a response the browser ignored for the same reason, \
+             so the cookie was never even stored)",
+            first.name
+        )
+    } else {
+        format!(
+            "although the browser holds `{}` for {target} and its Domain, Path, Secure and SameSite would all allow it",
+            first.name
+        )
+    };
     let mut fnd = Finding::new(
         CredentialsModeOmitsCookies,
         format!(
-            "This {} from {origin} to {target} carried no Cookie header, although the browser holds `{}` for {target} \
-             and its Domain, Path, Secure and SameSite would all allow it. A cross-origin fetch() defaults to \
+            "This {} from {origin} to {target} carried no Cookie header, {holds}. A cross-origin fetch() defaults to \
              `credentials: \"same-origin\"` (XMLHttpRequest to `withCredentials = false`), so the browser left the \
              cookies out and the API answered {}.",
             if ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("xhr")) { "XHR" } else { "fetch" },
-            first.name,
             ctx.ex.status
         ),
         Fix::new("Send credentials on cross-origin API calls, and let the server accept them.")
@@ -322,6 +415,10 @@ fn explain(ctx: &Ctx<'_, '_>, f: &Facts<'_>, id: FindingId, name: &str, c: Optio
         .or(ctx.initiator.as_ref())
         .map(|u| u.origin().ascii_serialization())
         .unwrap_or_else(|| "another site".to_string());
+    // A same-site request made cross-site by its redirect chain: say so instead of "another site".
+    let via = cross_site_hop(ctx)
+        .and_then(|(_, h)| url::Url::parse(&h.url).ok())
+        .map(|hop| hop.origin().ascii_serialization());
     match id {
         CookieNotOnPath => {
             let cp = c.map(|c| c.path.clone()).unwrap_or_else(|| "(narrower path)".into());
@@ -361,9 +458,10 @@ fn explain(ctx: &Ctx<'_, '_>, f: &Facts<'_>, id: FindingId, name: &str, c: Optio
         }
         CookieSamesiteStrictExcluded => (
             format!(
-                "`{name}` is `SameSite=Strict`, and this request to {url} started from {from}, another site. Strict \
+                "`{name}` is `SameSite=Strict`, and this request to {url} started from {from}{}. Strict \
                  cookies are withheld from every cross-site request, including clicking a link or returning from an \
-                 identity provider, so the first page load looks logged out."
+                 identity provider, so the first page load looks logged out.",
+                via.as_ref().map(|o| format!(" but was redirected through {o}")).unwrap_or_else(|| ", another site".into())
             ),
             session_cookie_snippets(
                 Fix::new("Use `SameSite=Lax` for the session cookie; keep Strict for a separate cookie that guards state-changing actions.")
@@ -379,8 +477,9 @@ fn explain(ctx: &Ctx<'_, '_>, f: &Facts<'_>, id: FindingId, name: &str, c: Optio
             let kind = if f.nav { format!("a cross-site {} navigation", ctx.ex.method) } else { "a cross-site subresource request (fetch, XHR, iframe or image)".to_string() };
             (
                 format!(
-                    "`{name}` {what}, and this is {kind} from {from} to {url}. Lax cookies only travel cross-site on \
-                     top-level navigations with a safe method such as GET, so the browser withheld it."
+                    "`{name}` {what}, and this is {kind} from {from}{} to {url}. Lax cookies only travel cross-site \
+                     on top-level navigations with a safe method such as GET, so the browser withheld it.",
+                    via.as_ref().map(|o| format!(" (redirected through {o})")).unwrap_or_default()
                 ),
                 session_cookie_snippets(
                     Fix::new("Serve the API from the app's site, or mark the cookie `SameSite=None; Secure`.")
@@ -456,16 +555,141 @@ fn explain(ctx: &Ctx<'_, '_>, f: &Facts<'_>, id: FindingId, name: &str, c: Optio
             ),
             Fix::new("Authenticate inside this partition (popup + postMessage, or the Storage Access API)."),
         ),
-        OriginBoundCookieMismatch => (
-            format!(
-                "`{name}` is bound to the scheme or port that set it (origin-bound cookies), and {url} uses another one."
-            ),
-            Fix::new("Use one origin: put the API behind the app's dev-server proxy, and https everywhere."),
-        ),
-        CookieAnonymousContext => (
-            format!("`{name}` was withheld because the request comes from a credentialless (anonymous) iframe."),
-            Fix::new("Do not load authenticated content in `<iframe credentialless>`, or authenticate it with an explicit token."),
-        ),
+        OriginBoundCookieMismatch => {
+            let here = ctx.url.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+            let setter = super::last_setter_before(ctx, name)
+                .and_then(|i| ctx.capture.exchanges.get(i))
+                .and_then(|e| url::Url::parse(&e.url).ok())
+                .map(|u| u.origin().ascii_serialization());
+            (
+                format!(
+                    "`{name}` is bound to the origin that set it{}: with origin-bound cookies, Chromium sends a cookie \
+                     back only to the same scheme and port. This request goes to {here}, so the cookie stayed behind. \
+                     A typical case is a session created on the dev server's port (localhost:3000) and an API on \
+                     another port (localhost:8080), or a cookie set over http and read over https.",
+                    setter.map(|o| format!(" ({o})")).unwrap_or_default()
+                ),
+                Fix::new("Serve the app and the API from one origin, and use https everywhere.")
+                    .step("Development: proxy the API through the dev server so the page and the API share scheme, host and port.")
+                    .step("If only the port differs, a `Domain` attribute relaxes the port binding (not the scheme binding).")
+                    .snippet("js", "// vite.config.js\nexport default { server: { proxy: { '/api': 'http://localhost:8080' } } };"),
+            )
+        }
+        CookieAnonymousContext => {
+            let page = ctx.page.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_else(|| "the page".into());
+            (
+                format!(
+                    "`{name}` was withheld because this request comes from a credentialless (anonymous) iframe on \
+                     {page}. Such a frame starts with its own empty, temporary cookie jar and never sees the browser's \
+                     normal cookies, so {host} received no session{}.",
+                    if super::redirects_to_login(ctx) { " and sent the frame to its login page" } else { "" }
+                ),
+                Fix::new("Do not load authenticated content in `<iframe credentialless>`.")
+                    .step("Remove the `credentialless` attribute and make the embedded site send `Cross-Origin-Resource-Policy: cross-origin` (or COEP-compatible headers) instead.")
+                    .step("Or authenticate the embedded content explicitly (a token passed with postMessage, sent in an Authorization header).")
+                    .snippet("html", format!("<iframe src=\"{url}\"></iframe> <!-- without credentialless -->")),
+            )
+        }
         _ => (format!("`{name}` was not sent to {url}."), Fix::new("See the cookie's attributes.")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::FindingId::{self, *};
+    use crate::correlate::Correlation;
+    use crate::diagnose::diagnose_entry;
+    use crate::model::{AssociatedCookie, Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    fn nav(url: &'static str, status: u16, location: Option<&'static str>) -> Exchange<'static> {
+        let mut res = vec![];
+        if let Some(l) = location {
+            res.push(Header::new("Location", l));
+        }
+        Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            status,
+            response_headers: Headers(res),
+            redirect_url: location.map(Cow::Borrowed),
+            started_ms: Some(1_790_000_000_000.0),
+            initiator: Some(Cow::Borrowed("https://app.example.com/home")),
+            resource_type: Some(Cow::Borrowed("document")),
+            ..Default::default()
+        }
+    }
+
+    fn blocked(reason: &str, exemption: Option<&'static str>) -> Vec<AssociatedCookie<'static>> {
+        vec![AssociatedCookie {
+            name: Cow::Borrowed("sid"),
+            blocked_reasons: if reason.is_empty() { vec![] } else { vec![reason.to_string()] },
+            exemption_reason: exemption.map(Cow::Borrowed),
+        }]
+    }
+
+    fn ids(exchanges: Vec<Exchange<'static>>, i: usize) -> Vec<FindingId> {
+        let cap = Capture { exchanges, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        diagnose_entry(&cap, &corr, i).iter().map(|f| f.id).collect()
+    }
+
+    /// A → B → A: the final hop, with Chromium's verdict on `sid`.
+    fn bounce(via: &'static str, reason: &str) -> Vec<Exchange<'static>> {
+        let back = "https://app.example.com/reports?sso=1";
+        let mut last = nav(back, 302, Some("https://app.example.com/login"));
+        last.associated_cookies = blocked(reason, None);
+        vec![nav("https://app.example.com/reports", 302, Some(via)), nav(via, 302, Some(back)), last]
+    }
+
+    #[test]
+    fn redirect_downgrade_table() {
+        let cases: &[(&str, &'static str, &str, bool)] = &[
+            ("strict lost after an IdP hop", "https://login.idp.test/authorize", "SameSiteStrict", true),
+            ("lax lost after an IdP hop", "https://login.idp.test/authorize", "SameSiteLax", true),
+            ("same-site hop", "https://login.example.com/authorize", "SameSiteStrict", false),
+            ("cookie not blocked", "https://login.idp.test/authorize", "", false),
+            ("blocked for another reason", "https://login.idp.test/authorize", "NotOnPath", false),
+        ];
+        for (name, via, reason, want) in cases {
+            let got = ids(bounce(via, reason), 2);
+            assert_eq!(got.contains(&CookieCrossSiteRedirectDowngrade), *want, "{name}: {got:?}");
+            if *want {
+                assert_eq!(
+                    got.first(),
+                    Some(&CookieCrossSiteRedirectDowngrade),
+                    "{name}: ranks ahead of the exclusion"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn exemption_and_anonymous_context() {
+        let mut ok = nav("https://widget.test/api", 200, None);
+        ok.resource_type = Some(Cow::Borrowed("fetch"));
+        let with = |a: Vec<AssociatedCookie<'static>>, status: u16| {
+            let mut e = ok.clone();
+            e.associated_cookies = a;
+            e.status = status;
+            e
+        };
+        let cases: Vec<(&str, Exchange<'static>, FindingId, bool)> = vec![
+            ("storage access grant", with(blocked("", Some("StorageAccess")), 200), CookieExemptionInEffect, true),
+            ("removed TPCD value", with(blocked("", Some("TPCDHeuristics")), 200), CookieExemptionInEffect, true),
+            ("no exemption", with(blocked("", Some("None")), 200), CookieExemptionInEffect, false),
+            (
+                "exempt but blocked anyway",
+                with(blocked("UserPreferences", Some("UserSetting")), 401),
+                CookieExemptionInEffect,
+                false,
+            ),
+            ("credentialless iframe", with(blocked("AnonymousContext", None), 401), CookieAnonymousContext, true),
+            ("normal iframe", with(blocked("", None), 401), CookieAnonymousContext, false),
+        ];
+        for (name, e, id, want) in cases {
+            assert_eq!(crate::diagnose::is_candidate(&e), want || e.status >= 400, "{name}: candidate");
+            assert_eq!(ids(vec![e], 0).contains(&id), want, "{name}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use FindingId::*;
 /// Runs the set-time rules on every line of this response.
 pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let login = super::is_login_like(ctx) || super::auth_failed(ctx);
+    ignored_without_credentials(ctx, f, login, out);
     for l in &f.lines {
         // Tracking and preference cookies fail all the time; only auth cookies, or any cookie of
         // a login or failing exchange, can explain an authentication problem.
@@ -44,10 +45,134 @@ pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
                 }
                 samesite_invalid_value(ctx, f, l, c, out);
                 unparseable_expires(ctx, l, c, out);
-                attribute_too_long(ctx, l, c, out);
+                attribute_too_long(ctx, f, l, c, out);
             }
         }
     }
+}
+
+/// How many later exchanges are searched for the cookie a login response set.
+const LATER_LOOKAHEAD: usize = 300;
+
+/// `set-cookie-ignored-without-credentials` — Fetch HTTP-network fetch ("if includeCredentials is
+/// true, … parse and store response `Set-Cookie` headers"), #http-cors-protocol ("CORS with
+/// credentials": Set-Cookie is ignored otherwise). A cross-origin script request made without
+/// `credentials: 'include'` cannot store cookies; nothing reports it, so it is inferred from the
+/// request (no cookies), the response (no `Access-Control-Allow-Credentials: true`) and what came
+/// after (no later request to that origin ever carries the cookie).
+fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, out: &mut Vec<Finding>) {
+    let ex = ctx.ex;
+    // A script request to another origin, answered (a failed or CORS-blocked one proves nothing),
+    // that carried no cookie at all.
+    if ctx.creds.cookie
+        || !ctx.is_api_call()
+        || !ctx.is_cross_origin()
+        || !matches!(ctx.fetch_mode(), None | Some("cors"))
+        || ex.status == 0
+        || ex.error.is_some()
+        || ex.cors_error.is_some()
+        || !matches!(f.url.scheme(), "http" | "https")
+    {
+        return;
+    }
+    // Lines the browser would otherwise have stored (a line refused for another reason has its own
+    // finding, and Chromium reports lines it processed and refused).
+    // Only a cookie that can carry a session: load-balancer stickiness or bot-management cookies
+    // (AWSALBCORS, __cf_bm …) on a token API's login are not lost sessions.
+    let auth_like = |n: &str| {
+        let n = n.to_ascii_lowercase();
+        is_session_cookie_name(&n)
+            || login
+                && ["sess", "auth", "token", "login", "sid", "jwt", "remember", "refresh"].iter().any(|k| n.contains(k))
+    };
+    let storable = f.lines.iter().find(|l| {
+        l.reported.is_none() && matches!(&l.verdict, Some(Ok(s)) if !s.expired_on_arrival) && auth_like(&l.name())
+    });
+    let Some(line) = storable else { return };
+    let name = line.name();
+    let origin = f.url.origin();
+    let target = origin.ascii_serialization();
+    // What came after: a later request to the same origin that carried the cookie proves it was
+    // stored; later requests without it support the inference.
+    let mut later_without: Option<(usize, &crate::model::Exchange<'_>)> = None;
+    for (j, e) in ctx.capture.exchanges.iter().enumerate().skip(ctx.index + 1).take(LATER_LOOKAHEAD) {
+        // A cheap prefix test first; only candidates are parsed (captures hold normalised URLs).
+        let same_prefix = e.url.get(..target.len()).is_some_and(|p| p.eq_ignore_ascii_case(&target));
+        if !same_prefix || url::Url::parse(&e.url).map(|u| u.origin()).ok().as_ref() != Some(&origin) {
+            continue;
+        }
+        let sent = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
+        // Sent later, or in the browser's store when the extension took a snapshot: it was stored.
+        if sent.iter().any(|p| p.name == name) || e.jar.as_ref().is_some_and(|jar| jar.iter().any(|c| c.name == name)) {
+            return;
+        }
+        if later_without.is_none() {
+            later_without = Some((j, e));
+        }
+    }
+    let no_acac =
+        crate::headers::cors::allow_credentials(&ex.response_headers) != crate::headers::cors::AllowCredentials::True;
+    let wildcard = ex.response_headers.get("access-control-allow-origin").is_some_and(|v| v.trim() == "*");
+    if later_without.is_none() && !no_acac {
+        return;
+    }
+    let page = ctx
+        .initiator
+        .as_ref()
+        .or(ctx.page.as_ref())
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|| "the page".into());
+    let mut why = vec!["it carried no Cookie header".to_string()];
+    if wildcard {
+        why.push(
+            "the response allows any origin (`Access-Control-Allow-Origin: *`), which only works without credentials"
+                .into(),
+        );
+    } else if no_acac {
+        why.push("the response has no `Access-Control-Allow-Credentials: true`".into());
+    }
+    let after = later_without
+        .map(|(_, e)| format!(" Later requests to {target} went without it ({} {} → {}).", e.method, e.url, e.status))
+        .unwrap_or_default();
+    let mut fnd = Finding::new(
+        SetCookieIgnoredWithoutCredentials,
+        format!(
+            "The response to this cross-origin {} from {page} sets `{name}`, but the request was made without \
+             credentials ({}). Browsers ignore Set-Cookie on such responses: the call \"succeeded\" ({}) but no \
+             cookie was stored, so no session exists.{after}",
+            ex.method,
+            why.join("; "),
+            ex.status
+        ),
+        Fix::new("Send the login call (and every later API call) with credentials, and let the server accept them.")
+            .step("fetch: `credentials: 'include'`; axios: `withCredentials: true`; XMLHttpRequest: `xhr.withCredentials = true`.")
+            .step(format!(
+                "Server: `Access-Control-Allow-Origin: {page}` (the exact origin, not `*`) and `Access-Control-Allow-Credentials: true`, on the preflight and on the response."
+            ))
+            .step("If the API is on another site, the cookie also needs `SameSite=None; Secure`.")
+            .snippet("js", format!("await fetch('{}', {{ method: '{}', credentials: 'include', /* … */ }});", ex.url, ex.method))
+            .snippet("express", format!("app.use(cors({{ origin: '{page}', credentials: true }}));"))
+            .snippet(
+                "spring",
+                format!(
+                    "@CrossOrigin(origins = \"{page}\", allowCredentials = \"true\")\n// or CorsConfiguration.setAllowCredentials(true) with an explicit allowed origin"
+                ),
+            ),
+    )
+    .with("request credentials", "no Cookie header (credentials mode 'same-origin' or 'omit', inferred)")
+    .with(
+        "Access-Control-Allow-Credentials",
+        ex.response_headers.get("access-control-allow-credentials").unwrap_or("(absent)").to_string(),
+    )
+    .confidence(match (later_without.is_some(), no_acac) {
+        (true, true) => 85,
+        (false, true) => 60,
+        _ => 65,
+    });
+    if let Some((j, _)) = later_without {
+        fnd = fnd.related(j);
+    }
+    out.push(with_line(fnd, ctx, &name, line.raw));
 }
 
 /// A `Network.SetCookieBlockedReason` (DIAGNOSES Appendix A.1, with the A.9 aliases) → id.
@@ -400,10 +525,18 @@ fn explain(
             ),
             Fix::new("Use https for every authentication endpoint (login and logout).").step("Redirect http to https and send HSTS."),
         ),
-        SetCookieSchemeNotSupported => (
-            format!("The response to {url} sets `{name}`, but its URL scheme cannot store cookies."),
-            Fix::new("Serve the app over http(s); for local development use http://localhost."),
-        ),
+        SetCookieSchemeNotSupported => {
+            let scheme = f.url.scheme();
+            (
+                format!(
+                    "The response to {url} sets `{name}`, but the browser cannot store cookies for `{scheme}:` URLs: \
+                     only http, https, ws and wss carry cookies. The cookie was dropped, so the login leaves no session."
+                ),
+                Fix::new("Serve the app and its API over http(s).")
+                    .step("For local development use http://localhost (a secure context), not a file: or custom-scheme URL.")
+                    .step("Desktop or hybrid shells (Electron, Capacitor, WebView) that serve their UI from a custom scheme: call the API at its https URL, or keep the session in an Authorization header instead of a cookie."),
+            )
+        }
         _ => (format!("Cookie `{name}` from {url} was not stored."), Fix::new("See the Set-Cookie line.")),
     }
 }
@@ -601,40 +734,250 @@ fn unparseable_expires(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
 
-/// `set-cookie-lifetime-capped` — 6265bis §5.5: lifetimes over 400 days are cut to 400 days.
+/// `set-cookie-lifetime-capped` — 6265bis §5.5 (lifetimes over 400 days are cut to 400 days), §5.6.1, §5.6.2.
 fn lifetime_capped(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, s: &Stored, out: &mut Vec<Finding>) {
     if !s.lifetime_capped || ctx.clock.is_none() && c.max_age.is_none() {
         return;
     }
+    const CAP_S: i64 = 400 * 86_400;
+    // Max-Age wins over Expires (§4.1.2.2); Expires is measured from the client clock.
+    let asked = match (c.max_age, c.expires, ctx.clock) {
+        (Some(m), _, _) => Some((m, format!("Max-Age={m}"))),
+        (None, Some(e), Some(now)) => Some((e - now, format!("Expires={}", format_utc(e)))),
+        _ => None,
+    };
+    let (what, ends) = match (asked, ctx.clock) {
+        (Some((secs, attr)), Some(now)) => (
+            format!("asks to live {} (`{attr}`)", format_duration(secs)),
+            format!(" It will expire on {} instead, unless it is re-issued.", format_utc(now.saturating_add(CAP_S))),
+        ),
+        (Some((secs, attr)), None) => (format!("asks to live {} (`{attr}`)", format_duration(secs)), String::new()),
+        _ => ("asks to live longer than 400 days".to_string(), String::new()),
+    };
     let fnd = Finding::new(
         SetCookieLifetimeCapped,
         format!(
-            "`{}` asks to live longer than 400 days. Browsers cap cookie lifetimes at 400 days, so it will expire \
-             earlier than the server intends unless it is refreshed.",
+            "`{}` {what}. Browsers cap cookie lifetimes at 400 days (Chrome since version 104), so a \
+             \"remember me\" that should last longer ends after 400 days.{ends}",
             c.name
         ),
-        Fix::new("Re-issue long-lived cookies when the user returns instead of relying on a multi-year lifetime."),
+        Fix::new("Re-issue long-lived cookies when the user comes back instead of relying on a multi-year lifetime.")
+            .step("Refresh the remember-me cookie (new value, new Max-Age) on each visit or each login.")
+            .step("Ask for at most 400 days: `Max-Age=34560000`.")
+            .snippet(
+                "http",
+                format!("Set-Cookie: {}=<value>; Path=/; Max-Age=34560000; Secure; HttpOnly; SameSite=Lax", c.name),
+            ),
     )
-    .signal(Signal::Predictive);
+    .signal(Signal::Predictive)
+    .confidence(90);
     out.push(with_line(fnd, ctx, &c.name, l.raw));
 }
 
-/// `set-cookie-attribute-too-long` — 6265bis §5.6: an attribute value over 1024 bytes is ignored.
-fn attribute_too_long(ctx: &Ctx<'_, '_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
+/// `set-cookie-attribute-too-long` — 6265bis §5.6 (an attribute value over 1024 octets is ignored),
+/// §5.7 steps 7 and 11 (the defaults that then apply).
+fn attribute_too_long(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &SetCookie, out: &mut Vec<Finding>) {
     let Some((attr, len)) = c.notes.iter().find_map(|n| match n {
-        SetCookieNote::AttributeTooLong { attribute, len } => Some((attribute.clone(), *len)),
+        SetCookieNote::AttributeTooLong { attribute, len } => Some((attribute.as_str(), *len)),
         _ => None,
     }) else {
         return;
     };
+    let fallback = match attr.to_ascii_lowercase().as_str() {
+        // The parser dropped the long value, so a later short Path/Domain (if any) is what applies.
+        "path" => match c.path_value() {
+            Some(p) => format!("the cookie keeps its other `Path={p}`"),
+            None => format!(
+                "the cookie gets the default path `{}` (the directory of the URL that set it) and is not sent elsewhere",
+                set_cookie::default_path(f.url.path())
+            ),
+        },
+        "domain" => match &c.domain {
+            Some(d) => format!("the cookie keeps its other `Domain={d}`"),
+            None => format!("the cookie becomes host-only for {} and is not sent to sibling subdomains", host(f)),
+        },
+        "expires" | "max-age" => "the cookie loses that lifetime and may become a session cookie".to_string(),
+        "samesite" => "the cookie falls back to the default SameSite enforcement (Lax in Chromium)".to_string(),
+        _ => "the browser applies its default for it".to_string(),
+    };
     let fnd = Finding::new(
         SetCookieAttributeTooLong,
         format!(
-            "The `{attr}` attribute of `{}` is {len} bytes long. Browsers ignore attribute values over 1024 bytes, \
-             so the cookie falls back to the default for `{attr}`.",
+            "The `{attr}` attribute of `{}` is {len} bytes long; browsers ignore any attribute value over 1024 bytes as \
+             if it were absent, so {fallback}.",
             c.name
         ),
-        Fix::new("Keep attribute values short (Path and Domain are rarely longer than a few dozen bytes)."),
-    );
+        Fix::new("Keep attribute values short, and never build Path or Domain from the request URL.")
+            .step("Use a fixed `Path=/` (or a short application prefix) instead of the current URL or its query string.")
+            .step("Use a fixed Domain (or none) instead of a value derived from request headers.")
+            .snippet("http", format!("Set-Cookie: {}=<value>; Path=/; Secure; HttpOnly; SameSite=Lax", c.name))
+            .snippet("php", format!("setcookie('{}', $value, ['path' => '/', 'secure' => true, 'httponly' => true, 'samesite' => 'Lax']);", c.name)),
+    )
+    .with("attribute length", format!("{attr}: {len} bytes (limit 1024)"))
+    // The parser measured it: as certain as a browser report.
+    .confidence(90);
     out.push(with_line(fnd, ctx, &c.name, l.raw));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalogue::FindingId::{self, *};
+    use crate::correlate::Correlation;
+    use crate::diagnose::diagnose_entry;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    type Hs = &'static [(&'static str, &'static str)];
+
+    fn ex(method: &'static str, url: &'static str, status: u16, req: Hs, res: Hs) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed(method),
+            url: Cow::Borrowed(url),
+            status,
+            request_headers: Headers(req.iter().map(|(n, v)| Header::new(n, v)).collect()),
+            response_headers: Headers(res.iter().map(|(n, v)| Header::new(n, v)).collect()),
+            started_ms: Some(1_790_000_000_000.0),
+            page_url: Some(Cow::Borrowed("https://app.example.com/login")),
+            initiator: Some(Cow::Borrowed("https://app.example.com")),
+            resource_type: Some(Cow::Borrowed("fetch")),
+            ..Default::default()
+        }
+    }
+
+    fn ids(exchanges: Vec<Exchange<'static>>, i: usize) -> Vec<FindingId> {
+        let cap = Capture { exchanges, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        diagnose_entry(&cap, &corr, i).iter().map(|f| f.id).collect()
+    }
+
+    const API: &str = "https://api.example.com/auth/login";
+    const ME: &str = "https://api.example.com/v1/me";
+    const CORS_REQ: Hs =
+        &[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")];
+    const SET: Hs = &[
+        ("Access-Control-Allow-Origin", "https://app.example.com"),
+        ("Set-Cookie", "sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ];
+    const SET_ACAC: Hs = &[
+        ("Access-Control-Allow-Origin", "https://app.example.com"),
+        ("Access-Control-Allow-Credentials", "true"),
+        ("Set-Cookie", "sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax"),
+    ];
+
+    #[test]
+    fn ignored_without_credentials_table() {
+        let later = |req: Hs| ex("GET", ME, 401, req, &[]);
+        let with_jar = |mut e: Exchange<'static>| {
+            e.jar = Some(vec![crate::model::JarCookie {
+                name: Cow::Borrowed("sid"),
+                value: Cow::Borrowed("abc123"),
+                domain: Cow::Borrowed("api.example.com"),
+                host_only: true,
+                path: Cow::Borrowed("/"),
+                secure: true,
+                ..Default::default()
+            }]);
+            e
+        };
+        let cases: Vec<(&str, Vec<Exchange<'static>>, bool)> = vec![
+            ("no ACAC, nothing after", vec![ex("POST", API, 200, CORS_REQ, SET)], true),
+            ("later call without the cookie", vec![ex("POST", API, 200, CORS_REQ, SET_ACAC), later(CORS_REQ)], true),
+            ("ACAC true, nothing after", vec![ex("POST", API, 200, CORS_REQ, SET_ACAC)], false),
+            (
+                "later call carries the cookie",
+                vec![
+                    ex("POST", API, 200, CORS_REQ, SET),
+                    later(&[("Origin", "https://app.example.com"), ("Cookie", "sid=abc123")]),
+                ],
+                false,
+            ),
+            (
+                "request already carried cookies",
+                vec![ex("POST", API, 200, &[("Origin", "https://app.example.com"), ("Cookie", "lang=en")], SET)],
+                false,
+            ),
+            ("same origin", vec![ex("POST", "https://app.example.com/auth/login", 200, CORS_REQ, SET)], false),
+            ("failed request", vec![ex("POST", API, 0, CORS_REQ, SET)], false),
+            (
+                "in the store at the next failure",
+                vec![ex("POST", API, 200, CORS_REQ, SET), with_jar(later(CORS_REQ))],
+                false,
+            ),
+            (
+                "stickiness cookie on a token login",
+                vec![ex(
+                    "POST",
+                    API,
+                    200,
+                    CORS_REQ,
+                    &[
+                        ("Set-Cookie", "AWSALBCORS=Zm9v; Path=/; Secure; SameSite=None"),
+                        ("Content-Type", "application/json"),
+                    ],
+                )],
+                false,
+            ),
+            (
+                "refresh-token cookie on a token login",
+                vec![ex(
+                    "POST",
+                    API,
+                    200,
+                    CORS_REQ,
+                    &[("Set-Cookie", "refresh_token=r1; Path=/auth; Secure; HttpOnly")],
+                )],
+                true,
+            ),
+            (
+                "not a session cookie, not a login",
+                vec![ex(
+                    "GET",
+                    "https://api.example.com/v1/prefs",
+                    200,
+                    CORS_REQ,
+                    &[("Set-Cookie", "theme=dark; Path=/")],
+                )],
+                false,
+            ),
+        ];
+        for (name, exchanges, want) in cases {
+            assert_eq!(ids(exchanges, 0).contains(&SetCookieIgnoredWithoutCredentials), want, "{name}");
+        }
+        // A navigation is not a CORS request.
+        let mut nav = ex("POST", API, 200, &[], SET);
+        nav.resource_type = Some(Cow::Borrowed("document"));
+        assert!(!ids(vec![nav], 0).contains(&SetCookieIgnoredWithoutCredentials));
+    }
+
+    #[test]
+    fn attribute_too_long_names_the_fallback() {
+        let long_path = format!("sid=1; Path=/{}; Secure", "a".repeat(1100));
+        let line: &'static str = Box::leak(long_path.into_boxed_str());
+        let set: &'static [(&'static str, &'static str)] = Box::leak(vec![("Set-Cookie", line)].into_boxed_slice());
+        let cap = Capture {
+            exchanges: vec![ex("POST", "https://app.example.com/auth/login", 200, &[], set)],
+            ..Default::default()
+        };
+        let corr = Correlation::build(&cap);
+        let f = diagnose_entry(&cap, &corr, 0);
+        let x = f.iter().find(|x| x.id == SetCookieAttributeTooLong).expect("attribute-too-long");
+        assert!(x.explanation.contains("default path `/auth`"), "{}", x.explanation);
+        let short =
+            ex("POST", "https://app.example.com/auth/login", 200, &[], &[("Set-Cookie", "sid=1; Path=/; Secure")]);
+        assert!(!ids(vec![short], 0).contains(&SetCookieAttributeTooLong));
+    }
+
+    #[test]
+    fn lifetime_cap_table() {
+        let cases: &[(&str, Hs, bool)] = &[
+            ("five years", &[("Set-Cookie", "remember=1; Path=/; Max-Age=157680000; Secure")], true),
+            ("401 days", &[("Set-Cookie", "remember=1; Path=/; Max-Age=34646400; Secure")], true),
+            ("one year", &[("Set-Cookie", "remember=1; Path=/; Max-Age=31536000; Secure")], false),
+            ("session cookie", &[("Set-Cookie", "remember=1; Path=/; Secure")], false),
+        ];
+        for (name, res, want) in cases {
+            let e = ex("POST", "https://app.example.com/login", 200, &[], res);
+            assert_eq!(ids(vec![e], 0).contains(&SetCookieLifetimeCapped), *want, "{name}");
+        }
+    }
 }

@@ -257,6 +257,46 @@ fn cached_preflight_is_named() {
 }
 
 #[test]
+fn cached_preflight_respects_the_browsers_cap() {
+    use crate::model::Browser;
+    // A preflight that asked for 24 h, and a failing PUT 3 h later without a new preflight.
+    let cases: &[(&str, Browser, f64, bool)] = &[
+        ("chromium, 3 h: past its 2 h cap", Browser::Chromium, 3.0 * 3_600_000.0, false),
+        ("chromium, 90 min", Browser::Chromium, 90.0 * 60_000.0, true),
+        ("firefox, 3 h: within 24 h", Browser::Firefox, 3.0 * 3_600_000.0, true),
+        ("safari, 20 min: past its 10 min cap", Browser::Safari, 20.0 * 60_000.0, false),
+    ];
+    for (name, browser, later_ms, want) in cases {
+        let mut pre = ex(
+            "OPTIONS",
+            "https://api.example.net/v1/me",
+            204,
+            &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
+            &[
+                ("Access-Control-Allow-Origin", "https://app.example.com"),
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "86400"),
+            ],
+        );
+        pre.started_ms = Some(1_790_000_000_000.0);
+        // The request the preflight was for.
+        let mut first = ex(
+            "PUT",
+            "https://api.example.net/v1/me",
+            200,
+            &[ORIGIN, MODE],
+            &[("Access-Control-Allow-Origin", "https://app.example.com")],
+        );
+        first.started_ms = Some(1_790_000_000_100.0);
+        let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], &[]);
+        later.started_ms = Some(1_790_000_000_000.0 + later_ms);
+        later.error = Some(Cow::Borrowed("net::ERR_FAILED"));
+        let cap = Capture { exchanges: vec![pre, first, later], browser: *browser, ..Default::default() };
+        assert_eq!(ids(&cap, 2).contains(&FindingId::CorsPreflightCacheStale), *want, "{name}");
+    }
+}
+
+#[test]
 fn sec_fetch_site_same_origin_wins_over_a_missing_referer() {
     // A same-origin fetch from an iframe with no Referer: the page URL differs, the browser says same-origin.
     let mut e = ex(

@@ -32,6 +32,11 @@ pub fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !reported && ctx.ex.status != 0 {
         return; // it went through (upgraded or allowed); nothing was blocked
     }
+    if !reported && ctx.ex.cors_error.as_ref().is_some_and(|c| !c.cors_error.trim().is_empty()) {
+        // The browser's own verdict is a CORS or Local Network Access error, which comes after the
+        // mixed-content check (LNA requests to a private address are exempt from it).
+        return;
+    }
     let explanation = format!(
         "The secure page {} requested {}, a plain-http URL. Browsers block such mixed content for scripts, fetch/XHR \
          and frames, so the request never reached the server; an auto-upgraded request would go to https on a host \
@@ -214,16 +219,55 @@ pub fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
     );
 }
 
-/// `lna-address-space-mismatch` — WICG Local Network Access (`targetAddressSpace`).
+/// `lna-address-space-mismatch` — WICG Local Network Access (the `targetAddressSpace` fetch option
+/// must match the address space of the endpoint actually reached).
 pub fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
-    lna(
-        ctx,
-        f,
-        Kind::InvalidLocalNetworkAccess,
-        FindingId::LnaAddressSpaceMismatch,
-        "The request declared a target address space (the targetAddressSpace fetch option), but the server it \
-         reached is in a different one, for example because the host name resolved differently than expected.",
-        Fix::new("Declare the correct targetAddressSpace, or fix the DNS answer for the host."),
-        out,
+    let Some(r) = f.reported.as_ref().filter(|r| r.kind == Kind::InvalidLocalNetworkAccess) else {
+        return;
+    };
+    let host = ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("the server");
+    // The capture may know where the name resolved; say which address space that is.
+    let reached = ctx.ex.server_ip.as_deref().map(str::trim).filter(|ip| !ip.is_empty()).map(|ip| {
+        let ip = ip.trim_start_matches('[').trim_end_matches(']');
+        let space = match ip.parse::<std::net::IpAddr>() {
+            Ok(a) if a.is_loopback() => "loopback",
+            Ok(std::net::IpAddr::V4(a)) if a.is_private() || a.is_link_local() => "local",
+            Ok(std::net::IpAddr::V6(a))
+                if {
+                    let [s0, ..] = a.segments();
+                    (s0 & 0xfe00) == 0xfc00 || (s0 & 0xffc0) == 0xfe80
+                } =>
+            {
+                "local"
+            }
+            Ok(_) => "public",
+            Err(_) => "unknown",
+        };
+        format!("{ip} ({space})")
+    });
+    let explanation = format!(
+        "The request declared a target address space (the `targetAddressSpace` fetch option), but {host} {} is in a \
+         different one, so the browser refused the connection. This happens when a host name resolves differently \
+         than the page expected: a loopback agent reached through a LAN name, split-horizon DNS, or a DNS-rebinding \
+         guard.",
+        reached
+            .as_deref()
+            .map(|r| format!("resolved to {r}, which"))
+            .unwrap_or_else(|| "turned out to be an endpoint that".into())
     );
+    let fix = Fix::new(
+        "Declare the address space the server really is in, or make the name resolve where the page expects.",
+    )
+    .step("Use `targetAddressSpace: 'loopback'` for an agent on this machine and `'local'` for a device on the LAN.")
+    .step("Fix the DNS answer for the host (or call the device by its IP address).")
+    .snippet("js", format!("fetch('{}', {{ targetAddressSpace: 'local' }})", ctx.ex.url));
+    let mut x = Finding::new(FindingId::LnaAddressSpaceMismatch, explanation, fix)
+        .signal(Signal::Reported)
+        .confidence(95)
+        .with("Browser CORS error", r.raw.clone())
+        .with("Request URL", ctx.ex.url.to_string());
+    if let Some(r) = reached {
+        x = x.with("Server address", r);
+    }
+    out.push(x);
 }
