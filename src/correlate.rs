@@ -34,10 +34,20 @@ fn set_cookie_name(line: &str) -> Option<&str> {
     (!name.is_empty()).then_some(name)
 }
 
+/// How long after its preflight an actual request may start (generous: a busy page can queue it).
+const PREFLIGHT_WINDOW_MS: f64 = 60_000.0;
+
 /// Whether `pre` can be the CORS preflight of `ex`.
 fn is_preflight_for(pre: &Exchange<'_>, ex: &Exchange<'_>) -> bool {
     if !pre.method.eq_ignore_ascii_case("OPTIONS") || ex.method.eq_ignore_ascii_case("OPTIONS") {
         return false;
+    }
+    // The browser sends the actual request as soon as the preflight is answered (Fetch
+    // #cors-preflight-fetch); an OPTIONS a minute or more earlier belongs to another request.
+    if let (Some(p), Some(a)) = (pre.started_ms, ex.started_ms) {
+        if !(0.0..=PREFLIGHT_WINDOW_MS).contains(&(a - p)) {
+            return false;
+        }
     }
     match pre.request_headers.get("access-control-request-method") {
         Some(m) => m.trim().eq_ignore_ascii_case(&ex.method),
@@ -180,5 +190,22 @@ mod tests {
         assert_eq!(c.setters_before("sid", 4).collect::<Vec<_>>(), vec![0]);
         assert_eq!(c.setters_before("sid", 0).count(), 0);
         assert_eq!(c.same_url("https://api.a.test/v1#x"), &[2, 3, 4]);
+    }
+
+    #[test]
+    fn a_preflight_long_before_is_not_this_request_s() {
+        let at = |mut e: Exchange<'static>, ms: f64| {
+            e.started_ms = Some(ms);
+            e
+        };
+        let pre =
+            || ex("OPTIONS", "https://api.a.test/v1", 204, vec![("Access-Control-Request-Method", "PUT")], vec![]);
+        let put = || ex("PUT", "https://api.a.test/v1", 401, vec![], vec![]);
+        let cases =
+            [("120 ms later", 120.0, Some(0)), ("two minutes later", 120_000.0, None), ("before it", -5.0, None)];
+        for (name, delay, want) in cases {
+            let cap = Capture { exchanges: vec![at(pre(), 1.79e12), at(put(), 1.79e12 + delay)], ..Default::default() };
+            assert_eq!(Correlation::build(&cap).preflight[1], want, "{name}");
+        }
     }
 }

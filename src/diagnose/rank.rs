@@ -120,10 +120,18 @@ pub fn precedence(id: FindingId) -> u8 {
 }
 
 /// Whether `id` explains a refusal of credentials more specifically than `credentials-rejected`
-/// (catalogue: that generic id applies only when "no more specific rule in B, C, F or G matches").
+/// (catalogue: that generic id applies only when "no more specific rule in B, C, F or G matches"),
+/// or shows that the credential seen on the page never reached the server at all.
 fn explains_rejection(id: FindingId) -> bool {
     use crate::catalogue::Group;
-    id != CredentialsRejected && matches!(id.group(), Group::B | Group::C | Group::F | Group::G) && precedence(id) <= 4
+    let never_arrived = matches!(
+        id,
+        ServiceWorkerDropsCredentials | AuthorizationDroppedOnCrossOriginRedirect | NoCorsModeStripsAuthorization
+    );
+    never_arrived
+        || (id != CredentialsRejected
+            && matches!(id.group(), Group::B | Group::C | Group::F | Group::G)
+            && precedence(id) <= 4)
 }
 
 /// Sorts findings into rank order, drops repeated ids (the first, best-ranked, copy stays) and
