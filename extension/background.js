@@ -7,7 +7,9 @@
 // - `extraHeaders` where the browser has it, or Cookie/Set-Cookie/preflights stay invisible (P11);
 // - all state lives in storage.session and is re-read before it is written, so a stopped and
 //   restarted worker loses nothing (P7);
-// - ordinary traffic is dropped cheaply: one Map entry per request in flight, nothing else.
+// - ordinary traffic is dropped cheaply: one Map entry per request in flight, nothing else;
+// - a service worker's own requests (tabId -1) count for the tab(s) showing the worker's site:
+//   a PWA's API calls reach the network as its worker's requests, never as the page's.
 // - the extension makes no network request of its own and sends nothing anywhere.
 
 import init, { analyze, registrableDomain, version } from './pkg/authlens.js';
@@ -33,14 +35,20 @@ let tpcBlocked = thirdPartyCookiesBlocked();
 onThirdPartyCookiesChange(() => (tpcBlocked = thirdPartyCookiesBlocked()));
 
 /**
- * One request in flight, by requestId.
+ * One request in flight, by requestId. `worker` is set for a request made outside any tab (tabId -1,
+ * e.g. a service worker forwarding a page's fetch): the worker's origin, and the tabs showing that
+ * origin when the request started (null while the tab list is still being read after a restart).
  * @typedef {{tabId:number, method:string, url:string, type:string, initiator?:string, startedMs:number,
  *   requestHeaders:chrome.webRequest.HttpHeader[], responseHeaders:chrome.webRequest.HttpHeader[], status:number,
- *   authRequired?:object, hops:object[]}} Flight
+ *   authRequired?:object, hops:object[], worker?:{origin:string, tabIds:number[]|null}}} Flight
  */
 /** @type {Map<string, Flight>} */
 const flights = new Map();
-/** Top-level URL per tab, learnt from main_frame requests (a cheap stand-in for tabs.get). */
+/**
+ * Top-level URL and its origin per tab, from main_frame requests and committed navigations (a cheap
+ * stand-in for tabs.get). A restarted worker starts empty and refills it from tabs.query (`tabsKnown`).
+ * @type {Map<number, {url:string, origin:string|undefined}>}
+ */
 const tabPages = new Map();
 /** Per-tab promise chain: every read-modify-write of a tab's record runs in order. */
 const tabQueues = new Map();
@@ -69,9 +77,17 @@ api.tabs.onRemoved.addListener((tabId) => {
   tabPages.delete(tabId);
   enqueue(tabId, () => api.storage.session.remove(tabKey(tabId)).then(() => forgetTab(tabId)));
 });
-// Chromium resets tab-specific badge text on navigation; paint it again once the page is loaded.
 api.tabs.onUpdated.addListener((tabId, change) => {
+  // The committed URL: also covers navigations webRequest never sees (back/forward cache, pages a
+  // service worker answered, history.pushState). Absent for pages the extension may not read.
+  if (change.url) setTabPage(tabId, change.url);
+  // Chromium resets tab-specific badge text on navigation; paint it again once the page is loaded.
   if (change.status === 'complete') enqueue(tabId, async () => paintBadge(tabId, await readTab(tabId)));
+});
+// A prerendered page swapped in under a new tab id.
+api.tabs.onReplaced?.addListener((added, removed) => {
+  tabPages.delete(removed);
+  api.tabs.get(added).then((t) => t?.url && setTabPage(added, t.url), () => {});
 });
 api.runtime.onMessage.addListener((msg, _sender, reply) => {
   switch (msg?.type) {
@@ -91,6 +107,64 @@ api.runtime.onMessage.addListener((msg, _sender, reply) => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// Which tab shows which site
+// ---------------------------------------------------------------------------------------------
+
+function setTabPage(tabId, url) {
+  if (tabId >= 0 && url) tabPages.set(tabId, { url, origin: originOf(url) });
+}
+
+/** The tab's top-level URL, or undefined. */
+function pageOf(tabId) {
+  return tabPages.get(tabId)?.url;
+}
+
+/** Whether tabPages holds every open tab (false from a worker start until tabs.query answers). */
+let tabsHydrated = false;
+/**
+ * Fills tabPages with the open tabs (the worker may have been stopped and restarted: in-memory state
+ * is gone, but the tabs are still there). Entries learnt meanwhile from events are newer and win.
+ */
+const tabsKnown = api.tabs
+  .query({})
+  .then((tabs) => {
+    for (const t of tabs) if (t.id !== undefined && !tabPages.has(t.id)) setTabPage(t.id, t.url || t.pendingUrl);
+  })
+  .catch((e) => console.warn('AuthLens: cannot list tabs; requests of service workers may go unattributed', e))
+  .finally(() => (tabsHydrated = true));
+
+/** The open tabs whose top-level page has `origin` (usually one, or none). */
+function tabsOfOrigin(origin) {
+  const ids = [];
+  for (const [id, p] of tabPages) if (p.origin === origin) ids.push(id);
+  return ids;
+}
+
+/**
+ * The web origin of a request made outside any tab (service worker, shared worker): its initiator.
+ * Extension pages, browser-internal requests (no initiator) and opaque origins have none.
+ */
+function workerOrigin(d) {
+  const o = d.initiator ?? originOf(d.originUrl);
+  return o && (o.startsWith('https://') || o.startsWith('http://')) ? o : undefined;
+}
+
+/**
+ * For a request without a tab: which tabs it belongs to, or undefined to ignore it. A worker's
+ * requests belong to the tabs whose top-level page has the worker's origin; when none does, the
+ * request is nobody's and costs nothing. Until the tab list is known every web-origin worker
+ * request is kept, and attributed when it finishes.
+ * @returns {{origin:string, tabIds:number[]|null} | undefined}
+ */
+function workerOf(d) {
+  const origin = workerOrigin(d);
+  if (!origin) return undefined;
+  if (!tabsHydrated) return { origin, tabIds: null };
+  const tabIds = tabsOfOrigin(origin);
+  return tabIds.length ? { origin, tabIds } : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Event handlers: cheap bookkeeping by requestId.
 // ---------------------------------------------------------------------------------------------
 
@@ -104,11 +178,11 @@ function sweepFlights(now) {
 
 /** @returns {Flight | undefined} */
 function flightFor(d, create) {
-  if (d.tabId < 0) return undefined; // worker/extension traffic has no tab to show it in
   let f = flights.get(d.requestId);
   if (!f && create) {
-    if (flights.size >= MAX_FLIGHTS) sweepFlights(d.timeStamp);
     f = newFlight(d);
+    if (!f) return undefined;
+    if (flights.size >= MAX_FLIGHTS) sweepFlights(d.timeStamp);
     flights.set(d.requestId, f);
   }
   return f;
@@ -117,7 +191,7 @@ function flightFor(d, create) {
 function onSendHeaders(d) {
   const f = flightFor(d, true);
   if (!f) return;
-  if (d.type === 'main_frame') tabPages.set(d.tabId, d.url);
+  if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.url);
   f.url = d.url;
   f.method = d.method;
   f.requestHeaders = d.requestHeaders ?? [];
@@ -143,7 +217,7 @@ function onBeforeRedirect(d) {
   if (!f) return;
   // One hop ends here; the same requestId continues at redirectUrl with fresh headers.
   f.hops.push(exchangeOf(f, d, { status: d.statusCode, redirectUrl: d.redirectUrl, responseHeaders: d.responseHeaders }));
-  if (d.type === 'main_frame') tabPages.set(d.tabId, d.redirectUrl);
+  if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.redirectUrl);
   f.url = d.redirectUrl;
   f.requestHeaders = [];
   f.responseHeaders = [];
@@ -160,9 +234,8 @@ function onCompleted(d) {
 }
 
 function onErrorOccurred(d) {
-  let f = flights.get(d.requestId);
+  const f = flights.get(d.requestId) ?? newFlight(d);
   flights.delete(d.requestId);
-  if (!f && d.tabId >= 0) f = newFlight(d);
   if (!f) return;
   if (IGNORED_ERRORS.has(d.error) && f.hops.length === 0) return;
   finish(f, exchangeOf(f, d, { status: f.status, responseHeaders: f.responseHeaders, error: d.error }));
@@ -170,11 +243,16 @@ function onErrorOccurred(d) {
 
 /**
  * A fresh flight for a webRequest event; also used for a request the browser failed before sending
- * (e.g. its preflight failed), where only the error event exists.
+ * (e.g. its preflight failed), where only the error event exists. Undefined for a request outside
+ * any tab that no open tab owns (see workerOf).
+ * @returns {Flight | undefined}
  */
 function newFlight(d) {
+  const worker = d.tabId < 0 ? workerOf(d) : undefined;
+  if (d.tabId < 0 && !worker) return undefined;
   return {
     tabId: d.tabId,
+    worker,
     method: d.method,
     url: d.url,
     type: d.type,
@@ -198,7 +276,10 @@ function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }) {
     requestHeaders: headers(f.requestHeaders),
     responseHeaders: headers(responseHeaders ?? []),
     startedMs: f.startedMs,
-    pageUrl: mainFrame ? f.url : tabPages.get(f.tabId) ?? null,
+    pageUrl: mainFrame ? f.url : pageOf(f.tabId) ?? null,
+    // A worker's request keeps its own initiator (the worker's origin), its webRequest type and no
+    // fromCache: "service-worker" there would mean a worker *answered* a page's request, which
+    // webRequest never shows. The model has no field yet for "a worker made this request".
     initiator: f.initiator ?? null,
     resourceType: resourceType(f),
     fromCache: d.fromCache ? 'disk' : null,
@@ -276,7 +357,19 @@ function finish(f, last) {
     keep = true;
   }
   if (!keep) return;
-  track(enqueue(f.tabId, () => record(f.tabId, chain, trigger)));
+  if (f.worker) track(recordForTabs(f.worker, chain, trigger));
+  else track(enqueue(f.tabId, () => record(f.tabId, chain, trigger)));
+}
+
+/** A worker's request goes to every tab showing the worker's site (each tab gets its own copy). */
+async function recordForTabs(worker, chain, trigger) {
+  let tabIds = worker.tabIds;
+  if (!tabIds) {
+    await tabsKnown;
+    tabIds = tabsOfOrigin(worker.origin);
+  }
+  tabIds = tabIds.filter((id) => tabPages.has(id)); // closed meanwhile: nothing to show it in
+  await Promise.all(tabIds.map((tabId, i) => enqueue(tabId, () => record(tabId, i ? structuredClone(chain) : chain, trigger))));
 }
 
 function headerValue(list, name) {
@@ -335,12 +428,12 @@ async function record(tabId, chain, trigger) {
   }
   const rec = (await readTab(tabId)) ?? { tabId, pageUrl: null, exchanges: [], entries: [], updatedMs: 0 };
   for (const x of chain) {
-    if (!x.pageUrl) x.pageUrl = tabPages.get(tabId) ?? (await tabUrl(tabId));
+    if (!x.pageUrl) x.pageUrl = pageOf(tabId) ?? (await tabUrl(tabId));
     insertByStart(rec.exchanges, x);
   }
   for (const x of chain) borrowFromPreflight(rec.exchanges, x);
   evict(rec.exchanges);
-  rec.pageUrl = tabPages.get(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
+  rec.pageUrl = pageOf(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
   rec.updatedMs = Date.now();
   if (trigger || rec.entries.length) {
     await ready;
