@@ -39,6 +39,17 @@ function pageXhr(page, url, { withCredentials = false, headers = {} } = {}) {
 
 const bearer = (t) => ({ Authorization: `Bearer ${t}` });
 
+/**
+ * Opens the PWA page (https://pwa.c.test/pwa/app) and waits until its service worker controls it, so
+ * that the page's fetches go through the worker's `fetch(event.request)`.
+ */
+async function openPwa(env) {
+  const opened = await env.open(env.https('pwa.c.test', '/pwa/app'));
+  const state = await opened.page.evaluate(() => /** @type {any} */ (window).__swReady);
+  if (state !== 'controlled') throw new Error(`the PWA's service worker does not control the page: ${state}`);
+  return opened;
+}
+
 const SECRET = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2VjcmV0LXNpZ25hdHVyZQ';
 
 /** A record as the worker stores it, with view data shaped like src/view.rs (camelCase). */
@@ -351,6 +362,49 @@ export const scenarios = [
       const { page, tabId } = await env.open(env.https('idp.b.test', '/page'));
       const authorize = env.https('idp.b.test', `/authorize?redirect_uri=${encodeURIComponent(env.https('app.a.test', '/oauth/callback'))}`);
       await Promise.all([page.waitForURL(/oauth\/callback/), page.evaluate((u) => location.assign(u), authorize)]);
+      return { tabId };
+    },
+  },
+
+  // ---- service workers: a PWA's API calls reach the network as the worker's requests (tabId -1) ----
+  {
+    name: 'service-worker-fetch',
+    title: "a PWA's service worker forwards the page's fetch; the API's 401 for the expired JWT is the tab's",
+    expect: { first: 'jwt-expired', urlIncludes: '/pwa/api/me' },
+    async run(env) {
+      const { page, tabId } = await openPwa(env);
+      const status = await pageFetch(page, '/pwa/api/me', { headers: bearer(env.tokens.expired) });
+      if (status !== 401) throw new Error(`/pwa/api/me answered ${status}, expected 401`);
+      return { tabId };
+    },
+  },
+  {
+    name: 'service-worker-fetch-other-tab',
+    title: "near miss: the worker's 401 is not shown in a tab of another origin on the same site",
+    expect: { none: true },
+    async run(env) {
+      const other = await env.open(env.https('app.c.test', '/page'));
+      const { page, tabId } = await openPwa(env);
+      await pageFetch(page, '/pwa/api/me', { headers: bearer(env.tokens.expired) });
+      await env.settle();
+      // The premise: the request was captured, and for the PWA's tab.
+      const pwa = await env.sw().evaluate((id) => globalThis.__authlens.readTab(id), tabId);
+      if (!pwa?.exchanges?.some((x) => x.url.includes('/pwa/api/me') && x.status === 401)) {
+        throw new Error("the worker's 401 was not recorded for the PWA's tab");
+      }
+      return { tabId: other.tabId };
+    },
+  },
+  {
+    name: 'service-worker-fetch-after-restart',
+    title: "the extension's worker restarts (tab list lost from memory) just before the PWA's 401",
+    expect: { first: 'jwt-expired', urlIncludes: '/pwa/api/me' },
+    async run(env) {
+      const { page, tabId } = await openPwa(env);
+      await env.stopServiceWorker(); // stops the PWA's worker too; the page stays controlled
+      await new Promise((r) => setTimeout(r, 300));
+      const status = await pageFetch(page, '/pwa/api/me', { headers: bearer(env.tokens.expired) });
+      if (status !== 401) throw new Error(`/pwa/api/me answered ${status}, expected 401`);
       return { tabId };
     },
   },

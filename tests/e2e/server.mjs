@@ -240,6 +240,36 @@ function routes(tok) {
       send(res, 200, PAGE('Widget', `<script src="/widget.js"></script>`), 'text/html; charset=utf-8'),
     '/widget.js': (req, res) =>
       send(res, 200, `fetch('/api/cookie-me').then(r => { document.title = 'widget ' + r.status; });`, 'text/javascript'),
+
+    // A PWA: the page registers a service worker (scope /pwa/) whose fetch handler forwards every
+    // request unchanged, so the page's API calls reach the network as the worker's requests.
+    // `window.__swReady` resolves once the worker controls the page (clients.claim()).
+    '/pwa/app': (req, res) =>
+      send(
+        res,
+        200,
+        PAGE(
+          'PWA',
+          `<script>window.__swReady = navigator.serviceWorker.register('/pwa/sw.js', { scope: '/pwa/' })` +
+            `.then(() => navigator.serviceWorker.ready)` +
+            `.then(() => navigator.serviceWorker.controller ? 'controlled' : new Promise((ok) =>` +
+            ` navigator.serviceWorker.addEventListener('controllerchange', () => ok('controlled'), { once: true })))` +
+            `.catch((e) => 'failed: ' + e);</script>`,
+        ),
+        'text/html; charset=utf-8',
+      ),
+    '/pwa/sw.js': (req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      send(
+        res,
+        200,
+        `self.addEventListener('install', () => self.skipWaiting());\n` +
+          `self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));\n` +
+          `self.addEventListener('fetch', (event) => event.respondWith(fetch(event.request)));\n`,
+        'text/javascript',
+      );
+    },
+    '/pwa/api/me': (req, res) => r['/api/me'](req, res),
   };
   return r;
 }
