@@ -608,10 +608,21 @@ impl<'de: 'a, 'a> Deserialize<'de> for Entries<'a> {
 /// Header lines without HTTP/2 pseudo-headers (`:authority` …), which carry nothing the
 /// diagnosis needs that the URL and status do not already give.
 fn headers(h: Option<Vec<HarHeader<'_>>>) -> Headers<'_> {
+    headers_as_sent(h).0
+}
+
+/// [`headers`], and whether the lines are the ones that went on the wire: only those carry a
+/// `:authority` pseudo-header (HTTP/2 and 3) or a `Host` line (HTTP/1.1).
+fn headers_as_sent(h: Option<Vec<HarHeader<'_>>>) -> (Headers<'_>, bool) {
     let h = h.unwrap_or_default();
     let mut out = Vec::with_capacity(h.len());
+    let mut wire = false;
     for x in h {
-        if x.name.0.starts_with(':') || x.name.0.is_empty() {
+        let name = &x.name.0;
+        if name.eq_ignore_ascii_case(":authority") || name.eq_ignore_ascii_case("host") {
+            wire = true;
+        }
+        if name.starts_with(':') || name.is_empty() {
             continue;
         }
         match x.value {
@@ -619,7 +630,7 @@ fn headers(h: Option<Vec<HarHeader<'_>>>) -> Headers<'_> {
             HeaderValue::Many(vs) => out.extend(vs.into_iter().map(|v| Header { name: x.name.0.clone(), value: v.0 })),
         }
     }
-    Headers(out)
+    (Headers(out), wire)
 }
 
 /// Whether a response body may matter to a rule: redirects and client errors (their bodies carry
@@ -685,7 +696,8 @@ fn convert(e: Entry<'_>) -> Exchange<'_> {
     let req = e.request.unwrap_or_default().0;
     let res = e.response.unwrap_or_default().0;
     let status = res.status.0;
-    let mut request_headers = headers(req.headers);
+    let (mut request_headers, as_sent) = headers_as_sent(req.headers);
+    let provisional = !as_sent && !request_headers.is_empty();
     // A sanitised export may keep `cookies` but drop the `Cookie` header line: rebuild it so
     // the cookie rules still see what was sent.
     if !request_headers.has("cookie") {
@@ -734,6 +746,7 @@ fn convert(e: Entry<'_>) -> Exchange<'_> {
         response_body,
         response_mime,
         server_ip: e.server_ip.and_then(Text::non_empty),
+        request_headers_provisional: provisional,
         ..Exchange::default()
     }
 }
@@ -795,6 +808,11 @@ fn finish(log: Log<'_>) -> Option<Capture<'_>> {
         }
     }
     let credential_headers_removed = sanitized_by_devtools(&log_creator, &exchanges);
+    // Only Chromium shows provisional headers; Firefox and Safari list what they sent, with or
+    // without a `Host` line.
+    if browser != Browser::Chromium {
+        exchanges.iter_mut().for_each(|x| x.request_headers_provisional = false);
+    }
     Some(Capture { exchanges, browser, third_party_cookies_blocked: None, credential_headers_removed })
 }
 
@@ -959,6 +977,31 @@ mod tests {
         for (name, text, want) in cases {
             let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(c.credential_headers_removed, want, "{name}");
+        }
+    }
+
+    #[test]
+    fn provisional_request_headers_are_recognised() {
+        let no_authority = ENTRY.replace(r#"{"name":":authority","value":"api.example.test"},"#, "");
+        let with_host = no_authority.replace(
+            r#""headers":[{"name":"authorization""#,
+            r#""headers":[{"name":"Host","value":"api.example.test"},{"name":"authorization""#,
+        );
+        let firefox = |t: &str| t.replace(r#""name":"WebInspector""#, r#""name":"Firefox""#);
+        let cases: Vec<(&str, String, bool)> = vec![
+            ("HTTP/2 lines as sent (:authority)", har(ENTRY), false),
+            ("HTTP/1.1 lines as sent (Host)", har(&with_host), false),
+            ("Chromium provisional lines (neither)", har(&no_authority), true),
+            ("Firefox lists what it sent, Host or not", firefox(&har(&no_authority)), false),
+            (
+                "no request headers at all is another case",
+                har(r#"{"request":{"url":"https://a.test/"},"response":{"status":401}}"#),
+                false,
+            ),
+        ];
+        for (name, text, want) in cases {
+            let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(c.exchanges[0].request_headers_provisional, want, "{name}");
         }
     }
 

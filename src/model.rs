@@ -202,6 +202,10 @@ pub struct Exchange<'a> {
     /// The server's IP address, when captured.
     #[serde(borrow)]
     pub server_ip: Option<Cow<'a, str>>,
+    /// The request headers are the page's provisional ones, before the network stack added
+    /// `Cookie` (Chromium HARs without the ExtraInfo headers: no `Host` and no `:authority`), so a
+    /// missing `Cookie` proves nothing. Set by the HAR import.
+    pub request_headers_provisional: bool,
 }
 
 /// Which browser family made the capture; some rules differ (Lax-by-default is Chromium's).

@@ -35,6 +35,9 @@ pub struct CredsSent {
     pub proxy_authorization: bool,
     /// The first custom key header (`x-api-key` …), by name.
     pub api_key_header: Option<String>,
+    /// Whether a `Cookie` header may have been sent although the capture shows none: the request
+    /// headers are provisional, missing, or the exporter removed credential headers.
+    pub cookie_unknown: bool,
 }
 
 impl CredsSent {
@@ -97,6 +100,7 @@ impl<'c, 'a> Ctx<'c, 'a> {
             cookie: rq.get_all("cookie").any(|v| !v.trim().is_empty()),
             proxy_authorization: rq.has("proxy-authorization"),
             api_key_header,
+            cookie_unknown: ex.request_headers_provisional || rq.is_empty() || capture.credential_headers_removed,
         };
         let server_date = ex.response_headers.get("date").and_then(parse_http_date);
         let clock = ex.started_ms.filter(|m| m.is_finite()).map(|m| (m / 1000.0).floor() as i64);

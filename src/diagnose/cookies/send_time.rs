@@ -334,7 +334,7 @@ fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
 /// `credentials-mode-omits-cookies` — Fetch "credentials mode": a cross-origin fetch/XHR without
 /// `credentials: 'include'` carries no cookies although the jar has some for the target.
 fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !ctx.is_api_call() || ctx.creds.cookie || !matches!(ctx.ex.status, 401 | 403) {
+    if !ctx.is_api_call() || ctx.creds.cookie || ctx.creds.cookie_unknown || !matches!(ctx.ex.status, 401 | 403) {
         return;
     }
     if matches!(ctx.fetch_mode(), Some("navigate" | "no-cors" | "same-origin" | "websocket")) {

@@ -259,7 +259,7 @@ fn duplicate_cookie_shadowing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
 
 /// `session-cookie-absent` — 6265bis §5.7 (expiry, deletion): the app uses a cookie session, and it was not there.
 fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.sent.iter().any(|p| is_session_cookie_name(p.name)) || ctx.creds.authorization {
+    if f.sent.iter().any(|p| is_session_cookie_name(p.name)) || ctx.creds.authorization || ctx.creds.cookie_unknown {
         return;
     }
     let host = f.url.host_str().unwrap_or("");

@@ -65,6 +65,7 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
     // A script request to another origin, answered (a failed or CORS-blocked one proves nothing),
     // that carried no cookie at all.
     if ctx.creds.cookie
+        || ctx.creds.cookie_unknown
         || !ctx.is_api_call()
         || !ctx.is_cross_origin()
         || !matches!(ctx.fetch_mode(), None | Some("cors"))

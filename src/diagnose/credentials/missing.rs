@@ -46,6 +46,12 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if f.status != 401 || f.credentials_unknown || f.any_credential(ctx) {
         return;
     }
+    // Provisional headers (a HAR without the network stack's view) show what the page's script
+    // set, so a missing Bearer token is still evidence; a missing cookie is not.
+    let wants_token = f.challenges.bearer_like().is_some();
+    if ctx.creds.cookie_unknown && !wants_token {
+        return;
+    }
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
     if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") && ctx.ex.request_headers.has("access-control-request-method") {
         return;

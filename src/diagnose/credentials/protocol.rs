@@ -164,7 +164,13 @@ pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
 
 /// `403-for-missing-credentials` — RFC 9110 §11.4 (a request without credentials → 401 with a challenge).
 pub fn status403_for_missing_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.status != 403 || f.credentials_unknown || f.any_credential(ctx) || f.has_challenge_header {
+    // With provisional headers a session cookie may have gone out unseen: absence proves nothing.
+    if f.status != 403
+        || f.credentials_unknown
+        || ctx.creds.cookie_unknown
+        || f.any_credential(ctx)
+        || f.has_challenge_header
+    {
         return;
     }
     if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") {
