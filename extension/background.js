@@ -277,10 +277,11 @@ function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }) {
     responseHeaders: headers(responseHeaders ?? []),
     startedMs: f.startedMs,
     pageUrl: mainFrame ? f.url : pageOf(f.tabId) ?? null,
-    // A worker's request keeps its own initiator (the worker's origin), its webRequest type and no
-    // fromCache: "service-worker" there would mean a worker *answered* a page's request, which
-    // webRequest never shows. The model has no field yet for "a worker made this request".
+    // A worker's request keeps its own initiator (the worker's origin) and its webRequest type, and
+    // says so with fetchedByWorker; never fromCache: "service-worker", which would mean a worker
+    // *answered* a page's request, something webRequest never shows.
     initiator: f.initiator ?? null,
+    fetchedByWorker: Boolean(f.worker),
     resourceType: resourceType(f),
     fromCache: d.fromCache ? 'disk' : null,
     error: error ?? null,

@@ -206,6 +206,10 @@ pub struct Exchange<'a> {
     /// `Cookie` (Chromium HARs without the ExtraInfo headers: no `Host` and no `:authority`), so a
     /// missing `Cookie` proves nothing. Set by the HAR import.
     pub request_headers_provisional: bool,
+    /// A service worker made this request itself (webRequest: `tabId` -1 with the page's site as
+    /// initiator), usually forwarding a page's fetch: its headers are whatever the worker's fetch
+    /// handler passed on, not what the page's code set.
+    pub fetched_by_worker: bool,
 }
 
 /// Which browser family made the capture; some rules differ (Lax-by-default is Chromium's).

@@ -275,6 +275,18 @@ mod tests {
     }
 
     #[test]
+    fn a_worker_made_request_points_at_the_fetch_handler() {
+        for by_worker in [true, false] {
+            let mut cap = capture(401, vec![("Accept", "*/*")], vec![("WWW-Authenticate", "Bearer realm=\"api\"")]);
+            cap.exchanges[0].fetched_by_worker = by_worker;
+            let (findings, _, _) = run(&cap);
+            let f = findings.iter().find(|f| f.id == crate::catalogue::FindingId::NoCredentialsSent).expect("found");
+            assert_eq!(f.explanation.contains("service worker made this request"), by_worker, "{}", f.explanation);
+            assert_eq!(f.fix.summary.contains("service worker"), by_worker, "{}", f.fix.summary);
+        }
+    }
+
+    #[test]
     fn basic_password_never_leaves_redacted() {
         // "Aladdin:open sesame"
         let cap = capture(

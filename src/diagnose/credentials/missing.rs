@@ -98,6 +98,13 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              credentials: 'include', and an Authorization header must be set by the calling code.",
         );
     }
+    if ctx.ex.fetched_by_worker {
+        explanation.push_str(
+            " The site's service worker made this request itself, forwarding the page's fetch: a fetch handler that \
+             rebuilds the request (fetch(event.request.url), new Request(url, {…})) leaves the page's Authorization \
+             header and credentials mode behind.",
+        );
+    }
     let sanitized = super::facts::possibly_sanitized(ctx);
     if sanitized {
         explanation.push_str(
@@ -107,6 +114,14 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
         );
     }
     let fix = match first.map(|c| c.kind()) {
+        _ if ctx.ex.fetched_by_worker => Fix::new("Let the service worker forward the page's request as it is.")
+            .step("In the fetch handler, pass event.request itself (it keeps headers, credentials mode and body).")
+            .step("If the handler must build a new request, copy the headers and credentials from event.request.")
+            .snippet(
+                "js",
+                "self.addEventListener('fetch', (event) => {\n  event.respondWith(fetch(event.request));   // not fetch(event.request.url)\n});",
+            )
+            .snippet("js", "const forwarded = new Request(event.request, { cache: 'no-store' });  // keeps Authorization"),
         Some(Scheme::Bearer | Scheme::Dpop) => Fix::new("Attach the access token to the request.")
             .step("Make sure the token exists before the call (await the login or refresh).")
             .step("Set the header on this request, e.g. in the HTTP client's interceptor.")
