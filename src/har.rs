@@ -611,15 +611,17 @@ fn headers(h: Option<Vec<HarHeader<'_>>>) -> Headers<'_> {
     headers_as_sent(h).0
 }
 
-/// [`headers`], and whether the lines are the ones that went on the wire: only those carry a
-/// `:authority` pseudo-header (HTTP/2 and 3) or a `Host` line (HTTP/1.1).
+/// [`headers`], and whether the lines are the ones that went on the wire: only those carry
+/// pseudo-headers (`:method`, `:authority` … in HTTP/2 and 3) or a `Host` line (HTTP/1.1);
+/// Chromium's provisional headers (the renderer's view, e.g. of a request that never completed)
+/// have neither.
 fn headers_as_sent(h: Option<Vec<HarHeader<'_>>>) -> (Headers<'_>, bool) {
     let h = h.unwrap_or_default();
     let mut out = Vec::with_capacity(h.len());
     let mut wire = false;
     for x in h {
         let name = &x.name.0;
-        if name.eq_ignore_ascii_case(":authority") || name.eq_ignore_ascii_case("host") {
+        if name.starts_with(':') || name.eq_ignore_ascii_case("host") {
             wire = true;
         }
         if name.starts_with(':') || name.is_empty() {
@@ -983,6 +985,7 @@ mod tests {
     #[test]
     fn provisional_request_headers_are_recognised() {
         let no_authority = ENTRY.replace(r#"{"name":":authority","value":"api.example.test"},"#, "");
+        let only_method = ENTRY.replace(":authority", ":method");
         let with_host = no_authority.replace(
             r#""headers":[{"name":"authorization""#,
             r#""headers":[{"name":"Host","value":"api.example.test"},{"name":"authorization""#,
@@ -991,6 +994,7 @@ mod tests {
         let cases: Vec<(&str, String, bool)> = vec![
             ("HTTP/2 lines as sent (:authority)", har(ENTRY), false),
             ("HTTP/1.1 lines as sent (Host)", har(&with_host), false),
+            ("any pseudo-header is the wire's (edited files drop :authority)", har(&only_method), false),
             ("Chromium provisional lines (neither)", har(&no_authority), true),
             ("Firefox lists what it sent, Host or not", firefox(&har(&no_authority)), false),
             (
