@@ -203,7 +203,7 @@ pub struct Exchange<'a> {
     #[serde(borrow)]
     pub server_ip: Option<Cow<'a, str>>,
     /// The request headers are the page's provisional ones, before the network stack added
-    /// `Cookie` (Chromium HARs without the ExtraInfo headers: no `Host` and no `:authority`), so a
+    /// `Cookie` (Chromium HARs without the ExtraInfo headers: no `Host`, no pseudo-header), so a
     /// missing `Cookie` proves nothing. Set by the HAR import.
     pub request_headers_provisional: bool,
     /// A service worker made this request itself (webRequest: `tabId` -1 with the page's site as
