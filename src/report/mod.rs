@@ -71,7 +71,7 @@ fn notices(capture: &Capture<'_>) -> Vec<Notice> {
             title: "This HAR was exported without cookies and Authorization headers",
             explanation: format!(
                 "No entry of this Chrome DevTools capture has a Cookie, Set-Cookie or Authorization header, which is \
-                 what \"Export HAR (sanitized)\" (Chrome's default since version 130) produces. So AuthLens cannot \
+                 what \"Export HAR (sanitized)\" (Chrome's default export since late 2024) produces. So AuthLens cannot \
                  tell whether {} carried credentials: findings that would rest on a missing credential are \
                  withheld, and cookie rules have nothing to read.",
                 if failed == 1 { "the failed request".to_string() } else { format!("the {failed} failed requests") }
