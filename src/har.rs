@@ -819,10 +819,11 @@ fn finish(log: Log<'_>) -> Option<Capture<'_>> {
 }
 
 /// Whether the capture has the shape of Chrome DevTools' "Export HAR (sanitized)", the default
-/// since late 2024 (devtools-frontend "Export sanitized HARs by default"): creator `WebInspector`, and not one `Cookie`, `Authorization`,
-/// `Proxy-Authorization` or `Set-Cookie` header (nor a `cookies` entry, which the import folds
-/// into `Cookie`) in any entry, although request headers were recorded. DevTools then drops those
-/// headers from every entry, so a 401 without them is not evidence of a missing credential.
+/// since late 2024 (devtools-frontend "Export sanitized HARs by default"): creator `WebInspector`,
+/// and not one `Cookie`, `Authorization`, `Proxy-Authorization` or `Set-Cookie` header (nor a
+/// `cookies` entry, which the import folds into `Cookie`) in any entry, although request headers
+/// were recorded. DevTools then drops those headers from every entry, so a 401 without them is
+/// not evidence of a missing credential.
 fn sanitized_by_devtools(creator: &Option<Cow<'_, str>>, exchanges: &[Exchange<'_>]) -> bool {
     if creator.as_deref() != Some("WebInspector") {
         return false;
