@@ -92,9 +92,15 @@ function statusClass(status) {
   return 'status';
 }
 
-async function copy(text, button) {
+/**
+ * Writes `text` to the clipboard: the async Clipboard API first, then the execCommand fallback
+ * (Firefox, or a popup that has lost focus). Resolves to true only when one of them succeeded.
+ * @param {string} text
+ */
+async function writeClipboard(text) {
   try {
     await navigator.clipboard.writeText(text);
+    return true;
   } catch {
     const ta = el('textarea', { attrs: { 'aria-hidden': 'true' } });
     ta.value = text;
@@ -102,26 +108,66 @@ async function copy(text, button) {
     ta.style.opacity = '0';
     document.body.append(ta);
     ta.select();
-    document.execCommand('copy');
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
     ta.remove();
-  }
-  if (button) {
-    const label = button.textContent;
-    button.textContent = 'Copied';
-    button.classList.add('done');
-    setTimeout(() => {
-      button.textContent = label;
-      button.classList.remove('done');
-    }, 1200);
+    return ok;
   }
 }
 
+/**
+ * Copies the text `getText()` returns and says on the button whether it worked: "Copied", or
+ * "Copy failed" (with the reason in the tooltip) so that a refused clipboard is never silent.
+ * @param {() => string} getText
+ * @param {HTMLElement} button
+ */
+async function copy(getText, button) {
+  let ok = false;
+  let why = 'the browser refused clipboard access';
+  try {
+    const text = getText();
+    if (!text) why = 'there was nothing to copy';
+    else ok = await writeClipboard(text);
+  } catch (e) {
+    why = String(e?.message ?? e);
+  }
+  const label = button.dataset.label ?? button.textContent ?? '';
+  const title = button.dataset.title ?? button.title;
+  button.dataset.label = label;
+  button.dataset.title = title;
+  clearTimeout(Number(button.dataset.timer));
+  button.textContent = ok ? 'Copied' : 'Copy failed';
+  button.title = ok ? title : `Copy failed: ${why}`;
+  button.classList.toggle('done', ok);
+  button.classList.toggle('failed', !ok);
+  button.dataset.copied = ok ? 'ok' : 'failed';
+  button.dataset.timer = String(
+    setTimeout(
+      () => {
+        button.textContent = label;
+        button.title = title;
+        button.classList.remove('done', 'failed');
+        delete button.dataset.copied;
+      },
+      ok ? 1200 : 4000,
+    ),
+  );
+}
+
+/**
+ * A copy button; `getText` is called at click time, so the text follows the Reveal toggle.
+ * @param {() => string} getText
+ */
 function copyButton(getText, label = 'Copy', title = '') {
   const b = el('button', { className: 'copy', text: label, attrs: { type: 'button', title: title || label } });
   b.addEventListener('click', (ev) => {
     ev.preventDefault();
     ev.stopPropagation();
-    copy(getText(), b);
+    copy(getText, b);
   });
   return b;
 }
@@ -203,8 +249,16 @@ function paintEntry(entry, open) {
     el(
       'div',
       { className: 'actions' },
-      copyButton(() => entry.markdown || markdownOf(entry), 'Copy report', 'Copy this diagnosis as Markdown'),
-      copyButton(() => entry.curl || curlOf(entry), 'Copy as cURL', 'Copy the request as a cURL command (secrets redacted)'),
+      copyButton(
+        () => (reveal ? revealedMarkdown(entry) : entry.markdown || markdownOf(entry)),
+        'Copy report',
+        reveal ? 'Copy this diagnosis as Markdown, secrets shown in full' : 'Copy this diagnosis as Markdown (secrets redacted)',
+      ),
+      copyButton(
+        () => (reveal ? revealedCurl(entry) : entry.curl || curlOf(entry)),
+        'Copy as cURL',
+        reveal ? 'Copy the request as a cURL command, secrets shown in full' : 'Copy the request as a cURL command (secrets redacted)',
+      ),
     ),
   );
   const list = el('ol', { className: 'findings', attrs: { 'aria-label': 'Findings, most likely cause first' } });
@@ -441,31 +495,86 @@ function paintRaw(entry) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fallback exports (the core fills entry.markdown and entry.curl; these cover older cores)
+// Exports built in the popup. The core fills entry.markdown and entry.curl, always redacted (also
+// in its revealed analysis); with Reveal on, the copies are built here from the session-only
+// capture, so what is copied matches what is shown. Without a core export (older cores) the
+// redacted fallbacks below are used.
 // ---------------------------------------------------------------------------------------------
 
-function markdownOf(entry) {
-  const lines = [`## ${entry.method} ${entry.url} → ${statusText(entry)}`, ''];
+/** `s` as a Markdown code span that survives backticks and newlines inside it. */
+function mdCode(s) {
+  const v = String(s).replace(/[\r\n]+/g, ' ');
+  const longest = Math.max(0, ...(v.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = v.startsWith('`') || v.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${v}${pad}${fence}`;
+}
+
+/** A fenced block whose fence is longer than any backtick run in `body`. */
+function mdFenced(lang, body) {
+  const longest = Math.max(2, ...(body.match(/`+/g) ?? []).map((r) => r.length));
+  const fence = '`'.repeat(longest + 1);
+  return [`${fence}${lang}`, body.replace(/\s+$/, ''), fence];
+}
+
+/**
+ * The entry as Markdown. `x` is the raw exchange when secrets are to be shown: its headers then
+ * replace the redacted ones, and the footer says so.
+ */
+function markdownOf(entry, x = null) {
+  const lines = [`### ${entry.method} ${mdCode(entry.url)} → ${statusText(entry)}`, ''];
   (entry.findings ?? []).forEach((f, i) => {
-    lines.push(`### ${i + 1}. ${f.title} (\`${f.id}\`, ${f.severity})`, '', f.explanation, '');
-    for (const e of f.evidence ?? []) lines.push(`- ${e.label}: \`${e.value}\``);
+    lines.push(`#### ${i + 1}. ${f.title} (\`${f.id}\`, ${f.severity})`, '', f.explanation ?? '', '');
+    for (const e of f.evidence ?? []) lines.push(`- ${e.label}: ${mdCode(e.value)}`);
     if (f.fix?.summary) lines.push('', `**Fix:** ${f.fix.summary}`);
-    for (const s of f.fix?.steps ?? []) lines.push(`1. ${s}`);
-    for (const s of f.fix?.snippets ?? []) lines.push('', '```' + s.lang, s.code, '```');
-    if (f.source) lines.push('', `Source: ${f.source}`);
+    (f.fix?.steps ?? []).forEach((s, n) => lines.push(`${n + 1}. ${s}`));
+    for (const s of f.fix?.snippets ?? []) lines.push('', ...mdFenced(s.lang, s.code));
+    if (f.source) lines.push('', `_Source: ${f.source}_`);
     lines.push('');
   });
+  const block = (title, list) => {
+    if (!list?.length) return;
+    lines.push(`<details><summary>${title}</summary>`, '', ...mdFenced('http', list.map((h) => `${h.name}: ${h.value}`).join('\n')), '', '</details>', '');
+  };
+  block('Request headers', x ? x.requestHeaders : entry.requestHeaders);
+  block('Response headers', x ? x.responseHeaders : entry.responseHeaders);
+  lines.push(x ? '_Generated by AuthLens; secrets shown in full (Reveal secrets was on)._' : '_Generated by AuthLens; secrets redacted._');
   return lines.join('\n');
 }
 
-function curlOf(entry) {
-  const q = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
-  const skip = new Set(['host', 'content-length', 'connection']);
-  const parts = [`curl -i -X ${entry.method} ${q(entry.url)}`];
-  for (const h of entry.requestHeaders ?? []) {
-    if (!skip.has(h.name.toLowerCase()) && !h.name.startsWith(':')) parts.push(`-H ${q(`${h.name}: ${h.value}`)}`);
+/** Single-quotes `s` for a POSIX shell. */
+const shq = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
+
+/** Request headers a replay should not copy (the transport sets them), as in the core's cURL export. */
+const CURL_SKIP = new Set(['content-length', 'host', 'connection', 'transfer-encoding', 'accept-encoding']);
+
+/** The request as a cURL command built from `headers` (and the body, when given), in the core's layout. */
+function curlFrom(method, url, headers, body) {
+  const m = method || 'GET';
+  const parts = [`curl ${shq(url)}`];
+  if (!(m === 'GET' || (m === 'POST' && body))) parts.push(`-X ${shq(m)}`);
+  for (const h of headers ?? []) {
+    if (!CURL_SKIP.has(h.name.toLowerCase()) && !h.name.startsWith(':')) parts.push(`-H ${shq(`${h.name}: ${h.value}`)}`);
   }
+  if (body) parts.push(`--data-raw ${shq(body)}`);
   return parts.join(' \\\n  ');
+}
+
+/** Redacted cURL for cores without entry.curl: the view's headers are already redacted; no body. */
+function curlOf(entry) {
+  return curlFrom(entry.method, entry.url, entry.requestHeaders, null);
+}
+
+/** The report with secrets shown: the revealed findings plus the raw headers of the capture. */
+function revealedMarkdown(entry) {
+  const x = rawExchange(entry);
+  return x ? markdownOf(entry, x) : entry.markdown || markdownOf(entry);
+}
+
+/** The request with its credentials, URL and body exactly as captured. */
+function revealedCurl(entry) {
+  const x = rawExchange(entry);
+  return x ? curlFrom(x.method, x.url, x.requestHeaders, x.requestBody) : entry.curl || curlOf(entry);
 }
 
 // ---------------------------------------------------------------------------------------------
