@@ -2,7 +2,7 @@
 // ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
 // Expectation keys are documented at check() in run.mjs.
 
-import { jwt } from './server.mjs';
+import { jwt, secrets } from './server.mjs';
 
 /** fetch() from inside the page; resolves to the status, or the error text for a network/CORS failure. */
 function pageFetch(page, url, init = {}) {
@@ -100,6 +100,107 @@ function syntheticRecord() {
       entry(2, 'https://api.example.test/v1/newer', now - 5000, [finding('no-credentials-sent', 'error', 'No credentials sent')]),
     ],
   };
+}
+
+/**
+ * Clicks copy button `nth` (0 "Copy report", 1 "Copy as cURL") of the entry whose URL ends with
+ * `path`, and returns what reached the system clipboard (read back with navigator.clipboard in
+ * the popup) and the button's feedback. A sentinel written first tells a copy that never happened
+ * from one that did.
+ */
+async function copyFromEntry(popup, path, nth) {
+  const sentinel = `sentinel-${Math.random()}`;
+  // The prototype's writeText: step 4 below replaces the popup's own.
+  await popup.evaluate((t) => Clipboard.prototype.writeText.call(navigator.clipboard, t), sentinel);
+  await popup.evaluate(() => document.querySelectorAll('details.entry').forEach((d) => (d.open = true)));
+  const button = popup.locator(`details.entry[data-url$="${path}"] .actions > button`).nth(nth);
+  const label = await button.textContent();
+  await button.click();
+  // Any change of the label is feedback; what it says is checked by the caller.
+  await popup.waitForFunction(({ b, label }) => b?.textContent !== label, { b: await button.elementHandle(), label }, { timeout: 3000 });
+  const feedback = { text: await button.textContent(), state: await button.getAttribute('data-copied') };
+  let text = sentinel;
+  for (let i = 0; i < 20 && text === sentinel; i++) {
+    text = await popup.evaluate(() => navigator.clipboard.readText());
+    if (text === sentinel) await new Promise((r) => setTimeout(r, 50));
+  }
+  return { text: text === sentinel ? null : text, feedback, label, button };
+}
+
+/** The popup-copy-redaction checks; returns what is wrong, or null. */
+async function checkCopies(popup, env) {
+  const token = env.tokens.expired;
+  const tokenPayload = token.split('.')[1];
+  const basic = Buffer.from(`${secrets.basicUser}:${secrets.basicPassword}`).toString('base64');
+  const me = (await popup.locator('details.entry[data-url$="/api/me"]').getAttribute('data-url')) ?? '';
+  if (!me) return 'no entry for /api/me';
+  /** Which of the named secrets `text` contains. */
+  const leaks = (text, named) => Object.entries(named).filter(([, v]) => text.includes(v)).map(([k]) => k);
+  const meSecrets = { 'the Bearer token': token, 'the token payload': tokenPayload, 'the session cookie value': secrets.session };
+  const basicSecrets = { 'the Basic credential': basic, 'the Basic password': secrets.basicPassword };
+
+  // 1. Redacted (the default): names the finding and the URL, holds no secret.
+  const copies = {};
+  for (const [what, path, nth] of [['report /api/me', '/api/me', 0], ['cURL /api/me', '/api/me', 1], ['report /api/basic', '/api/basic', 0], ['cURL /api/basic', '/api/basic', 1]]) {
+    const c = await copyFromEntry(popup, path, nth);
+    if (c.text === null) return `${what}: nothing reached the clipboard (button says "${c.feedback.text}")`;
+    if (c.feedback.text !== 'Copied' || c.feedback.state !== 'ok') return `${what}: button feedback "${c.feedback.text}" (${c.feedback.state}), expected "Copied"`;
+    copies[what] = c;
+  }
+  if (!copies['report /api/me'].text.includes('jwt-expired')) return 'the copied report does not name jwt-expired';
+  if (!copies['report /api/me'].text.includes(me)) return `the copied report does not name ${me}`;
+  if (!copies['cURL /api/me'].text.startsWith(`curl '${me}'`)) return `the copied cURL is not a command for ${me}: ${copies['cURL /api/me'].text.slice(0, 80)}`;
+  if (!/^-H 'Authorization: Bearer .*redacted\)'/m.test(copies['cURL /api/me'].text.replace(/^\s+/gm, ''))) return 'the copied cURL lacks the redacted Authorization header';
+  if (!copies['cURL /api/basic'].text.includes('/api/basic')) return 'the copied Basic cURL does not name /api/basic';
+  for (const [what, c] of Object.entries(copies)) {
+    const l = leaks(c.text, { ...meSecrets, ...basicSecrets });
+    if (l.length) return `${what} leaks ${l.join(', ')} with Reveal off`;
+  }
+  // The feedback goes back to the label.
+  const back = copies['cURL /api/basic'];
+  await popup.waitForFunction((b) => !b?.dataset.copied, await back.button.elementHandle(), { timeout: 3000 });
+  if ((await back.button.textContent()) !== back.label) return `the button did not go back to "${back.label}"`;
+
+  // 2. Reveal on: an explicit choice, so the copies carry the secrets as captured.
+  await popup.click('#reveal');
+  await popup.waitForSelector('body[data-reveal="on"]');
+  const rReport = await copyFromEntry(popup, '/api/me', 0);
+  const rCurl = await copyFromEntry(popup, '/api/me', 1);
+  const rBasic = await copyFromEntry(popup, '/api/basic', 1);
+  for (const [what, c, named] of [['report', rReport, meSecrets], ['cURL', rCurl, meSecrets], ['Basic cURL', rBasic, { 'the Basic credential': basic }]]) {
+    if (c.text === null || c.feedback.text !== 'Copied') return `revealed ${what}: not copied (button says "${c.feedback.text}")`;
+    const missing = Object.keys(named).filter((k) => !leaks(c.text, named).includes(k));
+    if (missing.length) return `revealed ${what} lacks ${missing.join(', ')}`;
+  }
+  if (!rReport.text.includes('jwt-expired') || !rReport.text.includes(me)) return 'the revealed report does not name jwt-expired and the URL';
+
+  // 3. Hidden again: back to redacted copies.
+  await popup.click('#reveal');
+  await popup.waitForSelector('body[data-reveal="off"]');
+  for (const nth of [0, 1]) {
+    const c = await copyFromEntry(popup, '/api/me', nth);
+    const l = leaks(c.text ?? '', meSecrets);
+    if (c.text === null || l.length) return `after hiding secrets again, copy ${nth} ${c.text === null ? 'copied nothing' : `leaks ${l.join(', ')}`}`;
+  }
+
+  // 4. The async Clipboard API refused (Firefox without focus, a lost user gesture): the
+  //    execCommand fallback still copies, and says so.
+  await popup.evaluate(() => Object.defineProperty(navigator.clipboard, 'writeText', { configurable: true, value: () => Promise.reject(new DOMException('refused', 'NotAllowedError')) }));
+  const fb = await copyFromEntry(popup, '/api/me', 1).catch((e) => ({ text: null, feedback: { text: String(e) } }));
+  if (fb.text !== copies['cURL /api/me'].text) return `execCommand fallback: clipboard holds ${fb.text === null ? 'nothing new' : 'other text'} (button says "${fb.feedback.text}")`;
+
+  // 5. Both refused: the button must say the copy failed, never "Copied".
+  await popup.evaluate(() => (document.execCommand = () => false));
+  const sentinel = 'sentinel-refused';
+  await popup.evaluate((t) => Clipboard.prototype.writeText.call(navigator.clipboard, t), sentinel);
+  const refused = popup.locator('details.entry[data-url$="/api/me"] .actions > button').nth(0);
+  await refused.click();
+  await popup.waitForFunction((b) => b?.dataset.copied, await refused.elementHandle(), { timeout: 3000 });
+  const said = { text: await refused.textContent(), state: await refused.getAttribute('data-copied'), title: await refused.getAttribute('title') };
+  if (said.text !== 'Copy failed' || said.state !== 'failed') return `a refused copy shows "${said.text}" (${said.state}), expected "Copy failed"`;
+  if (!said.title?.startsWith('Copy failed:')) return `a refused copy does not say why in its tooltip: ${said.title}`;
+  if ((await popup.evaluate(() => navigator.clipboard.readText())) !== sentinel) return 'a refused copy changed the clipboard';
+  return null;
 }
 
 /** @type {{name:string, title:string, expect:object, run:(env:any)=>Promise<{tabId:number}>}[]} */
@@ -500,6 +601,33 @@ export const scenarios = [
       await popup.setViewportSize({ width: 640, height: Math.min(h, 6000) });
       await popup.screenshot({ path: 'test-results/e2e/popup-contract-dark.png' });
       return null;
+    },
+  },
+
+  {
+    name: 'popup-copy-redaction',
+    title: '"Copy report" and "Copy as cURL" copy redacted text; with Reveal on, the secrets; a refused clipboard says so',
+    expect: { first: 'jwt-expired', urlIncludes: '/api/me', includes: ['bearer-invalid-token'] },
+    async run(env) {
+      // A session cookie, an expired Bearer JWT (same-origin, so the cookie goes along), and Basic
+      // credentials on a cross-origin call (CORS: never prompts, P13).
+      const { page, tabId } = await env.open(env.https('app.a.test', '/set/session-secret'));
+      const me = await pageFetch(page, '/api/me', { headers: bearer(env.tokens.expired) });
+      if (me !== 401) throw new Error(`/api/me answered ${me}`);
+      const basic = Buffer.from(`${secrets.basicUser}:${secrets.basicPassword}`).toString('base64');
+      const b = await pageFetch(page, env.https('api.a.test', '/api/basic'), { headers: { Authorization: `Basic ${basic}` } });
+      if (b !== 401) throw new Error(`/api/basic answered ${b}`);
+      return { tabId };
+    },
+    async checkPopup(popup, env) {
+      // Per-origin grants fail for chrome-extension:// ("Permission can't be granted to opaque
+      // origins"); a context-wide grant reaches the popup. Cleared again below.
+      await env.ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
+      try {
+        return await checkCopies(popup, env);
+      } finally {
+        await env.ctx.clearPermissions();
+      }
     },
   },
 

@@ -6,6 +6,7 @@
 // Run alone to poke at it: `node tests/e2e/server.mjs` prints the ports and serves until Ctrl-C.
 
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -28,6 +29,17 @@ export function tokens() {
     future: jwt({ ...base, iat: now + 3600, nbf: now + 3600, exp: now + 7200 }),
   };
 }
+
+/**
+ * Secrets the copy-redaction scenario sends, fresh per run so that no fixture text can match them
+ * by accident: a session cookie value and a Basic password (both long enough that the redacted
+ * forms show no more than a short prefix).
+ */
+export const secrets = {
+  session: `sess-${randomBytes(16).toString('hex')}`,
+  basicUser: 'alice',
+  basicPassword: `pw-${randomBytes(12).toString('hex')}`,
+};
 
 function makeCert(dir) {
   const key = join(dir, 'key.pem');
@@ -163,6 +175,7 @@ function routes(tok) {
     '/set/path-app': (req, res) => setCookie(res, 'sid=path-123; Path=/app; Secure; SameSite=Lax'),
     '/set/host-only': (req, res) => setCookie(res, 'sid=host-123; Path=/; Secure; SameSite=Lax'),
     '/set/none-secure': (req, res) => setCookie(res, 'sid=none-ok-123; Path=/; Secure; SameSite=None'),
+    '/set/session-secret': (req, res) => setCookie(res, `sid=${secrets.session}; Path=/; Secure; HttpOnly; SameSite=Lax`),
 
     // CORS misconfigurations.
     '/cors/wildcard': (req, res) => {
