@@ -31,8 +31,14 @@ pub struct Analysis {
     pub entries: Vec<view::EntryView>,
 }
 
-/// Diagnoses `capture` and builds the popup's view of every exchange that has findings.
+/// Diagnoses `capture` and builds the popup's view of every exchange that has findings, secrets
+/// redacted.
 pub fn analyze(capture: &model::Capture<'_>) -> Analysis {
+    analyze_with(capture, false)
+}
+
+/// [`analyze`], with secrets shown in full when `reveal` (the popup's explicit "Reveal secrets").
+pub fn analyze_with(capture: &model::Capture<'_>, reveal: bool) -> Analysis {
     let corr = correlate::Correlation::build(capture);
     let entries = capture
         .exchanges
@@ -45,7 +51,7 @@ pub fn analyze(capture: &model::Capture<'_>) -> Analysis {
                 return None;
             }
             let ctx = diagnose::context::Ctx::new(capture, &corr, i, ex);
-            Some(view::build(&ctx, findings))
+            Some(view::build(&ctx, findings, reveal))
         })
         .collect();
     Analysis { version: report::VERSION, entries }

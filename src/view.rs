@@ -129,24 +129,25 @@ pub struct EntryView {
     pub cookies: Vec<CookieRow>,
     pub cors: Option<CorsView>,
     pub challenges: Vec<ChallengeView>,
-    /// Headers for the raw view; secret values redacted.
+    /// Headers for the raw view; secret values redacted unless the view was built revealed.
     pub request_headers: Vec<Pair>,
     pub response_headers: Vec<Pair>,
-    /// A Markdown report of this entry (redacted), for "Copy report".
+    /// A Markdown report of this entry, for "Copy report" (redacted unless revealed).
     pub markdown: String,
-    /// The request as a redacted cURL command, for "Copy as cURL".
+    /// The request as a cURL command, for "Copy as cURL" (redacted unless revealed).
     pub curl: String,
 }
 
 /// Header names whose values are secrets in the raw header view.
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
 
-fn pairs(h: &crate::model::Headers<'_>) -> Vec<Pair> {
+fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
     use crate::diagnose::context::API_KEY_HEADERS;
     h.0.iter()
         .map(|x| {
             let lname = x.name.to_ascii_lowercase();
-            let secret = SECRET_HEADERS.contains(&lname.as_str()) || API_KEY_HEADERS.contains(&lname.as_str());
+            let secret =
+                !reveal && (SECRET_HEADERS.contains(&lname.as_str()) || API_KEY_HEADERS.contains(&lname.as_str()));
             let value = if secret {
                 crate::secret::redact(&x.value, crate::secret::Exposure::Prefix)
             } else {
@@ -157,8 +158,10 @@ fn pairs(h: &crate::model::Headers<'_>) -> Vec<Pair> {
         .collect()
 }
 
-/// Builds the popup's view of one exchange from its context and ranked findings.
-pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>) -> EntryView {
+/// Builds the popup's view of one exchange from its context and ranked findings. With `reveal`
+/// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
+/// the raw headers and both exports show secrets in full.
+pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>, reveal: bool) -> EntryView {
     use crate::diagnose::{cookies, cors, credentials};
     let ex = ctx.ex;
     let mut view = EntryView {
@@ -173,12 +176,51 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         cookies: cookies::cookie_rows(ctx),
         cors: cors::cors_view(ctx),
         challenges: credentials::challenges_view(ctx),
-        request_headers: pairs(&ex.request_headers),
-        response_headers: pairs(&ex.response_headers),
+        request_headers: pairs(&ex.request_headers, reveal),
+        response_headers: pairs(&ex.response_headers, reveal),
         markdown: String::new(),
-        curl: crate::report::curl::curl(ex, false),
-        findings,
+        curl: crate::report::curl::curl(ex, reveal),
+        findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
     };
-    view.markdown = crate::report::markdown::entry_markdown(&view);
+    view.markdown = crate::report::markdown::entry_markdown(&view, reveal);
     view
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    /// Redacted by default; in full only when the view is built revealed — everywhere, exports included.
+    #[test]
+    fn secrets_shown_only_when_revealed() {
+        const TOKEN: &str = "opaque-access-token-0123456789abcdef";
+        const COOKIE: &str = "sid-value-0123456789abcdef";
+        let cap = Capture {
+            exchanges: vec![Exchange {
+                method: Cow::Borrowed("GET"),
+                url: Cow::Borrowed("https://api.example.com/v1/me"),
+                status: 401,
+                request_headers: Headers(vec![
+                    Header::new("Authorization", "Bearer opaque-access-token-0123456789abcdef"),
+                    Header::new("Cookie", "sid=sid-value-0123456789abcdef"),
+                ]),
+                response_headers: Headers(vec![Header::new("WWW-Authenticate", "Bearer error=\"invalid_token\"")]),
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        for reveal in [false, true] {
+            let a = crate::analyze_with(&cap, reveal);
+            let v = a.entries.first().expect("the 401 is flagged");
+            let headers = serde_json::to_string(&v.request_headers).expect("serialises");
+            let evidence = serde_json::to_string(&v.findings).expect("serialises");
+            for (what, text) in [("markdown", &v.markdown), ("curl", &v.curl), ("headers", &headers)] {
+                assert_eq!(text.contains(TOKEN), reveal, "{what} (reveal {reveal}): {text}");
+                assert_eq!(text.contains(COOKIE), reveal, "{what} (reveal {reveal}): {text}");
+            }
+            assert_eq!(evidence.contains(TOKEN), reveal, "evidence (reveal {reveal})");
+            assert_eq!(v.markdown.contains("secrets shown in full"), reveal);
+        }
+    }
 }

@@ -28,15 +28,12 @@ pub fn analyze(capture_json: &str) -> Result<JsValue, JsValue> {
     to_js(&crate::analyze(&parse(capture_json)?))
 }
 
-/// The same analysis with secret evidence shown in full: only for the popup's "Reveal secrets"
-/// toggle, which runs it locally on the session-only capture and never stores the result.
+/// The same analysis with secrets shown in full (evidence, raw headers, the Markdown report and
+/// the cURL command): only for the popup's "Reveal secrets" toggle, which runs it locally on the
+/// session-only capture and never stores the result.
 #[wasm_bindgen(js_name = analyzeRevealed)]
 pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
-    let mut out = crate::analyze(&parse(capture_json)?);
-    for entry in &mut out.entries {
-        entry.findings = entry.findings.iter().map(crate::finding::Finding::revealed).collect();
-    }
-    to_js(&out)
+    to_js(&crate::analyze_with(&parse(capture_json)?, true))
 }
 
 /// The registrable domain (eTLD+1) of `host` by the bundled Public Suffix List, or `host` itself
