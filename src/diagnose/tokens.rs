@@ -44,8 +44,11 @@ const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 struct TokenFacts<'c> {
     /// The scheme as sent (`Bearer`, `bearer`, `DPoP`, `JWT`); empty when there is none.
     scheme: &'c str,
-    /// The request header that carried the token (`Authorization`, or a custom one like `x-access-token`).
+    /// The request header that carried the token (`Authorization`, a custom one like
+    /// `x-access-token`, or `Cookie`).
     header: &'c str,
+    /// The cookie that carried the token, when `header` is `Cookie`.
+    cookie: Option<&'c str>,
     token: &'c str,
     /// `None` when the token does not look like a JOSE token at all (opaque).
     decoded: Option<Result<Jwt, JwtError>>,
@@ -63,6 +66,9 @@ struct TokenFacts<'c> {
 impl TokenFacts<'_> {
     /// `Bearer token in the Authorization header`, `token in the x-access-token header`.
     fn describe(&self) -> String {
+        if let Some(name) = self.cookie {
+            return format!("JWT in the `{name}` cookie");
+        }
         if self.scheme.is_empty() {
             format!("token in the {} header", self.header)
         } else {
@@ -84,7 +90,10 @@ impl TokenFacts<'_> {
     }
 
     fn token_evidence(&self) -> Evidence {
-        Evidence::secret("Token", self.token, Exposure::Prefix)
+        match self.cookie {
+            Some(name) => Evidence::secret(format!("Token (cookie {name})"), self.token, Exposure::Prefix),
+            None => Evidence::secret("Token", self.token, Exposure::Prefix),
+        }
     }
 
     /// Marks a finding reported (and confident) when the server's text agrees.
@@ -154,6 +163,31 @@ const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-j
 /// JWT in `Authorization` (no scheme; authorization-scheme-mismatch reports that part), or a JWT in
 /// a custom token header.
 fn token_source<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
+    header_token(ctx).or_else(|| cookie_jwt(ctx).map(|(_, v)| ("", v, "Cookie")))
+}
+
+/// Cookie names that say "this is the credential" (`access_token`, `jwt`, `id_token`,
+/// `sb-access-token`, `auth`, `session` …), lowercase.
+const AUTH_COOKIE_WORDS: &[&str] = &["token", "jwt", "access", "auth", "session", "sid", "identity"];
+
+/// A compact JWS in an auth-named cookie of a request without an `Authorization` header (apps
+/// that keep the access token in a cookie): `(name, value)`. JWEs (5 segments) are encrypted
+/// session blobs whose claims cannot be read, so they are left out.
+fn cookie_jwt<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
+    if ctx.creds.authorization {
+        return None;
+    }
+    ctx.ex.request_headers.get_all("cookie").flat_map(|line| line.split(';')).find_map(|pair| {
+        let (name, value) = pair.split_once('=')?;
+        let (name, value) = (name.trim(), value.trim().trim_matches('"'));
+        let lname = name.to_ascii_lowercase();
+        let auth_named = AUTH_COOKIE_WORDS.iter().any(|w| lname.contains(w));
+        (auth_named && value.matches('.').count() == 2 && jwt::looks_like_jwt(value)).then_some((name, value))
+    })
+}
+
+/// The token of `Authorization` or of a custom token header.
+fn header_token<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
     if let Some((scheme, cred)) = ctx.auth_scheme_and_credential() {
         if ["bearer", "dpop", "jwt"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
             return Some((scheme, cred, "Authorization"));
@@ -207,6 +241,7 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .iter()
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
+    let cookie = if header == "Cookie" { cookie_jwt(ctx).map(|(name, _)| name) } else { None };
     let decoded = if redaction::is_marker(token) {
         // A shared HAR whose token was redacted: nothing to judge, unless only the signature was
         // cut (`h.p.[REDACTED]`), which leaves the claims readable.
@@ -217,6 +252,7 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
     Some(TokenFacts {
         scheme,
         header,
+        cookie,
         token,
         decoded,
         text,

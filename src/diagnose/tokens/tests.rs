@@ -450,3 +450,33 @@ fn expired_id_token_ranks_expiry_first() {
     assert_eq!(ids(&out).first(), Some(&"jwt-expired"), "{:?}", ids(&out));
     assert!(ids(&out).contains(&"id-token-as-access-token"));
 }
+
+#[test]
+fn a_jwt_kept_in_an_auth_cookie_is_judged() {
+    let jwt = token(r#"{"alg":"HS256","typ":"JWT"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 300));
+    let cases = [("access_token", true), ("sb-access-token", true), ("jwt", true), ("consent_prefs", false)];
+    for (name, judged) in cases {
+        let ex = Exchange {
+            method: "GET".into(),
+            url: "https://app.example.com/api/me".into(),
+            status: 401,
+            request_headers: Headers(vec![Header::new("Cookie", "theme=dark")]),
+            response_headers: Headers(vec![Header::new("Date", DATE)]),
+            started_ms: Some(NOW as f64 * 1000.0),
+            ..Default::default()
+        };
+        let line = format!("theme=dark; {name}={jwt}");
+        let ex =
+            Exchange { request_headers: Headers(vec![Header { name: "Cookie".into(), value: line.into() }]), ..ex };
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        let expired = out.iter().find(|f| f.id == FindingId::JwtExpired);
+        assert_eq!(expired.is_some(), judged, "{name}: {:?}", ids(&out));
+        if let Some(f) = expired {
+            assert!(f.evidence.iter().any(|e| e.label == format!("Token (cookie {name})")), "{name}");
+        }
+    }
+}
