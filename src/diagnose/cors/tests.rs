@@ -224,8 +224,14 @@ fn hostile_input_does_not_panic() {
     }
 }
 
-#[test]
-fn cached_preflight_is_named() {
+/// A preflight granting `max_age` for PUT, the PUT it was for (100 ms later, fine), and a second
+/// PUT `later_ms` after the preflight that fails with `later_res`, without a new preflight.
+fn preflight_then_put(
+    max_age: &'static str,
+    later_ms: f64,
+    later_res: &[(&'static str, &'static str)],
+) -> Vec<Exchange<'static>> {
+    let t0 = 1_790_000_000_000.0;
     let mut pre = ex(
         "OPTIONS",
         "https://api.example.net/v1/me",
@@ -234,10 +240,10 @@ fn cached_preflight_is_named() {
         &[
             ("Access-Control-Allow-Origin", "https://app.example.com"),
             ("Access-Control-Allow-Methods", "PUT"),
-            ("Access-Control-Max-Age", "7200"),
+            ("Access-Control-Max-Age", max_age),
         ],
     );
-    pre.started_ms = Some(1_790_000_000_000.0);
+    pre.started_ms = Some(t0);
     let mut first = ex(
         "PUT",
         "https://api.example.net/v1/me",
@@ -245,11 +251,17 @@ fn cached_preflight_is_named() {
         &[ORIGIN, MODE],
         &[("Access-Control-Allow-Origin", "https://app.example.com")],
     );
-    first.started_ms = Some(1_790_000_000_100.0);
-    let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], &[("Content-Type", "text/html")]);
-    later.started_ms = Some(1_790_000_600_000.0);
+    first.started_ms = Some(t0 + 100.0);
+    let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], later_res);
+    later.started_ms = Some(t0 + later_ms);
     later.error = Some(Cow::Borrowed("net::ERR_FAILED"));
-    let cap = Capture { exchanges: vec![pre, first, later], ..Default::default() };
+    vec![pre, first, later]
+}
+
+#[test]
+fn cached_preflight_is_named() {
+    let exchanges = preflight_then_put("7200", 600_000.0, &[("Content-Type", "text/html")]);
+    let cap = Capture { exchanges, ..Default::default() };
     let got = ids(&cap, 2);
     assert!(got.contains(&FindingId::CorsPreflightCacheStale), "{got:?}");
     assert!(got.contains(&FindingId::CorsAllowOriginMissing), "{got:?}");
@@ -259,7 +271,7 @@ fn cached_preflight_is_named() {
 #[test]
 fn cached_preflight_respects_the_browsers_cap() {
     use crate::model::Browser;
-    // A preflight that asked for 24 h, and a failing PUT 3 h later without a new preflight.
+    // A preflight that asked for 24 h, and a failing PUT some time later without a new preflight.
     let cases: &[(&str, Browser, f64, bool)] = &[
         ("chromium, 3 h: past its 2 h cap", Browser::Chromium, 3.0 * 3_600_000.0, false),
         ("chromium, 90 min", Browser::Chromium, 90.0 * 60_000.0, true),
@@ -267,31 +279,8 @@ fn cached_preflight_respects_the_browsers_cap() {
         ("safari, 20 min: past its 10 min cap", Browser::Safari, 20.0 * 60_000.0, false),
     ];
     for (name, browser, later_ms, want) in cases {
-        let mut pre = ex(
-            "OPTIONS",
-            "https://api.example.net/v1/me",
-            204,
-            &[ORIGIN, ("Access-Control-Request-Method", "PUT")],
-            &[
-                ("Access-Control-Allow-Origin", "https://app.example.com"),
-                ("Access-Control-Allow-Methods", "PUT"),
-                ("Access-Control-Max-Age", "86400"),
-            ],
-        );
-        pre.started_ms = Some(1_790_000_000_000.0);
-        // The request the preflight was for.
-        let mut first = ex(
-            "PUT",
-            "https://api.example.net/v1/me",
-            200,
-            &[ORIGIN, MODE],
-            &[("Access-Control-Allow-Origin", "https://app.example.com")],
-        );
-        first.started_ms = Some(1_790_000_000_100.0);
-        let mut later = ex("PUT", "https://api.example.net/v1/me", 500, &[ORIGIN, MODE], &[]);
-        later.started_ms = Some(1_790_000_000_000.0 + later_ms);
-        later.error = Some(Cow::Borrowed("net::ERR_FAILED"));
-        let cap = Capture { exchanges: vec![pre, first, later], browser: *browser, ..Default::default() };
+        let cap =
+            Capture { exchanges: preflight_then_put("86400", *later_ms, &[]), browser: *browser, ..Default::default() };
         assert_eq!(ids(&cap, 2).contains(&FindingId::CorsPreflightCacheStale), *want, "{name}");
     }
 }
