@@ -238,6 +238,9 @@ function paintEntry(entry, open) {
       el('span', { className: statusClass(entry.status), text: statusText(entry) }),
       el('span', { className: 'req-method', text: entry.method }),
       el('span', { className: 'req-url', text: shortUrl(entry.url), attrs: { title: entry.url } }),
+      entry.fetchedByWorker
+        ? el('span', { className: 'req-via', text: 'via service worker', attrs: { title: "The site's service worker made this request, forwarding the page's fetch" } })
+        : null,
     ),
     el('span', { className: 'req-when', text: ago(entry.startedMs) }),
     el('span', { className: 'req-headline', text: top ? top.title : '' }),

@@ -124,6 +124,8 @@ pub struct EntryView {
     pub error: Option<String>,
     pub started_ms: Option<f64>,
     pub resource_type: Option<String>,
+    /// A service worker made the request itself (its headers are what the worker passed on).
+    pub fetched_by_worker: bool,
     pub findings: Vec<Finding>,
     pub credentials: CredentialsView,
     pub cookies: Vec<CookieRow>,
@@ -172,6 +174,7 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         error: ex.error.as_deref().map(str::to_string),
         started_ms: ex.started_ms,
         resource_type: ex.resource_type.as_deref().map(str::to_string),
+        fetched_by_worker: ex.fetched_by_worker,
         credentials: credentials::credentials_view(ctx),
         cookies: cookies::cookie_rows(ctx),
         cors: cors::cors_view(ctx),

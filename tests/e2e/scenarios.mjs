@@ -476,6 +476,13 @@ export const scenarios = [
       const { page, tabId } = await openPwa(env);
       const status = await pageFetch(page, '/pwa/api/me', { headers: bearer(env.tokens.expired) });
       if (status !== 401) throw new Error(`/pwa/api/me answered ${status}, expected 401`);
+      await env.settle();
+      // The core is told a worker made the request (fetchedByWorker), not that a worker answered it.
+      const rec = await env.sw().evaluate((id) => globalThis.__authlens.readTab(id), tabId);
+      const x = rec?.exchanges?.find((e) => e.url.includes('/pwa/api/me') && e.status === 401);
+      if (x?.fetchedByWorker !== true || x?.fromCache) {
+        throw new Error(`the worker's request is not marked fetchedByWorker: ${JSON.stringify(x && { fetchedByWorker: x.fetchedByWorker, fromCache: x.fromCache })}`);
+      }
       return { tabId };
     },
   },
