@@ -485,6 +485,14 @@ export const scenarios = [
       }
       return { tabId };
     },
+    async checkPopup(popup) {
+      const via = await popup.evaluate(() =>
+        [...document.querySelectorAll('[data-entry]')]
+          .filter((e) => (e.getAttribute('data-url') ?? '').includes('/pwa/api/me'))
+          .map((e) => e.querySelector('.req-via')?.textContent ?? null),
+      );
+      return via.length && via.every((t) => t === 'via service worker') ? null : `"via service worker" not shown: ${JSON.stringify(via)}`;
+    },
   },
   {
     name: 'service-worker-fetch-other-tab',
