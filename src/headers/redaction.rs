@@ -56,10 +56,14 @@ pub fn is_marker(value: &str) -> bool {
     }
     let lower = core.to_ascii_lowercase();
     let lower = lower.replace(['_', '-'], " ");
+    // "REDACTED_TOKEN", "value removed", "hidden by proxy": a marker word among a few plain words;
+    // `masked-4f3a9c` or `hidden_svc_01` (digits) are values, not markers.
+    let plain_words = lower.split(' ').filter(|w| !w.is_empty()).count() <= 4
+        && lower.bytes().all(|b| b.is_ascii_lowercase() || b == b' ');
     WORDS.iter().any(|w| {
         lower == *w
-            || lower.strip_prefix(w).is_some_and(|r| r.starts_with(' '))
-            || lower.strip_suffix(w).is_some_and(|r| r.ends_with(' '))
+            || (plain_words && lower.strip_prefix(w).is_some_and(|r| r.starts_with(' ')))
+            || (plain_words && lower.strip_suffix(w).is_some_and(|r| r.ends_with(' ')))
             || (*w == "redacted" && lower.contains(w))
     })
 }
@@ -89,6 +93,7 @@ mod tests {
             ("tagged jwt", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.[REDACTED]"),
             ("snake tag", "REDACTED_TOKEN"),
             ("sentence", "value removed"),
+            ("tool sentence", "hidden by proxy"),
             ("masked word", "MASKED"),
             (
                 "long value with tag",
@@ -114,6 +119,8 @@ mod tests {
             ("hidden inside a word", "unhiddenvalue"),
             ("base64 basic", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
             ("session id", "s%3Aabc.def"),
+            ("marker word then digits", "masked-4f3a9c0d"),
+            ("marker word, token-like tail", "hidden_svc_01"),
             (
                 "word in a long token",
                 "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJoaWRkZW4gbWFza2VkIn0.c2lnbmF0dXJlLWhpZGRlbi1tYXNrZWQ",
