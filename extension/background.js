@@ -50,6 +50,31 @@ const flights = new Map();
  * @type {Map<number, {url:string, origin:string|undefined}>}
  */
 const tabPages = new Map();
+
+/**
+ * Per tab, the "METHOD url" of requests that failed (401/403/407 …), newest last, so that a later
+ * credentialed success of the same request — an SPA's refresh-and-retry — is kept and the core can
+ * say the app recovered. In memory only: after a worker restart earlier failures are not matched,
+ * which only costs the "recovered" note.
+ * @type {Map<number, string[]>}
+ */
+const failedRequests = new Map();
+const MAX_FAILED_PER_TAB = 200;
+const requestKey = (x) => `${x.method} ${x.url}`;
+
+function noteFailure(tabId, x) {
+  const list = failedRequests.get(tabId) ?? [];
+  list.push(requestKey(x));
+  if (list.length > MAX_FAILED_PER_TAB) list.shift();
+  failedRequests.set(tabId, list);
+}
+
+/** Whether `x` repeats, with a credential, a request that failed earlier in tab `tabId`, and succeeded. */
+function isRecovery(tabId, x) {
+  if (!(x.status >= 200 && x.status < 400)) return false;
+  if (!hasHeader(x.requestHeaders, 'authorization') && !hasHeader(x.requestHeaders, 'cookie')) return false;
+  return (failedRequests.get(tabId) ?? []).includes(requestKey(x));
+}
 /** Per-tab promise chain: every read-modify-write of a tab's record runs in order. */
 const tabQueues = new Map();
 /** Work not yet finished, for tests and for the popup's "analysing…" state. */
@@ -75,6 +100,7 @@ wr.onAuthRequired.addListener(onAuthRequired, FILTER, ['responseHeaders', ...EXT
 
 api.tabs.onRemoved.addListener((tabId) => {
   tabPages.delete(tabId);
+  failedRequests.delete(tabId);
   enqueue(tabId, () => api.storage.session.remove(tabKey(tabId)).then(() => forgetTab(tabId)));
 });
 api.tabs.onUpdated.addListener((tabId, change) => {
@@ -357,6 +383,10 @@ function finish(f, last) {
     trigger = 'failure';
     keep = true;
   }
+  if (!f.worker && trigger === 'failure') noteFailure(f.tabId, last);
+  // A refresh-and-retry that worked: kept (no new analysis trigger needed: the tab's earlier
+  // failure already has entries, and any stored entries are re-analysed with it).
+  if (!keep && !f.worker && isRecovery(f.tabId, last)) keep = true;
   if (!keep) return;
   if (f.worker) track(recordForTabs(f.worker, chain, trigger));
   else track(enqueue(f.tabId, () => record(f.tabId, chain, trigger)));

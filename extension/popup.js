@@ -204,7 +204,8 @@ function paint() {
     entriesBox.append(el('p', { className: 'error-box', text: `The analysis failed: ${rec.error}` }));
   }
   $('empty').hidden = entries.length > 0;
-  const errors = entries.filter((e) => e.findings?.[0]?.severity === 'error').length;
+  // A failure the app recovered from on its own (refresh-and-retry) is not blocking.
+  const errors = entries.filter((e) => e.findings?.[0]?.severity === 'error' && (e.recoveredBy ?? null) === null).length;
   $('summary').replaceChildren(
     ...(entries.length
       ? [
@@ -240,6 +241,9 @@ function paintEntry(entry, open) {
       el('span', { className: 'req-url', text: shortUrl(entry.url), attrs: { title: entry.url } }),
       entry.fetchedByWorker
         ? el('span', { className: 'req-via', text: 'via service worker', attrs: { title: "The site's service worker made this request, forwarding the page's fetch" } })
+        : null,
+      entry.recoveredBy !== null && entry.recoveredBy !== undefined
+        ? el('span', { className: 'req-via req-recovered', text: 'recovered', attrs: { title: 'The app repeated this request with a new credential and it succeeded' } })
         : null,
     ),
     el('span', { className: 'req-when', text: ago(entry.startedMs) }),

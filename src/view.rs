@@ -126,6 +126,9 @@ pub struct EntryView {
     pub resource_type: Option<String>,
     /// A service worker made the request itself (its headers are what the worker passed on).
     pub fetched_by_worker: bool,
+    /// The capture index of a later repeat of this request, with another credential, that
+    /// succeeded: the app recovered on its own (refresh-and-retry), so the failure did not block.
+    pub recovered_by: Option<usize>,
     pub findings: Vec<Finding>,
     pub credentials: CredentialsView,
     pub cookies: Vec<CookieRow>,
@@ -175,6 +178,7 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         started_ms: ex.started_ms,
         resource_type: ex.resource_type.as_deref().map(str::to_string),
         fetched_by_worker: ex.fetched_by_worker,
+        recovered_by: crate::diagnose::recovery::recovered_by(ctx),
         credentials: credentials::credentials_view(ctx),
         cookies: cookies::cookie_rows(ctx),
         cors: cors::cors_view(ctx),

@@ -39,7 +39,10 @@ pub fn recovered_by(ctx: &Ctx<'_, '_>) -> Option<usize> {
 pub fn annotate(ctx: &Ctx<'_, '_>, later: usize, findings: &mut [Finding]) {
     let Some(e) = ctx.capture.exchanges.get(later) else { return };
     let after = match (ctx.ex.started_ms, e.started_ms) {
-        (Some(a), Some(b)) if b >= a => format!(" {} later", format_duration(((b - a) / 1000.0).round() as i64)),
+        (Some(a), Some(b)) if b - a >= 1000.0 => {
+            format!(" {} later", format_duration(((b - a) / 1000.0).round() as i64))
+        }
+        (Some(a), Some(b)) if b >= a => " a moment later".to_string(),
         _ => String::new(),
     };
     let value = format!("#{later} repeated this request with other credentials{after} and got {}", e.status);

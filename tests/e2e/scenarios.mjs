@@ -229,6 +229,27 @@ export const scenarios = [
     },
   },
   {
+    name: 'jwt-expired-recovered',
+    title: 'refresh-and-retry: the expired JWT gets a 401, the same call with a fresh token succeeds',
+    expect: { first: 'jwt-expired', urlIncludes: '/api/me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me', { headers: bearer(env.tokens.expired) });
+      const again = await pageFetch(page, '/api/me', { headers: bearer(env.tokens.valid) });
+      if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      return popup.evaluate(() => {
+        const e = [...document.querySelectorAll('[data-entry]')].find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'));
+        if (!e) return 'the 401 is not listed';
+        if (e.querySelector('.req-recovered')?.textContent !== 'recovered') return 'no "recovered" label on the 401';
+        const summary = document.getElementById('summary')?.textContent ?? '';
+        return summary.includes('blocking') ? `a recovered failure is counted as blocking: "${summary}"` : null;
+      });
+    },
+  },
+  {
     name: 'jwt-not-yet-valid',
     title: 'Bearer JWT whose nbf/iat is an hour in the future',
     expect: { first: 'jwt-not-yet-valid', urlIncludes: '/api/me' },
