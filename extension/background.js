@@ -159,6 +159,21 @@ const tabsKnown = api.tabs
   .catch((e) => console.warn('AuthLens: cannot list tabs; requests of service workers may go unattributed', e))
   .finally(() => (tabsHydrated = true));
 
+/**
+ * Refills failedRequests from the stored records (the worker may have been stopped and restarted),
+ * so a retry that succeeds after the restart still counts as a recovery.
+ */
+api.storage.session
+  .get(null)
+  .then((all) => {
+    for (const [key, rec] of Object.entries(all ?? {})) {
+      if (!key.startsWith('tab:')) continue;
+      const tabId = Number(key.slice(4));
+      for (const x of rec?.exchanges ?? []) if (x.status === 401 || x.status === 403 || x.status === 407) noteFailure(tabId, x);
+    }
+  })
+  .catch((e) => console.warn('AuthLens: cannot read stored records; earlier failures will not be matched to retries', e));
+
 /** The open tabs whose top-level page has `origin` (usually one, or none). */
 function tabsOfOrigin(origin) {
   const ids = [];

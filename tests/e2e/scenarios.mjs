@@ -250,6 +250,29 @@ export const scenarios = [
     },
   },
   {
+    name: 'jwt-expired-recovered-after-restart',
+    title: "refresh-and-retry across a restart of the extension's worker: the retry still marks the 401 recovered",
+    expect: { first: 'jwt-expired', urlIncludes: '/api/me' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/api/me', { headers: bearer(env.tokens.expired) });
+      await env.settle();
+      await env.stopServiceWorker();
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await pageFetch(page, '/api/me', { headers: bearer(env.tokens.valid) });
+      if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      const label = await popup.evaluate(() =>
+        [...document.querySelectorAll('[data-entry]')]
+          .find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'))
+          ?.querySelector('.req-recovered')?.textContent ?? null,
+      );
+      return label === 'recovered' ? null : 'no "recovered" label on the 401 after the worker restart';
+    },
+  },
+  {
     name: 'jwt-not-yet-valid',
     title: 'Bearer JWT whose nbf/iat is an hour in the future',
     expect: { first: 'jwt-not-yet-valid', urlIncludes: '/api/me' },
