@@ -212,6 +212,14 @@ pub struct Exchange<'a> {
     pub fetched_by_worker: bool,
 }
 
+impl Exchange<'_> {
+    /// Whether a service worker answered the page's request (HAR `_fetchedViaServiceWorker`,
+    /// `fromCache: "service-worker"`), whether from its cache or from the network.
+    pub fn answered_by_worker(&self) -> bool {
+        self.from_cache.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case("service-worker"))
+    }
+}
+
 /// Which browser family made the capture; some rules differ (Lax-by-default is Chromium's).
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

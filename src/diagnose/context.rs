@@ -71,6 +71,21 @@ pub struct Ctx<'c, 'a> {
 }
 
 impl<'c, 'a> Ctx<'c, 'a> {
+    /// Up to `n` earlier exchanges for the same URL, nearest first (the correlation list is in
+    /// capture order, so a binary search keeps this O(log n + n) even for huge captures).
+    pub fn same_url_before(&self, n: usize) -> impl Iterator<Item = usize> + 'c {
+        let list = self.corr.same_url(&self.ex.url);
+        let cut = list.partition_point(|&i| i < self.index);
+        list.get(..cut).unwrap_or(&[]).iter().rev().take(n).copied()
+    }
+
+    /// Up to `n` later exchanges for the same URL, nearest first.
+    pub fn same_url_after(&self, n: usize) -> impl Iterator<Item = usize> + 'c {
+        let list = self.corr.same_url(&self.ex.url);
+        let cut = list.partition_point(|&i| i <= self.index);
+        list.get(cut..).unwrap_or(&[]).iter().take(n).copied()
+    }
+
     /// Builds the context for exchange `index` (which must exist).
     pub fn new(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize, ex: &'c Exchange<'a>) -> Self {
         let url = Url::parse(&ex.url).ok();

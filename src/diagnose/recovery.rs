@@ -23,9 +23,7 @@ pub fn recovered_by(ctx: &Ctx<'_, '_>) -> Option<usize> {
         (h.get("authorization").map(str::trim), h.get("cookie").map(str::trim))
     }
     let mine = creds(ctx.ex);
-    let list = ctx.corr.same_url(&ctx.ex.url);
-    let cut = list.partition_point(|&i| i <= ctx.index);
-    list.get(cut..).unwrap_or(&[]).iter().take(LOOKAHEAD).copied().find(|&i| {
+    ctx.same_url_after(LOOKAHEAD).find(|&i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
             (200..400).contains(&e.status) && e.method == ctx.ex.method && e.url == ctx.ex.url && {
                 let theirs = creds(e);

@@ -159,11 +159,14 @@ pub fn bearer_credential<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
 /// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
 const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
 
-/// The token to judge, with its scheme and header: `Authorization: Bearer|DPoP|JWT <t>`, a bare
-/// JWT in `Authorization` (no scheme; authorization-scheme-mismatch reports that part), or a JWT in
-/// a custom token header.
-fn token_source<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
-    header_token(ctx).or_else(|| cookie_jwt(ctx).map(|(_, v)| ("", v, "Cookie")))
+/// The token to judge, as `(scheme, token, header, cookie name when the header is Cookie)`:
+/// `Authorization: Bearer|DPoP|JWT <t>`, a bare JWT in `Authorization` (no scheme;
+/// authorization-scheme-mismatch reports that part), a JWT in a custom token header, or a JWT in
+/// an auth-named cookie.
+fn token_source<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str, Option<&'c str>)> {
+    header_token(ctx)
+        .map(|(scheme, token, header)| (scheme, token, header, None))
+        .or_else(|| cookie_jwt(ctx).map(|(name, v)| ("", v, "Cookie", Some(name))))
 }
 
 /// Cookie names that say "this is the credential" (`access_token`, `jwt`, `id_token`,
@@ -206,7 +209,7 @@ fn header_token<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
 }
 
 fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
-    let (scheme, token, header) = token_source(ctx)?;
+    let (scheme, token, header, cookie) = token_source(ctx)?;
     if token.is_empty() {
         return None;
     }
@@ -241,7 +244,6 @@ fn facts<'c>(ctx: &Ctx<'c, '_>) -> Option<TokenFacts<'c>> {
         .iter()
         .find_map(|p| token.get(..p.len()).filter(|h| h.eq_ignore_ascii_case(p)).and_then(|_| token.get(p.len()..)))
         .map_or(token, str::trim_start);
-    let cookie = if header == "Cookie" { cookie_jwt(ctx).map(|(name, _)| name) } else { None };
     let decoded = if redaction::is_marker(token) {
         // A shared HAR whose token was redacted: nothing to judge, unless only the signature was
         // cut (`h.p.[REDACTED]`), which leaves the claims readable.

@@ -27,7 +27,7 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 /// Whether the page's request was answered by a service worker that went to the network (a
 /// response from the worker's cache is `cached-401-served`, not a dropped credential).
 fn via_worker(ex: &Exchange<'_>) -> bool {
-    ex.from_cache.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case("service-worker"))
+    ex.answered_by_worker()
         && !ex
             .service_worker_response_source
             .as_deref()

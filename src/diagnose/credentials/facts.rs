@@ -210,21 +210,6 @@ pub fn accepted_elsewhere<'c, 'a>(ctx: &Ctx<'c, 'a>) -> Option<(usize, &'c crate
     })
 }
 
-/// Up to `n` earlier exchanges for the same URL, nearest first (the correlation list is in
-/// capture order, so a binary search keeps this O(log n + n) even for huge captures).
-pub fn same_url_before<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = usize> + 'c {
-    let list = ctx.corr.same_url(&ctx.ex.url);
-    let cut = list.partition_point(|&i| i < ctx.index);
-    list.get(..cut).unwrap_or(&[]).iter().rev().take(n).copied()
-}
-
-/// Up to `n` later exchanges for the same URL, nearest first.
-pub fn same_url_after<'c>(ctx: &Ctx<'c, '_>, n: usize) -> impl Iterator<Item = usize> + 'c {
-    let list = ctx.corr.same_url(&ctx.ex.url);
-    let cut = list.partition_point(|&i| i <= ctx.index);
-    list.get(cut..).unwrap_or(&[]).iter().take(n).copied()
-}
-
 /// Whether credential headers may have been removed from the capture: no exchange near this one
 /// (±300) carries `Cookie`, `Authorization` or `Set-Cookie` at all. Chrome's default "Export HAR
 /// (sanitized)" drops exactly those (the HAR import flags that exporter's files outright, see

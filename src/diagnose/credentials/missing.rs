@@ -23,7 +23,7 @@ pub fn outcome(status: u16) -> String {
 
 /// Whether a later request for the same URL carried credentials and got a non-error answer.
 fn resolved_later(ctx: &Ctx<'_, '_>) -> bool {
-    super::facts::same_url_after(ctx, 8).any(|i| {
+    ctx.same_url_after(8).any(|i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
             (200..400).contains(&e.status)
                 && (e.request_headers.get("authorization").is_some_and(|a| !a.trim().is_empty())
@@ -481,7 +481,7 @@ pub fn negotiate_not_attempted(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
     };
     // The browser answers a Negotiate/NTLM challenge with a new request to the same URL; none came
     // with a token.
-    let retried = super::facts::same_url_after(ctx, 8).any(|i| {
+    let retried = ctx.same_url_after(8).any(|i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
             e.request_headers.get("authorization").is_some_and(|a| {
                 let a = a.trim_start().to_ascii_lowercase();

@@ -267,7 +267,8 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
     let challenge: Vec<&str> = ctx.ex.response_headers.get_all("www-authenticate").collect();
     let t0 = ctx.ex.started_ms;
     // The run of identical 401s right before this one (bounded: a loop shows in a few entries).
-    let prior: Vec<usize> = super::facts::same_url_before(ctx, 32)
+    let prior: Vec<usize> = ctx
+        .same_url_before(32)
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401

@@ -150,11 +150,6 @@ pub fn cdn_strips_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     );
 }
 
-/// Whether a service worker answered the page's request (HAR `_fetchedViaServiceWorker`).
-fn answered_by_worker(ctx: &Ctx<'_, '_>) -> bool {
-    ctx.ex.from_cache.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case("service-worker"))
-}
-
 /// `proxy-stripped-authorization` — RFC 9110 §11.6.2 (proxies must not modify Authorization); RFC 6750 §3.1.
 pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 || !usable_token(f) {
@@ -162,7 +157,7 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
     }
     // The more specific strip rules and a server-level Basic gate explain it better; so does
     // service-worker-drops-credentials when a worker answered (the header never left the page).
-    if is_apache_php(ctx, f) || is_cloudfront(ctx) || f.challenges.has(Scheme::Basic) || answered_by_worker(ctx) {
+    if is_apache_php(ctx, f) || is_cloudfront(ctx) || f.challenges.has(Scheme::Basic) || ctx.ex.answered_by_worker() {
         return;
     }
     let Some(why) = saw_no_token(f) else { return };

@@ -177,7 +177,8 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
         return;
     };
     // Earlier stale 401s for the same URL: a loop, not the normal single silent retry.
-    let earlier: Vec<usize> = facts::same_url_before(ctx, 16)
+    let earlier: Vec<usize> = ctx
+        .same_url_before(16)
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
@@ -595,7 +596,8 @@ pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
         return;
     }
     // The type-3 (or a later Negotiate leg) was sent and refused: look for earlier legs.
-    let legs = facts::same_url_before(ctx, 16)
+    let legs = ctx
+        .same_url_before(16)
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
