@@ -14,6 +14,7 @@ pub mod diagnose;
 pub mod finding;
 pub mod har;
 pub mod headers;
+pub mod interest;
 pub mod model;
 pub mod report;
 pub mod secret;

@@ -129,6 +129,9 @@ pub struct EntryView {
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own (refresh-and-retry), so the failure did not block.
     pub recovered_by: Option<usize>,
+    /// Whether this failure blocks the user: its top finding is an error and the app did not
+    /// recover on its own. The popup counts these; it never decides it itself.
+    pub blocking: bool,
     pub findings: Vec<Finding>,
     pub credentials: CredentialsView,
     pub cookies: Vec<CookieRow>,
@@ -179,6 +182,7 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         resource_type: ex.resource_type.as_deref().map(str::to_string),
         fetched_by_worker: ex.fetched_by_worker,
         recovered_by: crate::diagnose::recovery::recovered_by(ctx),
+        blocking: false,
         credentials: credentials::credentials_view(ctx),
         cookies: cookies::cookie_rows(ctx),
         cors: cors::cors_view(ctx),
@@ -189,6 +193,8 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         curl: crate::report::curl::curl(ex, reveal),
         findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
     };
+    view.blocking = view.recovered_by.is_none()
+        && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
     view.markdown = crate::report::markdown::entry_markdown(&view, reveal);
     view
 }
