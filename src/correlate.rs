@@ -52,7 +52,7 @@ fn is_preflight_for(pre: &Exchange<'_>, ex: &Exchange<'_>) -> bool {
     match pre.request_headers.get("access-control-request-method") {
         Some(m) => m.trim().eq_ignore_ascii_case(&ex.method),
         // Some captures strip request headers; a typed preflight entry is still one.
-        None => pre.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")),
+        None => crate::signals::ResourceType::of(pre) == Some(crate::signals::ResourceType::Preflight),
     }
 }
 
@@ -77,10 +77,7 @@ impl Correlation {
                 c.redirected_from[i] = Some(j);
                 c.redirected_to[j] = Some(i);
             }
-            if ex.method.eq_ignore_ascii_case("OPTIONS")
-                && (ex.request_headers.has("access-control-request-method")
-                    || ex.resource_type.as_deref() == Some("preflight"))
-            {
+            if crate::signals::is_preflight(ex) {
                 pending_preflight.insert(key, i);
             } else if let Some(&p) = pending_preflight.get(key) {
                 if let Some(pre) = capture.exchanges.get(p) {

@@ -18,6 +18,7 @@ pub mod interest;
 pub mod model;
 pub mod report;
 pub mod secret;
+pub mod signals;
 pub mod site;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
@@ -46,14 +47,9 @@ pub fn analyze_with(capture: &model::Capture<'_>, reveal: bool) -> Analysis {
         .iter()
         .enumerate()
         .filter(|(_, ex)| diagnose::is_candidate(ex))
-        .filter_map(|(i, ex)| {
-            let findings = diagnose::diagnose_entry(capture, &corr, i);
-            if findings.is_empty() {
-                return None;
-            }
-            let ctx = diagnose::context::Ctx::new(capture, &corr, i, ex);
-            Some(view::build(&ctx, findings, reveal))
-        })
+        .filter_map(|(i, _)| diagnose::diagnose(capture, &corr, i))
+        .filter(|d| !d.findings.is_empty())
+        .map(|d| view::build(d, reveal))
         .collect();
     Analysis { version: report::VERSION, entries }
 }

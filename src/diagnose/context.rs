@@ -4,28 +4,14 @@
 //! Computed once per analysed exchange; rules never re-derive these.
 
 use crate::correlate::Correlation;
+use crate::headers::authorization::Credentials;
+use crate::headers::cookie::CookiePair;
 use crate::headers::date::parse_http_date;
+use crate::headers::www_authenticate::Challenges;
 use crate::model::{Browser, Capture, Exchange};
+use crate::signals::{self, FetchDest, FetchMode, FetchSite, ResourceType};
 use crate::site::{self, Relation};
 use url::Url;
-
-/// Request header names that carry an API key or a custom token (compared lowercased).
-pub const API_KEY_HEADERS: &[&str] = &[
-    "x-api-key",
-    "api-key",
-    "apikey",
-    "x-auth-token",
-    "x-access-token",
-    "x-token",
-    "x-csrf-token",
-    "x-xsrf-token",
-    "x-amz-security-token",
-    "x-goog-api-key",
-    "ocp-apim-subscription-key",
-    "x-functions-key",
-    "private-token",
-    "x-vault-token",
-];
 
 /// Which credentials the request actually carried.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -68,6 +54,18 @@ pub struct Ctx<'c, 'a> {
     pub server_date: Option<i64>,
     /// The client clock when the request started, epoch seconds.
     pub clock: Option<i64>,
+    /// The capture's resource type, resolved from its spelling.
+    pub resource: Option<ResourceType>,
+    /// `Sec-Fetch-Mode`, `Sec-Fetch-Dest` and `Sec-Fetch-Site`, when sent.
+    pub mode: Option<FetchMode>,
+    pub dest: Option<FetchDest>,
+    pub site: Option<FetchSite>,
+    /// The `Authorization` credential, parsed once (`None` when absent or blank).
+    pub auth: Option<Credentials<'c>>,
+    /// The `Cookie` pairs the request carried, in order.
+    pub sent_cookies: Vec<CookiePair<'c>>,
+    /// The response's `WWW-Authenticate` challenges, parsed once.
+    pub challenges: Challenges<'c>,
 }
 
 impl<'c, 'a> Ctx<'c, 'a> {
@@ -108,18 +106,38 @@ impl<'c, 'a> Ctx<'c, 'a> {
         };
         let api_key_header =
             rq.0.iter()
-                .find(|h| API_KEY_HEADERS.iter().any(|k| h.name.eq_ignore_ascii_case(k)) && !h.value.trim().is_empty())
+                .find(|h| signals::is_api_key_header(&h.name) && !h.value.trim().is_empty())
                 .map(|h| h.name.to_ascii_lowercase());
         let creds = CredsSent {
-            authorization: rq.get("authorization").is_some_and(|v| !v.trim().is_empty()),
-            cookie: rq.get_all("cookie").any(|v| !v.trim().is_empty()),
-            proxy_authorization: rq.has("proxy-authorization"),
+            authorization: rq.sends_authorization(),
+            cookie: rq.sends_cookie(),
+            proxy_authorization: rq.proxy_authorization().is_some(),
             api_key_header,
             cookie_unknown: ex.request_headers_provisional || rq.is_empty() || capture.credential_headers_removed,
         };
         let server_date = ex.response_headers.get("date").and_then(parse_http_date);
         let clock = ex.started_ms.filter(|m| m.is_finite()).map(|m| (m / 1000.0).floor() as i64);
-        Ctx { capture, corr, index, ex, url, page, initiator, relation, top_relation, creds, server_date, clock }
+        Ctx {
+            capture,
+            corr,
+            index,
+            ex,
+            url,
+            page,
+            initiator,
+            relation,
+            top_relation,
+            creds,
+            server_date,
+            clock,
+            resource: ResourceType::of(ex),
+            mode: rq.get("sec-fetch-mode").map(FetchMode::parse),
+            dest: rq.get("sec-fetch-dest").map(FetchDest::parse),
+            site: rq.get("sec-fetch-site").map(FetchSite::parse),
+            auth: rq.credentials(),
+            sent_cookies: rq.cookie_pairs(),
+            challenges: ex.response_headers.challenges(),
+        }
     }
 
     /// The browser family of the capture.
@@ -132,72 +150,27 @@ impl<'c, 'a> Ctx<'c, 'a> {
         self.server_date.or(self.clock)
     }
 
-    /// The raw `Authorization` value, if any.
+    /// The raw `Authorization` value, if any (for evidence and equality; rules judge `auth`).
     pub fn authorization(&self) -> Option<&'c str> {
-        self.ex.request_headers.get("authorization")
-    }
-
-    /// `Sec-Fetch-Mode` (`cors`, `no-cors`, `navigate`, `same-origin`, `websocket`).
-    pub fn fetch_mode(&self) -> Option<&'c str> {
-        self.ex.request_headers.get("sec-fetch-mode").map(str::trim)
-    }
-
-    /// `Sec-Fetch-Dest` (`empty` for fetch/XHR, `document`, `iframe`, `image` …).
-    pub fn fetch_dest(&self) -> Option<&'c str> {
-        self.ex.request_headers.get("sec-fetch-dest").map(str::trim)
-    }
-
-    /// `Sec-Fetch-Site` (`same-origin`, `same-site`, `cross-site`, `none`).
-    pub fn fetch_site(&self) -> Option<&'c str> {
-        self.ex.request_headers.get("sec-fetch-site").map(str::trim)
+        self.ex.request_headers.authorization()
     }
 
     /// Whether this is a script-initiated API call (fetch/XHR) rather than a navigation or a
-    /// subresource: resource type `xhr`/`fetch`, or `Sec-Fetch-Dest: empty`.
+    /// subresource.
     pub fn is_api_call(&self) -> bool {
-        if let Some(t) = self.ex.resource_type.as_deref() {
-            let t = t.to_ascii_lowercase();
-            if matches!(t.as_str(), "xhr" | "fetch" | "xmlhttprequest") {
-                return true;
-            }
-            if matches!(
-                t.as_str(),
-                "document"
-                    | "main_frame"
-                    | "sub_frame"
-                    | "image"
-                    | "script"
-                    | "stylesheet"
-                    | "font"
-                    | "media"
-                    | "preflight"
-            ) {
-                return false;
-            }
-        }
-        self.fetch_dest() == Some("empty")
+        signals::is_api_call(self.ex)
     }
 
     /// Whether this is a top-level navigation.
     pub fn is_navigation(&self) -> bool {
-        matches!(self.ex.resource_type.as_deref(), Some("document" | "main_frame" | "Document"))
-            || self.fetch_mode() == Some("navigate") && self.fetch_dest() == Some("document")
+        self.resource == Some(ResourceType::Document)
+            || self.mode == Some(FetchMode::Navigate) && self.dest == Some(FetchDest::Document)
     }
 
     /// Whether the request crossed origins (needs CORS when made by script).
     pub fn is_cross_origin(&self) -> bool {
         matches!(self.relation, Some(Relation::SameSite | Relation::SchemefulCrossSite | Relation::CrossSite))
-            || self.fetch_site().is_some_and(|s| s == "same-site" || s == "cross-site")
-    }
-
-    /// The `Bearer`/`DPoP` (or other scheme) token in `Authorization`: `(scheme, credential)`.
-    /// A light split for rules that only need the token; `headers::authorization` has the full parser.
-    pub fn auth_scheme_and_credential(&self) -> Option<(&'c str, &'c str)> {
-        let v = self.authorization()?.trim();
-        match v.split_once([' ', '\t']) {
-            Some((s, rest)) => Some((s, rest.trim())),
-            None => Some((v, "")),
-        }
+            || self.site.is_some_and(FetchSite::crosses_origin)
     }
 
     /// Exchanges before this one in the capture, nearest first.

@@ -20,11 +20,12 @@ use crate::headers::cookie::{self as cookie_header, CookiePair};
 use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
 use crate::model::{BlockedSetCookie, Browser};
 use crate::secret::{Exposure, redact};
+use crate::signals::FetchSite;
 use crate::site::Relation;
 use crate::view::CookieRow;
 use url::Url;
 
-pub use session::is_session_cookie_name;
+pub(crate) use crate::signals::is_session_cookie_name;
 
 /// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
 const MAX_REPLAY: usize = 200;
@@ -116,35 +117,13 @@ pub(crate) fn redirects_to_login(ctx: &Ctx<'_, '_>) -> bool {
         return false;
     }
     let loc = ctx.ex.redirect_url.as_deref().or_else(|| ctx.ex.response_headers.get("location")).unwrap_or("");
-    let l = loc.to_ascii_lowercase();
-    ["login", "signin", "sign_in", "sign-in", "logon", "/sso", "saml", "/oauth", "authorize", "/auth/", "/cas/"]
-        .iter()
-        .any(|k| l.contains(k))
+    crate::signals::is_login_url(loc)
 }
 
 /// Whether the exchange looks like part of a sign-in (login form, SSO callback, token or session
 /// endpoint), judged from its URL path.
 pub(crate) fn is_login_like(ctx: &Ctx<'_, '_>) -> bool {
-    let Some(u) = ctx.url.as_ref() else { return false };
-    let p = u.path().to_ascii_lowercase();
-    [
-        "login",
-        "logon",
-        "signin",
-        "sign-in",
-        "sign_in",
-        "auth",
-        "session",
-        "oauth",
-        "callback",
-        "sso",
-        "saml",
-        "token",
-        "authorize",
-        "/acs",
-    ]
-    .iter()
-    .any(|k| p.contains(k))
+    ctx.url.as_ref().is_some_and(|u| crate::signals::is_sign_in_step(u.path()))
 }
 
 /// Whether the request is a top-level navigation. Captures without a resource type or fetch
@@ -153,7 +132,7 @@ pub(crate) fn is_top_level_navigation(ctx: &Ctx<'_, '_>) -> bool {
     if ctx.is_navigation() {
         return true;
     }
-    if ctx.ex.resource_type.is_some() || ctx.fetch_mode().is_some() {
+    if ctx.resource.is_some() || ctx.mode.is_some() {
         return false;
     }
     let rq = &ctx.ex.request_headers;
@@ -413,7 +392,7 @@ pub(crate) fn now_ms(ctx: &Ctx<'_, '_>) -> Option<i64> {
 /// redirect chain) overrides when it says cross-site.
 pub(crate) fn site_context(ctx: &Ctx<'_, '_>) -> SiteContext {
     let nav = is_top_level_navigation(ctx);
-    let fetch_site = ctx.fetch_site();
+    let fetch_site = ctx.site;
     let rels: Vec<Relation> = if nav {
         ctx.relation.into_iter().collect()
     } else {
@@ -430,14 +409,14 @@ pub(crate) fn site_context(ctx: &Ctx<'_, '_>) -> SiteContext {
     }
     let full_cross = rels.contains(&Relation::CrossSite);
     let schemeful = rels.contains(&Relation::SchemefulCrossSite);
-    if fetch_site == Some("none") && nav {
+    if fetch_site == Some(FetchSite::None) && nav {
         return SiteContext::SameSite;
     }
     if full_cross {
         SiteContext::CrossSite { schemeful: false }
     } else if schemeful {
         SiteContext::CrossSite { schemeful: true }
-    } else if fetch_site == Some("cross-site") {
+    } else if fetch_site == Some(FetchSite::CrossSite) {
         SiteContext::CrossSite { schemeful: false }
     } else {
         SiteContext::SameSite

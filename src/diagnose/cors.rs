@@ -23,6 +23,7 @@ use crate::headers::cors::{
     PreflightFailure,
 };
 use crate::model::{Exchange, Headers};
+use crate::signals::{FetchDest, FetchMode};
 use crate::view::{CorsView, Pair};
 use facts::{CredBasis, Facts, Primary};
 use reported::Kind;
@@ -1010,10 +1011,6 @@ const IDP_HOSTS: &[(&str, &str)] = &[
     ("duosecurity.com", "Duo"),
 ];
 
-/// Path segments that mark a login or authorization endpoint.
-const LOGIN_SEGMENTS: &[&str] =
-    &["login", "signin", "sign-in", "sign_in", "logon", "authorize", "saml", "saml2", "sso", "authenticate", "cas"];
-
 /// Why `u` looks like a login page or an identity provider, if it does.
 fn login_target(u: &Url) -> Option<String> {
     let host = u.host_str()?.to_ascii_lowercase();
@@ -1030,7 +1027,7 @@ fn login_target(u: &Url) -> Option<String> {
     {
         return Some(format!("an OAuth/OIDC sign-in endpoint ({host}{})", u.path()));
     }
-    if path.split('/').any(|s| LOGIN_SEGMENTS.contains(&s)) {
+    if path.split('/').any(crate::signals::is_login_segment) {
         return Some(format!("a login page ({host}{})", u.path()));
     }
     let q = u.query().unwrap_or("").to_ascii_lowercase();
@@ -1095,7 +1092,7 @@ fn cors_redirect_to_login(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         return;
     };
     let api = ctx.is_api_call()
-        || matches!(ctx.fetch_mode(), Some("cors" | "same-origin")) && ctx.fetch_dest() == Some("empty");
+        || matches!(ctx.mode, Some(FetchMode::Cors | FetchMode::SameOrigin)) && ctx.dest == Some(FetchDest::Empty);
     if !api {
         return;
     }

@@ -97,17 +97,11 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
         || ex.url.contains("AADSTS50011")
 }
 
-/// A CORS preflight never carries credentials and is never prompted for (Fetch
-/// #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
-fn is_preflight(ctx: &Ctx<'_, '_>) -> bool {
-    ctx.ex.method.eq_ignore_ascii_case("OPTIONS")
-        && (ctx.ex.request_headers.has("access-control-request-method")
-            || ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")))
-}
-
 /// Runs every rule of this module.
 pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !relevant(ctx) || is_preflight(ctx) {
+    // A CORS preflight never carries credentials and is never prompted for (Fetch
+    // #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
+    if !relevant(ctx) || crate::signals::is_preflight(ctx.ex) {
         return;
     }
     let f = Facts::new(ctx);
@@ -161,7 +155,7 @@ pub fn credentials_view(ctx: &Ctx<'_, '_>) -> CredentialsView {
         .request_headers
         .0
         .iter()
-        .filter(|h| super::context::API_KEY_HEADERS.iter().any(|k| h.name.eq_ignore_ascii_case(k)))
+        .filter(|h| crate::signals::is_api_key_header(&h.name))
         .map(|h| Pair { name: h.name.to_string(), value: redact(&h.value, Exposure::Prefix) })
         .collect::<Vec<_>>();
     let sent = authorization.is_some() || !api_keys.is_empty() || ctx.creds.cookie;

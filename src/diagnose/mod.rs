@@ -29,12 +29,7 @@ pub struct EntryDiagnosis {
 /// cookies cost nothing.
 pub fn is_candidate(ex: &Exchange<'_>) -> bool {
     let s = ex.status;
-    s == 0
-        || (300..400).contains(&s)
-        || (400..=407).contains(&s)
-        || s == 429
-        || s == 431
-        || s == 494
+    crate::signals::is_candidate_status(s)
         || ex.error.is_some()
         || ex.cors_error.is_some()
         || !ex.blocked_set_cookies.is_empty()
@@ -42,23 +37,39 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
             // A blocked cookie, or one that went only thanks to an exemption (cookie-exemption-in-effect).
             !c.blocked_reasons.is_empty() || c.exemption_reason.as_deref().is_some_and(|r| !r.is_empty() && r != "None")
         })
-        || ex.response_headers.has("set-cookie")
-        || ex.response_headers.has("www-authenticate")
-        || ex.request_headers.has("authorization")
+        || ex.response_headers.has_set_cookie()
+        || ex.response_headers.has_challenge()
+        || ex.request_headers.authorization().is_some()
         || ex.url.contains("access_token=")
         || cors::wants(ex)
         // An OAuth callback that carries the authorization server's refusal.
         || ex.url.contains("error=redirect_uri_mismatch")
         || (s == 200
             && ex.response_headers.get("content-type").is_some_and(|c| c.contains("text/html"))
-            && ex.request_headers.get("sec-fetch-dest") == Some("empty"))
+            && ex.request_headers.get("sec-fetch-dest").map(crate::signals::FetchDest::parse)
+                == Some(crate::signals::FetchDest::Empty))
 }
 
-/// Runs every rule on exchange `index` of `capture` and returns its findings in rank order.
-pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -> Vec<Finding> {
-    let Some(ex) = capture.exchanges.get(index) else {
-        return Vec::new();
-    };
+/// What one exchange's diagnosis found, computed once: its context, its ranked findings, and the
+/// typed facts the views (popup, panel, reports) turn into words. Nothing here is worded.
+pub struct Diagnosed<'c, 'a> {
+    pub ctx: Ctx<'c, 'a>,
+    pub findings: Vec<Finding>,
+    pub facts: EntryFacts,
+}
+
+/// Typed facts about one exchange, beyond its findings.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EntryFacts {
+    /// The capture index of a later repeat of this request, with another credential, that
+    /// succeeded: the app recovered on its own.
+    pub recovered_by: Option<usize>,
+}
+
+/// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
+/// they rest on. `None` when the index is out of range.
+pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize) -> Option<Diagnosed<'c, 'a>> {
+    let ex = capture.exchanges.get(index)?;
     let ctx = Ctx::new(capture, corr, index, ex);
     let mut out = Vec::new();
     cors::check(&ctx, &mut out);
@@ -67,12 +78,19 @@ pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -
     tokens::check(&ctx, &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
+    let mut facts = EntryFacts::default();
     if !out.is_empty() {
-        if let Some(later) = recovery::recovered_by(&ctx) {
+        facts.recovered_by = recovery::recovered_by(&ctx);
+        if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);
         }
     }
-    out
+    Some(Diagnosed { ctx, findings: out, facts })
+}
+
+/// Runs every rule on exchange `index` of `capture` and returns its findings in rank order.
+pub fn diagnose_entry(capture: &Capture<'_>, corr: &Correlation, index: usize) -> Vec<Finding> {
+    diagnose(capture, corr, index).map(|d| d.findings).unwrap_or_default()
 }
 
 /// Diagnoses a whole capture; entries without findings are left out.

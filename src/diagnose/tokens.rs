@@ -20,6 +20,7 @@ pub use view::jwt_view;
 use super::context::Ctx;
 use crate::catalogue::FindingId;
 use crate::finding::{Evidence, Finding, Fix, Signal};
+use crate::headers::authorization::CredScheme;
 use crate::headers::date::{format_duration, format_utc};
 use crate::headers::jwt::{self, Jwt, JwtError, JwtNote, Kind, Payload, TimeClaim};
 use crate::headers::redaction;
@@ -149,13 +150,6 @@ pub fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     id_token_as_access_token(ctx, &f, out);
 }
 
-/// The `Bearer`/`DPoP` credential of the request, with its scheme. Scheme names are
-/// case-insensitive (RFC 9110 §11.1).
-pub fn bearer_credential<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
-    let (scheme, cred) = ctx.auth_scheme_and_credential()?;
-    (scheme.eq_ignore_ascii_case("bearer") || scheme.eq_ignore_ascii_case("dpop")).then_some((scheme, cred))
-}
-
 /// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
 const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
 
@@ -191,12 +185,12 @@ fn cookie_jwt<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
 
 /// The token of `Authorization` or of a custom token header.
 fn header_token<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
-    if let Some((scheme, cred)) = ctx.auth_scheme_and_credential() {
-        if ["bearer", "dpop", "jwt"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
-            return Some((scheme, cred, "Authorization"));
+    if let Some(c) = &ctx.auth {
+        if matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop) || c.scheme.eq_ignore_ascii_case("jwt") {
+            return Some((c.scheme, c.credential.trim(), "Authorization"));
         }
-        if cred.is_empty() && jwt::looks_like_jwt(scheme) && scheme.contains('.') {
-            return Some(("", scheme, "Authorization"));
+        if c.kind == CredScheme::Missing && jwt::looks_like_jwt(c.token) && c.token.contains('.') {
+            return Some(("", c.token, "Authorization"));
         }
         return None;
     }

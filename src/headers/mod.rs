@@ -6,6 +6,7 @@ pub mod cache;
 pub mod cookie;
 pub mod cors;
 pub mod date;
+pub mod fields;
 pub mod jwt;
 pub mod redaction;
 pub mod set_cookie;

@@ -4,9 +4,9 @@
 //! Redacted: `Authorization`, `Proxy-Authorization`, `Cookie`, `DPoP` and API-key header values,
 //! token-like query parameters, and secret fields of a form or JSON body.
 
-use crate::diagnose::context::API_KEY_HEADERS;
 use crate::model::Exchange;
 use crate::secret::{Exposure, redact};
+use crate::signals::API_KEY_HEADERS;
 
 /// Header names whose values are credentials.
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "dpop"];

@@ -150,7 +150,7 @@ pub struct EntryView {
 const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
 
 fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
-    use crate::diagnose::context::API_KEY_HEADERS;
+    use crate::signals::API_KEY_HEADERS;
     h.0.iter()
         .map(|x| {
             let lname = x.name.to_ascii_lowercase();
@@ -169,8 +169,10 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// Builds the popup's view of one exchange from its context and ranked findings. With `reveal`
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
-pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>, reveal: bool) -> EntryView {
+pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
     use crate::diagnose::{cookies, cors, credentials};
+    let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
+    let ctx = &ctx;
     let ex = ctx.ex;
     let mut view = EntryView {
         index: ctx.index,
@@ -181,7 +183,7 @@ pub fn build(ctx: &crate::diagnose::context::Ctx<'_, '_>, findings: Vec<Finding>
         started_ms: ex.started_ms,
         resource_type: ex.resource_type.as_deref().map(str::to_string),
         fetched_by_worker: ex.fetched_by_worker,
-        recovered_by: crate::diagnose::recovery::recovered_by(ctx),
+        recovered_by: facts.recovered_by,
         blocking: false,
         credentials: credentials::credentials_view(ctx),
         cookies: cookies::cookie_rows(ctx),

@@ -8,6 +8,8 @@ use crate::catalogue::{FindingId, Severity};
 use crate::cookies::jar::{Cookie, Exclusion, SiteContext};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
+use crate::headers::authorization::CredScheme;
+use crate::signals::{FetchMode, FetchSite};
 use crate::site::Relation;
 use FindingId::*;
 
@@ -303,12 +305,13 @@ fn redirect_downgrade(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 /// `cookie-httponly-unreadable-by-script` — 6265bis §5.8.2/§5.8.3 (`http-only-flag`): script built an
 /// empty `Authorization` from a token that lives in an HttpOnly cookie it cannot read.
 fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some((scheme, cred)) = ctx.auth_scheme_and_credential() else { return };
-    let c = cred.trim().to_ascii_lowercase();
+    let Some(auth) = &ctx.auth else { return };
+    let c = auth.credential.trim().to_ascii_lowercase();
     let placeholder = c.is_empty() || matches!(c.as_str(), "undefined" | "null" | "[object object]" | "\"\"" | "none");
-    if !placeholder || !scheme.eq_ignore_ascii_case("bearer") {
+    if !placeholder || auth.kind != CredScheme::Bearer {
         return;
     }
+    let (scheme, cred) = (auth.scheme, auth.credential);
     let tokenish = |x: &Cookie| {
         let n = x.name.to_ascii_lowercase();
         x.http_only && (n.contains("token") || n.contains("jwt") || n.contains("access") || x.value.starts_with("eyJ"))
@@ -337,12 +340,13 @@ fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
     if !ctx.is_api_call() || ctx.creds.cookie || ctx.creds.cookie_unknown || !matches!(ctx.ex.status, 401 | 403) {
         return;
     }
-    if matches!(ctx.fetch_mode(), Some("navigate" | "no-cors" | "same-origin" | "websocket")) {
+    if matches!(ctx.mode, Some(FetchMode::Navigate | FetchMode::NoCors | FetchMode::SameOrigin | FetchMode::WebSocket))
+    {
         return;
     }
     let cross_origin =
         matches!(ctx.relation, Some(Relation::SameSite | Relation::SchemefulCrossSite | Relation::CrossSite))
-            || matches!(ctx.fetch_site(), Some("same-site" | "cross-site"));
+            || ctx.site.is_some_and(FetchSite::crosses_origin);
     if !cross_origin {
         return;
     }
@@ -382,7 +386,7 @@ fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
             "This {} from {origin} to {target} carried no Cookie header, {holds}. A cross-origin fetch() defaults to \
              `credentials: \"same-origin\"` (XMLHttpRequest to `withCredentials = false`), so the browser left the \
              cookies out and the API answered {}.",
-            if ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("xhr")) { "XHR" } else { "fetch" },
+            ctx.resource.map_or("fetch", crate::signals::ResourceType::api_name),
             ctx.ex.status
         ),
         Fix::new("Send credentials on cross-origin API calls, and let the server accept them.")

@@ -11,81 +11,8 @@ use crate::headers::cookie::duplicate_names;
 use crate::headers::date::format_utc;
 use crate::headers::set_cookie;
 use crate::secret::Exposure;
+use crate::signals::is_session_cookie_name;
 use FindingId::*;
-
-/// Whether a cookie name is a well-known session or auth cookie (DIAGNOSES `session-cookie-rejected`
-/// list, plus the common framework defaults). Anti-CSRF, consent and analytics names are not.
-pub fn is_session_cookie_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    let n = n
-        .strip_prefix("__host-http-")
-        .or_else(|| n.strip_prefix("__host-"))
-        .or_else(|| n.strip_prefix("__secure-"))
-        .unwrap_or(&n);
-    if n.is_empty()
-        || ["csrf", "xsrf", "antiforgery", "correlation", "nonce", "consent", "culture", "tempdata"]
-            .iter()
-            .any(|k| n.contains(k))
-    {
-        return false;
-    }
-    const EXACT: &[&str] = &[
-        "sid",
-        "sess",
-        "session",
-        "sessionid",
-        "session_id",
-        "session-id",
-        "jsessionid",
-        "phpsessid",
-        "connect.sid",
-        "laravel_session",
-        "asp.net_sessionid",
-        "cf_authorization",
-        "ci_session",
-        "express.sid",
-        "koa.sess",
-        "_oauth2_proxy",
-        "oauth2_proxy",
-        "access_token",
-        "auth_token",
-        "authtoken",
-        "auth",
-        "jwt",
-        "token",
-        "id_token",
-        "remember_token",
-        "appsession",
-        "_forward_auth",
-        "authjs.session-token",
-        "next-auth.session-token",
-        "_pomerium",
-        "mod_auth_openidc_session",
-        "keycloak_session",
-        "keycloak_identity",
-        "sessid",
-        "cfid",
-        "cftoken",
-        "wordpress_logged_in",
-        "pma_auth",
-    ];
-    if EXACT.contains(&n) {
-        return true;
-    }
-    n.starts_with(".aspnetcore.")
-        || n.starts_with("awselbauthsessioncookie")
-        || n.starts_with("wordpress_logged_in_")
-        || n.starts_with("_shibsession")
-        || n.starts_with("sess_")
-        || n.ends_with("session")
-        || n.ends_with("_sid")
-        || n.ends_with(".sid")
-        || n.ends_with("-sid")
-        || n.ends_with("sessionid")
-        || n.ends_with("_session_id")
-        || n.ends_with("session-token")
-        || n.ends_with("_auth_token")
-}
 
 /// Runs the session rules (after the set- and send-time rules, whose findings they defer to).
 pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -385,14 +312,6 @@ fn url_of(ctx: &Ctx<'_, '_>, i: usize) -> String {
     ctx.capture.exchanges.get(i).map(|e| format!("{} {}", e.method, e.url)).unwrap_or_default()
 }
 
-/// Whether a path looks like a login endpoint.
-fn is_login_path(path: &str) -> bool {
-    let p = path.to_ascii_lowercase();
-    ["login", "signin", "sign_in", "sign-in", "logon", "/session", "/auth", "authenticate"]
-        .iter()
-        .any(|k| p.contains(k))
-}
-
 /// `tls-offload-secure-cookie-missing` — 6265bis §5.7 step 13 seen from the app: behind a TLS
 /// proxy the app thinks it speaks http and never issues its Secure session cookie.
 fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -407,7 +326,7 @@ fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
             && u.host_str().map(|h| crate::site::registrable_domain(h).unwrap_or_else(|| h.to_string()))
                 == Some(site.clone())
             && e.method.eq_ignore_ascii_case("POST")
-            && is_login_path(u.path())
+            && crate::signals::is_sign_in_step(u.path())
             && matches!(e.status, 200 | 204 | 301 | 302 | 303 | 307 | 308)
     });
     let Some((i, login)) = login else { return };
@@ -457,47 +376,4 @@ fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
         fnd = fnd.with("X-Powered-By", p);
     }
     out.push(fnd);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn session_names_table() {
-        let yes = [
-            "sid",
-            "SID",
-            "session",
-            "JSESSIONID",
-            "PHPSESSID",
-            "connect.sid",
-            ".AspNetCore.Cookies",
-            ".AspNetCore.Session",
-            "laravel_session",
-            "_myapp_session",
-            "AWSELBAuthSessionCookie-0",
-            "CF_Authorization",
-            "__Host-sid",
-            "__Secure-next-auth.session-token",
-            "ASP.NET_SessionId",
-            "_oauth2_proxy",
-        ];
-        for n in yes {
-            assert!(is_session_cookie_name(n), "{n}");
-        }
-        let no = [
-            "_ga",
-            "XSRF-TOKEN",
-            "csrftoken",
-            ".AspNetCore.Antiforgery.abc",
-            "theme",
-            "lang",
-            "_gid",
-            "cookie_consent",
-        ];
-        for n in no {
-            assert!(!is_session_cookie_name(n), "{n}");
-        }
-    }
 }

@@ -10,6 +10,7 @@ use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::date::{format_duration, format_utc};
 use crate::headers::set_cookie::{self, CookiePrefix, SameSite, SetCookie, SetCookieError, SetCookieNote};
+use crate::signals::FetchMode;
 use FindingId::*;
 
 /// Runs the set-time rules on every line of this response.
@@ -68,7 +69,7 @@ fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, login: bool, ou
         || ctx.creds.cookie_unknown
         || !ctx.is_api_call()
         || !ctx.is_cross_origin()
-        || !matches!(ctx.fetch_mode(), None | Some("cors"))
+        || !matches!(ctx.mode, None | Some(FetchMode::Cors))
         || ex.status == 0
         || ex.error.is_some()
         || ex.cors_error.is_some()

@@ -114,14 +114,7 @@ pub fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     );
 }
 
-/// Cookie names that carry a session (a heuristic; the cookie rules own the precise analysis).
-pub fn is_session_cookie_name(name: &str) -> bool {
-    const PARTS: &[&str] =
-        &["sess", "sid", "auth", "token", "jwt", "login", "remember", "identity", "saml", "oidc", ".aspnetcore."];
-    let l = name.to_ascii_lowercase();
-    // `csrftoken` / `XSRF-TOKEN` protect forms; they are not the session.
-    !l.contains("csrf") && !l.contains("xsrf") && PARTS.iter().any(|p| l.contains(p))
-}
+pub(crate) use crate::signals::is_session_cookie_name;
 
 /// `auth-response-cache-key-unsafe` — RFC 9111 §3.5 (Authorization and shared caches), §4.1 (Vary).
 pub fn auth_response_cache_key_unsafe(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {

@@ -10,6 +10,7 @@ use crate::headers::cors::{
     PreflightFailure, PreflightRequest, RequestOrigin,
 };
 use crate::model::Exchange;
+use crate::signals::{FetchMode, FetchSite, ResourceType};
 use crate::site::Relation;
 
 /// Why we believe the request was (or was not) credentialed.
@@ -88,12 +89,7 @@ fn is_blocked(ex: &Exchange<'_>) -> bool {
     }
 }
 
-/// Whether `ex` is a CORS preflight.
-pub fn is_preflight(ex: &Exchange<'_>) -> bool {
-    ex.method.eq_ignore_ascii_case("OPTIONS")
-        && (ex.request_headers.has("access-control-request-method")
-            || ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("preflight")))
-}
+pub(crate) use crate::signals::is_preflight;
 
 /// Whether a later exchange (within a short window: the actual request follows its preflight
 /// closely) was correlated to preflight `index`.
@@ -108,8 +104,7 @@ fn is_cors_request(ctx: &Ctx<'_, '_>, origin: &RequestOrigin<'_>) -> bool {
     if ctx.is_navigation() {
         return false;
     }
-    let t = ctx.ex.resource_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    if matches!(t.as_str(), "main_frame" | "sub_frame" | "document" | "websocket") {
+    if matches!(ctx.resource, Some(ResourceType::Document | ResourceType::Subdocument | ResourceType::WebSocket)) {
         return false;
     }
     // Only a cross-origin CORS request is ever preflighted (Fetch #cors-preflight-fetch), so a captured
@@ -120,13 +115,13 @@ fn is_cors_request(ctx: &Ctx<'_, '_>, origin: &RequestOrigin<'_>) -> bool {
     }
     // Sec-Fetch-Site, when sent, is the browser's own verdict; otherwise compare origins.
     let cross = matches!(origin, RequestOrigin::Null)
-        || match ctx.fetch_site() {
-            Some("same-origin" | "none") => false,
-            Some("same-site" | "cross-site") => true,
+        || match ctx.site {
+            Some(FetchSite::SameOrigin | FetchSite::None) => false,
+            Some(FetchSite::SameSite | FetchSite::CrossSite) => true,
             _ => ctx.relation.is_some_and(|r| r != Relation::SameOrigin),
         };
-    match ctx.fetch_mode() {
-        Some(m) => m == "cors" && cross,
+    match ctx.mode {
+        Some(m) => m == FetchMode::Cors && cross,
         None => cross && !matches!(origin, RequestOrigin::Absent),
     }
 }
@@ -259,7 +254,7 @@ impl<'c, 'a> Facts<'c, 'a> {
             authorization_by_wildcard: false,
             include_would_fail: None,
             actual_sent: has_response && ex.status != 0 && !blocked,
-            mode_known: ctx.fetch_mode().is_some(),
+            mode_known: ctx.mode.is_some(),
         };
 
         if let Some(r) = &f.reported {

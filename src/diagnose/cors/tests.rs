@@ -364,18 +364,3 @@ fn wants_table() {
         assert_eq!(wants(e), *want, "{name}");
     }
 }
-
-#[test]
-fn session_cookie_names() {
-    for (n, want) in [
-        ("JSESSIONID", true),
-        ("connect.sid", true),
-        (".AspNetCore.Cookies", true),
-        ("_ga", false),
-        ("theme", false),
-        ("XSRF-TOKEN", false),
-        ("csrftoken", false),
-    ] {
-        assert_eq!(edge::is_session_cookie_name(n), want, "{n}");
-    }
-}

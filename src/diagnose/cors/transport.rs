@@ -82,8 +82,8 @@ pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
         .response_headers
         .get_all("www-authenticate")
         .any(|c| c.trim_start().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("basic")));
-    let what = if let Some((scheme, _)) = ctx.auth_scheme_and_credential() {
-        format!("an Authorization header ({scheme})")
+    let what = if let Some(c) = &ctx.auth {
+        format!("an Authorization header ({})", if c.scheme.is_empty() { "no scheme" } else { c.scheme })
     } else if let Some(k) = &ctx.creds.api_key_header {
         format!("the key header {k}")
     } else if let Some(n) = session_cookie {

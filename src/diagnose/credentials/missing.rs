@@ -9,6 +9,7 @@ use crate::finding::{Evidence, Finding, Fix};
 use crate::headers::authorization::{CredScheme, Note};
 use crate::headers::www_authenticate::Scheme;
 use crate::secret::Exposure;
+use crate::signals::{FetchDest, FetchMode, ResourceType};
 
 /// Whether the exchange failed in a way a broken credential explains: a 400/401/403/407, or no
 /// response at all together with a network error (a HAR entry without any response proves nothing).
@@ -53,7 +54,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
         return;
     }
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
-    if ctx.ex.method.eq_ignore_ascii_case("OPTIONS") && ctx.ex.request_headers.has("access-control-request-method") {
+    if crate::signals::is_preflight(ctx.ex) {
         return;
     }
     // The normal first leg of HTTP authentication (and of an SPA's refresh-and-retry): the same
@@ -373,11 +374,11 @@ pub fn url_embedded_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
 
 /// `no-cors-mode-strips-authorization` — Fetch, Headers append with guard "request-no-cors".
 pub fn no_cors_mode_strips_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if ctx.fetch_mode() != Some("no-cors") || ctx.creds.authorization || !matches!(f.status, 0 | 401) {
+    if ctx.mode != Some(FetchMode::NoCors) || ctx.creds.authorization || !matches!(f.status, 0 | 401) {
         return;
     }
     // Only script requests (fetch with mode: 'no-cors'); images and scripts are no-cors by nature.
-    if ctx.fetch_dest().is_some_and(|d| d != "empty") {
+    if ctx.dest.is_some_and(|d| d != FetchDest::Empty) {
         return;
     }
     if f.challenges.bearer_like().is_none() && f.status == 401 && f.has_challenge_header {
@@ -409,18 +410,17 @@ pub fn api_cannot_attach_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &m
     }
     let rq = &ctx.ex.request_headers;
     let kind = if rq.get("upgrade").is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
-        || ctx.fetch_mode() == Some("websocket")
-        || ctx.ex.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("websocket"))
+        || ctx.mode == Some(FetchMode::WebSocket)
+        || ctx.resource == Some(ResourceType::WebSocket)
     {
         "a WebSocket handshake"
     } else if rq.get("accept").is_some_and(|a| a.contains("text/event-stream")) {
         "an EventSource (server-sent events) request"
-    } else if let Some(d) = ctx
-        .fetch_dest()
-        .filter(|d| matches!(*d, "document" | "iframe" | "image" | "script" | "style" | "video" | "audio" | "font"))
+    } else if let Some(d) =
+        ctx.dest.filter(|d| matches!(d, FetchDest::Document | FetchDest::Iframe | FetchDest::Subresource))
     {
         match d {
-            "document" | "iframe" => "a page navigation",
+            FetchDest::Document | FetchDest::Iframe => "a page navigation",
             _ => "a subresource load (<img>, <script>, <link>, media)",
         }
     } else {
@@ -450,8 +450,8 @@ pub fn auth_prompt_suppressed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
     let Some(ch) = f.challenges.challenges.iter().find(|c| matches!(c.kind(), Scheme::Basic | Scheme::Digest)) else {
         return;
     };
-    let cors = ctx.fetch_mode() == Some("cors") && ctx.is_cross_origin();
-    let cross_sub = !ctx.is_navigation() && ctx.is_cross_origin() && ctx.fetch_dest().is_some_and(|d| d != "empty");
+    let cors = ctx.mode == Some(FetchMode::Cors) && ctx.is_cross_origin();
+    let cross_sub = !ctx.is_navigation() && ctx.is_cross_origin() && ctx.dest.is_some_and(|d| d != FetchDest::Empty);
     if !(cors || cross_sub) || ctx.ex.auth_required.is_some() {
         return;
     }

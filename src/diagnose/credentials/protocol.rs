@@ -208,27 +208,20 @@ pub fn status403_for_missing_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: 
     );
 }
 
-/// Path words of login pages.
-fn login_like(s: &str) -> bool {
-    let s = s.to_ascii_lowercase();
-    ["login", "signin", "sign-in", "sign_in", "logon", "/auth", "/sso", "/saml", "/oauth", "authorize", "/account/"]
-        .iter()
-        .any(|w| s.contains(w))
-}
-
 /// `login-redirect-for-api` — RFC 9110 §15.5.2; Fetch Metadata: an API call answered by a login page.
 pub fn login_redirect_for_api(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !ctx.is_api_call() || ctx.is_cross_origin() {
         return;
     }
     let location = ctx.ex.response_headers.get("location").unwrap_or("");
-    let redirect = (300..400).contains(&f.status) && f.status != 304 && login_like(location);
+    let redirect = (300..400).contains(&f.status) && f.status != 304 && crate::signals::is_login_url(location);
     let hops = ctx.redirect_hops();
-    let via_hops = hops.iter().any(|(_, e)| e.response_headers.get("location").is_some_and(login_like));
+    let via_hops =
+        hops.iter().any(|(_, e)| e.response_headers.get("location").is_some_and(crate::signals::is_login_url));
     let login_page = f.status == 200
         && f.is_html()
         && (via_hops
-            || ctx.url.as_ref().is_some_and(|u| login_like(u.path()))
+            || ctx.url.as_ref().is_some_and(|u| crate::signals::is_login_url(u.path()))
             || f.body_has(&["type=\"password\"", "type='password'", "type=password"]).is_some());
     if !redirect && !login_page {
         return;

@@ -1,0 +1,433 @@
+//! The shared vocabulary of the rules, each word defined once: what a preflight is, what an API
+//! call is, what a login URL or a session cookie looks like, which statuses make an exchange
+//! worth diagnosing, and the typed forms of `resourceType` and the Fetch metadata headers.
+//!
+//! Captures spell these things many ways (`xhr`, `XHR`, `xmlhttprequest`; `Document`,
+//! `main_frame`), so the spelling is resolved here and rules compare enums, never strings.
+
+use crate::model::Exchange;
+
+/// What kind of request the browser made (HAR `_resourceType`, webRequest `type`, CDP `type`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResourceType {
+    /// A top-level navigation (`document`, `main_frame`).
+    Document,
+    /// A frame's navigation (`sub_frame`, `iframe`).
+    Subdocument,
+    /// `XMLHttpRequest` (`xhr`, `xmlhttprequest`).
+    Xhr,
+    /// `fetch()`.
+    Fetch,
+    /// A CORS preflight (Chromium's HAR and CDP mark them).
+    Preflight,
+    Script,
+    Stylesheet,
+    Image,
+    Font,
+    Media,
+    WebSocket,
+    /// Anything else (`ping`, `beacon`, `manifest`, `other` …).
+    Other,
+}
+
+impl ResourceType {
+    /// The type a capture's spelling names, case-insensitively; `None` for an empty string.
+    pub fn parse(s: &str) -> Option<ResourceType> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        let t = t.to_ascii_lowercase();
+        Some(match t.as_str() {
+            "document" | "main_frame" => ResourceType::Document,
+            "sub_frame" | "subdocument" | "iframe" | "frame" => ResourceType::Subdocument,
+            "xhr" | "xmlhttprequest" => ResourceType::Xhr,
+            "fetch" => ResourceType::Fetch,
+            "preflight" => ResourceType::Preflight,
+            "script" => ResourceType::Script,
+            "stylesheet" => ResourceType::Stylesheet,
+            "image" | "imageset" => ResourceType::Image,
+            "font" => ResourceType::Font,
+            "media" => ResourceType::Media,
+            "websocket" => ResourceType::WebSocket,
+            _ => ResourceType::Other,
+        })
+    }
+
+    /// The type of `ex`, if the capture says.
+    pub fn of(ex: &Exchange<'_>) -> Option<ResourceType> {
+        ex.resource_type.as_deref().and_then(ResourceType::parse)
+    }
+
+    /// A script-initiated call (`fetch`/XHR).
+    pub fn is_script_call(self) -> bool {
+        matches!(self, ResourceType::Xhr | ResourceType::Fetch)
+    }
+
+    /// How a person names the API that made the request.
+    pub fn api_name(self) -> &'static str {
+        if self == ResourceType::Xhr { "XHR" } else { "fetch" }
+    }
+}
+
+/// `Sec-Fetch-Mode` (Fetch Metadata §2.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchMode {
+    Cors,
+    NoCors,
+    Navigate,
+    SameOrigin,
+    WebSocket,
+    Other,
+}
+
+impl FetchMode {
+    /// The mode a header value names.
+    pub fn parse(s: &str) -> FetchMode {
+        match s.trim() {
+            "cors" => FetchMode::Cors,
+            "no-cors" => FetchMode::NoCors,
+            "navigate" => FetchMode::Navigate,
+            "same-origin" => FetchMode::SameOrigin,
+            "websocket" => FetchMode::WebSocket,
+            _ => FetchMode::Other,
+        }
+    }
+}
+
+/// `Sec-Fetch-Dest` (Fetch Metadata §2.1), the values the rules tell apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchDest {
+    /// `empty`: `fetch()`, XHR, beacons.
+    Empty,
+    Document,
+    Iframe,
+    /// A subresource a page element loads (`image`, `script`, `style`, `font`, `audio`, `video`).
+    Subresource,
+    Other,
+}
+
+impl FetchDest {
+    /// The destination a header value names.
+    pub fn parse(s: &str) -> FetchDest {
+        match s.trim() {
+            "empty" => FetchDest::Empty,
+            "document" => FetchDest::Document,
+            "iframe" | "frame" => FetchDest::Iframe,
+            "image" | "script" | "style" | "font" | "audio" | "video" => FetchDest::Subresource,
+            _ => FetchDest::Other,
+        }
+    }
+}
+
+/// `Sec-Fetch-Site` (Fetch Metadata §2.4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchSite {
+    SameOrigin,
+    SameSite,
+    CrossSite,
+    /// `none`: a user-initiated navigation (address bar, bookmark).
+    None,
+    Other,
+}
+
+impl FetchSite {
+    /// The relation a header value names.
+    pub fn parse(s: &str) -> FetchSite {
+        match s.trim() {
+            "same-origin" => FetchSite::SameOrigin,
+            "same-site" => FetchSite::SameSite,
+            "cross-site" => FetchSite::CrossSite,
+            "none" => FetchSite::None,
+            _ => FetchSite::Other,
+        }
+    }
+
+    /// `same-site` or `cross-site`: the request left its origin.
+    pub fn crosses_origin(self) -> bool {
+        matches!(self, FetchSite::SameSite | FetchSite::CrossSite)
+    }
+}
+
+/// A CORS preflight (Fetch §4.8 CORS-preflight fetch): an `OPTIONS` carrying
+/// `Access-Control-Request-Method`, or one the capture marks as a preflight.
+pub fn is_preflight(ex: &Exchange<'_>) -> bool {
+    ex.method.eq_ignore_ascii_case("OPTIONS")
+        && (ex.request_headers.has("access-control-request-method")
+            || ResourceType::of(ex) == Some(ResourceType::Preflight))
+}
+
+/// A script-initiated API call (`fetch`/XHR) rather than a navigation or a subresource: the
+/// capture's resource type, else `Sec-Fetch-Dest: empty`.
+pub fn is_api_call(ex: &Exchange<'_>) -> bool {
+    match ResourceType::of(ex) {
+        Some(t) if t.is_script_call() => true,
+        Some(ResourceType::Other) | None => {
+            ex.request_headers.get("sec-fetch-dest").map(FetchDest::parse) == Some(FetchDest::Empty)
+        }
+        Some(_) => false,
+    }
+}
+
+/// Statuses that make an exchange worth diagnosing by themselves: network failures (0),
+/// redirects (login walls, dropped credentials), 400–407 (auth, CORS and malformed requests),
+/// 429 (WAF and rate limits answering like auth), 431/494 (headers too large: cookie bloat).
+pub fn is_candidate_status(s: u16) -> bool {
+    s == 0 || (300..400).contains(&s) || (400..=407).contains(&s) || s == 429 || s == 431 || s == 494
+}
+
+/// Path and query words of sign-in pages and identity-provider endpoints, lowercase.
+const LOGIN_WORDS: &[&str] = &[
+    "login",
+    "signin",
+    "sign-in",
+    "sign_in",
+    "logon",
+    "authorize",
+    "authenticate",
+    "/sso",
+    "saml",
+    "/oauth",
+    "/auth/",
+    "/cas/",
+];
+
+/// Whether a URL or path looks like a sign-in page (a redirect target, a `Location`): contains a
+/// login word anywhere, case-insensitively.
+pub fn is_login_url(s: &str) -> bool {
+    let l = s.to_ascii_lowercase();
+    LOGIN_WORDS.iter().any(|w| l.contains(w)) || l.ends_with("/auth")
+}
+
+/// Path segments that are, by themselves, a login or authorization endpoint (`/cas/login`,
+/// `/saml2/…`), compared whole so `/authorities` or `/signing-keys` do not count.
+const LOGIN_SEGMENTS: &[&str] =
+    &["login", "signin", "sign-in", "sign_in", "logon", "authorize", "saml", "saml2", "sso", "authenticate", "cas"];
+
+/// Whether one path segment (lowercased by the caller or not) names a login endpoint.
+pub fn is_login_segment(segment: &str) -> bool {
+    LOGIN_SEGMENTS.iter().any(|s| segment.eq_ignore_ascii_case(s))
+}
+
+/// Whether a URL path is a step of a sign-in flow: a login page, but also the session, token,
+/// callback and assertion-consumer endpoints that set the session after it.
+pub fn is_sign_in_step(path: &str) -> bool {
+    const STEPS: &[&str] = &["auth", "session", "oauth", "callback", "sso", "saml", "token", "/acs"];
+    is_login_url(path) || {
+        let p = path.to_ascii_lowercase();
+        STEPS.iter().any(|w| p.contains(w))
+    }
+}
+
+/// Whether a cookie name is a well-known session or auth cookie (DIAGNOSES `session-cookie-rejected`
+/// list, plus the common framework defaults). Anti-CSRF, consent and analytics names are not.
+pub fn is_session_cookie_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    let n = n
+        .strip_prefix("__host-http-")
+        .or_else(|| n.strip_prefix("__host-"))
+        .or_else(|| n.strip_prefix("__secure-"))
+        .unwrap_or(&n);
+    if n.is_empty()
+        || ["csrf", "xsrf", "antiforgery", "correlation", "nonce", "consent", "culture", "tempdata"]
+            .iter()
+            .any(|k| n.contains(k))
+    {
+        return false;
+    }
+    const EXACT: &[&str] = &[
+        "sid",
+        "sess",
+        "session",
+        "sessionid",
+        "session_id",
+        "session-id",
+        "jsessionid",
+        "phpsessid",
+        "connect.sid",
+        "laravel_session",
+        "asp.net_sessionid",
+        "cf_authorization",
+        "ci_session",
+        "express.sid",
+        "koa.sess",
+        "_oauth2_proxy",
+        "oauth2_proxy",
+        "access_token",
+        "auth_token",
+        "authtoken",
+        "auth",
+        "jwt",
+        "token",
+        "id_token",
+        "remember_token",
+        "appsession",
+        "_forward_auth",
+        "authjs.session-token",
+        "next-auth.session-token",
+        "_pomerium",
+        "mod_auth_openidc_session",
+        "keycloak_session",
+        "keycloak_identity",
+        "sessid",
+        "cfid",
+        "cftoken",
+        "wordpress_logged_in",
+        "pma_auth",
+    ];
+    if EXACT.contains(&n) {
+        return true;
+    }
+    n.starts_with(".aspnetcore.")
+        || n.starts_with("awselbauthsessioncookie")
+        || n.starts_with("wordpress_logged_in_")
+        || n.starts_with("_shibsession")
+        || n.starts_with("sess_")
+        || n.ends_with("session")
+        || n.ends_with("_sid")
+        || n.ends_with(".sid")
+        || n.ends_with("-sid")
+        || n.ends_with("sessionid")
+        || n.ends_with("_session_id")
+        || n.ends_with("session-token")
+        || n.ends_with("_auth_token")
+}
+
+/// Cookie-name parts of cookies that hold a bearer token (`access_token`, `jwt`,
+/// `sb-access-token` …): their JWT is judged like an `Authorization` one.
+const TOKEN_COOKIE_PARTS: &[&str] = &["token", "jwt", "access", "auth", "session", "sid", "identity"];
+
+/// Whether a cookie's name says it holds a token.
+pub fn is_token_cookie_name(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    TOKEN_COOKIE_PARTS.iter().any(|w| l.contains(w))
+}
+
+/// Request header names that carry an API key or a custom token (compared lowercased).
+pub const API_KEY_HEADERS: &[&str] = &[
+    "x-api-key",
+    "api-key",
+    "apikey",
+    "x-auth-token",
+    "x-access-token",
+    "x-token",
+    "x-csrf-token",
+    "x-xsrf-token",
+    "x-amz-security-token",
+    "x-goog-api-key",
+    "ocp-apim-subscription-key",
+    "x-functions-key",
+    "private-token",
+    "x-vault-token",
+];
+
+/// Whether `name` is one of [`API_KEY_HEADERS`].
+pub fn is_api_key_header(name: &str) -> bool {
+    API_KEY_HEADERS.iter().any(|k| name.eq_ignore_ascii_case(k))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    fn ex(method: &'static str, rt: Option<&'static str>, headers: Vec<Header<'static>>) -> Exchange<'static> {
+        Exchange {
+            method: Cow::Borrowed(method),
+            resource_type: rt.map(Cow::Borrowed),
+            request_headers: Headers(headers),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn resource_type_spellings() {
+        assert_eq!(ResourceType::parse("XMLHttpRequest"), Some(ResourceType::Xhr));
+        assert_eq!(ResourceType::parse("main_frame"), Some(ResourceType::Document));
+        assert_eq!(ResourceType::parse("Document"), Some(ResourceType::Document));
+        assert_eq!(ResourceType::parse("beacon"), Some(ResourceType::Other));
+        assert_eq!(ResourceType::parse(" "), None);
+        assert_eq!(ResourceType::Xhr.api_name(), "XHR");
+        assert_eq!(ResourceType::Fetch.api_name(), "fetch");
+    }
+
+    #[test]
+    fn preflight_needs_options() {
+        let acrm = || vec![Header::new("Access-Control-Request-Method", "PUT")];
+        assert!(is_preflight(&ex("options", None, acrm())));
+        assert!(is_preflight(&ex("OPTIONS", Some("Preflight"), vec![])));
+        assert!(!is_preflight(&ex("GET", Some("preflight"), acrm())));
+        assert!(!is_preflight(&ex("OPTIONS", Some("fetch"), vec![])));
+    }
+
+    #[test]
+    fn api_call_from_type_or_fetch_metadata() {
+        assert!(is_api_call(&ex("GET", Some("xmlhttprequest"), vec![])));
+        assert!(is_api_call(&ex("GET", None, vec![Header::new("Sec-Fetch-Dest", "empty")])));
+        assert!(!is_api_call(&ex("GET", Some("document"), vec![Header::new("Sec-Fetch-Dest", "empty")])));
+        assert!(!is_api_call(&ex("GET", None, vec![Header::new("Sec-Fetch-Dest", "document")])));
+    }
+
+    #[test]
+    fn candidate_statuses() {
+        for s in [0, 302, 400, 401, 403, 407, 429, 431, 494] {
+            assert!(is_candidate_status(s), "{s}");
+        }
+        for s in [200, 204, 408, 500, 503] {
+            assert!(!is_candidate_status(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn login_urls() {
+        assert!(is_login_url("https://id.example.com/Account/Login?ReturnUrl=%2F"));
+        assert!(is_login_url("/api/auth"));
+        assert!(!is_login_url("https://example.com/author/42"));
+        assert!(is_sign_in_step("/oauth2/callback"));
+        assert!(!is_sign_in_step("/api/orders"));
+    }
+
+    #[test]
+    fn cookie_names() {
+        assert!(is_token_cookie_name("sb-access-token"));
+        assert!(!is_token_cookie_name("lang"));
+    }
+    #[test]
+    fn session_names_table() {
+        let yes = [
+            "sid",
+            "SID",
+            "session",
+            "JSESSIONID",
+            "PHPSESSID",
+            "connect.sid",
+            ".AspNetCore.Cookies",
+            ".AspNetCore.Session",
+            "laravel_session",
+            "_myapp_session",
+            "AWSELBAuthSessionCookie-0",
+            "CF_Authorization",
+            "__Host-sid",
+            "__Secure-next-auth.session-token",
+            "ASP.NET_SessionId",
+            "_oauth2_proxy",
+        ];
+        for n in yes {
+            assert!(is_session_cookie_name(n), "{n}");
+        }
+        let no = [
+            "_ga",
+            "XSRF-TOKEN",
+            "csrftoken",
+            ".AspNetCore.Antiforgery.abc",
+            "theme",
+            "lang",
+            "_gid",
+            "cookie_consent",
+        ];
+        for n in no {
+            assert!(!is_session_cookie_name(n), "{n}");
+        }
+    }
+}
