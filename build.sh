@@ -122,8 +122,8 @@ tools() {
 
 build_wasm() {
     # Profile wasm-release (Cargo.toml): release with opt-level "s", ~17% smaller than opt-level 3.
-    say "wasm: cargo build --profile wasm-release --target wasm32-unknown-unknown"
-    cargo build --profile wasm-release --lib --target wasm32-unknown-unknown
+    say "wasm: cargo build --locked --profile wasm-release --target wasm32-unknown-unknown"
+    cargo build --locked --profile wasm-release --lib --target wasm32-unknown-unknown
     local wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/authlens.wasm"
     [ -f "$wasm" ] || die "missing $wasm"
     rm -rf "$PKG_DIR"
@@ -164,8 +164,8 @@ build_ext() {
 }
 
 build_cli() {
-    say "cli: cargo build --release --bin authlens"
-    cargo build --release --bin authlens
+    say "cli: cargo build --locked --release --bin authlens"
+    cargo build --locked --release --bin authlens
 }
 
 check_examples() {
@@ -192,8 +192,31 @@ check_examples() {
 lint_rust() {
     say "cargo fmt --check"
     cargo fmt --check
-    say "cargo clippy --all-targets -- -D warnings"
-    cargo clippy --all-targets -- -D warnings
+    say "cargo clippy --locked --all-targets -- -D warnings"
+    cargo clippy --locked --all-targets -- -D warnings
+    say "core layering (lint_layers)"
+    lint_layers
+}
+
+# The core's dependency rule (README "Architecture"): parse → correlate → diagnose → present. Nothing
+# below the presentation layer names a view or a report, and no rule reads the text of the four
+# credential headers itself: src/headers/fields.rs is their one reader, so every rule sees them split
+# and parsed the same way.
+lint_layers() {
+    local below=(src/diagnose src/headers src/cookies src/fetch src/correlate.rs src/signals.rs src/site.rs src/model.rs)
+    local existing=() p bad status=0
+    for p in "${below[@]}"; do [ -e "$p" ] && existing+=("$p"); done
+    bad="$(grep -rnE '\b(crate|super)::(view|report)\b|^use (crate|super)::\{[^}]*\b(view|report)\b' "${existing[@]}" || true)"
+    if [ -n "$bad" ]; then
+        printf 'lint_layers: modules below the views import view/ or report/:\n%s\n' "$bad" >&2
+        status=1
+    fi
+    bad="$(grep -rniE '\b(get|get_all|has|count)\("(cookie|set-cookie|authorization|www-authenticate)"\)' src/diagnose || true)"
+    if [ -n "$bad" ]; then
+        printf 'lint_layers: rules read raw credential headers (use Ctx or headers/fields.rs):\n%s\n' "$bad" >&2
+        status=1
+    fi
+    return "$status"
 }
 
 lint_ext() {
@@ -253,8 +276,9 @@ cmd_test() {
     tools
     ensure_chromium
     stage "cargo fmt --check" cargo fmt --check
-    stage "cargo clippy --all-targets -- -D warnings" cargo clippy --all-targets -- -D warnings
-    stage "cargo test (whole crate: unit, integration, golden, conformance, doc tests)" cargo test
+    stage "cargo clippy --locked --all-targets -- -D warnings" cargo clippy --locked --all-targets -- -D warnings
+    stage "core layering: no view/report below the views, no raw credential-header reads in rules" lint_layers
+    stage "cargo test (whole crate: unit, integration, golden, conformance, doc tests)" cargo test --locked
     local before=${#FAILED_STAGES[@]} ext_ok=1
     stage "extension build (wasm, pkg, dist zips)" build_ext_quiet
     [ "${#FAILED_STAGES[@]}" -eq "$before" ] || ext_ok=0
@@ -282,7 +306,7 @@ cmd_test() {
 cmd_bench() {
     tools
     build_wasm
-    cargo bench --bench core
+    cargo bench --locked --bench core
     local capture="$TARGET_DIR/bench-data/capture-10k.json"
     node tests/bench/wasm-bench.mjs "$capture"
     ensure_chromium

@@ -6,7 +6,7 @@
 //! serialised redacted unless a report is explicitly built with secrets revealed.
 
 use crate::catalogue::{FindingId, Severity};
-use crate::secret::{Exposure, redact};
+use crate::secret::{Exposure, Secret};
 use serde::Serialize;
 
 /// How the finding was established (DIAGNOSES.md §0.3).
@@ -28,7 +28,7 @@ pub struct Evidence {
     pub label: String,
     pub value: String,
     #[serde(skip)]
-    pub raw: Option<String>,
+    pub raw: Option<Secret>,
 }
 
 impl Evidence {
@@ -39,7 +39,8 @@ impl Evidence {
 
     /// Secret evidence: shown redacted unless the user reveals secrets.
     pub fn secret(label: impl Into<String>, value: &str, exposure: Exposure) -> Self {
-        Evidence { label: label.into(), value: redact(value, exposure), raw: Some(value.to_string()) }
+        let raw = Secret::new(value, exposure);
+        Evidence { label: label.into(), value: raw.redacted(), raw: Some(raw) }
     }
 }
 
@@ -168,7 +169,7 @@ impl Finding {
         let mut f = self.clone();
         for e in &mut f.evidence {
             if let Some(raw) = e.raw.take() {
-                e.value = raw;
+                e.value = raw.expose().to_string();
             }
         }
         f

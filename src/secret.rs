@@ -1,7 +1,134 @@
 //! Redaction of secrets (passwords, tokens, cookie values).
 //!
 //! A secret is shown as a short prefix and its length unless the user explicitly reveals it.
-//! Every place that puts a credential into a finding goes through here, so there is one rule.
+//! Every place that puts a credential into a finding, a view or an export goes through here, so
+//! there is one rule: one list of secret headers, one URL redactor, one [`Secret`] type whose
+//! `Debug`, `Display` and `Serialize` never show the value.
+
+use crate::signals;
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// A secret value kept in memory for an explicit "Reveal secrets". Every way of printing it
+/// (`Debug`, `Display`, `Serialize`) redacts it; only [`Secret::expose`] gives the value, so a
+/// secret cannot reach a log or an export by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret {
+    value: String,
+    exposure: Exposure,
+}
+
+impl Secret {
+    /// Wraps `value`, to be redacted with `exposure`.
+    pub fn new(value: impl Into<String>, exposure: Exposure) -> Self {
+        Secret { value: value.into(), exposure }
+    }
+
+    /// The value itself: only for a view the user explicitly asked to reveal.
+    pub fn expose(&self) -> &str {
+        &self.value
+    }
+
+    /// The redacted form (`eyJhbG…(812 chars, redacted)`).
+    pub fn redacted(&self) -> String {
+        redact(&self.value, self.exposure)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", self.redacted())
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.redacted())
+    }
+}
+
+/// Header names whose values are credentials, beside the API-key headers of `signals`.
+const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
+
+/// Whether a header's value is a credential (redacted in every view and export).
+pub fn is_secret_header(name: &str) -> bool {
+    SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) || signals::is_api_key_header(name)
+}
+
+/// A header value as views and exports show it: in full when `reveal` or not a secret; else
+/// redacted, keeping an `Authorization` scheme visible (it is often the point of the report).
+pub fn header_value(name: &str, value: &str, reveal: bool) -> String {
+    if reveal || !is_secret_header(name) {
+        return value.to_string();
+    }
+    let auth = name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization");
+    match value.split_once(' ') {
+        Some((scheme, cred)) if auth => format!("{scheme} {}", redact(cred.trim(), Exposure::Prefix)),
+        _ => redact(value, Exposure::Prefix),
+    }
+}
+
+/// Query or form parameter names that carry secrets (compared lowercased, by containment).
+const SECRET_PARAMS: &[&str] =
+    &["token", "password", "passwd", "secret", "code", "assertion", "api_key", "apikey", "session", "credential"];
+
+/// Whether a query or form parameter name carries a secret.
+pub fn is_secret_param(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    SECRET_PARAMS.iter().any(|p| l.contains(p))
+}
+
+/// Whether a body or text mentions a secret-looking parameter name at all.
+pub fn mentions_secret_param(text: &str) -> bool {
+    let l = text.to_ascii_lowercase();
+    SECRET_PARAMS.iter().any(|p| l.contains(p))
+}
+
+/// `a=1&password=x` with secret values redacted.
+pub fn redact_pairs(s: &str) -> String {
+    s.split('&')
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if is_secret_param(k) && !v.is_empty() => format!("{k}={}", redact(v, Exposure::LengthOnly)),
+            _ => kv.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A URL with its secrets redacted: token-like query parameters and the password of
+/// `user:pass@` userinfo (the user name stays: it is not a secret and often the point).
+pub fn redact_url(url: &str) -> String {
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", redact_pairs(query)),
+        None => base.to_string(),
+    };
+    if let Some(scheme_end) = out.find("://") {
+        let rest = out.get(scheme_end + 3..).unwrap_or("");
+        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest.get(..auth_end).and_then(|a| a.rfind('@')) {
+            let userinfo = rest.get(..at).unwrap_or("");
+            if let Some((user, pass)) = userinfo.split_once(':') {
+                let host_and_rest = rest.get(at..).unwrap_or("");
+                let hidden = redact(pass, Exposure::LengthOnly);
+                out = format!("{}{user}:{hidden}{host_and_rest}", out.get(..scheme_end + 3).unwrap_or(""));
+            }
+        }
+    }
+    match fragment {
+        Some(f) => format!("{out}#{f}"),
+        None => out,
+    }
+}
 
 /// How much of a secret may be shown when redacted.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +169,35 @@ mod tests {
         let r = redact("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", Exposure::Prefix);
         assert!(r.starts_with("eyJhbG…("), "{r}");
         assert!(!r.contains("eyJzdWIi"));
+    }
+
+    #[test]
+    fn secret_never_prints_its_value() {
+        let s = Secret::new("opaque-token-0123456789", Exposure::Prefix);
+        for shown in [format!("{s}"), format!("{s:?}"), serde_json::to_string(&s).unwrap_or_default()] {
+            assert!(!shown.contains("0123456789"), "{shown}");
+            assert!(shown.contains("redacted"), "{shown}");
+        }
+        assert_eq!(s.expose(), "opaque-token-0123456789");
+    }
+
+    #[test]
+    fn secret_headers_keep_the_scheme() {
+        assert_eq!(header_value("Accept", "text/html", false), "text/html");
+        assert_eq!(header_value("X-Api-Key", "k-0123456789", true), "k-0123456789");
+        let a = header_value("Authorization", "Bearer abcdefghijklmnopqrstuvwxyz", false);
+        assert!(a.starts_with("Bearer ") && !a.contains("ghijklmnop"), "{a}");
+        let c = header_value("cookie", "sid=abcdefghijklmnopqrstuvwxyz", false);
+        assert!(!c.contains("ghijklmnop"), "{c}");
+        assert!(is_secret_header("X-API-KEY") && is_secret_header("Set-Cookie") && !is_secret_header("Date"));
+    }
+
+    #[test]
+    fn urls_lose_tokens_and_passwords() {
+        let u = redact_url("https://alice:hunter22@api.example.com/cb?code=SplxlOBeZQQYbYS6WxSbIA&state=xyz#f");
+        assert!(!u.contains("hunter22") && !u.contains("SplxlOBe"), "{u}");
+        assert!(u.contains("alice:") && u.contains("state=xyz") && u.ends_with("#f"), "{u}");
+        assert_eq!(redact_url("https://example.com/a?b=1"), "https://example.com/a?b=1");
     }
 
     #[test]

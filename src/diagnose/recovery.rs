@@ -20,7 +20,7 @@ pub fn recovered_by(ctx: &Ctx<'_, '_>) -> Option<usize> {
     }
     fn creds<'e>(e: &'e Exchange<'_>) -> (Option<&'e str>, Option<&'e str>) {
         let h = &e.request_headers;
-        (h.get("authorization").map(str::trim), h.get("cookie").map(str::trim))
+        (h.authorization().map(str::trim), h.cookie_lines().next().map(str::trim))
     }
     let mine = creds(ctx.ex);
     ctx.same_url_after(LOOKAHEAD).find(|&i| {

@@ -37,7 +37,7 @@ fn via_worker(ex: &Exchange<'_>) -> bool {
 /// The credentials a request carried, by kind: (Authorization, Cookie).
 fn carried(ex: &Exchange<'_>) -> (bool, bool) {
     let rq = &ex.request_headers;
-    (rq.get("authorization").is_some_and(|v| !v.trim().is_empty()), rq.get_all("cookie").any(|v| !v.trim().is_empty()))
+    (rq.sends_authorization(), rq.sends_cookie())
 }
 
 /// What `page` carried that `net` lacks, in words (`None` when nothing was lost).

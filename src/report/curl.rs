@@ -5,66 +5,14 @@
 //! token-like query parameters, and secret fields of a form or JSON body.
 
 use crate::model::Exchange;
-use crate::secret::{Exposure, redact};
-use crate::signals::API_KEY_HEADERS;
-
-/// Header names whose values are credentials.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "dpop"];
+use crate::secret::{self, header_value, redact_pairs, redact_url};
 
 /// Request headers a replay should not copy: the transport sets them itself.
 const SKIP_HEADERS: &[&str] = &["content-length", "host", "connection", "transfer-encoding", "accept-encoding"];
 
-/// Query or form parameter names that carry secrets (compared lowercased, by containment).
-const SECRET_PARAMS: &[&str] =
-    &["token", "password", "passwd", "secret", "code", "assertion", "api_key", "apikey", "session", "credential"];
-
-fn is_secret_param(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    SECRET_PARAMS.iter().any(|p| l.contains(p))
-}
-
 /// Single-quotes `s` for a POSIX shell.
 fn quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
-}
-
-/// `a=1&password=x` with secret values redacted.
-fn redact_pairs(s: &str) -> String {
-    s.split('&')
-        .map(|kv| match kv.split_once('=') {
-            Some((k, v)) if is_secret_param(k) && !v.is_empty() => format!("{k}={}", redact(v, Exposure::LengthOnly)),
-            _ => kv.to_string(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-fn redact_url(url: &str) -> String {
-    let (base, fragment) = match url.split_once('#') {
-        Some((b, f)) => (b, Some(f)),
-        None => (url, None),
-    };
-    let mut out = match base.split_once('?') {
-        Some((path, query)) => format!("{path}?{}", redact_pairs(query)),
-        None => base.to_string(),
-    };
-    // `https://user:pass@host/`: keep the user, hide the password.
-    if let Some(scheme_end) = out.find("://") {
-        let rest = out.get(scheme_end + 3..).unwrap_or("");
-        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-        if let Some(at) = rest.get(..auth_end).and_then(|a| a.rfind('@')) {
-            let userinfo = rest.get(..at).unwrap_or("");
-            if let Some((user, pass)) = userinfo.split_once(':') {
-                let host_and_rest = rest.get(at..).unwrap_or("");
-                let hidden = redact(pass, Exposure::LengthOnly);
-                out = format!("{}{user}:{hidden}{host_and_rest}", out.get(..scheme_end + 3).unwrap_or(""));
-            }
-        }
-    }
-    match fragment {
-        Some(f) => format!("{out}#{f}"),
-        None => out,
-    }
 }
 
 /// A body with secret fields redacted: form pairs field by field; JSON (or anything else) as a
@@ -73,8 +21,7 @@ fn redact_body(body: &str, content_type: &str) -> String {
     if content_type.contains("x-www-form-urlencoded") {
         return redact_pairs(body);
     }
-    let l = body.to_ascii_lowercase();
-    if SECRET_PARAMS.iter().any(|p| l.contains(p)) {
+    if secret::mentions_secret_param(body) {
         return format!("(request body redacted: {} bytes; it holds credentials)", body.len());
     }
     body.to_string()
@@ -94,18 +41,7 @@ pub fn curl(ex: &Exchange<'_>, reveal: bool) -> String {
         if lname.starts_with(':') || SKIP_HEADERS.contains(&lname.as_str()) {
             continue;
         }
-        let secret = SECRET_HEADERS.contains(&lname.as_str()) || API_KEY_HEADERS.contains(&lname.as_str());
-        let value = if secret && !reveal {
-            match (lname.as_str(), h.value.split_once(' ')) {
-                // Keep the scheme visible: it is often the point of the report.
-                ("authorization" | "proxy-authorization", Some((scheme, cred))) => {
-                    format!("{scheme} {}", redact(cred.trim(), Exposure::Prefix))
-                }
-                _ => redact(&h.value, Exposure::Prefix),
-            }
-        } else {
-            h.value.to_string()
-        };
+        let value = header_value(&h.name, &h.value, reveal);
         parts.push(format!("-H {}", quote(&format!("{}: {}", h.name, value))));
     }
     if let Some(body) = ex.request_body.as_deref().filter(|b| !b.is_empty()) {

@@ -146,23 +146,10 @@ pub struct EntryView {
     pub curl: String,
 }
 
-/// Header names whose values are secrets in the raw header view.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
-
+/// A header list for the raw view, secrets redacted unless `reveal`.
 fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
-    use crate::signals::API_KEY_HEADERS;
     h.0.iter()
-        .map(|x| {
-            let lname = x.name.to_ascii_lowercase();
-            let secret =
-                !reveal && (SECRET_HEADERS.contains(&lname.as_str()) || API_KEY_HEADERS.contains(&lname.as_str()));
-            let value = if secret {
-                crate::secret::redact(&x.value, crate::secret::Exposure::Prefix)
-            } else {
-                x.value.to_string()
-            };
-            Pair { name: x.name.to_string(), value }
-        })
+        .map(|x| Pair { name: x.name.to_string(), value: crate::secret::header_value(&x.name, &x.value, reveal) })
         .collect()
 }
 
@@ -197,7 +184,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
     };
     view.blocking = view.recovered_by.is_none()
         && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
-    view.markdown = crate::report::markdown::entry_markdown(&view, reveal);
+    view.markdown = crate::report::markdown::entry_markdown(ex, &view.findings, reveal);
     view
 }
 
