@@ -10,10 +10,13 @@ _priority, _transferSize), timings, pages. The mix (per entry, from one seeded P
   * ~1.5% 401/403 API answers to a Bearer JWT (expired or wrong audience) with WWW-Authenticate;
   * ~3% responses with Set-Cookie (session, analytics); ~3% CORS preflights (OPTIONS 204).
 
+--mix failure-heavy is what a user debugging a broken app feeds the tool: ~16% 401/403 API answers
+and ~6% preflights, the rest as above.
+
 The same seed and size always give the same bytes, so figures are comparable between runs.
 
 Usage:
-  tools/gen_bench_har.py N OUT.har [--capture OUT.json] [--seed S]
+  tools/gen_bench_har.py N OUT.har [--capture OUT.json] [--seed S] [--mix spa|failure-heavy]
 
 --capture also writes the same exchanges in the extension's capture format
 ({"browser","exchanges":[{method,url,status,requestHeaders,responseHeaders,...}]}), the input of
@@ -144,6 +147,11 @@ def timings(rng):
     }
 
 
+# (share of 401/403 answers, share of 401/403 + preflights) per mix.
+MIXES = {"spa": (0.015, 0.045), "failure-heavy": (0.16, 0.22)}
+MIX = MIXES["spa"]
+
+
 def entry(rng, i, when, pageref):
     r = rng.random()
     extra_resp = []
@@ -158,7 +166,7 @@ def entry(rng, i, when, pageref):
     body_text = None
     initiator = {"type": "script", "stack": {"callFrames": [{"functionName": "fetchJson", "scriptId": "41",
                  "url": APP + "/static/js/main.3f9a1c.js", "lineNumber": 1, "columnNumber": 48213}]}}
-    if r < 0.015:
+    if r < MIX[0]:
         # 401/403 from the API: an expired token (401) or a token for another audience (403).
         kind = "fetch"
         url = "%s/v2/orders/%d?expand=items" % (API, rng.randrange(10**6))
@@ -177,7 +185,7 @@ def entry(rng, i, when, pageref):
         body_text = '{"error":"unauthorized","message":"token rejected"}'
         req_h = request_headers(rng, url, kind, True, auth, None)
         resp_h = response_headers(rng, when, mime, len(body_text), True, extra_resp)
-    elif r < 0.045:
+    elif r < MIX[1]:
         # A CORS preflight for the next API call.
         kind = "preflight"
         method = "OPTIONS"
@@ -314,7 +322,10 @@ def main():
     ap.add_argument("out", help="HAR file to write")
     ap.add_argument("--capture", help="also write the exchanges in the extension's capture format")
     ap.add_argument("--seed", type=int, default=20260923)
+    ap.add_argument("--mix", choices=sorted(MIXES), default="spa", help="share of failures (default spa)")
     a = ap.parse_args()
+    global MIX
+    MIX = MIXES[a.mix]
     rng = random.Random(a.seed)
     pages, entries = [], []
     when = BASE
