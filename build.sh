@@ -121,7 +121,8 @@ tools() {
 # ---------------------------------------------------------------------------------------------------------------
 
 build_wasm() {
-    # Profile wasm-release (Cargo.toml): release with opt-level "s", ~17% smaller than opt-level 3.
+    # Profile wasm-release (Cargo.toml): release at opt-level 3 (opt-level "s" was 74 KB gzip smaller but ran the
+    # core at 35% of native speed, BENCHMARKS.md); wasm-opt -Oz below still shrinks the module.
     say "wasm: cargo build --locked --profile wasm-release --target wasm32-unknown-unknown"
     cargo build --locked --profile wasm-release --lib --target wasm32-unknown-unknown
     local wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/authlens.wasm"

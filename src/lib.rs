@@ -20,6 +20,8 @@ pub mod report;
 pub mod secret;
 pub mod signals;
 pub mod site;
+#[cfg(test)]
+mod testkit;
 pub mod view;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

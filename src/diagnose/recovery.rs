@@ -63,22 +63,21 @@ pub fn annotate(ctx: &Ctx<'_, '_>, later: usize, findings: &mut [Finding]) {
 mod tests {
     use super::*;
     use crate::correlate::Correlation;
-    use crate::model::{Capture, Header, Headers};
-    use std::borrow::Cow;
+    use crate::model::Capture;
+    use crate::testkit::{self, Adjust};
 
+    /// A call to the orders API `at_s` seconds in, with `auth` as its Authorization.
     fn ex(method: &'static str, status: u16, auth: Option<&'static str>, at_s: f64) -> Exchange<'static> {
-        Exchange {
-            method: Cow::Borrowed(method),
-            url: Cow::Borrowed("https://api.example.com/v1/orders"),
-            status,
-            request_headers: Headers(auth.map(|a| Header::new("Authorization", a)).into_iter().collect()),
-            started_ms: Some(1.79e12 + at_s * 1000.0),
-            ..Default::default()
+        let mut e =
+            testkit::ex(method, "https://api.example.com/v1/orders", status, &[], &[]).typed(None).at(at_s * 1000.0);
+        if let Some(a) = auth {
+            e.request_headers.0.push(crate::model::Header::new("Authorization", a));
         }
+        e
     }
 
     fn recovered(exchanges: Vec<Exchange<'static>>) -> Option<usize> {
-        let cap = Capture { exchanges, ..Default::default() };
+        let cap: Capture<'static> = testkit::capture(exchanges);
         let corr = Correlation::build(&cap);
         recovered_by(&Ctx::new(&cap, &corr, 0, &cap.exchanges[0]))
     }
