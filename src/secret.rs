@@ -54,17 +54,78 @@ impl Serialize for Secret {
 }
 
 /// Header names whose values are credentials, beside the API-key headers of `signals`.
-const SECRET_HEADERS: &[&str] = &["authorization", "proxy-authorization", "cookie", "set-cookie", "dpop"];
+const SECRET_HEADERS: &[&str] = &[
+    "authorization",
+    "proxy-authorization",
+    "cookie",
+    "set-cookie",
+    "dpop",
+    "authentication-info",
+    "proxy-authentication-info",
+    "cf-access-jwt-assertion",
+    "x-goog-iap-jwt-assertion",
+    "x-amzn-oidc-data",
+    "x-amzn-oidc-accesstoken",
+    "x-ms-token-aad-access-token",
+    "x-ms-token-aad-id-token",
+    "x-forwarded-access-token",
+    "x-auth-request-access-token",
+];
+
+/// Name parts that make a header a credential carrier (`x-session-token`, `x-refresh-token`,
+/// `x-client-secret` …), compared lowercased.
+const SECRET_NAME_PARTS: &[&str] =
+    &["token", "secret", "session", "password", "passwd", "jwt", "assertion", "api-key", "apikey", "credential"];
+
+/// Headers whose names contain a secret-looking part but whose values are never secrets.
+const NOT_SECRET_HEADERS: &[&str] = &[
+    "www-authenticate",
+    "proxy-authenticate",
+    "access-control-allow-credentials",
+    "access-control-allow-headers",
+    "access-control-request-headers",
+    "access-control-expose-headers",
+];
+
+/// Headers whose value is a URL that may carry a token (`Referer: …?code=…`, `Location: …#access_token=`).
+const URL_HEADERS: &[&str] = &["referer", "location", "content-location", "refresh", "link"];
 
 /// Whether a header's value is a credential (redacted in every view and export).
 pub fn is_secret_header(name: &str) -> bool {
-    SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) || signals::is_api_key_header(name)
+    if NOT_SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+        return false;
+    }
+    let l = name.to_ascii_lowercase();
+    SECRET_HEADERS.contains(&l.as_str())
+        || signals::is_api_key_header(&l)
+        || SECRET_NAME_PARTS.iter().any(|p| l.contains(p))
+}
+
+/// Whether a `Sec-WebSocket-Protocol` item looks like a token smuggled in as a subprotocol
+/// (browsers cannot set headers on a WebSocket, so apps send the JWT or key there).
+fn token_like_item(item: &str) -> bool {
+    let t = item.trim();
+    t.len() >= 20 && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.=+/~".contains(&b))
 }
 
 /// A header value as views and exports show it: in full when `reveal` or not a secret; else
-/// redacted, keeping an `Authorization` scheme visible (it is often the point of the report).
+/// redacted, keeping an `Authorization` scheme visible (it is often the point of the report), URL
+/// headers with their token-like parameters redacted, and WebSocket subprotocol tokens hidden.
 pub fn header_value(name: &str, value: &str, reveal: bool) -> String {
-    if reveal || !is_secret_header(name) {
+    if reveal {
+        return value.to_string();
+    }
+    if URL_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
+        return redact_url(value);
+    }
+    if name.eq_ignore_ascii_case("sec-websocket-protocol") {
+        return value
+            .split(',')
+            .map(|i| if token_like_item(i) { redact(i.trim(), Exposure::Prefix) } else { i.trim().to_string() })
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    if !is_secret_header(name) {
         return value.to_string();
     }
     let auth = name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("proxy-authorization");
@@ -75,8 +136,24 @@ pub fn header_value(name: &str, value: &str, reveal: bool) -> String {
 }
 
 /// Query or form parameter names that carry secrets (compared lowercased, by containment).
-const SECRET_PARAMS: &[&str] =
-    &["token", "password", "passwd", "secret", "code", "assertion", "api_key", "apikey", "session", "credential"];
+const SECRET_PARAMS: &[&str] = &[
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "code",
+    "assertion",
+    "api_key",
+    "apikey",
+    "session",
+    "credential",
+    "signature",
+    "sig",
+    "key",
+    "jwt",
+    "ticket",
+    "samlresponse",
+];
 
 /// Whether a query or form parameter name carries a secret.
 pub fn is_secret_param(name: &str) -> bool {
@@ -101,8 +178,9 @@ pub fn redact_pairs(s: &str) -> String {
         .join("&")
 }
 
-/// A URL with its secrets redacted: token-like query parameters and the password of
-/// `user:pass@` userinfo (the user name stays: it is not a secret and often the point).
+/// A URL with its secrets redacted: token-like query and fragment parameters (`?code=`,
+/// `#access_token=`, `X-Amz-Signature=`) and the password of `user:pass@` userinfo (the user name
+/// stays: it is not a secret and often the point).
 pub fn redact_url(url: &str) -> String {
     let (base, fragment) = match url.split_once('#') {
         Some((b, f)) => (b, Some(f)),
@@ -125,7 +203,8 @@ pub fn redact_url(url: &str) -> String {
         }
     }
     match fragment {
-        Some(f) => format!("{out}#{f}"),
+        // An implicit-flow redirect carries the tokens in the fragment (`#access_token=…&state=…`).
+        Some(f) => format!("{out}#{}", redact_pairs(f)),
         None => out,
     }
 }
@@ -190,6 +269,33 @@ mod tests {
         let c = header_value("cookie", "sid=abcdefghijklmnopqrstuvwxyz", false);
         assert!(!c.contains("ghijklmnop"), "{c}");
         assert!(is_secret_header("X-API-KEY") && is_secret_header("Set-Cookie") && !is_secret_header("Date"));
+    }
+
+    #[test]
+    fn credential_like_header_names_are_secret() {
+        for n in
+            ["X-Session-Token", "x-refresh-token", "cf-access-jwt-assertion", "Authentication-Info", "x-client-secret"]
+        {
+            assert!(is_secret_header(n), "{n}");
+        }
+        for n in ["WWW-Authenticate", "Access-Control-Allow-Credentials", "Content-Type", "Sec-Fetch-Site"] {
+            assert!(!is_secret_header(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn url_headers_and_websocket_tokens() {
+        let r = header_value("Referer", "https://app.example.com/cb?code=SplxlOBeZQQYbYS6WxSbIA", false);
+        assert!(!r.contains("SplxlOBe"), "{r}");
+        let l =
+            header_value("location", "https://app.example.com/#access_token=eyJhbGciOiJIUzI1NiJ9.e30.x&state=1", false);
+        assert!(!l.contains("eyJhbGciOiJIUzI1NiJ9") && l.contains("state=1"), "{l}");
+        let w = header_value("Sec-WebSocket-Protocol", "graphql-ws, eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig", false);
+        assert!(w.starts_with("graphql-ws, ") && !w.contains("eyJzdWIi"), "{w}");
+        let s3 = redact_url(
+            "https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA1234567890%2F&X-Amz-Signature=abcdef0123456789",
+        );
+        assert!(!s3.contains("abcdef0123456789") && !s3.contains("AKIA1234567890"), "{s3}");
     }
 
     #[test]

@@ -106,7 +106,7 @@ impl Report {
                 Some(Entry {
                     index: d.index,
                     method: ex.method.to_string(),
-                    url: ex.url.to_string(),
+                    url: if reveal { ex.url.to_string() } else { crate::secret::redact_url(&ex.url) },
                     status: ex.status,
                     findings,
                 })

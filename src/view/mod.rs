@@ -164,7 +164,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
     let mut view = EntryView {
         index: ctx.index,
         method: ex.method.to_string(),
-        url: ex.url.to_string(),
+        url: if reveal { ex.url.to_string() } else { crate::secret::redact_url(&ex.url) },
         status: ex.status,
         error: ex.error.as_deref().map(str::to_string),
         started_ms: ex.started_ms,
