@@ -22,6 +22,66 @@ fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// Characters that start Markdown or HTML constructs outside code spans: links and images
+/// (`[`, `]`, `!`), raw HTML and autolinks (`<`, `>`), entities (`&`), emphasis, tables, headings.
+const ACTIVE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '!', '|', '~', '#', '&'];
+
+/// Prose that may quote the network (a server's `error_description`, a cookie name, a URL) as
+/// inert Markdown: code spans stay code spans (their content is literal), everything else has
+/// its active characters escaped and line breaks folded, so no text a server sent can become an
+/// image, a link, HTML or a heading in a pasted bug report.
+fn prose(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut rest = s;
+    while let Some(start) = rest.find('`') {
+        push_escaped(&mut out, rest.get(..start).unwrap_or(""));
+        let after = rest.get(start..).unwrap_or("");
+        let run = after.len() - after.trim_start_matches('`').len();
+        let body = after.get(run..).unwrap_or("");
+        match closing_run(body, run) {
+            Some(end) => {
+                out.push_str(&code(body.get(..end).unwrap_or("")));
+                rest = body.get(end + run..).unwrap_or("");
+            }
+            None => {
+                // An unmatched run is literal backticks (CommonMark §6.1).
+                out.push_str(&"\\`".repeat(run));
+                rest = body;
+            }
+        }
+    }
+    push_escaped(&mut out, rest);
+    out
+}
+
+/// Where in `body` a backtick run of exactly `n` starts, if any.
+fn closing_run(body: &str, n: usize) -> Option<usize> {
+    let mut i = 0;
+    while let Some(off) = body.get(i..)?.find('`') {
+        let at = i + off;
+        let tail = body.get(at..)?;
+        let len = tail.len() - tail.trim_start_matches('`').len();
+        if len == n {
+            return Some(at);
+        }
+        i = at + len;
+    }
+    None
+}
+
+fn push_escaped(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\r' | '\n' => out.push(' '),
+            c if ACTIVE.contains(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+}
+
 /// A fenced block whose fence is longer than any backtick run inside `body`.
 fn fenced(out: &mut String, lang: &str, body: &str) {
     let mut n = 3;
@@ -38,18 +98,19 @@ fn status_text(status: u16) -> String {
 
 /// One finding as a Markdown section.
 fn finding(out: &mut String, f: &Finding) {
-    let _ = writeln!(out, "#### {} — {} ({})\n", f.severity.as_str().to_uppercase(), f.title, code(f.id.as_str()));
-    let _ = writeln!(out, "{}\n", f.explanation.trim());
+    let _ =
+        writeln!(out, "#### {} — {} ({})\n", f.severity.as_str().to_uppercase(), prose(&f.title), code(f.id.as_str()));
+    let _ = writeln!(out, "{}\n", prose(f.explanation.trim()));
     if !f.evidence.is_empty() {
         let _ = writeln!(out, "**Evidence**\n");
         for e in &f.evidence {
-            let _ = writeln!(out, "- {}: {}", e.label, code(&e.value));
+            let _ = writeln!(out, "- {}: {}", prose(&e.label), code(&e.value));
         }
         let _ = writeln!(out);
     }
-    let _ = writeln!(out, "**Fix:** {}\n", f.fix.summary.trim());
+    let _ = writeln!(out, "**Fix:** {}\n", prose(f.fix.summary.trim()));
     for (i, s) in f.fix.steps.iter().enumerate() {
-        let _ = writeln!(out, "{}. {}", i + 1, s);
+        let _ = writeln!(out, "{}. {}", i + 1, prose(s));
     }
     if !f.fix.steps.is_empty() {
         let _ = writeln!(out);
@@ -59,7 +120,7 @@ fn finding(out: &mut String, f: &Finding) {
         let _ = writeln!(out);
     }
     if !f.source.is_empty() {
-        let _ = writeln!(out, "_Source: {}_\n", f.source);
+        let _ = writeln!(out, "_Source: {}_\n", prose(&f.source));
     }
     if !f.related.is_empty() {
         let rel: Vec<String> = f.related.iter().map(|i| format!("#{i}")).collect();
@@ -141,6 +202,35 @@ fn shown_url(url: &str, reveal: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Server text can never become an image, a link, HTML or a heading, whatever it quotes.
+    #[test]
+    fn server_text_is_inert() {
+        for hostile in [
+            "![x](https://evil.example/px.gif)",
+            "a` ![x](https://evil.example/px.gif) `b",
+            "``` ![x](https://evil.example/px.gif)",
+            "<img src=https://evil.example/px.gif>",
+            "[click](javascript:alert(1))\n# Heading",
+        ] {
+            let p = prose(&format!("The server said `{hostile}`."));
+            // Outside code spans no unescaped `[`, `<` or `!` is left.
+            let mut outside = String::new();
+            let mut in_code = false;
+            let mut prev = ' ';
+            for c in p.chars() {
+                if c == '`' && prev != '\\' {
+                    in_code = !in_code;
+                } else if !in_code && prev != '\\' {
+                    outside.push(c);
+                }
+                prev = if prev == '\\' && c == '\\' { ' ' } else { c };
+            }
+            assert!(!outside.contains('[') && !outside.contains('<') && !outside.contains('!'), "{hostile:?} → {p}");
+            assert!(!p.contains('\n'), "{p}");
+        }
+        assert_eq!(prose("use `Secure` on invalid_token"), "use `Secure` on invalid\\_token");
+    }
 
     #[test]
     fn code_spans_survive_backticks() {
