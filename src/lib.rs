@@ -16,6 +16,7 @@ pub mod har;
 pub mod headers;
 pub mod interest;
 pub mod model;
+pub mod quote;
 pub mod report;
 pub mod secret;
 pub mod signals;
