@@ -1,8 +1,11 @@
-//! Diagnosis: typed facts about one exchange in, ranked findings out.
+//! Diagnosis: one exchange and its correlated neighbours in; ranked findings and the typed facts
+//! they rest on out ([`diagnose`]), computed once per exchange.
 //!
-//! Rules live in one module per concern, one function per rule with its spec reference.
-//! Rules never parse raw bytes themselves beyond calling `headers/`, never read the clock
-//! (time comes from the capture), and never panic.
+//! Rules live in one module per concern, one function per rule with its spec reference. They
+//! read headers only as `Ctx` holds them parsed (or through `headers::fields` for neighbours;
+//! `build.sh` lint enforces it), take their vocabulary from `crate::signals`, never read the
+//! clock (time comes from the capture), never word a view (that is `crate::view`), and never
+//! panic.
 
 pub mod context;
 pub mod cookies;
