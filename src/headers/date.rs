@@ -1,7 +1,10 @@
-//! Dates in headers: the lenient cookie-date algorithm (6265bis §5.1.1), which also reads every
-//! HTTP-date form of RFC 9110 §5.6.7 (IMF-fixdate, RFC 850, asctime), and formatting back.
+//! Date grammars, in one place: the lenient cookie-date algorithm (6265bis §5.1.1), which also
+//! reads every HTTP-date form of RFC 9110 §5.6.7 (IMF-fixdate, RFC 850, asctime); the RFC 3339
+//! date-time of HAR timestamps (`startedDateTime`); and formatting back.
 //!
-//! Times are seconds since the Unix epoch (UTC). No clock is read here.
+//! Times are seconds since the Unix epoch (UTC), except RFC 3339 date-times, which are read as
+//! epoch milliseconds (`f64`) because HAR timestamps carry fractions of a second that ordering
+//! and timing rules need. No clock is read here.
 
 /// Parses a date with the 6265bis §5.1.1 cookie-date algorithm. `None` when it fails.
 pub fn parse_cookie_date(s: &str) -> Option<i64> {
@@ -65,6 +68,65 @@ pub fn parse_cookie_date(s: &str) -> Option<i64> {
 /// Parses an HTTP `Date`-style header value (any RFC 9110 §5.6.7 form). Lenient like browsers.
 pub fn parse_http_date(s: &str) -> Option<i64> {
     parse_cookie_date(s)
+}
+
+/// Parses an RFC 3339 date-time (`2026-09-23T12:03:11.123Z`, `…-07:00`) into epoch milliseconds.
+///
+/// Grammar (RFC 3339 §5.6): `full-date ("T" / "t" / " ") partial-time [time-offset]`, where
+/// `time-offset` is `Z`, `z`, `+hh:mm`, `-hh:mm`, or (as some exporters write it) `+hhmm`.
+/// Lenient where HAR exporters differ: surrounding whitespace is ignored, any number of fraction
+/// digits is read, and a missing offset is taken as UTC rather than dropping the time. The day is
+/// checked against 1–31, not against the month's length (`02-31` reads as 3 March).
+pub fn parse_rfc3339_ms(s: &str) -> Option<f64> {
+    let b = s.trim().as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let digits = b.get(from..from.checked_add(len)?)?;
+        digits.iter().try_fold(0i64, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0')))
+    };
+    let (y, mo, d) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) {
+        return None;
+    }
+    let (h, mi, se) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
+        return None;
+    }
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let mut i = 19;
+    let mut frac_ms = 0.0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        let mut scale = 100.0;
+        while let Some(c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            frac_ms += f64::from(c - b'0') * scale;
+            scale /= 10.0;
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset_min = match b.get(i) {
+        Some(b'Z' | b'z') if i + 1 == b.len() => 0,
+        None => 0, // no zone: take it as UTC rather than drop the time
+        Some(&sign @ (b'+' | b'-')) => {
+            let oh = num(i + 1, 2)?;
+            let (om, end) = if b.get(i + 3) == Some(&b':') { (num(i + 4, 2)?, i + 6) } else { (num(i + 3, 2)?, i + 5) };
+            if end != b.len() || oh > 23 || om > 59 {
+                return None;
+            }
+            let m = oh * 60 + om;
+            if sign == b'+' { m } else { -m }
+        }
+        _ => return None,
+    };
+    // Month and day were range-checked above, so these conversions cannot fail.
+    let days = days_from_civil(y, u32::try_from(mo).ok()?, u32::try_from(d).ok()?);
+    let secs = days * 86_400 + h * 3600 + mi * 60 + se - offset_min * 60;
+    Some(secs as f64 * 1000.0 + frac_ms)
 }
 
 /// Formats epoch seconds as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
@@ -194,6 +256,52 @@ mod tests {
         assert_eq!(parse_cookie_date("tomorrow"), None);
         assert_eq!(parse_cookie_date("Wed, 01 Jan 1600 10:00:00 GMT"), None);
         assert_eq!(parse_cookie_date("Wed, 01 Jan 2024 25:00:00 GMT"), None);
+    }
+
+    #[test]
+    fn rfc3339_forms() {
+        let cases: &[(&str, &str, Option<f64>)] = &[
+            ("utc millis", "1970-01-01T00:00:01.250Z", Some(1250.0)),
+            ("no fraction", "1970-01-02T00:00:00Z", Some(86_400_000.0)),
+            ("negative offset", "2023-03-29T16:58:59.303-07:00", Some(1_680_134_339_303.0)),
+            ("positive offset no colon", "1970-01-01T01:00:00+0100", Some(0.0)),
+            ("nanoseconds", "1970-01-01T00:00:00.123456789Z", Some(123.456789)),
+            ("lower-case t and z", "1970-01-01t00:00:01z", Some(1000.0)),
+            ("space separator", "1970-01-01 00:00:01Z", Some(1000.0)),
+            ("no offset is UTC", "1970-01-01T00:00:01", Some(1000.0)),
+            ("surrounding whitespace", " 1970-01-01T00:00:01Z\n", Some(1000.0)),
+            ("leap second", "1972-06-30T23:59:60Z", Some(78_796_800_000.0)),
+            ("leap day", "2024-02-29T00:00:00Z", Some(1_709_164_800_000.0)),
+            ("before the epoch", "1969-12-31T23:59:59Z", Some(-1000.0)),
+            ("day not checked against month (rolls over)", "2023-02-31T00:00:00Z", Some(1_677_801_600_000.0)),
+            ("garbage", "yesterday", None),
+            ("empty", "", None),
+            ("bad month", "2023-13-01T00:00:00Z", None),
+            ("month zero", "2023-00-01T00:00:00Z", None),
+            ("day 32", "2023-01-32T00:00:00Z", None),
+            ("hour 24", "2023-01-01T24:00:00Z", None),
+            ("second 61", "2023-01-01T00:00:61Z", None),
+            ("one-digit month", "2023-1-01T00:00:00Z", None),
+            ("no seconds", "2023-01-01T00:00Z", None),
+            ("date only", "2023-01-01", None),
+            ("wrong separator", "2023-01-01X00:00:00Z", None),
+            ("slashes", "2023/01/01T00:00:00Z", None),
+            ("trailing junk", "2023-01-01T00:00:00Zjunk", None),
+            ("empty fraction", "2023-01-01T00:00:00.Z", None),
+            ("offset hour 24", "2023-01-01T00:00:00+24:00", None),
+            ("offset minute 60", "2023-01-01T00:00:00+01:60", None),
+            ("short offset", "2023-01-01T00:00:00+01:0", None),
+            ("offset hours only", "2023-01-01T00:00:00+01", None),
+            ("junk after offset", "2023-01-01T00:00:00+01:00Z", None),
+            ("HTTP-date is not RFC 3339", "Sun, 06 Nov 1994 08:49:37 GMT", None),
+        ];
+        for (name, s, want) in cases {
+            let got = parse_rfc3339_ms(s);
+            match (got, want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-6, "{name}: {g} vs {w}"),
+                _ => assert_eq!(got, *want, "{name}"),
+            }
+        }
     }
 
     #[test]
