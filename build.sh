@@ -9,7 +9,8 @@
 #   check  run `authlens check` on every examples/*.har
 #   lint   cargo fmt --check, cargo clippy -D warnings, web-ext lint (no errors allowed)
 #   e2e    build the extension and run the browser end-to-end suite (tests/e2e/run.mjs)
-#   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, e2e.
+#   js     the extension shell's JS unit tests (node --test tests/js/)
+#   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, JS unit tests, e2e.
 #          Prints `e2e: N passed, N failed` last. Fails on any failure.
 #   bench  benchmarks (BENCHMARKS.md): cargo bench, wasm in Node and in headless Chromium; no pass/fail
 #   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium)
@@ -218,6 +219,13 @@ lint_ext() {
     done
 }
 
+# The shell's own JavaScript (capture records, tab store, jar snapshots, message routing, the capture
+# builder), with Node's built-in test runner and fakes for the browser APIs: no browser, no wasm.
+run_js_tests() {
+    say "js: node --test tests/js/"
+    node --test tests/js/
+}
+
 run_e2e() {
     ensure_chromium
     say "e2e: node tests/e2e/run.mjs"
@@ -260,6 +268,7 @@ cmd_test() {
     if [ "$ext_ok" = 1 ]; then
         stage "web-ext lint (no errors allowed)" lint_ext
     fi
+    stage "JS unit tests (node --test tests/js/)" run_js_tests
     stage "cli build" build_cli
     stage "authlens check examples/*.har" check_examples
     if [ "${#FAILED_STAGES[@]}" -gt 0 ]; then
@@ -300,6 +309,7 @@ case "${1:-all}" in
     check) build_cli; check_examples ;;
     lint) tools; lint_rust; build_wasm; package_ext; lint_ext ;;
     e2e) tools; build_wasm; run_e2e ;;
+    js) run_js_tests ;;
     test) cmd_test ;;
     bench) cmd_bench ;;
     tools) tools; ensure_chromium ;;
