@@ -6,8 +6,14 @@
 // data-url and data-status; each of its findings an element with data-finding and data-severity,
 // in rank order.
 
-import initCore, { analyzeRevealed } from './pkg/authlens.js';
+import * as wasm from './pkg/authlens.js';
 import { api, browserName } from './browser-compat.js';
+import { createCore } from './core.js';
+import { MSG } from './messages.js';
+import { tabKey } from './tab-store.js';
+
+/** Loaded only when Reveal is first used: the stored analysis needs no wasm to be painted. */
+const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -16,7 +22,7 @@ let tabId = null;
 /** The tab's stored record: {pageUrl, exchanges, entries, version, error}. */
 let rec = null;
 let reveal = false;
-/** Entries analysed with secrets shown, computed locally on demand and never stored. */
+/** The core's revealed analysis of the same capture, computed locally on demand and never stored. */
 let revealedEntries = null;
 /** Which entries (by index) are open, kept across repaints. */
 const openEntries = new Set();
@@ -50,7 +56,7 @@ async function currentTabId() {
 
 async function load() {
   if (tabId === null) return null;
-  const key = `tab:${tabId}`;
+  const key = tabKey(tabId);
   const got = await api.storage.session.get(key);
   return got[key] ?? null;
 }
@@ -195,17 +201,17 @@ function paint() {
   $('page').title = page;
   $('version').textContent = rec?.version ? `AuthLens core ${rec.version}` : 'AuthLens';
 
-  // With secrets revealed, each entry is replaced by its revealed twin (same capture index).
-  const twins = new Map((reveal && revealedEntries ? revealedEntries : []).map((e) => [e.index, e]));
-  const entries = (rec?.entries ?? []).map((e) => twins.get(e.index) ?? e);
+  // With secrets revealed, the core's revealed analysis of the same capture is painted instead:
+  // the same entries and findings (core.js builds both captures), secrets shown.
+  const entries = [...((reveal && revealedEntries) || rec?.entries || [])];
   entries.sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0) || b.index - a.index);
 
   if (rec?.error) {
     entriesBox.append(el('p', { className: 'error-box', text: `The analysis failed: ${rec.error}` }));
   }
   $('empty').hidden = entries.length > 0;
-  // A failure the app recovered from on its own (refresh-and-retry) is not blocking.
-  const errors = entries.filter((e) => e.findings?.[0]?.severity === 'error' && (e.recoveredBy ?? null) === null).length;
+  // The core decides what blocks (an error the app did not recover from); the popup only counts.
+  const errors = entries.filter((e) => e.blocking).length;
   $('summary').replaceChildren(
     ...(entries.length
       ? [
@@ -506,13 +512,10 @@ function paintRaw(entry) {
 // Reveal secrets: re-run the analysis locally with secrets shown; the result is never stored.
 // ---------------------------------------------------------------------------------------------
 
-/** @type {Promise<unknown> | null} */
-let coreReady = null;
 async function revealed() {
   if (!rec?.exchanges?.length) return null;
-  coreReady ??= initCore({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
-  await coreReady;
-  return analyzeRevealed(JSON.stringify({ browser: browserName, exchanges: rec.exchanges })).entries;
+  await core.load();
+  return core.analyze(rec, { reveal: true }).entries;
 }
 
 async function setReveal(on) {
@@ -548,11 +551,11 @@ async function main() {
   $('reveal').addEventListener('click', () => setReveal(!reveal));
   $('clear').addEventListener('click', async () => {
     if (tabId === null) return;
-    await api.runtime.sendMessage({ type: 'clear-tab', tabId });
+    await api.runtime.sendMessage({ type: MSG.CLEAR_TAB, tabId });
     await refresh();
   });
   api.storage.session.onChanged.addListener((changes) => {
-    if (tabId !== null && `tab:${tabId}` in changes) refresh();
+    if (tabId !== null && tabKey(tabId) in changes) refresh();
   });
   await refresh();
   document.body.dataset.ready = 'true';

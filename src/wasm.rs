@@ -1,9 +1,17 @@
 //! The one module that binds to JavaScript. Data crosses as JSON text in and serde-wasm-bindgen
-//! values out; no other module sees `JsValue`.
+//! values out; no other module sees `JsValue`. `web-sys` lives here too, and only here: the
+//! console (input the core rejects is reported, never dropped silently) and the `performance`
+//! timeline (each analysis is measured as `authlens:analyze`, which the in-browser benchmark and a
+//! developer's Performance panel read).
 
-use crate::model::Capture;
+use crate::interest::{self, Triage};
+use crate::model::{Capture, Exchange};
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
+
+/// The `performance` measure around every analysis (marks `…:start` and `…:end`).
+const MEASURE: &str = "authlens:analyze";
 
 /// The core's version (for the popup's footer and for start-up checks).
 #[wasm_bindgen]
@@ -11,21 +19,63 @@ pub fn version() -> String {
     crate::report::VERSION.to_string()
 }
 
-fn parse(capture_json: &str) -> Result<Capture<'_>, JsValue> {
-    serde_json::from_str(capture_json).map_err(|e| JsValue::from(js_sys::Error::new(&format!("invalid capture: {e}"))))
+/// Says on the console what the core refused, and why (the shell's own bug, or a browser's
+/// unexpected event shape: either way someone should see it).
+fn warn(what: &str, e: &serde_json::Error) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("AuthLens core: rejected {what}: {e}")));
 }
 
-fn to_js(out: &crate::Analysis) -> Result<JsValue, JsValue> {
+fn parse(capture_json: &str) -> Result<Capture<'_>, JsValue> {
+    serde_json::from_str(capture_json).map_err(|e| {
+        warn("a capture", &e);
+        JsValue::from(js_sys::Error::new(&format!("invalid capture: {e}")))
+    })
+}
+
+/// One exchange (or a list of them) from JSON, or `None` after a console warning.
+fn parse_quiet<'a, T: serde::Deserialize<'a>>(what: &str, json: &'a str) -> Option<T> {
+    serde_json::from_str(json).map_err(|e| warn(what, &e)).ok()
+}
+
+fn to_js<T: Serialize + ?Sized>(out: &T) -> Result<JsValue, JsValue> {
     let ser = serde_wasm_bindgen::Serializer::new().serialize_maps_as_objects(true).serialize_missing_as_null(true);
     out.serialize(&ser).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
+/// The global scope's `performance` (a window's or a worker's; `web_sys::window()` is absent in a
+/// service worker), when there is one.
+fn performance() -> Option<web_sys::Performance> {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("performance")).ok()?.dyn_into().ok()
+}
+
+/// Runs `f` between two `performance` marks and records the `authlens:analyze` measure. Only the
+/// newest measure is kept in the timeline (a long-lived worker must not grow it without bound);
+/// a `PerformanceObserver` sees every one.
+fn measured<T>(f: impl FnOnce() -> T) -> T {
+    let perf = performance();
+    let start = format!("{MEASURE}:start");
+    let end = format!("{MEASURE}:end");
+    if let Some(p) = &perf {
+        let _ = p.mark(&start);
+    }
+    let out = f();
+    if let Some(p) = &perf {
+        let _ = p.mark(&end);
+        p.clear_measures_with_measure_name(MEASURE);
+        let _ = p.measure_with_start_mark_and_end_mark(MEASURE, &start, &end);
+        p.clear_marks_with_mark_name(&start);
+        p.clear_marks_with_mark_name(&end);
+    }
+    out
+}
+
 /// Analyses a capture given as JSON text (`{"exchanges":[…], "browser":"chromium"}`) and returns
 /// `{version, entries: EntryView[]}` for the exchanges that have findings. Secret evidence is
-/// redacted. Bad input becomes a JS `Error`.
+/// redacted. Bad input becomes a JS `Error` (and a console warning).
 #[wasm_bindgen]
 pub fn analyze(capture_json: &str) -> Result<JsValue, JsValue> {
-    to_js(&crate::analyze(&parse(capture_json)?))
+    let capture = parse(capture_json)?;
+    to_js(&measured(|| crate::analyze(&capture)))
 }
 
 /// The same analysis with secrets shown in full (evidence, raw headers, the Markdown report and
@@ -33,7 +83,72 @@ pub fn analyze(capture_json: &str) -> Result<JsValue, JsValue> {
 /// session-only capture and never stores the result.
 #[wasm_bindgen(js_name = analyzeRevealed)]
 pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
-    to_js(&crate::analyze_with(&parse(capture_json)?, true))
+    let capture = parse(capture_json)?;
+    to_js(&measured(|| crate::analyze_with(&capture, true)))
+}
+
+/// How much one exchange (JSON, `model::Exchange`) matters: `"failure"`, `"cookie"`,
+/// `"context"` or `null` (see `interest::interest`). Unparseable input warns and gives `null`.
+#[wasm_bindgen]
+pub fn interest(exchange_json: &str) -> JsValue {
+    parse_quiet::<Exchange<'_>>("an exchange", exchange_json)
+        .and_then(|ex| interest::interest(&ex))
+        .and_then(|i| to_js(&i).ok())
+        .unwrap_or(JsValue::NULL)
+}
+
+/// The shell's decision for a finished request: `chain_json` is its redirect hops then where it
+/// ended (a JSON array of exchanges). Returns `{keep, trigger, interests, ignored}` (see
+/// `interest::triage`). Unparseable input warns and keeps nothing.
+#[wasm_bindgen]
+pub fn triage(chain_json: &str) -> Result<JsValue, JsValue> {
+    let chain: Vec<Exchange<'_>> = parse_quiet("a request chain", chain_json).unwrap_or_default();
+    if chain.is_empty() {
+        return to_js(&Triage::default());
+    }
+    to_js(&interest::triage(&chain))
+}
+
+/// Whether `later` repeats the failed request `failed` with a credential and succeeded (both JSON
+/// exchanges; see `interest::is_recovery`). Unparseable input warns and gives `false`.
+#[wasm_bindgen(js_name = isRecovery)]
+pub fn is_recovery(failed_json: &str, later_json: &str) -> bool {
+    match (
+        parse_quiet::<Exchange<'_>>("an exchange", failed_json),
+        parse_quiet::<Exchange<'_>>("an exchange", later_json),
+    ) {
+        (Some(failed), Some(later)) => interest::is_recovery(&failed, &later),
+        _ => false,
+    }
+}
+
+#[derive(Serialize)]
+struct HeaderLine<'a> {
+    name: &'a str,
+    value: &'a str,
+}
+
+#[derive(Serialize)]
+struct Borrowing<'a> {
+    index: usize,
+    headers: Vec<HeaderLine<'a>>,
+}
+
+/// For a tab's exchanges (a JSON array), the failed requests that borrow request headers from
+/// their preflight: `[{index, headers: [{name, value}]}]` (see `interest::preflight_borrowings`).
+/// Unparseable input warns and gives `[]`.
+#[wasm_bindgen(js_name = preflightBorrowings)]
+pub fn preflight_borrowings(exchanges_json: &str) -> Result<JsValue, JsValue> {
+    let list: Vec<Exchange<'_>> = parse_quiet("a list of exchanges", exchanges_json).unwrap_or_default();
+    let found = interest::preflight_borrowings(&list);
+    let out: Vec<Borrowing<'_>> = found
+        .iter()
+        .map(|(index, h)| Borrowing {
+            index: *index,
+            headers: h.0.iter().map(|h| HeaderLine { name: &h.name, value: &h.value }).collect(),
+        })
+        .collect();
+    to_js(&out)
 }
 
 /// The registrable domain (eTLD+1) of `host` by the bundled Public Suffix List, or `host` itself

@@ -1,24 +1,29 @@
-// Opens extension/bench.html in headless Chromium with the unpacked extension loaded and prints the
-// figures the page measured (BENCHMARKS.md). Launch flags as in tests/e2e/run.mjs.
+// Opens tools/bench/bench.html in headless Chromium and prints the figures the page measured
+// (BENCHMARKS.md). The page is no part of the extension: it is copied, with a copy of the built
+// extension/, into a temporary directory that is loaded unpacked (an extension page runs the wasm
+// under the extension's CSP, as the popup does). Launch flags as in tests/e2e/run.mjs.
 //
 // Usage: node tests/bench/browser-bench.mjs [CAPTURE.json ...]
 //   Each CAPTURE.json (tools/gen_bench_har.py --capture) is also timed in the page, so the browser
 //   figure is on the same exchanges as the native and Node ones. BENCH_N / BENCH_REPS set the size
 //   and repetitions of the page's own generated capture (default 10000 / 7). CHROMIUM overrides the browser.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const EXT = join(ROOT, 'extension');
+const SRC = join(ROOT, 'extension');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-if (!existsSync(join(EXT, 'pkg', 'authlens_bg.wasm'))) {
+if (!existsSync(join(SRC, 'pkg', 'authlens_bg.wasm'))) {
   console.error('browser-bench: extension/pkg is missing; run ./build.sh ext first');
   process.exit(1);
 }
+const EXT = mkdtempSync(join(tmpdir(), 'authlens-bench-ext-'));
+cpSync(SRC, EXT, { recursive: true });
+for (const f of ['bench.html', 'bench.js']) cpSync(join(ROOT, 'tools', 'bench', f), join(EXT, f));
 const userDataDir = mkdtempSync(join(tmpdir(), 'authlens-bench-profile-'));
 const ctx = await chromium.launchPersistentContext(userDataDir, {
   executablePath: CHROMIUM,
@@ -59,5 +64,6 @@ try {
 } finally {
   await ctx.close();
   rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(EXT, { recursive: true, force: true });
 }
 process.exit(code);

@@ -115,13 +115,7 @@ try {
       await popup.setViewportSize({ width: 640, height: 600 });
       await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
       await popup.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
-      result.entries = await popup.evaluate(() =>
-        [...document.querySelectorAll('[data-entry]')].map((e) => ({
-          url: e.getAttribute('data-url'),
-          status: Number(e.getAttribute('data-status')),
-          findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
-        })),
-      );
+      result.entries = await popupEntries(popup);
       const h = await popup.evaluate(() => document.documentElement.scrollHeight);
       await popup.setViewportSize({ width: 640, height: Math.min(Math.max(h, 200), 6000) }); // fullPage tiles here (P19)
       await popup.screenshot({ path: join(OUT, `${sc.name}.png`) });
@@ -135,7 +129,8 @@ try {
         badge !== null && badge !== (result.entries.length ? String(result.entries.length) : '')
           ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
           : null;
-      const problem = check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : null);
+      const problem =
+        check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries));
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {
@@ -155,6 +150,31 @@ try {
   await ctx.close().catch(() => {});
   await server.close().catch(() => {});
   rmSync(userDataDir, { recursive: true, force: true });
+}
+
+/** The popup's flagged requests as painted: URL, status and findings in rank order. */
+function popupEntries(popup) {
+  return popup.evaluate(() =>
+    [...document.querySelectorAll('[data-entry]')].map((e) => ({
+      url: e.getAttribute('data-url'),
+      status: Number(e.getAttribute('data-status')),
+      findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
+    })),
+  );
+}
+
+/**
+ * Reveal secrets must not change the diagnosis: the popup's revealed analysis (core.js hands the
+ * core the same capture as the worker's) paints the same entries with the same findings, in the
+ * same order. Run on every real scenario (the synthetic popup ones check Reveal themselves).
+ * @returns {Promise<string|null>}
+ */
+async function revealProblem(popup, entries) {
+  await popup.click('#reveal');
+  await popup.waitForSelector('body[data-reveal="on"]', { timeout: 5000 });
+  const revealed = await popupEntries(popup);
+  const line = (list) => list.map((e) => `${e.status} ${e.url}: ${e.findings.map((f) => `${f.id}/${f.severity}`).join('>')}`).join(' | ');
+  return line(revealed) === line(entries) ? null : `Reveal changed the diagnosis: ${line(entries) || 'nothing'} became ${line(revealed) || 'nothing'}`;
 }
 
 /**

@@ -96,8 +96,10 @@ function syntheticRecord() {
     updatedMs: now,
     exchanges: [exchange('https://api.example.test/v1/older', now - 120000), exchange(hostile, now - 60000), exchange('https://api.example.test/v1/newer', now - 5000)],
     entries: [
-      entry(1, hostile, now - 60000, [finding('jwt-expired', 'error', 'Token expired'), finding('bearer-invalid-token', 'warn', 'Token rejected')]),
-      entry(2, 'https://api.example.test/v1/newer', now - 5000, [finding('no-credentials-sent', 'error', 'No credentials sent')]),
+      // `blocking` is the core's verdict; the popup counts it and never re-derives it (here the second
+      // entry's top finding is an error, yet the "core" says it does not block).
+      { ...entry(1, hostile, now - 60000, [finding('jwt-expired', 'error', 'Token expired'), finding('bearer-invalid-token', 'warn', 'Token rejected')]), blocking: true },
+      { ...entry(2, 'https://api.example.test/v1/newer', now - 5000, [finding('no-credentials-sent', 'error', 'No credentials sent')]), blocking: false },
     ],
   };
 }
@@ -627,7 +629,9 @@ export const scenarios = [
         pwned: /** @type {any} */ (window).__pwned === true,
         buttons: [...document.querySelectorAll('button')].map((b) => b.textContent),
         raw: document.querySelector('[data-entry] pre')?.textContent ?? '',
+        summary: document.getElementById('summary')?.textContent ?? '',
       }));
+      if (!dom.summary.includes('2 flagged requests · 1 blocking')) return `summary does not count the core's blocking verdicts: "${dom.summary}"`;
       if (dom.entries[0]?.url !== 'https://api.example.test/v1/newer') return `newest entry not first: ${dom.entries.map((e) => e.url)}`;
       if (!dom.entries[0].open || dom.entries[1].open) return 'only the newest entry should start open';
       if (dom.entries[1].findings.join() !== 'jwt-expired/error,bearer-invalid-token/warn') return `findings out of rank order: ${dom.entries[1].findings}`;

@@ -1,9 +1,15 @@
 // In-browser benchmark of the core (BENCHMARKS.md): times the wasm `analyze` call on a generated
-// capture and prints the figures into #out. Opened as chrome-extension://<id>/bench.html, by hand or by
-// tests/bench/browser-bench.mjs, which also passes the exact capture the native benchmark used through
-// `globalThis.authlensBench.run(text)`. Not loaded by the popup or the service worker.
+// capture, and the per-event `triage` call the worker makes for every finished request, and prints
+// the figures into #out. Not part of the extension: tests/bench/browser-bench.mjs copies the built
+// extension/ with this page into a temporary directory and opens chrome-extension://<id>/bench.html
+// there (by hand: copy tools/bench/bench.{html,js} next to a built extension/ and load that). The
+// runner also passes the exact capture the native benchmark used through
+// `globalThis.authlensBench.run(text)`.
 
-import init, { analyze } from './pkg/authlens.js';
+import init, { analyze, triage } from './pkg/authlens.js';
+
+/** The measure src/wasm.rs records around every analysis (only the newest is kept in the timeline). */
+const CORE_MEASURE = 'authlens:analyze';
 
 const out = document.getElementById('out');
 const lines = [];
@@ -158,18 +164,35 @@ function timeSingle(label, exchange, iters) {
   const text = JSON.stringify({ browser: 'chromium', exchanges: [exchange] });
   for (let i = 0; i < 50; i++) analyze(text);
   const us = [];
+  const coreUs = [];
   for (let i = 0; i < iters; i++) {
     const t = performance.now();
     analyze(text);
     us.push((performance.now() - t) * 1000);
+    // The core's own measure (performance marks in src/wasm.rs): the analysis without the JS glue.
+    const m = performance.getEntriesByName(CORE_MEASURE, 'measure').at(-1);
+    if (m) coreUs.push(m.duration * 1000);
   }
   // performance.now() is coarsened in pages that are not cross-origin isolated, so also report a batched mean.
   const t = performance.now();
   for (let i = 0; i < iters; i++) analyze(text);
   const meanUs = ((performance.now() - t) * 1000) / iters;
   const { median, min } = stats(us);
-  print(`${label.padEnd(22)} one exchange   median ${median.toFixed(1)} µs  min ${min.toFixed(1)} µs  batched mean ${meanUs.toFixed(1)} µs  (${iters} calls)`);
-  return { label, medianUs: median, minUs: min, meanUs, iters };
+  const core = coreUs.length ? stats(coreUs).median : NaN;
+  print(`${label.padEnd(22)} one exchange   median ${median.toFixed(1)} µs  min ${min.toFixed(1)} µs  batched mean ${meanUs.toFixed(1)} µs  ` +
+    `core measure median ${core.toFixed(1)} µs  (${iters} calls)`);
+  return { label, medianUs: median, minUs: min, meanUs, coreMedianUs: core, iters };
+}
+
+/** Per-event cost of the worker's pre-filter: one `triage` call on a finished request (every request pays it). */
+function timeTriage(label, exchange, iters) {
+  const text = JSON.stringify([exchange]);
+  for (let i = 0; i < 50; i++) triage(text);
+  const t = performance.now();
+  for (let i = 0; i < iters; i++) triage(text);
+  const meanUs = ((performance.now() - t) * 1000) / iters;
+  print(`${label.padEnd(22)} one request    batched mean ${meanUs.toFixed(1)} µs  (${iters} calls)`);
+  return { label, meanUs, iters };
 }
 
 async function main() {
@@ -189,6 +212,8 @@ async function main() {
   const ok = sample.find((e) => e.status === 200 && e.resourceType === 'image') ?? sample[0];
   results.push(timeSingle('analyze 401+JWT', bad, 2000));
   results.push(timeSingle('analyze healthy 200', ok, 2000));
+  results.push(timeTriage('triage 401+JWT', bad, 2000));
+  results.push(timeTriage('triage healthy 200', ok, 2000));
   globalThis.authlensBench.results = results;
   document.body.dataset.done = '1';
 }

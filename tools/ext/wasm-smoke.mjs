@@ -16,7 +16,18 @@ if (typeof out?.version !== 'string' || !Array.isArray(out.entries)) {
   console.error('wasm smoke: unexpected result', out);
   process.exit(1);
 }
+// The shell's pre-filter (src/interest.rs) answers through the same module.
+const t = glue.triage(JSON.stringify([{ method: 'GET', url: 'https://api.example.test/me', status: 401 }]));
+if (t?.keep !== true || t.trigger !== 'failure' || glue.interest(JSON.stringify({ status: 200 })) !== null) {
+  console.error('wasm smoke: unexpected triage/interest', t);
+  process.exit(1);
+}
+// Bad input throws, and says so on the console (web_sys::console::warn_1 in src/wasm.rs).
 let threw = false;
-try { glue.analyze('{not json'); } catch { threw = true; }
+const warnings = [];
+const warn = console.warn;
+console.warn = (...args) => warnings.push(args.join(' '));
+try { glue.analyze('{not json'); } catch { threw = true; } finally { console.warn = warn; }
 if (!threw) { console.error('wasm smoke: bad input did not throw'); process.exit(1); }
+if (!warnings.some((w) => w.includes('rejected a capture'))) { console.error('wasm smoke: bad input was not reported on the console'); process.exit(1); }
 console.log(`wasm smoke: ok (core ${out.version}, ${out.entries.length} flagged entr${out.entries.length === 1 ? 'y' : 'ies'} for a bare 401)`);

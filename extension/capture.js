@@ -1,0 +1,319 @@
+// webRequest events → exchange records (`model::Exchange`, camelCase). Bookkeeping only: one Map
+// entry per request in flight, dropped on completion, redirect or error. Which finished requests
+// are kept is the core's decision (`core.triage`, `core.isRecovery`): this file holds no status
+// or header lists of its own.
+//
+// It also knows which tab shows which site: a service worker's requests (tabId -1, e.g. a PWA
+// forwarding its page's fetch) count for the tab(s) whose top-level page has the worker's origin.
+//
+// Pure apart from what it is given: Node's tests drive it with fake events and a fake core.
+
+/** Header lines kept per message and characters kept per value (bounds storage, keeps 4 KiB cookie checks). */
+export const MAX_HEADERS = 80;
+export const MAX_VALUE = 10000;
+/** Requests in flight beyond this many trigger a sweep of ones that never finished (a hung auth prompt, a worker restart). */
+export const MAX_FLIGHTS = 2000;
+export const FLIGHT_TTL_MS = 5 * 60 * 1000;
+/** Failed requests remembered per tab, to recognise a later successful retry. */
+export const MAX_FAILED_PER_TAB = 200;
+
+/**
+ * One request in flight, by requestId. `worker` is set for a request made outside any tab (tabId -1,
+ * e.g. a service worker forwarding a page's fetch): the worker's origin, and the tabs showing that
+ * origin when the request started (null while the tab list is still being read after a restart).
+ * @typedef {{tabId:number, method:string, url:string, type:string, initiator?:string, startedMs:number,
+ *   requestHeaders:{name:string, value?:string, binaryValue?:number[]}[], responseHeaders:object[], status:number,
+ *   authRequired?:object, hops:object[], worker?:{origin:string, tabIds:number[]|null}}} Flight
+ */
+
+/**
+ * Header lines as the core takes them: at most MAX_HEADERS lines, values cut at MAX_VALUE
+ * characters, binary values (Chromium's `binaryValue`) as Latin-1 text.
+ * @param {{name:string, value?:string, binaryValue?:number[]}[]} list
+ * @returns {{name:string, value:string}[]}
+ */
+export function capHeaders(list) {
+  const out = [];
+  for (const h of list ?? []) {
+    if (out.length >= MAX_HEADERS) break;
+    let value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : '');
+    if (value.length > MAX_VALUE) value = value.slice(0, MAX_VALUE);
+    out.push({ name: h.name, value });
+  }
+  return out;
+}
+
+/** The web origin of `url`, or undefined. */
+export function originOf(url) {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The webRequest type, except that a CORS preflight (an OPTIONS request announcing the method
+ * it stands for) is called `preflight`, as the core's model spells it.
+ * @param {Flight} f
+ */
+export function resourceType(f) {
+  if (f.method === 'OPTIONS' && f.requestHeaders.some((h) => h.name.toLowerCase() === 'access-control-request-method')) {
+    return 'preflight';
+  }
+  return f.type;
+}
+
+/**
+ * The core's `model::Exchange` (camelCase) for the current hop of `f`.
+ * @param {Flight} f
+ * @param {{fromCache?: boolean, ip?: string}} d the webRequest event that ends the hop
+ * @param {{status?: number, responseHeaders?: object[], redirectUrl?: string, error?: string}} end
+ * @param {string | undefined} tabPage the tab's top-level URL, when known
+ */
+export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }, tabPage) {
+  const mainFrame = f.type === 'main_frame';
+  return {
+    method: f.method,
+    url: f.url,
+    status: status ?? 0,
+    requestHeaders: capHeaders(f.requestHeaders),
+    responseHeaders: capHeaders(responseHeaders ?? []),
+    startedMs: f.startedMs,
+    pageUrl: mainFrame ? f.url : tabPage ?? null,
+    // A worker's request keeps its own initiator (the worker's origin) and its webRequest type, and
+    // says so with fetchedByWorker; never fromCache: "service-worker", which would mean a worker
+    // *answered* a page's request, something webRequest never shows.
+    initiator: f.initiator ?? null,
+    fetchedByWorker: Boolean(f.worker),
+    resourceType: resourceType(f),
+    fromCache: d.fromCache ? 'disk' : null,
+    error: error ?? null,
+    redirectUrl: redirectUrl ?? null,
+    authRequired: f.authRequired ?? null,
+    serverIp: d.ip ?? null,
+  };
+}
+
+/**
+ * The capture state machine. `deliver(tabId, chain, trigger)` is called for every chain to keep,
+ * once per tab it belongs to, and must return a promise (the tab store's queued record).
+ * `track(promise)` counts work for `whenIdle`.
+ * @param {{core: ReturnType<import('./core.js').createCore>,
+ *   deliver: (tabId: number, chain: object[], trigger: string|null) => Promise<unknown>,
+ *   track?: (p: Promise<unknown>) => void}} deps
+ */
+export function createCapture({ core, deliver, track = () => {} }) {
+  /** @type {Map<string, Flight>} */
+  const flights = new Map();
+  /**
+   * Top-level URL and its origin per tab, from main_frame requests and committed navigations (a
+   * cheap stand-in for tabs.get). A restarted worker starts empty and refills it (`hydrateTabs`).
+   * @type {Map<number, {url:string, origin:string|undefined}>}
+   */
+  const tabPages = new Map();
+  /**
+   * Per tab, the requests that failed (newest last) by "METHOD url", so that a later credentialed
+   * success of the same request — an SPA's refresh-and-retry — is kept and the core can say the
+   * app recovered. Refilled from the stored records after a worker restart (`rememberFailures`).
+   * @type {Map<number, Map<string, {method:string, url:string, status:number}>>}
+   */
+  const failures = new Map();
+  /** Whether tabPages holds every open tab (false from a worker start until hydrateTabs settles). */
+  let tabsHydrated = false;
+  /** @type {Promise<void>} */
+  let tabsKnown = Promise.resolve();
+
+  const requestKey = (x) => `${x.method} ${x.url}`;
+
+  function setTabPage(tabId, url) {
+    if (tabId >= 0 && url) tabPages.set(tabId, { url, origin: originOf(url) });
+  }
+  const pageOf = (tabId) => tabPages.get(tabId)?.url;
+
+  function noteFailure(tabId, x) {
+    const list = failures.get(tabId) ?? new Map();
+    const key = requestKey(x);
+    list.delete(key); // re-inserted as the newest
+    list.set(key, { method: x.method, url: x.url, status: x.status });
+    if (list.size > MAX_FAILED_PER_TAB) list.delete(list.keys().next().value);
+    failures.set(tabId, list);
+  }
+
+  /** The open tabs whose top-level page has `origin` (usually one, or none). */
+  function tabsOfOrigin(origin) {
+    const ids = [];
+    for (const [id, p] of tabPages) if (p.origin === origin) ids.push(id);
+    return ids;
+  }
+
+  /**
+   * For a request without a tab: which tabs it belongs to, or undefined to ignore it. A worker's
+   * requests belong to the tabs whose top-level page has the worker's origin (its initiator);
+   * when none does, the request is nobody's and costs nothing. Until the tab list is known every
+   * web-origin worker request is kept, and attributed when it finishes. Extension pages,
+   * browser-internal requests (no initiator) and opaque origins have no web origin.
+   * @returns {{origin:string, tabIds:number[]|null} | undefined}
+   */
+  function workerOf(d) {
+    const origin = d.initiator ?? originOf(d.originUrl);
+    if (!origin || !(origin.startsWith('https://') || origin.startsWith('http://'))) return undefined;
+    if (!tabsHydrated) return { origin, tabIds: null };
+    const tabIds = tabsOfOrigin(origin);
+    return tabIds.length ? { origin, tabIds } : undefined;
+  }
+
+  /**
+   * A fresh flight for a webRequest event; also used for a request the browser failed before
+   * sending (e.g. its preflight failed), where only the error event exists. Undefined for a
+   * request outside any tab that no open tab owns.
+   * @returns {Flight | undefined}
+   */
+  function newFlight(d) {
+    const worker = d.tabId < 0 ? workerOf(d) : undefined;
+    if (d.tabId < 0 && !worker) return undefined;
+    return {
+      tabId: d.tabId,
+      worker,
+      method: d.method,
+      url: d.url,
+      type: d.type,
+      initiator: d.initiator ?? originOf(d.originUrl),
+      startedMs: d.timeStamp,
+      requestHeaders: [],
+      responseHeaders: [],
+      status: 0,
+      hops: [],
+    };
+  }
+
+  /** @returns {Flight | undefined} */
+  function flightFor(d) {
+    let f = flights.get(d.requestId);
+    if (!f) {
+      f = newFlight(d);
+      if (!f) return undefined;
+      if (flights.size >= MAX_FLIGHTS) {
+        for (const [id, old] of flights) if (d.timeStamp - old.startedMs > FLIGHT_TTL_MS) flights.delete(id);
+      }
+      flights.set(d.requestId, f);
+    }
+    return f;
+  }
+
+  /** A request (with its redirect hops) is over: the core says what to keep; keep it, per tab. */
+  async function finish(f, chain) {
+    await core.load();
+    const t = core.triage(chain);
+    if (t.ignored) return;
+    const last = chain[chain.length - 1];
+    let keep = t.keep;
+    if (!f.worker && t.trigger === 'failure') noteFailure(f.tabId, last);
+    // A refresh-and-retry that worked: kept (no new analysis trigger needed: the tab's earlier
+    // failure already has entries, and the stored entries are re-analysed with it).
+    if (!keep && !f.worker) {
+      const failed = failures.get(f.tabId)?.get(requestKey(last));
+      keep = Boolean(failed) && core.isRecovery(failed, last);
+    }
+    if (!keep) return;
+    // The core's verdict per hop travels with the record: eviction and the restart refill read it
+    // (the core ignores the field).
+    chain.forEach((x, i) => (x.interest = t.interests[i] ?? null));
+    if (!f.worker) return deliver(f.tabId, chain, t.trigger);
+    let tabIds = f.worker.tabIds;
+    if (!tabIds) {
+      await tabsKnown;
+      tabIds = tabsOfOrigin(f.worker.origin);
+    }
+    // A worker's request goes to every tab showing its site (each its own copy); a tab closed
+    // meanwhile has nowhere to show it.
+    tabIds = tabIds.filter((id) => tabPages.has(id));
+    await Promise.all(tabIds.map((id, i) => deliver(id, i ? structuredClone(chain) : chain, t.trigger)));
+  }
+
+  const end = (f, d, hop) => track(finish(f, [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))]));
+
+  return {
+    flights,
+    pageOf,
+    setTabPage,
+    /** webRequest.onSendHeaders */
+    onSendHeaders(d) {
+      const f = flightFor(d);
+      if (!f) return;
+      if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.url);
+      f.url = d.url;
+      f.method = d.method;
+      f.requestHeaders = d.requestHeaders ?? [];
+    },
+    /** webRequest.onHeadersReceived */
+    onHeadersReceived(d) {
+      const f = flightFor(d);
+      if (!f) return;
+      f.status = d.statusCode;
+      f.responseHeaders = d.responseHeaders ?? [];
+    },
+    /** webRequest.onAuthRequired (recorded only, never answered: the user's prompt must appear). */
+    onAuthRequired(d) {
+      const f = flightFor(d);
+      if (!f) return;
+      f.status = d.statusCode;
+      f.responseHeaders = d.responseHeaders ?? f.responseHeaders;
+      f.authRequired = { scheme: d.scheme ?? '', realm: d.realm ?? null, isProxy: !!d.isProxy };
+    },
+    /** webRequest.onBeforeRedirect: one hop ends; the same requestId continues at redirectUrl. */
+    onBeforeRedirect(d) {
+      const f = flightFor(d);
+      if (!f) return;
+      f.hops.push(exchangeOf(f, d, { status: d.statusCode, redirectUrl: d.redirectUrl, responseHeaders: d.responseHeaders }, pageOf(f.tabId)));
+      if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.redirectUrl);
+      f.url = d.redirectUrl;
+      f.requestHeaders = [];
+      f.responseHeaders = [];
+      f.status = 0;
+      f.authRequired = undefined;
+      f.startedMs = d.timeStamp;
+    },
+    /** webRequest.onCompleted */
+    onCompleted(d) {
+      const f = flights.get(d.requestId);
+      flights.delete(d.requestId);
+      if (f) end(f, d, { status: d.statusCode, responseHeaders: d.responseHeaders });
+    },
+    /** webRequest.onErrorOccurred */
+    onErrorOccurred(d) {
+      const f = flights.get(d.requestId) ?? newFlight(d);
+      flights.delete(d.requestId);
+      if (f) end(f, d, { status: f.status, responseHeaders: f.responseHeaders, error: d.error });
+    },
+    /** The tab is gone: forget its page and failures. */
+    forgetTab(tabId) {
+      tabPages.delete(tabId);
+      failures.delete(tabId);
+    },
+    /**
+     * Fills the tab list from `tabs.query` (the worker may have been stopped and restarted:
+     * in-memory state is gone, but the tabs are still there). Entries learnt meanwhile from
+     * events are newer and win. Until it settles, worker requests are kept unattributed.
+     * @param {Promise<{id?:number, url?:string, pendingUrl?:string}[]>} query
+     */
+    hydrateTabs(query) {
+      tabsKnown = query
+        .then((tabs) => {
+          for (const t of tabs) if (t.id !== undefined && !tabPages.has(t.id)) setTabPage(t.id, t.url || t.pendingUrl);
+        })
+        .catch((e) => console.warn('AuthLens: cannot list tabs; requests of service workers may go unattributed', e))
+        .finally(() => (tabsHydrated = true));
+      return tabsKnown;
+    },
+    /**
+     * Refills the failure memory from stored records (after a worker restart), so a retry that
+     * succeeds after the restart still counts as a recovery.
+     * @param {{tabId:number, exchanges?:{interest?:string|null}[]}[]} records
+     */
+    rememberFailures(records) {
+      for (const rec of records) for (const x of rec.exchanges ?? []) if (x.interest === 'failure') noteFailure(rec.tabId, x);
+    },
+  };
+}

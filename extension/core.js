@@ -1,0 +1,67 @@
+// The bridge to the wasm core, and the one place a capture is built and handed to it. Both the
+// background's analysis and the popup's "Reveal secrets" go through `analyze(rec)`, so the two
+// can never see different captures (they once did: Reveal left out the third-party-cookie
+// setting and changed the diagnosis).
+//
+// Pure apart from the wasm bindings it is given: Node's tests pass a fake `wasm` object.
+
+/**
+ * The capture the core analyses (`model::Capture`), built from a tab's stored record.
+ * @param {{exchanges?: object[], thirdPartyCookiesBlocked?: boolean|null} | null} rec
+ * @param {string} browser `chromium` or `firefox` (browser-compat.js `browserName`)
+ */
+export function captureOf(rec, browser) {
+  return {
+    browser,
+    thirdPartyCookiesBlocked: rec?.thirdPartyCookiesBlocked ?? null,
+    exchanges: rec?.exchanges ?? [],
+  };
+}
+
+/**
+ * The core, as the shell uses it. `wasm` is the wasm-bindgen module (`./pkg/authlens.js`):
+ * its default export loads the binary; the others are the exports of `src/wasm.rs`.
+ * Every method except `load` needs the promise of `load()` to have resolved.
+ * @param {any} wasm
+ * @param {{browser: string, wasmUrl: URL | string}} options
+ */
+export function createCore(wasm, { browser, wasmUrl }) {
+  /** @type {Promise<string> | null} */
+  let loading = null;
+  const json = (v) => JSON.stringify(v);
+  return {
+    browser,
+    /** Loads the wasm once; resolves to the core's version. */
+    load() {
+      loading ??= wasm.default({ module_or_path: wasmUrl }).then(() => wasm.version());
+      return loading;
+    },
+    /**
+     * Analyses a tab's record; with `reveal`, secrets are shown in full (popup only, never stored).
+     * @returns {{version: string, entries: any[]}}
+     */
+    analyze(rec, { reveal = false } = {}) {
+      const capture = json(captureOf(rec, browser));
+      return reveal ? wasm.analyzeRevealed(capture) : wasm.analyze(capture);
+    },
+    /**
+     * What to do with a finished request (its redirect hops, then where it ended).
+     * @returns {{keep: boolean, trigger: 'failure'|'cookie'|null, interests: (string|null)[], ignored: boolean}}
+     */
+    triage(chain) {
+      return wasm.triage(json(chain));
+    },
+    /** Whether `later` repeats the failed request `failed` with a credential, and succeeded. */
+    isRecovery(failed, later) {
+      return wasm.isRecovery(json(failed), json(later));
+    },
+    /** @returns {{index: number, headers: {name: string, value: string}[]}[]} */
+    preflightBorrowings(exchanges) {
+      return wasm.preflightBorrowings(json(exchanges));
+    },
+    /** @param {string} host */
+    registrableDomain(host) {
+      return wasm.registrableDomain(host);
+    },
+  };
+}

@@ -1,0 +1,31 @@
+// Message names between the popup (and the tests) and the background, and the one router that
+// answers them. Pure: no `chrome.*` here, so Node's test runner can import it.
+
+/** Every message the background answers, by name. */
+export const MSG = Object.freeze({
+  /** `{type, tabId}`: forget the tab's captures and clear its badge. */
+  CLEAR_TAB: 'clear-tab',
+  /** `{type}`: answers once every finished request has been processed (tests, "analysing…"). */
+  IDLE: 'idle',
+});
+
+/**
+ * The `runtime.onMessage` listener: one switch for every message. A handler returns a value or a
+ * promise; the reply is `{ok: true, ...value}` or `{ok: false, error}`. Unknown messages are not
+ * answered (`false`), so another listener (or none) may take them.
+ * @param {Record<string, (msg: any, sender: any) => unknown>} handlers by message type (MSG values)
+ * @returns {(msg: any, sender: any, reply: (r: object) => void) => boolean}
+ */
+export function router(handlers) {
+  return (msg, sender, reply) => {
+    const type = msg?.type;
+    if (typeof type !== 'string' || !Object.hasOwn(handlers, type)) return false;
+    Promise.resolve()
+      .then(() => handlers[type](msg, sender))
+      .then(
+        (value) => reply({ ...(value && typeof value === 'object' ? value : {}), ok: true }),
+        (e) => reply({ ok: false, error: String(e?.message ?? e) }),
+      );
+    return true; // the reply is asynchronous
+  };
+}

@@ -1,0 +1,141 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { capHeaders, createCapture, exchangeOf, MAX_HEADERS, MAX_VALUE, originOf, resourceType } from '../../extension/capture.js';
+import { createCore } from '../../extension/core.js';
+import { fakeWasm, flush } from './fakes.mjs';
+
+test('capHeaders: bounded lines and values, binary values as text', () => {
+  const many = Array.from({ length: MAX_HEADERS + 5 }, (_, i) => ({ name: `x-${i}`, value: 'v' }));
+  assert.equal(capHeaders(many).length, MAX_HEADERS);
+  const [long] = capHeaders([{ name: 'cookie', value: 'a'.repeat(MAX_VALUE + 1) }]);
+  assert.equal(long.value.length, MAX_VALUE);
+  assert.deepEqual(capHeaders([{ name: 'x-bin', binaryValue: [104, 105] }, { name: 'x-none' }]), [
+    { name: 'x-bin', value: 'hi' },
+    { name: 'x-none', value: '' },
+  ]);
+  assert.deepEqual(capHeaders(undefined), []);
+});
+
+test('originOf and resourceType', () => {
+  assert.equal(originOf('https://app.a.test:8443/x?y'), 'https://app.a.test:8443');
+  assert.equal(originOf('not a url'), undefined);
+  assert.equal(originOf(undefined), undefined);
+  const f = (method, headers, type = 'xmlhttprequest') => ({ method, requestHeaders: headers, type });
+  assert.equal(resourceType(f('OPTIONS', [{ name: 'Access-Control-Request-Method', value: 'GET' }])), 'preflight');
+  assert.equal(resourceType(f('OPTIONS', [])), 'xmlhttprequest');
+  assert.equal(resourceType(f('GET', [{ name: 'access-control-request-method', value: 'GET' }], 'fetch')), 'fetch');
+});
+
+test('exchangeOf: the model::Exchange fields, camelCase', () => {
+  const f = {
+    tabId: 1, method: 'GET', url: 'https://api.a.test/me', type: 'xmlhttprequest', initiator: 'https://app.a.test',
+    startedMs: 10, requestHeaders: [{ name: 'Authorization', value: 'Bearer x' }], responseHeaders: [], status: 0, hops: [],
+  };
+  const x = exchangeOf(f, { fromCache: true, ip: '127.0.0.1' }, { status: 401, responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer' }] }, 'https://app.a.test/');
+  assert.deepEqual(x, {
+    method: 'GET', url: 'https://api.a.test/me', status: 401,
+    requestHeaders: [{ name: 'Authorization', value: 'Bearer x' }], responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer' }],
+    startedMs: 10, pageUrl: 'https://app.a.test/', initiator: 'https://app.a.test', fetchedByWorker: false,
+    resourceType: 'xmlhttprequest', fromCache: 'disk', error: null, redirectUrl: null, authRequired: null, serverIp: '127.0.0.1',
+  });
+  // A navigation is its own page.
+  assert.equal(exchangeOf({ ...f, type: 'main_frame' }, {}, {}, 'https://elsewhere/').pageUrl, 'https://api.a.test/me');
+});
+
+/** A capture wired to a fake core; `delivered` collects what it keeps. */
+function harness(verdicts, opts = {}) {
+  const wasm = fakeWasm({ verdicts, ...opts });
+  const core = createCore(wasm, { browser: 'chromium', wasmUrl: 'x' });
+  const delivered = [];
+  const pending = [];
+  const capture = createCapture({
+    core,
+    deliver: async (tabId, chain, trigger) => delivered.push({ tabId, chain, trigger }),
+    track: (p) => pending.push(p),
+  });
+  const settle = async () => {
+    await flush();
+    await Promise.all(pending);
+  };
+  return { wasm, capture, delivered, settle };
+}
+
+const ev = (requestId, url, extra = {}) => ({ requestId, url, method: 'GET', tabId: 1, type: 'xmlhttprequest', timeStamp: 100, ...extra });
+
+test('a finished request is triaged by the core and delivered with its verdict per hop', async () => {
+  const { capture, delivered, settle, wasm } = harness({ 'https://a.test/x': 'context', 'https://a.test/login': 'failure' });
+  capture.onSendHeaders(ev('1', 'https://a.test/x', { requestHeaders: [{ name: 'Authorization', value: 'Bearer t' }] }));
+  capture.onHeadersReceived(ev('1', 'https://a.test/x', { statusCode: 302, responseHeaders: [] }));
+  capture.onBeforeRedirect(ev('1', 'https://a.test/x', { statusCode: 302, redirectUrl: 'https://a.test/login', responseHeaders: [] }));
+  capture.onSendHeaders(ev('1', 'https://a.test/login', { requestHeaders: [] }));
+  capture.onCompleted(ev('1', 'https://a.test/login', { statusCode: 401, responseHeaders: [] }));
+  assert.equal(capture.flights.size, 0, 'the flight is dropped on completion');
+  await settle();
+  assert.equal(delivered.length, 1);
+  const [{ tabId, chain, trigger }] = delivered;
+  assert.equal(tabId, 1);
+  assert.equal(trigger, 'failure');
+  assert.deepEqual(chain.map((x) => [x.url, x.status, x.interest]), [['https://a.test/x', 302, 'context'], ['https://a.test/login', 401, 'failure']]);
+  assert.equal(chain[0].redirectUrl, 'https://a.test/login');
+  assert.equal(wasm.calls.filter(([n]) => n === 'triage').length, 1, 'one core call per finished request');
+});
+
+test('ordinary traffic is dropped; an ignored error is not even a recovery candidate', async () => {
+  const { capture, delivered, settle, wasm } = harness({});
+  capture.onSendHeaders(ev('1', 'https://a.test/app.js', { type: 'script' }));
+  capture.onCompleted(ev('1', 'https://a.test/app.js', { statusCode: 200 }));
+  capture.onErrorOccurred(ev('2', 'https://a.test/gone', { error: 'net::ERR_ABORTED' }));
+  await settle();
+  assert.equal(delivered.length, 0);
+  assert.equal(wasm.calls.filter(([n]) => n === 'isRecovery').length, 0);
+});
+
+test('a credentialed retry of a failed request is kept when the core calls it a recovery', async () => {
+  for (const recovery of [true, false]) {
+    const url = 'https://api.a.test/me';
+    const { capture, delivered, settle, wasm } = harness({ [url]: null }, { recovery });
+    capture.rememberFailures([{ tabId: 1, exchanges: [{ method: 'GET', url, status: 401, interest: 'failure' }] }]);
+    capture.onSendHeaders(ev('9', url, { requestHeaders: [{ name: 'Authorization', value: 'Bearer new' }] }));
+    capture.onCompleted(ev('9', url, { statusCode: 200 }));
+    // Another tab never had that failure: not asked.
+    capture.onSendHeaders(ev('10', url, { tabId: 2 }));
+    capture.onCompleted(ev('10', url, { tabId: 2, statusCode: 200 }));
+    await settle();
+    const asked = wasm.calls.filter(([n]) => n === 'isRecovery');
+    assert.equal(asked.length, 1);
+    assert.deepEqual(JSON.parse(asked[0][1]), { method: 'GET', url, status: 401 });
+    assert.equal(delivered.length, recovery ? 1 : 0);
+  }
+});
+
+test("a service worker's request goes to the tabs showing its site, nowhere else", async () => {
+  const api = 'https://pwa.c.test/api/me';
+  const { capture, delivered, settle } = harness({ [api]: 'failure' });
+  await capture.hydrateTabs(Promise.resolve([{ id: 4, url: 'https://pwa.c.test/' }, { id: 5, url: 'https://app.c.test/' }, { id: 6, url: 'https://pwa.c.test/other' }]));
+  capture.onSendHeaders(ev('w1', api, { tabId: -1, initiator: 'https://pwa.c.test' }));
+  capture.onCompleted(ev('w1', api, { tabId: -1, statusCode: 401 }));
+  // A worker of a site no tab shows costs nothing.
+  capture.onSendHeaders(ev('w2', 'https://x.test/', { tabId: -1, initiator: 'https://x.test' }));
+  assert.equal(capture.flights.has('w2'), false);
+  // Nor does a browser-internal request.
+  capture.onSendHeaders(ev('w3', 'https://x.test/', { tabId: -1 }));
+  assert.equal(capture.flights.has('w3'), false);
+  await settle();
+  assert.deepEqual(delivered.map((d) => d.tabId).sort(), [4, 6]);
+  assert.notEqual(delivered[0].chain, delivered[1].chain, 'each tab gets its own copy');
+  assert.equal(delivered[0].chain[0].fetchedByWorker, true);
+});
+
+test('closing a tab forgets its page and its failures', async () => {
+  const url = 'https://api.a.test/me';
+  const { capture, delivered, settle, wasm } = harness({}, { recovery: true });
+  capture.setTabPage(1, 'https://app.a.test/');
+  capture.rememberFailures([{ tabId: 1, exchanges: [{ method: 'GET', url, status: 401, interest: 'failure' }] }]);
+  capture.forgetTab(1);
+  assert.equal(capture.pageOf(1), undefined);
+  capture.onSendHeaders(ev('1', url));
+  capture.onCompleted(ev('1', url, { statusCode: 200 }));
+  await settle();
+  assert.equal(wasm.calls.filter(([n]) => n === 'isRecovery').length, 0);
+  assert.equal(delivered.length, 0);
+});
