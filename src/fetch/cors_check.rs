@@ -22,7 +22,7 @@ pub enum CorsFailure {
 }
 
 /// Fetch #cors-check, for a request whose serialized origin is `origin` (`null` included).
-pub fn cors_check(
+pub(crate) fn cors_check(
     origin: &str,
     mode: CredentialsMode,
     acao: &AllowOriginField,

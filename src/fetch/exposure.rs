@@ -5,12 +5,12 @@ use crate::headers::cors::{TokenList, token_list};
 use crate::model::Headers;
 
 /// Fetch "forbidden response-header name": never exposed to script.
-pub fn is_forbidden_response_header_name(name: &str) -> bool {
+fn is_forbidden_response_header_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2")
 }
 
 /// Fetch "CORS-safelisted response-header name" without any exposure list.
-pub fn is_cors_safelisted_response_header_name(name: &str) -> bool {
+fn is_cors_safelisted_response_header_name(name: &str) -> bool {
     const SAFE: &[&str] =
         &["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
     SAFE.iter().any(|s| name.eq_ignore_ascii_case(s))

@@ -12,15 +12,15 @@ mod preflight;
 mod redirect;
 mod request;
 
-pub use cors_check::{CorsFailure, cors_check, cors_check_headers};
-pub use exposure::{Exposure, is_cors_safelisted_response_header_name, is_forbidden_response_header_name};
+pub(crate) use cors_check::cors_check;
+pub use cors_check::{CorsFailure, cors_check_headers};
+pub use exposure::Exposure;
 pub use preflight::{AuthorizationWildcard, PreflightFailure, PreflightOk, PreflightRequest, check_preflight};
-pub(crate) use redirect::location_url;
-pub use redirect::{redirect_credentials_blocked, redirect_taints_origin, url_includes_credentials};
+pub(crate) use redirect::{location_url, url_includes_credentials};
+pub use redirect::{redirect_credentials_blocked, redirect_taints_origin};
+pub(crate) use request::{author_request_headers, is_cors_non_wildcard_request_header_name};
 pub use request::{
-    author_request_headers, cors_unsafe_request_header_names, is_browser_added_request_header,
-    is_cors_non_wildcard_request_header_name, is_cors_safelisted_method, is_cors_safelisted_request_header,
-    is_forbidden_request_header, needs_preflight,
+    cors_unsafe_request_header_names, is_cors_safelisted_method, is_cors_safelisted_request_header, needs_preflight,
 };
 
 /// The request's credentials mode (Fetch `credentials`).

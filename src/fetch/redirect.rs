@@ -12,7 +12,7 @@ pub fn redirect_taints_origin(request_origin: &url::Origin, current: &url::Url, 
 }
 
 /// Whether a URL carries `user:pass@` (Fetch "includes credentials").
-pub fn url_includes_credentials(u: &url::Url) -> bool {
+pub(crate) fn url_includes_credentials(u: &url::Url) -> bool {
     !u.username().is_empty() || u.password().is_some()
 }
 

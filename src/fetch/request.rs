@@ -10,7 +10,7 @@ pub fn is_cors_safelisted_method(m: &str) -> bool {
 }
 
 /// A CORS non-wildcard request-header name: only `Authorization`, which `*` never covers.
-pub fn is_cors_non_wildcard_request_header_name(name: &str) -> bool {
+pub(crate) fn is_cors_non_wildcard_request_header_name(name: &str) -> bool {
     name.eq_ignore_ascii_case("authorization")
 }
 
@@ -21,7 +21,7 @@ fn is_cors_unsafe_byte(b: u8) -> bool {
 
 /// A forbidden request-header (Fetch #forbidden-request-header): set by the browser, never by
 /// script, so it never needs a preflight.
-pub fn is_forbidden_request_header(name: &str) -> bool {
+fn is_forbidden_request_header(name: &str) -> bool {
     const FORBIDDEN: &[&str] = &[
         "accept-charset",
         "accept-encoding",
@@ -52,7 +52,7 @@ pub fn is_forbidden_request_header(name: &str) -> bool {
 /// Headers that show up in captures but were added by the browser or its cache, not by the
 /// page's script (HTTP/2 pseudo-headers, `User-Agent`, conditional headers of a revalidation,
 /// DevTools' "Disable cache" pair). They do not make a request need a preflight.
-pub fn is_browser_added_request_header(name: &str) -> bool {
+fn is_browser_added_request_header(name: &str) -> bool {
     const ADDED: &[&str] = &[
         "user-agent",
         "priority",
@@ -149,7 +149,7 @@ pub fn cors_unsafe_request_header_names<'a>(headers: impl IntoIterator<Item = (&
 }
 
 /// The captured request headers a script could have set (browser-added ones left out).
-pub fn author_request_headers<'h>(headers: &'h Headers<'_>) -> impl Iterator<Item = (&'h str, &'h str)> + 'h {
+pub(crate) fn author_request_headers<'h>(headers: &'h Headers<'_>) -> impl Iterator<Item = (&'h str, &'h str)> + 'h {
     headers
         .0
         .iter()

@@ -23,12 +23,12 @@ pub fn normalize(v: &str) -> &str {
 }
 
 /// Every field line of `name`, normalized, with CDP's `\n`-joined lines split apart.
-pub fn field_lines<'h>(headers: &'h Headers<'_>, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+pub(crate) fn field_lines<'h>(headers: &'h Headers<'_>, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
     headers.get_all(name).flat_map(|v| v.split('\n')).map(normalize)
 }
 
 /// Fetch "get" of a header: `None` when absent, else every line joined with `, `.
-pub fn get_combined<'h>(headers: &'h Headers<'_>, name: &'h str) -> Option<Cow<'h, str>> {
+pub(crate) fn get_combined<'h>(headers: &'h Headers<'_>, name: &'h str) -> Option<Cow<'h, str>> {
     let mut it = field_lines(headers, name);
     let first = it.next()?;
     match it.next() {
@@ -53,7 +53,7 @@ fn is_tchar(b: u8) -> bool {
 }
 
 /// RFC 9110 `token` (non-empty, tchar only).
-pub fn is_token(s: &str) -> bool {
+pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
 }
 
@@ -118,7 +118,7 @@ fn serialized_origin_fast(v: &str) -> Option<bool> {
 }
 
 /// Whether `v` is exactly the ASCII serialization of a tuple origin (`scheme://host[:port]`).
-pub fn is_serialized_origin(v: &str) -> bool {
+fn is_serialized_origin(v: &str) -> bool {
     if let Some(answer) = serialized_origin_fast(v) {
         return answer;
     }

@@ -2,7 +2,7 @@
 //! turned into words.
 
 use super::Pair;
-use crate::diagnose::cors::{CorsFacts, CredentialsBasis, FailedCheck};
+use crate::diagnose::cors::{CorsFacts, CredBasis, FailedCheck};
 use crate::fetch::{CorsFailure, PreflightFailure};
 use serde::Serialize;
 
@@ -24,9 +24,9 @@ pub struct CorsView {
 /// The CORS picture for the popup.
 pub(crate) fn cors_view(f: &CorsFacts) -> CorsView {
     let credentials_mode = match f.credentials {
-        CredentialsBasis::Unknown => "unknown",
-        CredentialsBasis::Reported => "include",
-        CredentialsBasis::CookieSent | CredentialsBasis::FailureOnlyWithCredentials => "include (inferred)",
+        CredBasis::Unknown => "unknown",
+        CredBasis::Reported => "include",
+        CredBasis::CookieSent | CredBasis::FailureOnlyWithCredentials => "include (inferred)",
     };
     CorsView {
         page_origin: f.page_origin.clone(),
@@ -90,7 +90,7 @@ mod tests {
         let f = CorsFacts {
             page_origin: Some("https://app.example.com".into()),
             request_origin: Some("https://app.example.com".into()),
-            credentials: CredentialsBasis::CookieSent,
+            credentials: CredBasis::CookieSent,
             response_headers: vec![("Access-Control-Allow-Origin".into(), "*".into())],
             preflight_status: None,
             preflight_headers: Vec::new(),

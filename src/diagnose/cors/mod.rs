@@ -24,15 +24,15 @@ use crate::fetch::CredentialsMode;
 use crate::finding::{Finding, Fix};
 use crate::headers::cors as hc;
 use crate::model::{Exchange, Headers};
-use facts::CredBasis;
 use url::Url;
 
-pub use facts::{CorsFacts, CredBasis as CredentialsBasis, Facts, FailedCheck};
+pub(crate) use facts::Facts;
+pub use facts::{CorsFacts, CredBasis, FailedCheck};
 pub(crate) use redirect::redact_userinfo;
 
 /// Runs every rule of this module, in their fixed order (later rules look at earlier findings).
 /// `facts` are this exchange's CORS facts (`None` when no CORS rule applies).
-pub fn check(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut Vec<Finding>) {
     transport::mixed_content_blocked(ctx, out);
     transport::credentials_over_cleartext(ctx, out);
     transport::hsts_upgraded_http_url(ctx, out);
@@ -72,7 +72,7 @@ pub fn check(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut Vec<Fin
 
 /// Whether an exchange that the generic pre-filter would skip still needs these rules: a
 /// preflight (its actual request may be missing from the capture), or a credential over http.
-pub fn wants(ex: &Exchange<'_>) -> bool {
+pub(crate) fn wants(ex: &Exchange<'_>) -> bool {
     crate::signals::is_preflight(ex)
         || (ex.url.starts_with("http:") && ex.request_headers.cookie_lines().next().is_some())
         || ex.response_headers.has("non-authoritative-reason")

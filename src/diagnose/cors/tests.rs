@@ -180,7 +180,7 @@ fn picture_holds_the_failed_check() {
     let v = picture(&cap, 0).unwrap();
     assert_eq!(v.page_origin.as_deref(), Some("https://app.example.com"));
     assert_eq!(v.request_origin.as_deref(), Some("https://app.example.com"));
-    assert_eq!(v.credentials, CredentialsBasis::CookieSent);
+    assert_eq!(v.credentials, CredBasis::CookieSent);
     assert_eq!(v.failed, Some(FailedCheck::Response(CorsFailure::WildcardWithCredentials)));
     assert_eq!(v.response_headers.len(), 1);
 }

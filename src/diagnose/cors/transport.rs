@@ -19,8 +19,8 @@ pub(super) fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !matches!(url.scheme(), "http" | "ws") || is_potentially_trustworthy(url) {
         return;
     }
-    let t = ctx.ex.resource_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    if ctx.is_navigation() || t == "main_frame" || t == "document" {
+    // A top-level navigation (`document` / `main_frame`) is upgraded or shown as an interstitial.
+    if ctx.is_navigation() {
         return;
     }
     let client = ctx.initiator.as_ref().or(ctx.page.as_ref());
