@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod cookies;
 pub mod correlate;
 pub mod diagnose;
+pub mod fetch;
 pub mod finding;
 pub mod har;
 pub mod headers;

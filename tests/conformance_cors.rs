@@ -1,4 +1,4 @@
-//! Conformance of `headers::cors` against web-platform-tests' CORS tables
+//! Conformance of `fetch` (and the `headers::cors` parsers) against web-platform-tests' CORS tables
 //! (`../shared/peer/wpt-cors`, see its README): every row that has an `expected` verdict, plus the
 //! two upstream data files (`access-control-expose-headers.json`, `not-cors-safelisted.json`).
 //!
@@ -7,7 +7,8 @@
 //! side is our pure Fetch functions. Divergences we accept are listed in `KNOWN_DIVERGENCES`
 //! with their reason; the test fails on any other mismatch and below the pass-rate target.
 
-use authlens::headers::cors::{self, AuthorizationWildcard, CredentialsMode, Exposure, PreflightRequest};
+use authlens::fetch::{self, AuthorizationWildcard, CredentialsMode, Exposure, PreflightRequest};
+use authlens::headers::cors;
 use authlens::model::{Header, Headers};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -52,7 +53,7 @@ fn cors_ok(origin: &str, mode: CredentialsMode, acao: Option<&str>, acac: Option
     if let Some(c) = acac {
         h.push(("Access-Control-Allow-Credentials".to_string(), c.to_string()));
     }
-    cors::cors_check_headers(origin, mode, &headers(h)).is_ok()
+    fetch::cors_check_headers(origin, mode, &headers(h)).is_ok()
 }
 
 fn preflight_ok(
@@ -69,7 +70,7 @@ fn preflight_ok(
         origin: PAGE,
         authorization_wildcard: AuthorizationWildcard::Spec,
     };
-    cors::check_preflight(&req, status, &headers(h)).is_ok()
+    fetch::check_preflight(&req, status, &headers(h)).is_ok()
 }
 
 fn header_pairs(v: &Value) -> Vec<(String, String)> {
@@ -77,7 +78,7 @@ fn header_pairs(v: &Value) -> Vec<(String, String)> {
 }
 
 fn unsafe_names(pairs: &[(String, String)]) -> Vec<String> {
-    cors::cors_unsafe_request_header_names(pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))))
+    fetch::cors_unsafe_request_header_names(pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))))
 }
 
 /// Replays one wpt table row; `None` when the row has no expectation or no model here.
@@ -93,7 +94,7 @@ fn run_row(r: &Value) -> Option<bool> {
                 ("Access-Control-Allow-Origin".to_string(), s(&r["origin"])),
                 ("Access-Control-Allow-Origin".to_string(), s(&r["origin2"])),
             ];
-            cors::cors_check_headers(PAGE, omit, &headers(h)).is_ok() == allowed?
+            fetch::cors_check_headers(PAGE, omit, &headers(h)).is_ok() == allowed?
         }
         "corsMultipleOrigins" => cors_ok(PAGE, omit, Some(&s(&exp["acao"])), None) == allowed?,
         "test_response_header" => {
@@ -104,7 +105,7 @@ fn run_row(r: &Value) -> Option<bool> {
         "safelist" => {
             let pairs: Vec<(String, String)> =
                 r["headers"].as_object()?.iter().map(|(k, v)| (k.clone(), s(v))).collect();
-            let need = cors::needs_preflight("GET", pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))));
+            let need = fetch::needs_preflight("GET", pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))));
             need == exp["preflight_expected"].as_bool()?
         }
         "corsCookies" => {
@@ -116,7 +117,7 @@ fn run_row(r: &Value) -> Option<bool> {
             };
             let (set_on, req_to) = (url(&s(&r["baseURL1"])), url(&s(&r["baseURL2"])));
             let same_origin = req_to.origin() == page_origin();
-            let sent = cors::includes_credentials(mode, same_origin) && set_on.host_str() == req_to.host_str();
+            let sent = fetch::includes_credentials(mode, same_origin) && set_on.host_str() == req_to.host_str();
             sent == exp["cookie_sent"].as_bool()?
         }
         "corsFilter" => {
@@ -139,14 +140,14 @@ fn run_row(r: &Value) -> Option<bool> {
                 Some(n) => vec![(n.to_string(), s(&r["headerValue"]))],
                 None => vec![],
             };
-            let need = cors::needs_preflight(&method, pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))));
+            let need = fetch::needs_preflight(&method, pairs.iter().map(|(n, v)| (n.as_str(), cors::normalize(v))));
             need == exp["preflight_expected"].as_bool()? && cors_ok(PAGE, omit, Some(PAGE), None) == allowed?
         }
         "corsOrigin" => {
             let method = s(&r["method"]);
             let acao = r["origin"].as_str().map(str::to_string);
             let mut ok = cors_ok(PAGE, omit, acao.as_deref(), None);
-            if cors::needs_preflight(&method, std::iter::empty()) {
+            if fetch::needs_preflight(&method, std::iter::empty()) {
                 let mut h = vec![("Access-Control-Allow-Methods".to_string(), method.clone())];
                 if let Some(a) = &acao {
                     h.push(("Access-Control-Allow-Origin".to_string(), a.clone()));
@@ -161,7 +162,7 @@ fn run_row(r: &Value) -> Option<bool> {
             let mut all = custom.clone();
             all.extend(header_pairs(&r["safeHeaders"]));
             let names = unsafe_names(&all);
-            let need = !cors::is_cors_safelisted_method(&method) || !names.is_empty();
+            let need = !fetch::is_cors_safelisted_method(&method) || !names.is_empty();
             let mut h = vec![("Access-Control-Allow-Origin".to_string(), PAGE.to_string())];
             if r["allowed"].as_bool() == Some(true) {
                 h.push(("Access-Control-Allow-Methods".to_string(), method.clone()));
@@ -198,7 +199,7 @@ fn run_row(r: &Value) -> Option<bool> {
                 let _ = loc.set_password((!p.is_empty()).then_some(p));
             }
             let tainting_cors = first.origin() != page_origin();
-            let blocked = cors::redirect_credentials_blocked(&page_origin(), tainting_cors, &loc);
+            let blocked = fetch::redirect_credentials_blocked(&page_origin(), tainting_cors, &loc);
             blocked != allowed?
         }
         "preflightTest" => {
@@ -213,9 +214,9 @@ fn run_row(r: &Value) -> Option<bool> {
             }
             h.push(("Access-Control-Allow-Methods".to_string(), s(&r["allowMethod"])));
             h.push(("Access-Control-Allow-Headers".to_string(), s(&r["allowHeader"])));
-            let need = !cors::is_cors_safelisted_method(&method) || !names.is_empty();
+            let need = !fetch::is_cors_safelisted_method(&method) || !names.is_empty();
             let pre = !need || preflight_ok(&method, &names, mode, 200, h.clone());
-            (pre && cors::cors_check_headers(PAGE, mode, &headers(h)).is_ok()) == allowed?
+            (pre && fetch::cors_check_headers(PAGE, mode, &headers(h)).is_ok()) == allowed?
         }
         "manual" => {
             let mode = match r["request_credentials"].as_str() {
@@ -256,7 +257,7 @@ fn redir_test(r: &Value) -> bool {
     if tainting_cors && !cors_ok(PAGE, CredentialsMode::Omit, acao1.as_deref(), None) {
         return false;
     }
-    let tainted = cors::redirect_taints_origin(&req_origin, &first, &second);
+    let tainted = fetch::redirect_taints_origin(&req_origin, &first, &second);
     tainting_cors |= second.origin() != req_origin;
     let origin = if tainted { "null" } else { PAGE };
     !tainting_cors || cors_ok(origin, CredentialsMode::Omit, acao2.as_deref(), None)
@@ -295,7 +296,7 @@ fn conformance_wpt_cors() {
     let unsafe_: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("not-cors-safelisted.json")).unwrap()).unwrap();
     for (i, c) in unsafe_.as_array().unwrap().iter().enumerate() {
-        let ok = !cors::is_cors_safelisted_request_header(&s(&c[0]), &s(&c[1]));
+        let ok = !fetch::is_cors_safelisted_request_header(&s(&c[0]), &s(&c[1]));
         results.push((format!("not-cors-safelisted#{i}"), "not-cors-safelisted", ok));
     }
 

@@ -1,7 +1,8 @@
 //! The CORS header parsers and checks, on header lines `name: value` taken from the input.
 #![no_main]
 
-use authlens::headers::cors::{self, CredentialsMode};
+use authlens::fetch::{self, CredentialsMode};
+use authlens::headers::cors;
 use authlens::model::{Header, Headers};
 use libfuzzer_sys::fuzz_target;
 
@@ -18,8 +19,8 @@ fuzz_target!(|s: &str| {
     let _ = cors::request_origin(&headers);
     let _ = cors::request_header_names(&headers);
     for mode in [CredentialsMode::Omit, CredentialsMode::SameOrigin, CredentialsMode::Include] {
-        let _ = cors::cors_check_headers(origin, mode, &headers);
+        let _ = fetch::cors_check_headers(origin, mode, &headers);
     }
     let method = headers.get("access-control-request-method").unwrap_or("GET");
-    let _ = cors::needs_preflight(method, headers.0.iter().map(|h| (h.name.as_ref(), h.value.as_ref())));
+    let _ = fetch::needs_preflight(method, headers.0.iter().map(|h| (h.name.as_ref(), h.value.as_ref())));
 });

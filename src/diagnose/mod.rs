@@ -11,6 +11,7 @@ pub mod context;
 pub mod cookies;
 pub mod cors;
 pub mod credentials;
+mod login_redirect;
 pub mod rank;
 pub mod recovery;
 pub mod tokens;
@@ -67,6 +68,8 @@ pub struct EntryFacts {
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
     pub recovered_by: Option<usize>,
+    /// The CORS picture of a cross-origin exchange (`None` for same-origin requests).
+    pub cors: Option<cors::CorsFacts>,
 }
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
@@ -75,7 +78,8 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let ex = capture.exchanges.get(index)?;
     let ctx = Ctx::new(capture, corr, index, ex);
     let mut out = Vec::new();
-    cors::check(&ctx, &mut out);
+    let cors_facts = cors::Facts::build(&ctx);
+    cors::check(&ctx, cors_facts.as_ref(), &mut out);
     cookies::check(&ctx, &mut out);
     credentials::check(&ctx, &mut out);
     tokens::check(&ctx, &mut out);
@@ -83,6 +87,7 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     rank::rank(&mut out);
     let mut facts = EntryFacts::default();
     if !out.is_empty() {
+        facts.cors = cors_facts.map(|f| f.picture(&ctx));
         facts.recovered_by = recovery::recovered_by(&ctx);
         if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);

@@ -1,10 +1,10 @@
-//! The CORS request and response headers (WHATWG Fetch), and the Fetch CORS algorithms as pure
-//! functions: the CORS check (#cors-check), the CORS-preflight checks (#cors-preflight-fetch-0),
-//! CORS-safelisted request and response headers, and the redirect steps that taint the origin or
-//! forbid credentials in a `Location`.
+//! The CORS request and response headers of WHATWG Fetch, parsed: `Origin`,
+//! `Access-Control-Request-*` and the `Access-Control-Allow-*` / `-Expose-Headers` / `-Max-Age`
+//! grammar.
 //!
 //! Parsers here never judge: they return typed values plus `notes` of what a browser would drop
-//! or mis-read. `diagnose::cors` decides what is a finding. Values are compared byte-exactly as
+//! or mis-read. What the browser then does with them (the CORS check, the preflight, redirects)
+//! is `crate::fetch`; what is a finding is `diagnose::cors`. Values are compared byte-exactly as
 //! Fetch does (after stripping leading and trailing HTTP whitespace, which every browser does
 //! when it stores a header value). Captures from CDP join repeated header lines with `\n`; every
 //! accessor splits them back into lines.
@@ -13,7 +13,7 @@ use crate::model::Headers;
 use std::borrow::Cow;
 
 /// HTTP whitespace (Fetch): tab, LF, CR, space.
-fn is_http_ws(c: char) -> bool {
+pub(crate) fn is_http_ws(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | ' ')
 }
 
@@ -23,12 +23,12 @@ pub fn normalize(v: &str) -> &str {
 }
 
 /// Every field line of `name`, normalized, with CDP's `\n`-joined lines split apart.
-pub fn field_lines<'h>(headers: &'h Headers<'_>, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
+pub(crate) fn field_lines<'h>(headers: &'h Headers<'_>, name: &'h str) -> impl Iterator<Item = &'h str> + 'h {
     headers.get_all(name).flat_map(|v| v.split('\n')).map(normalize)
 }
 
 /// Fetch "get" of a header: `None` when absent, else every line joined with `, `.
-pub fn get_combined<'h>(headers: &'h Headers<'_>, name: &'h str) -> Option<Cow<'h, str>> {
+pub(crate) fn get_combined<'h>(headers: &'h Headers<'_>, name: &'h str) -> Option<Cow<'h, str>> {
     let mut it = field_lines(headers, name);
     let first = it.next()?;
     match it.next() {
@@ -53,7 +53,7 @@ fn is_tchar(b: u8) -> bool {
 }
 
 /// RFC 9110 `token` (non-empty, tchar only).
-pub fn is_token(s: &str) -> bool {
+pub(crate) fn is_token(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(is_tchar)
 }
 
@@ -118,7 +118,7 @@ fn serialized_origin_fast(v: &str) -> Option<bool> {
 }
 
 /// Whether `v` is exactly the ASCII serialization of a tuple origin (`scheme://host[:port]`).
-pub fn is_serialized_origin(v: &str) -> bool {
+fn is_serialized_origin(v: &str) -> bool {
     if let Some(answer) = serialized_origin_fast(v) {
         return answer;
     }
@@ -150,181 +150,6 @@ pub fn request_method<'a>(headers: &'a Headers<'_>) -> Option<&'a str> {
 pub fn request_header_names(headers: &Headers<'_>) -> Option<Vec<String>> {
     let v = get_combined(headers, "access-control-request-headers")?;
     Some(v.split(',').map(|s| s.trim_matches(is_http_ws).to_ascii_lowercase()).filter(|s| !s.is_empty()).collect())
-}
-
-/// The request's credentials mode (Fetch `credentials`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredentialsMode {
-    Omit,
-    SameOrigin,
-    Include,
-}
-
-/// Whether a request in `mode` carries cookies and HTTP auth (Fetch "includeCredentials").
-pub fn includes_credentials(mode: CredentialsMode, same_origin: bool) -> bool {
-    match mode {
-        CredentialsMode::Include => true,
-        CredentialsMode::SameOrigin => same_origin,
-        CredentialsMode::Omit => false,
-    }
-}
-
-/// A CORS-safelisted method: `GET`, `HEAD` or `POST` (byte-exact; `fetch` upper-cases these).
-pub fn is_cors_safelisted_method(m: &str) -> bool {
-    matches!(m, "GET" | "HEAD" | "POST")
-}
-
-/// A CORS non-wildcard request-header name: only `Authorization`, which `*` never covers.
-pub fn is_cors_non_wildcard_request_header_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization")
-}
-
-/// Fetch "CORS-unsafe request-header byte".
-fn is_cors_unsafe_byte(b: u8) -> bool {
-    (b < 0x20 && b != 0x09) || b"\"():<>?@[\\]{}\x7f".contains(&b)
-}
-
-/// A forbidden request-header (Fetch #forbidden-request-header): set by the browser, never by
-/// script, so it never needs a preflight.
-pub fn is_forbidden_request_header(name: &str) -> bool {
-    const FORBIDDEN: &[&str] = &[
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
-    let lower = name.to_ascii_lowercase();
-    FORBIDDEN.contains(&lower.as_str()) || lower.starts_with("proxy-") || lower.starts_with("sec-")
-}
-
-/// Headers that show up in captures but were added by the browser or its cache, not by the
-/// page's script (HTTP/2 pseudo-headers, `User-Agent`, conditional headers of a revalidation,
-/// DevTools' "Disable cache" pair). They do not make a request need a preflight.
-pub fn is_browser_added_request_header(name: &str) -> bool {
-    const ADDED: &[&str] = &[
-        "user-agent",
-        "priority",
-        "cache-control",
-        "pragma",
-        "if-none-match",
-        "if-modified-since",
-        "x-client-data",
-        "upgrade-insecure-requests",
-        "purpose",
-        "x-purpose",
-    ];
-    name.starts_with(':') || is_forbidden_request_header(name) || ADDED.iter().any(|a| name.eq_ignore_ascii_case(a))
-}
-
-/// Whether a MIME type string parses (WHATWG MIME Sniffing "parse a MIME type") and its essence
-/// is one of the three CORS-safelisted Content-Types.
-fn is_safelisted_content_type(v: &str) -> bool {
-    let v = v.trim_matches(is_http_ws);
-    let Some((ty, rest)) = v.split_once('/') else {
-        return false;
-    };
-    if !is_token(ty) {
-        return false;
-    }
-    let subtype = rest.split(';').next().unwrap_or("").trim_end_matches(is_http_ws);
-    if !is_token(subtype) {
-        return false;
-    }
-    let essence_ok = [("application", "x-www-form-urlencoded"), ("multipart", "form-data"), ("text", "plain")]
-        .iter()
-        .any(|(t, s)| ty.eq_ignore_ascii_case(t) && subtype.eq_ignore_ascii_case(s));
-    // Parameters that do not parse are skipped by the MIME parser; only bytes matter here and
-    // they were checked by the caller.
-    essence_ok
-}
-
-/// Fetch "simple range header value" (`bytes=N-` or `bytes=N-M`).
-fn is_simple_range(v: &str) -> bool {
-    let Some(rest) = v.strip_prefix("bytes=") else {
-        return false;
-    };
-    let Some((a, b)) = rest.split_once('-') else {
-        return false;
-    };
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
-    if !digits(a) || !(b.is_empty() || digits(b)) {
-        return false;
-    }
-    match (a.parse::<u128>(), b.parse::<u128>()) {
-        (Ok(x), Ok(y)) => x <= y,
-        (Ok(_), Err(_)) => b.is_empty(),
-        _ => false,
-    }
-}
-
-/// Fetch "CORS-safelisted request-header" for one `(name, value)`.
-pub fn is_cors_safelisted_request_header(name: &str, value: &str) -> bool {
-    if value.len() > 128 {
-        return false;
-    }
-    let lname = name.to_ascii_lowercase();
-    match lname.as_str() {
-        "accept" => !value.bytes().any(is_cors_unsafe_byte),
-        "accept-language" | "content-language" => {
-            value.bytes().all(|b| b.is_ascii_alphanumeric() || b" *,-.;=".contains(&b))
-        }
-        "content-type" => !value.bytes().any(is_cors_unsafe_byte) && is_safelisted_content_type(value),
-        "range" => is_simple_range(value),
-        _ => false,
-    }
-}
-
-/// Fetch "CORS-unsafe request-header names": lowercase, sorted, deduplicated. `headers` are the
-/// headers the script set (see [`author_request_headers`]).
-pub fn cors_unsafe_request_header_names<'a>(headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<String> {
-    let mut unsafe_names = Vec::new();
-    let mut safelisted = Vec::new();
-    let mut safelisted_bytes = 0usize;
-    for (n, v) in headers {
-        if is_cors_safelisted_request_header(n, v) {
-            safelisted_bytes = safelisted_bytes.saturating_add(v.len());
-            safelisted.push(n.to_ascii_lowercase());
-        } else {
-            unsafe_names.push(n.to_ascii_lowercase());
-        }
-    }
-    if safelisted_bytes > 1024 {
-        unsafe_names.extend(safelisted);
-    }
-    unsafe_names.sort();
-    unsafe_names.dedup();
-    unsafe_names
-}
-
-/// The captured request headers a script could have set (browser-added ones left out).
-pub fn author_request_headers<'h>(headers: &'h Headers<'_>) -> impl Iterator<Item = (&'h str, &'h str)> + 'h {
-    headers
-        .0
-        .iter()
-        .filter(|h| !is_browser_added_request_header(&h.name))
-        .map(|h| (h.name.as_ref(), normalize(&h.value)))
-}
-
-/// Whether a cross-origin request with `method` and these script-set headers needs a preflight.
-pub fn needs_preflight<'a>(method: &str, headers: impl IntoIterator<Item = (&'a str, &'a str)>) -> bool {
-    !is_cors_safelisted_method(method) || !cors_unsafe_request_header_names(headers).is_empty()
 }
 
 // ───────────────────────────── response side ─────────────────────────────
@@ -540,235 +365,10 @@ pub fn max_age(headers: &Headers<'_>) -> Option<u64> {
     Some(v.parse::<u64>().unwrap_or(u64::MAX))
 }
 
-/// Fetch "forbidden response-header name": never exposed to script.
-pub fn is_forbidden_response_header_name(name: &str) -> bool {
-    name.eq_ignore_ascii_case("set-cookie") || name.eq_ignore_ascii_case("set-cookie2")
-}
-
-/// Fetch "CORS-safelisted response-header name" without any exposure list.
-pub fn is_cors_safelisted_response_header_name(name: &str) -> bool {
-    const SAFE: &[&str] =
-        &["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"];
-    SAFE.iter().any(|s| name.eq_ignore_ascii_case(s))
-}
-
-/// Which response headers script can read on a CORS response (main fetch, CORS-filtered response).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Exposure {
-    /// `Access-Control-Expose-Headers`, parsed.
-    pub list: TokenList,
-    /// `*` counted as "everything" (only without credentials).
-    pub all: bool,
-}
-
-impl Exposure {
-    /// Computes the exposure of a response to a request whose credentials mode is `mode`.
-    pub fn of(headers: &Headers<'_>, mode: CredentialsMode) -> Exposure {
-        let list = token_list(headers, "access-control-expose-headers");
-        let all = mode != CredentialsMode::Include && list.has_wildcard();
-        Exposure { list, all }
-    }
-
-    /// Whether script can read header `name`.
-    pub fn visible(&self, name: &str) -> bool {
-        if is_cors_safelisted_response_header_name(name) {
-            return true;
-        }
-        if is_forbidden_response_header_name(name) {
-            return false;
-        }
-        self.all || self.list.contains_ci(name)
-    }
-}
-
-// ───────────────────────────── the checks ─────────────────────────────
-
-/// Why the CORS check failed, in Chromium's classification (`network::mojom::CorsError`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CorsFailure {
-    /// No `Access-Control-Allow-Origin`.
-    MissingAllowOrigin,
-    /// `*` while the credentials mode is `include`.
-    WildcardWithCredentials,
-    /// Several values.
-    MultipleAllowOrigin,
-    /// A value that is not `*`, `null` or a URL.
-    InvalidAllowOrigin,
-    /// A single value that is not the request's origin.
-    AllowOriginMismatch,
-    /// Credentialed, and `Access-Control-Allow-Credentials` is not exactly `true`.
-    InvalidAllowCredentials,
-}
-
-/// Fetch #cors-check, for a request whose serialized origin is `origin` (`null` included).
-pub fn cors_check(
-    origin: &str,
-    mode: CredentialsMode,
-    acao: &AllowOriginField,
-    acac: &AllowCredentials,
-) -> Result<(), CorsFailure> {
-    let Some(value) = acao.combined.as_deref() else {
-        return Err(CorsFailure::MissingAllowOrigin);
-    };
-    if mode != CredentialsMode::Include && value == "*" {
-        return Ok(());
-    }
-    if value != origin {
-        return Err(match &acao.value {
-            AllowOrigin::Wildcard => CorsFailure::WildcardWithCredentials,
-            AllowOrigin::Multiple(_) => CorsFailure::MultipleAllowOrigin,
-            AllowOrigin::Invalid(_) => CorsFailure::InvalidAllowOrigin,
-            _ => CorsFailure::AllowOriginMismatch,
-        });
-    }
-    if mode != CredentialsMode::Include {
-        return Ok(());
-    }
-    match acac {
-        AllowCredentials::True => Ok(()),
-        _ => Err(CorsFailure::InvalidAllowCredentials),
-    }
-}
-
-/// Convenience: the CORS check straight from response headers.
-pub fn cors_check_headers(origin: &str, mode: CredentialsMode, headers: &Headers<'_>) -> Result<(), CorsFailure> {
-    cors_check(origin, mode, &allow_origin(headers), &allow_credentials(headers))
-}
-
-/// How `Access-Control-Allow-Headers: *` is treated for `Authorization`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AuthorizationWildcard {
-    /// Fetch: `*` never covers `Authorization`.
-    Spec,
-    /// Chromium (measured, 156): without credentials `*` lets `Authorization` through.
-    ChromiumLenient,
-}
-
-/// The actual request a preflight was made for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreflightRequest<'a> {
-    pub method: &'a str,
-    /// CORS-unsafe request-header names, lowercase.
-    pub unsafe_headers: &'a [String],
-    pub mode: CredentialsMode,
-    /// The request's serialized origin (`null` included).
-    pub origin: &'a str,
-    pub authorization_wildcard: AuthorizationWildcard,
-}
-
-/// Why a preflight failed (Fetch #cors-preflight-fetch-0, in Chromium's order).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum PreflightFailure {
-    /// The preflight was answered with a redirect, which is never followed.
-    Redirected(u16),
-    /// The preflight's own CORS check failed.
-    Cors(CorsFailure),
-    /// Not an ok status (2xx); 0 when no response arrived.
-    NotOk(u16),
-    AllowMethodsUnparseable(String),
-    AllowHeadersUnparseable(String),
-    /// `wildcard_ignored`: the list had `*`, which did not count (credentials).
-    MethodNotAllowed {
-        method: String,
-        wildcard_ignored: bool,
-    },
-    /// `wildcard_ignored`: the list had `*`, which did not count (credentials, or `Authorization`).
-    HeaderNotAllowed {
-        name: String,
-        wildcard_ignored: bool,
-    },
-}
-
-/// What a successful preflight allows, for the view and for cache reasoning.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PreflightOk {
-    /// `Authorization` passed only because `*` was accepted leniently.
-    pub authorization_by_wildcard: bool,
-    /// Seconds the result may be cached (`Access-Control-Max-Age`, default 5).
-    pub max_age: u64,
-}
-
-/// Fetch #cors-preflight-fetch-0 steps 6–7 on a captured preflight response.
-pub fn check_preflight(
-    req: &PreflightRequest<'_>,
-    status: u16,
-    headers: &Headers<'_>,
-) -> Result<PreflightOk, PreflightFailure> {
-    if (300..400).contains(&status) {
-        return Err(PreflightFailure::Redirected(status));
-    }
-    if status == 0 {
-        return Err(PreflightFailure::NotOk(0));
-    }
-    cors_check_headers(req.origin, req.mode, headers).map_err(PreflightFailure::Cors)?;
-    if !(200..300).contains(&status) {
-        return Err(PreflightFailure::NotOk(status));
-    }
-    let methods = token_list(headers, "access-control-allow-methods");
-    if let TokenList::Failure { bad } = &methods {
-        return Err(PreflightFailure::AllowMethodsUnparseable(bad.clone()));
-    }
-    let names = token_list(headers, "access-control-allow-headers");
-    if let TokenList::Failure { bad } = &names {
-        return Err(PreflightFailure::AllowHeadersUnparseable(bad.clone()));
-    }
-    let credentialed = req.mode == CredentialsMode::Include;
-    // Step 3 (a null list counts as the request's method) only applies to preflights forced by
-    // the use-CORS-preflight flag; a captured preflight for PUT without a list fails.
-    let method_ok = is_cors_safelisted_method(req.method)
-        || methods.contains_exact(req.method)
-        || (!credentialed && methods.has_wildcard());
-    if !method_ok {
-        return Err(PreflightFailure::MethodNotAllowed {
-            method: req.method.to_string(),
-            wildcard_ignored: methods.has_wildcard(),
-        });
-    }
-    let mut authorization_by_wildcard = false;
-    for name in req.unsafe_headers {
-        if names.contains_ci(name) {
-            continue;
-        }
-        let star = names.has_wildcard();
-        if is_cors_non_wildcard_request_header_name(name) {
-            if star && !credentialed && req.authorization_wildcard == AuthorizationWildcard::ChromiumLenient {
-                authorization_by_wildcard = true;
-                continue;
-            }
-            return Err(PreflightFailure::HeaderNotAllowed { name: name.clone(), wildcard_ignored: star });
-        }
-        if star && !credentialed {
-            continue;
-        }
-        return Err(PreflightFailure::HeaderNotAllowed { name: name.clone(), wildcard_ignored: star });
-    }
-    Ok(PreflightOk { authorization_by_wildcard, max_age: max_age(headers).unwrap_or(5) })
-}
-
-// ───────────────────────────── redirects ─────────────────────────────
-
-/// Fetch #http-redirect-fetch: whether following `current → location` sets the request's
-/// tainted-origin flag (its `Origin` becomes `null`): the hop changes origin and the request's
-/// origin is not the origin it is leaving.
-pub fn redirect_taints_origin(request_origin: &url::Origin, current: &url::Url, location: &url::Url) -> bool {
-    location.origin() != current.origin() && *request_origin != current.origin()
-}
-
-/// Whether a URL carries `user:pass@` (Fetch "includes credentials").
-pub fn url_includes_credentials(u: &url::Url) -> bool {
-    !u.username().is_empty() || u.password().is_some()
-}
-
-/// Fetch #http-redirect-fetch steps 7–8: whether a CORS redirect to `location` is a network
-/// error because the URL holds credentials. `tainting_cors` is the response tainting so far.
-pub fn redirect_credentials_blocked(request_origin: &url::Origin, tainting_cors: bool, location: &url::Url) -> bool {
-    url_includes_credentials(location) && (*request_origin != location.origin() || tainting_cors)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Header;
+    use crate::model::{Header, Headers};
 
     fn hs(pairs: &[(&'static str, &'static str)]) -> Headers<'static> {
         Headers(pairs.iter().map(|(n, v)| Header::new(n, v)).collect())
@@ -776,73 +376,7 @@ mod tests {
 
     const O: &str = "https://app.example.com";
     type Hdrs = &'static [(&'static str, &'static str)];
-    type CheckCase = (&'static str, Hdrs, CredentialsMode, Result<(), CorsFailure>);
     type ListCase = (&'static str, Hdrs, TokenList);
-
-    #[test]
-    fn cors_check_table() {
-        use CorsFailure::*;
-        use CredentialsMode::*;
-        let cases: &[CheckCase] = &[
-            ("exact origin", &[("Access-Control-Allow-Origin", O)], Omit, Ok(())),
-            ("wildcard without credentials", &[("access-control-allow-origin", " * ")], Omit, Ok(())),
-            (
-                "wildcard with credentials",
-                &[("access-control-allow-origin", "*")],
-                Include,
-                Err(WildcardWithCredentials),
-            ),
-            ("missing", &[], Omit, Err(MissingAllowOrigin)),
-            (
-                "trailing slash",
-                &[("access-control-allow-origin", "https://app.example.com/")],
-                Omit,
-                Err(AllowOriginMismatch),
-            ),
-            ("other origin", &[("access-control-allow-origin", "https://evil.test")], Omit, Err(AllowOriginMismatch)),
-            (
-                "two lines",
-                &[("access-control-allow-origin", O), ("access-control-allow-origin", O)],
-                Omit,
-                Err(MultipleAllowOrigin),
-            ),
-            (
-                "cdp joined lines",
-                &[("access-control-allow-origin", "https://app.example.com\nhttps://app.example.com")],
-                Omit,
-                Err(MultipleAllowOrigin),
-            ),
-            (
-                "list",
-                &[("access-control-allow-origin", "https://a.test, https://app.example.com")],
-                Omit,
-                Err(MultipleAllowOrigin),
-            ),
-            ("pattern", &[("access-control-allow-origin", "https://*.example.com")], Omit, Err(InvalidAllowOrigin)),
-            (
-                "credentials ok",
-                &[("access-control-allow-origin", O), ("access-control-allow-credentials", "true")],
-                Include,
-                Ok(()),
-            ),
-            (
-                "credentials True",
-                &[("access-control-allow-origin", O), ("access-control-allow-credentials", "True")],
-                Include,
-                Err(InvalidAllowCredentials),
-            ),
-            ("credentials missing", &[("access-control-allow-origin", O)], Include, Err(InvalidAllowCredentials)),
-            (
-                "credentials ignored when omitted",
-                &[("access-control-allow-origin", O), ("access-control-allow-credentials", "1")],
-                Omit,
-                Ok(()),
-            ),
-        ];
-        for (name, h, mode, want) in cases {
-            assert_eq!(&cors_check_headers(O, *mode, &hs(h)), want, "{name}");
-        }
-    }
 
     #[test]
     fn allow_origin_notes() {
@@ -914,127 +448,5 @@ mod tests {
         for (name, h, want) in cases {
             assert_eq!(&token_list(&hs(h), "access-control-allow-headers"), want, "{name}");
         }
-    }
-
-    #[test]
-    fn safelisted_request_headers() {
-        let cases: &[(&str, &str, &str, bool)] = &[
-            ("plain text", "content-type", "text/plain", true),
-            ("charset", "content-type", "Text/Plain;charset=utf-8", true),
-            ("json", "content-type", "application/json", false),
-            ("space in type", "content-type", "text /plain", false),
-            ("list", "content-type", "text/plain,x/x", false),
-            ("unsafe byte", "content-type", "multipart/form-data;\"", false),
-            ("accept", "accept", "*/*", true),
-            ("authorization", "authorization", "Bearer x", false),
-            ("range", "range", "bytes=0-", true),
-            ("range no =", "range", "bytes 0-", false),
-            ("language @", "content-language", "@", false),
-        ];
-        for (name, n, v, want) in cases.iter() {
-            assert_eq!(is_cors_safelisted_request_header(n, v), *want, "{name}");
-        }
-        assert!(!is_cors_safelisted_request_header("accept", &"a".repeat(129)));
-    }
-
-    #[test]
-    fn unsafe_names_and_preflight_need() {
-        let h = hs(&[
-            ("Authorization", "Bearer x"),
-            ("Content-Type", "application/json"),
-            ("Cookie", "a=1"),
-            (":authority", "api.test"),
-            ("User-Agent", "x"),
-            ("Accept", "application/json"),
-        ]);
-        let names = cors_unsafe_request_header_names(author_request_headers(&h));
-        assert_eq!(names, ["authorization", "content-type"]);
-        assert!(needs_preflight("GET", author_request_headers(&h)));
-        assert!(!needs_preflight("GET", author_request_headers(&hs(&[("Accept", "*/*")]))));
-        assert!(needs_preflight("PUT", author_request_headers(&hs(&[]))));
-    }
-
-    fn pf(
-        method: &str,
-        names: &[String],
-        mode: CredentialsMode,
-        h: &[(&'static str, &'static str)],
-        status: u16,
-    ) -> Result<PreflightOk, PreflightFailure> {
-        let req = PreflightRequest {
-            method,
-            unsafe_headers: names,
-            mode,
-            origin: O,
-            authorization_wildcard: AuthorizationWildcard::Spec,
-        };
-        check_preflight(&req, status, &hs(h))
-    }
-
-    #[test]
-    fn preflight_table() {
-        use CredentialsMode::*;
-        let auth = vec!["authorization".to_string()];
-        let xk = vec!["x-api-key".to_string()];
-        let ok = &[
-            ("access-control-allow-origin", O),
-            ("access-control-allow-credentials", "true"),
-            ("access-control-allow-methods", "GET, PUT"),
-            ("access-control-allow-headers", "Authorization"),
-        ];
-        assert!(pf("PUT", &auth, Include, ok, 204).is_ok());
-        assert_eq!(pf("PUT", &auth, Include, ok, 401), Err(PreflightFailure::NotOk(401)));
-        assert_eq!(pf("PUT", &auth, Include, ok, 302), Err(PreflightFailure::Redirected(302)));
-        assert_eq!(pf("PUT", &auth, Include, &[], 401), Err(PreflightFailure::Cors(CorsFailure::MissingAllowOrigin)));
-        assert!(matches!(pf("PATCH", &auth, Include, ok, 204), Err(PreflightFailure::MethodNotAllowed { .. })));
-        assert!(
-            matches!(pf("PUT", &xk, Include, ok, 204), Err(PreflightFailure::HeaderNotAllowed { ref name, .. }) if name == "x-api-key")
-        );
-        let star = &[
-            ("access-control-allow-origin", "*"),
-            ("access-control-allow-methods", "*"),
-            ("access-control-allow-headers", "*"),
-        ];
-        assert!(pf("PUT", &xk, Omit, star, 200).is_ok());
-        assert_eq!(
-            pf("PUT", &auth, Omit, star, 200),
-            Err(PreflightFailure::HeaderNotAllowed { name: "authorization".into(), wildcard_ignored: true })
-        );
-        let req = PreflightRequest {
-            method: "PUT",
-            unsafe_headers: &auth,
-            mode: Omit,
-            origin: O,
-            authorization_wildcard: AuthorizationWildcard::ChromiumLenient,
-        };
-        assert_eq!(check_preflight(&req, 200, &hs(star)).map(|o| o.authorization_by_wildcard), Ok(true));
-        let lower = &[("access-control-allow-origin", "*"), ("access-control-allow-methods", "put")];
-        assert!(
-            matches!(pf("PUT", &[], Omit, lower, 200), Err(PreflightFailure::MethodNotAllowed { .. })),
-            "methods are case-sensitive"
-        );
-        let bad = &[("access-control-allow-origin", "*"), ("access-control-allow-headers", "Bad value")];
-        assert!(matches!(pf("GET", &xk, Omit, bad, 200), Err(PreflightFailure::AllowHeadersUnparseable(_))));
-    }
-
-    #[test]
-    fn exposure() {
-        let h = hs(&[("access-control-expose-headers", "*"), ("www-authenticate", "Bearer")]);
-        assert!(Exposure::of(&h, CredentialsMode::Omit).visible("WWW-Authenticate"));
-        assert!(!Exposure::of(&h, CredentialsMode::Include).visible("WWW-Authenticate"));
-        assert!(Exposure::of(&h, CredentialsMode::Include).visible("content-type"));
-        assert!(!Exposure::of(&h, CredentialsMode::Omit).visible("set-cookie"));
-    }
-
-    #[test]
-    fn redirects() {
-        let u = |s: &str| url::Url::parse(s).unwrap();
-        let page = u("https://app.test/").origin();
-        assert!(!redirect_taints_origin(&page, &u("https://app.test/a"), &u("https://api.test/b")));
-        assert!(redirect_taints_origin(&page, &u("https://api.test/a"), &u("https://idp.test/b")));
-        assert!(!redirect_taints_origin(&page, &u("https://api.test/a"), &u("https://api.test/b")));
-        assert!(redirect_credentials_blocked(&page, false, &u("https://u:p@api.test/")));
-        assert!(!redirect_credentials_blocked(&page, false, &u("https://u:p@app.test/")));
-        assert!(redirect_credentials_blocked(&page, true, &u("https://u:p@app.test/")));
     }
 }

@@ -7,6 +7,9 @@
 use crate::finding::Finding;
 use serde::Serialize;
 
+mod cors;
+pub use cors::CorsView;
+
 /// One name/value pair for display.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Pair {
@@ -98,21 +101,6 @@ pub struct ChallengeView {
     pub proxy: bool,
 }
 
-/// The CORS picture of a cross-origin request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CorsView {
-    pub page_origin: Option<String>,
-    pub request_origin: Option<String>,
-    /// `include`, `same-origin`/`omit` (inferred), or `unknown`.
-    pub credentials_mode: String,
-    pub response_headers: Vec<Pair>,
-    pub preflight_status: Option<u16>,
-    pub preflight_headers: Vec<Pair>,
-    /// Which CORS check failed, in words; `None` when all passed.
-    pub failed_check: Option<String>,
-}
-
 /// Everything the popup shows for one flagged request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -157,7 +145,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
 pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
-    use crate::diagnose::{cookies, cors, credentials};
+    use crate::diagnose::{cookies, credentials};
     let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
     let ctx = &ctx;
     let ex = ctx.ex;
@@ -174,7 +162,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         blocking: false,
         credentials: credentials::credentials_view(ctx),
         cookies: cookies::cookie_rows(ctx),
-        cors: cors::cors_view(ctx),
+        cors: facts.cors.as_ref().map(cors::cors_view),
         challenges: credentials::challenges_view(ctx),
         request_headers: pairs(&ex.request_headers, reveal),
         response_headers: pairs(&ex.response_headers, reveal),

@@ -5,6 +5,7 @@ use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::cache::{self, CacheControl};
+use crate::signals::is_session_cookie_name;
 
 /// The Cache-Control value for evidence.
 fn cc_value(ctx: &Ctx<'_, '_>) -> String {
@@ -47,7 +48,7 @@ fn no_store_fix(summary: &str) -> Fix {
 
 /// `cached-401-served` — RFC 9111 §3 (storing needs explicit freshness or a heuristically
 /// cacheable status; 401 is not one, RFC 9110 §15.1).
-pub fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.ex.status != 401 {
         return;
     }
@@ -86,7 +87,7 @@ pub fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// `auth-failure-cacheable` — RFC 9111 §3, §5.2.2.5 (no-store), §5.2.2.7 (private).
-pub fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !matches!(ctx.ex.status, 401 | 403) {
         return;
     }
@@ -114,19 +115,12 @@ pub fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     );
 }
 
-pub(crate) use crate::signals::is_session_cookie_name;
-
 /// `auth-response-cache-key-unsafe` — RFC 9111 §3.5 (Authorization and shared caches), §4.1 (Vary).
-pub fn auth_response_cache_key_unsafe(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn auth_response_cache_key_unsafe(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !(200..300).contains(&ctx.ex.status) {
         return;
     }
-    let session_cookie = ctx
-        .ex
-        .request_headers
-        .get_all("cookie")
-        .flat_map(|c| c.split(';'))
-        .any(|p| is_session_cookie_name(p.split('=').next().unwrap_or("").trim()));
+    let session_cookie = ctx.sent_cookies.iter().any(|c| is_session_cookie_name(c.name));
     if !ctx.creds.authorization && !session_cookie {
         return;
     }
@@ -222,8 +216,8 @@ fn waf_signature(ctx: &Ctx<'_, '_>) -> Option<Waf> {
 }
 
 /// `waf-block-masquerading` — RFC 9110 §15.5.2 (a 401 must carry a challenge), §15.5.4 (403).
-pub fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
-    if !matches!(ctx.ex.status, 401 | 403 | 405 | 406 | 429) || ctx.ex.response_headers.has("www-authenticate") {
+pub(super) fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    if !matches!(ctx.ex.status, 401 | 403 | 405 | 406 | 429) || ctx.ex.response_headers.has_challenge() {
         return;
     }
     let Some(waf) = waf_signature(ctx) else {

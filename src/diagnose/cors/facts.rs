@@ -1,16 +1,16 @@
 //! The CORS facts of one exchange, computed once: who asked (origin), with which credentials
 //! mode, what the browser reported, and what the Fetch checks say about the captured preflight
-//! and response. Every CORS rule reads these instead of re-running the checks.
+//! and response. `diagnose()` builds them once per exchange; every CORS rule reads them instead of
+//! re-running the checks, and a flagged exchange keeps the owned subset the popup shows
+//! ([`CorsFacts`]).
 
 use super::reported::{self, Kind, Reported};
 use crate::diagnose::context::Ctx;
+use crate::fetch::{self, AuthorizationWildcard, CorsFailure, CredentialsMode, PreflightFailure, PreflightRequest};
 use crate::finding::Signal;
-use crate::headers::cors::{
-    self as hc, AllowCredentials, AllowOriginField, AuthorizationWildcard, CorsFailure, CredentialsMode,
-    PreflightFailure, PreflightRequest, RequestOrigin,
-};
-use crate::model::Exchange;
-use crate::signals::{FetchMode, FetchSite, ResourceType};
+use crate::headers::cors::{self as hc, AllowCredentials, AllowOriginField, RequestOrigin};
+use crate::model::{Exchange, Headers};
+use crate::signals::{FetchMode, FetchSite, ResourceType, is_preflight};
 use crate::site::Relation;
 
 /// Why we believe the request was (or was not) credentialed.
@@ -44,6 +44,9 @@ pub struct Pre<'c, 'a> {
 
 /// Everything the CORS rules need about one cross-origin exchange.
 pub struct Facts<'c, 'a> {
+    /// This exchange is a preflight whose actual request is in the capture: that request carries
+    /// the findings, and only the popup's picture of the OPTIONS entry reads these facts.
+    pub preflight_of_captured_request: bool,
     /// The request's serialized origin (`null` included).
     pub origin: String,
     pub origin_null: bool,
@@ -88,8 +91,6 @@ fn is_blocked(ex: &Exchange<'_>) -> bool {
         None => ex.status == 0,
     }
 }
-
-pub(crate) use crate::signals::is_preflight;
 
 /// Whether a later exchange (within a short window: the actual request follows its preflight
 /// closely) was correlated to preflight `index`.
@@ -160,24 +161,13 @@ fn primary_from_reported(r: &Reported, pre: Option<&Exchange<'_>>, method: &str)
 
 impl<'c, 'a> Facts<'c, 'a> {
     /// The facts of `ctx.ex`, or `None` when no CORS rule applies (same-origin, navigation,
-    /// no-cors, or a preflight whose actual request carries the findings).
+    /// no-cors). A preflight whose actual request is captured is analysed on its own too (for the
+    /// popup's picture of the OPTIONS entry) and marked `preflight_of_captured_request`.
     pub fn build(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
-        Self::build_inner(ctx, false)
-    }
-
-    /// Like [`Facts::build`], but a preflight is analysed on its own even when its actual
-    /// request is in the capture (for the popup's picture of the OPTIONS entry).
-    pub fn build_for_view(ctx: &Ctx<'c, 'a>) -> Option<Facts<'c, 'a>> {
-        Self::build_inner(ctx, true)
-    }
-
-    fn build_inner(ctx: &Ctx<'c, 'a>, any_preflight: bool) -> Option<Facts<'c, 'a>> {
         let ex = ctx.ex;
         let reported = ex.cors_error.as_ref().map(reported::map);
         let orphan_preflight = is_preflight(ex);
-        if orphan_preflight && !any_preflight && preflight_has_main(ctx) {
-            return None;
-        }
+        let preflight_of_captured_request = orphan_preflight && preflight_has_main(ctx);
         let origin_hdr = hc::request_origin(&ex.request_headers);
         let raw_origin = ex.request_headers.get("origin").or(ex.initiator.as_deref()).unwrap_or("");
         if ["chrome-extension:", "moz-extension:", "safari-web-extension:"].iter().any(|s| raw_origin.starts_with(s)) {
@@ -209,10 +199,10 @@ impl<'c, 'a> Facts<'c, 'a> {
             .and_then(|p| hc::request_method(&p.ex.request_headers))
             .unwrap_or(&ex.method)
             .to_string();
-        let unsafe_names = preflight
-            .as_ref()
-            .and_then(|p| hc::request_header_names(&p.ex.request_headers))
-            .unwrap_or_else(|| hc::cors_unsafe_request_header_names(hc::author_request_headers(&ex.request_headers)));
+        let unsafe_names =
+            preflight.as_ref().and_then(|p| hc::request_header_names(&p.ex.request_headers)).unwrap_or_else(|| {
+                fetch::cors_unsafe_request_header_names(fetch::author_request_headers(&ex.request_headers))
+            });
 
         let (mut mode, mut basis) = if reported.as_ref().is_some_and(Reported::implies_credentials) {
             (CredentialsMode::Include, CredBasis::Reported)
@@ -231,11 +221,12 @@ impl<'c, 'a> Facts<'c, 'a> {
             || followed
             || ex.from_cache.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("service-worker"));
         let has_response = !orphan_preflight && !exempt && !ex.response_headers.is_empty();
-        let status = if ex.status == 0 && ex.response_headers.has("www-authenticate") { 401 } else { ex.status };
+        let status = if ex.status == 0 && ex.response_headers.has_challenge() { 401 } else { ex.status };
         let acao = hc::allow_origin(&ex.response_headers);
         let acac = hc::allow_credentials(&ex.response_headers);
 
         let mut f = Facts {
+            preflight_of_captured_request,
             origin,
             origin_null,
             mode,
@@ -292,16 +283,16 @@ impl<'c, 'a> Facts<'c, 'a> {
                 authorization_wildcard: AuthorizationWildcard::Spec,
             };
             let pre_status = if pre.ex.status == 0 && pre.ex.response_headers.is_empty() { 0 } else { pre.ex.status };
-            match hc::check_preflight(&req, pre_status, &pre.ex.response_headers) {
+            match fetch::check_preflight(&req, pre_status, &pre.ex.response_headers) {
                 Ok(_) => {}
                 Err(PreflightFailure::HeaderNotAllowed { name, wildcard_ignored: true })
-                    if mode != CredentialsMode::Include && hc::is_cors_non_wildcard_request_header_name(&name) =>
+                    if mode != CredentialsMode::Include && fetch::is_cors_non_wildcard_request_header_name(&name) =>
                 {
                     // Chromium lets this through; look for what else could fail.
                     self.authorization_by_wildcard = true;
                     let lenient =
                         PreflightRequest { authorization_wildcard: AuthorizationWildcard::ChromiumLenient, ..req };
-                    if let Err(e) = hc::check_preflight(&lenient, pre_status, &pre.ex.response_headers) {
+                    if let Err(e) = fetch::check_preflight(&lenient, pre_status, &pre.ex.response_headers) {
                         if !self.actual_sent {
                             return Some(Primary::Preflight(e));
                         }
@@ -314,7 +305,7 @@ impl<'c, 'a> Facts<'c, 'a> {
             }
         }
         if self.has_response {
-            if let Err(e) = hc::cors_check(&self.origin, mode, &self.acao, &self.acac) {
+            if let Err(e) = fetch::cors_check(&self.origin, mode, &self.acao, &self.acac) {
                 // Without Sec-Fetch-Mode a successful, unrefused response may be a no-cors request
                 // (which needs no CORS headers); error statuses are still worth the inference.
                 let maybe_no_cors = !self.mode_known && self.actual_sent && self.status < 400;
@@ -377,6 +368,77 @@ impl<'c, 'a> Facts<'c, 'a> {
                 "the browser blocked the response, and these headers fail only for a credentialed request, so it was most likely sent with credentials: 'include' / withCredentials (inferred)"
             }
             CredBasis::Unknown => "the capture does not show whether it was sent with credentials",
+        }
+    }
+}
+
+/// Which CORS step failed, as the popup states it (typed; the view words it).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailedCheck {
+    Preflight(PreflightFailure),
+    Response(CorsFailure),
+    /// A reported failure with no header-level counterpart (mode, scheme, LNA, redirect
+    /// userinfo): the browser's own value.
+    Reported(Option<String>),
+    /// The browser blocked the response, but the capture lacks the headers that would say why.
+    Blocked,
+}
+
+/// The CORS picture of one flagged exchange: the owned subset of [`Facts`] the popup shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CorsFacts {
+    /// The top-level page's origin.
+    pub page_origin: Option<String>,
+    /// The request's `Origin`, as sent.
+    pub request_origin: Option<String>,
+    /// How the credentials mode is known.
+    pub credentials: CredBasis,
+    /// The response's `Access-Control-*`, `Vary` and `Origin` lines (none for a preflight whose
+    /// actual request is missing: the OPTIONS answer is in `preflight_headers`).
+    pub response_headers: Vec<(String, String)>,
+    pub preflight_status: Option<u16>,
+    /// The same lines of the preflight's request, then of its response.
+    pub preflight_headers: Vec<(String, String)>,
+    /// The first failed step; `None` when every check passed.
+    pub failed: Option<FailedCheck>,
+}
+
+/// The `Access-Control-*`, `Vary` and `Origin` lines of a header list, as captured.
+fn cors_lines(h: &Headers<'_>) -> Vec<(String, String)> {
+    h.0.iter()
+        .filter(|x| {
+            let n = x.name.to_ascii_lowercase();
+            n.starts_with("access-control-") || n == "vary" || n == "origin"
+        })
+        .map(|x| (x.name.to_string(), x.value.to_string()))
+        .collect()
+}
+
+impl Facts<'_, '_> {
+    /// The owned subset the popup shows (built only for flagged exchanges).
+    pub fn picture(&self, ctx: &Ctx<'_, '_>) -> CorsFacts {
+        let failed = match &self.primary {
+            Some((Primary::Preflight(p), _)) => Some(FailedCheck::Preflight(p.clone())),
+            Some((Primary::Response(c), _)) => Some(FailedCheck::Response(c.clone())),
+            Some((Primary::Other(_), _)) => Some(FailedCheck::Reported(self.reported.as_ref().map(|r| r.raw.clone()))),
+            None => self.blocked.then_some(FailedCheck::Blocked),
+        };
+        CorsFacts {
+            page_origin: ctx.page.as_ref().map(|p| p.origin().ascii_serialization()),
+            request_origin: hc::field_lines(&ctx.ex.request_headers, "origin").next().map(str::to_string),
+            credentials: self.basis,
+            response_headers: if self.orphan_preflight { Vec::new() } else { cors_lines(&ctx.ex.response_headers) },
+            preflight_status: self.preflight.as_ref().map(|p| p.ex.status),
+            preflight_headers: self
+                .preflight
+                .as_ref()
+                .map(|p| {
+                    let mut v = cors_lines(&p.ex.request_headers);
+                    v.extend(cors_lines(&p.ex.response_headers));
+                    v
+                })
+                .unwrap_or_default(),
+            failed,
         }
     }
 }

@@ -24,7 +24,7 @@ fn regex_of(origin: &str) -> String {
 /// Adds the standard server snippets for credentialed CORS on every response, error
 /// responses included (nginx `always`, Apache `Header always`, Express `cors()` before auth,
 /// ASP.NET Core `UseCors` before `UseAuthentication`, Spring `http.cors`, API Gateway).
-pub fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -> Fix {
+pub(super) fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -> Fix {
     let o = shown(origin);
     let acac_nginx = if credentials { "\n    add_header Access-Control-Allow-Credentials true always;" } else { "" };
     let acac_apache =
@@ -80,7 +80,7 @@ pub fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -> Fix {
 }
 
 /// Snippets that answer `OPTIONS` before the authentication layer runs.
-pub fn preflight_before_auth(fix: Fix, origin: &str, method: &str, headers: &str) -> Fix {
+pub(super) fn preflight_before_auth(fix: Fix, origin: &str, method: &str, headers: &str) -> Fix {
     let o = shown(origin);
     fix.snippet(
         "nginx",
@@ -102,7 +102,7 @@ pub fn preflight_before_auth(fix: Fix, origin: &str, method: &str, headers: &str
 }
 
 /// Snippets for listing request headers in `Access-Control-Allow-Headers`.
-pub fn allow_headers(fix: Fix, list: &str) -> Fix {
+pub(super) fn allow_headers(fix: Fix, list: &str) -> Fix {
     let quoted: Vec<String> = list.split(", ").map(|h| format!("'{h}'")).collect();
     let dq: Vec<String> = list.split(", ").map(|h| format!("\"{h}\"")).collect();
     fix.snippet("http", format!("Access-Control-Allow-Headers: {list}"))
@@ -113,7 +113,7 @@ pub fn allow_headers(fix: Fix, list: &str) -> Fix {
 }
 
 /// Snippets for listing methods in `Access-Control-Allow-Methods`.
-pub fn allow_methods(fix: Fix, list: &str) -> Fix {
+pub(super) fn allow_methods(fix: Fix, list: &str) -> Fix {
     let quoted: Vec<String> = list.split(", ").map(|h| format!("'{h}'")).collect();
     let dq: Vec<String> = list.split(", ").map(|h| format!("\"{h}\"")).collect();
     fix.snippet("http", format!("Access-Control-Allow-Methods: {list}"))
@@ -124,6 +124,6 @@ pub fn allow_methods(fix: Fix, list: &str) -> Fix {
 }
 
 /// Snippets that echo one allow-listed origin (instead of `*`, a list, or a fixed wrong value).
-pub fn echo_origin(fix: Fix, origin: &str, credentials: bool) -> Fix {
+pub(super) fn echo_origin(fix: Fix, origin: &str, credentials: bool) -> Fix {
     cors_on_all_responses(fix, origin, credentials)
 }

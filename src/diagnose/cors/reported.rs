@@ -1,5 +1,5 @@
 //! Chromium's own CORS verdict (`Network.CorsErrorStatus{corsError, failedParameter}`, DIAGNOSES
-//! Appendix A.4 and the A.9 aliases), mapped to the failures `headers::cors` computes, so that
+//! Appendix A.4 and the A.9 aliases), mapped to the failures `crate::fetch` computes, so that
 //! reported and inferred failures flow through the same rules.
 
 use crate::model::CorsErrorStatus;

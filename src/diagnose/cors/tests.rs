@@ -2,6 +2,8 @@
 
 use super::*;
 use crate::correlate::Correlation;
+use crate::fetch::CorsFailure;
+use crate::finding::Signal;
 use crate::model::{Capture, CorsErrorStatus, Header};
 use std::borrow::Cow;
 
@@ -24,11 +26,18 @@ fn ex(
     }
 }
 
+/// The popup's CORS picture of exchange `i`.
+fn picture(cap: &Capture<'_>, i: usize) -> Option<CorsFacts> {
+    let corr = Correlation::build(cap);
+    let ctx = Ctx::new(cap, &corr, i, &cap.exchanges[i]);
+    Facts::build(&ctx).map(|f| f.picture(&ctx))
+}
+
 fn ids(cap: &Capture<'_>, i: usize) -> Vec<FindingId> {
     let corr = Correlation::build(cap);
     let ctx = Ctx::new(cap, &corr, i, &cap.exchanges[i]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, Facts::build(&ctx).as_ref(), &mut out);
     out.iter().map(|f| f.id).collect()
 }
 
@@ -104,7 +113,7 @@ fn missing_acao_on_401_is_the_mask_only() {
 }
 
 #[test]
-fn same_origin_has_no_cors_view() {
+fn same_origin_has_no_cors_picture() {
     let cap = Capture {
         exchanges: vec![ex(
             "GET",
@@ -115,9 +124,7 @@ fn same_origin_has_no_cors_view() {
         )],
         ..Default::default()
     };
-    let corr = Correlation::build(&cap);
-    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
-    assert!(cors_view(&ctx).is_none());
+    assert!(picture(&cap, 0).is_none());
     assert_eq!(ids(&cap, 0), []);
 }
 
@@ -159,7 +166,7 @@ fn followed_redirect_passed_the_check() {
 }
 
 #[test]
-fn view_describes_the_failed_check() {
+fn picture_holds_the_failed_check() {
     let cap = Capture {
         exchanges: vec![ex(
             "GET",
@@ -170,13 +177,11 @@ fn view_describes_the_failed_check() {
         )],
         ..Default::default()
     };
-    let corr = Correlation::build(&cap);
-    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
-    let v = cors_view(&ctx).unwrap();
+    let v = picture(&cap, 0).unwrap();
     assert_eq!(v.page_origin.as_deref(), Some("https://app.example.com"));
     assert_eq!(v.request_origin.as_deref(), Some("https://app.example.com"));
-    assert_eq!(v.credentials_mode, "include (inferred)");
-    assert_eq!(v.failed_check.as_deref(), Some("Access-Control-Allow-Origin is * on a credentialed request"));
+    assert_eq!(v.credentials, CredBasis::CookieSent);
+    assert_eq!(v.failed, Some(FailedCheck::Response(CorsFailure::WildcardWithCredentials)));
     assert_eq!(v.response_headers.len(), 1);
 }
 
@@ -199,7 +204,7 @@ fn inferred_include_from_failure() {
     let corr = Correlation::build(&cap);
     let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, Facts::build(&ctx).as_ref(), &mut out);
     assert_eq!(out.len(), 1);
     assert_eq!((out[0].id, out[0].signal), (FindingId::CorsWildcardWithCredentials, Signal::Predictive));
 }
@@ -218,9 +223,7 @@ fn hostile_input_does_not_panic() {
     let cap = Capture { exchanges: vec![e.clone(), Exchange { method: Cow::Borrowed(""), ..e }], ..Default::default() };
     for i in 0..2 {
         let _ = ids(&cap, i);
-        let corr = Correlation::build(&cap);
-        let ctx = Ctx::new(&cap, &corr, i, &cap.exchanges[i]);
-        let _ = cors_view(&ctx);
+        let _ = picture(&cap, i);
     }
 }
 

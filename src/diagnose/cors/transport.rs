@@ -1,26 +1,26 @@
 //! Transport rules (group I that this module owns): mixed content, credentials over cleartext,
 //! HSTS internal redirects, client certificates, and Local Network Access verdicts.
 
-use super::edge::is_session_cookie_name;
 use super::facts::Facts;
 use super::reported::Kind;
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix, Signal};
 use crate::secret::Exposure;
+use crate::signals::is_session_cookie_name;
 use crate::site::is_potentially_trustworthy;
 
 /// `mixed-content-blocked` — W3C Mixed Content ("Should fetching request be blocked as mixed
 /// content?"): a secure context may not fetch from a non-trustworthy http/ws URL.
-pub fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(url) = &ctx.url else {
         return;
     };
     if !matches!(url.scheme(), "http" | "ws") || is_potentially_trustworthy(url) {
         return;
     }
-    let t = ctx.ex.resource_type.as_deref().unwrap_or("").to_ascii_lowercase();
-    if ctx.is_navigation() || t == "main_frame" || t == "document" {
+    // A top-level navigation (`document` / `main_frame`) is upgraded or shown as an interstitial.
+    if ctx.is_navigation() {
         return;
     }
     let client = ctx.initiator.as_ref().or(ctx.page.as_ref());
@@ -59,7 +59,7 @@ pub fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 /// `credentials-over-cleartext` — RFC 7617 §4 (Basic over cleartext), RFC 6750 §5.3 (bearer
 /// tokens require TLS); Chrome policy BasicAuthOverHttpEnabled.
-pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(url) = &ctx.url else {
         return;
     };
@@ -71,17 +71,8 @@ pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     {
         return; // blocked or rewritten (HSTS) in the browser: the credential never went over the wire
     }
-    let rq = &ctx.ex.request_headers;
-    let session_cookie = rq
-        .get_all("cookie")
-        .flat_map(|c| c.split(';'))
-        .map(|p| p.split('=').next().unwrap_or("").trim())
-        .find(|n| is_session_cookie_name(n));
-    let basic_challenge = ctx
-        .ex
-        .response_headers
-        .get_all("www-authenticate")
-        .any(|c| c.trim_start().get(..5).is_some_and(|s| s.eq_ignore_ascii_case("basic")));
+    let session_cookie = ctx.sent_cookies.iter().map(|c| c.name).find(|n| is_session_cookie_name(n));
+    let basic_challenge = ctx.challenges.challenges.iter().any(|c| c.scheme.eq_ignore_ascii_case("basic"));
     let what = if let Some(c) = &ctx.auth {
         format!("an Authorization header ({})", if c.scheme.is_empty() { "no scheme" } else { c.scheme })
     } else if let Some(k) = &ctx.creds.api_key_header {
@@ -113,7 +104,7 @@ pub fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// `hsts-upgraded-http-url` — RFC 6797 §8.3 (the UA rewrites http to https before sending).
-pub fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let ex = ctx.ex;
     if ex.status != 307 || !ex.url.starts_with("http:") {
         return;
@@ -140,7 +131,7 @@ pub fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 /// `client-certificate-required` — RFC 8446 §4.3.2 (CertificateRequest), §4.4.2; nginx
 /// `ssl_verify_client`.
-pub fn client_certificate_required(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn client_certificate_required(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let err = ctx.ex.error.as_deref().unwrap_or("");
     let reported = err.contains("ERR_BAD_SSL_CLIENT_AUTH_CERT") || err.contains("ERR_SSL_CLIENT_AUTH_CERT_NEEDED");
     let body = ctx.ex.response_body.as_deref().unwrap_or("");
@@ -189,7 +180,7 @@ fn lna(
 }
 
 /// `lna-permission-denied` — WICG Local Network Access (permission for public → local/loopback).
-pub fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     lna(
         ctx,
         f,
@@ -206,7 +197,7 @@ pub fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec
 }
 
 /// `lna-insecure-initiator` — WICG Local Network Access (secure-context restriction).
-pub fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     lna(
         ctx,
         f,
@@ -221,7 +212,7 @@ pub fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
 
 /// `lna-address-space-mismatch` — WICG Local Network Access (the `targetAddressSpace` fetch option
 /// must match the address space of the endpoint actually reached).
-pub fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+pub(super) fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     let Some(r) = f.reported.as_ref().filter(|r| r.kind == Kind::InvalidLocalNetworkAccess) else {
         return;
     };
