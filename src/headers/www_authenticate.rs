@@ -15,6 +15,8 @@
 //! Several field lines are accepted, as are CDP/Firefox values joined with `\n`; a newline
 //! followed by a space or tab is an (obsolete) line fold and counts as whitespace.
 
+use super::scheme::Scheme;
+use super::syntax::{self, is_tchar, is_token68_char};
 use std::borrow::Cow;
 
 /// A grammar deviation noticed while parsing (what a stricter client would drop or mis-read).
@@ -75,46 +77,6 @@ pub struct Challenge<'a> {
     pub notes: Vec<Note>,
     /// Which field line (after splitting `\n`-joined values) it came from, from 0.
     pub line: usize,
-}
-
-/// The known schemes, for typed decisions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scheme {
-    Basic,
-    Bearer,
-    Dpop,
-    Digest,
-    Negotiate,
-    Ntlm,
-    /// AWS SigV4 and other vendor schemes browsers do not answer.
-    Other,
-}
-
-impl Scheme {
-    /// Classifies a scheme token (case-insensitive, RFC 9110 §11.1).
-    pub fn of(token: &str) -> Scheme {
-        let eq = |s: &str| token.eq_ignore_ascii_case(s);
-        if eq("basic") {
-            Scheme::Basic
-        } else if eq("bearer") {
-            Scheme::Bearer
-        } else if eq("dpop") {
-            Scheme::Dpop
-        } else if eq("digest") {
-            Scheme::Digest
-        } else if eq("negotiate") {
-            Scheme::Negotiate
-        } else if eq("ntlm") {
-            Scheme::Ntlm
-        } else {
-            Scheme::Other
-        }
-    }
-
-    /// Whether browsers answer this scheme themselves (prompt or integrated auth).
-    pub fn browser_handles(self) -> bool {
-        matches!(self, Scheme::Basic | Scheme::Digest | Scheme::Negotiate | Scheme::Ntlm)
-    }
 }
 
 /// RFC 6750 §3.1 / RFC 9449 §7.1 / §9 error codes.
@@ -371,16 +333,6 @@ impl<'a> Challenges<'a> {
     }
 }
 
-/// `tchar` (RFC 9110 §5.6.2).
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// token68 characters before the padding.
-fn is_t68(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"-._~+/".contains(&b)
-}
-
 /// A byte cursor over one field value. Positions always sit on ASCII bytes when slicing, so
 /// slices are valid UTF-8.
 struct Cur<'a> {
@@ -474,7 +426,7 @@ impl<'a> Cur<'a> {
         if j == self.i {
             return false;
         }
-        while matches!(self.at(j), Some(b' ' | b'\t')) {
+        while self.at(j).is_some_and(syntax::is_ows) {
             j += 1;
         }
         if self.at(j) != Some(b'=') {
@@ -494,32 +446,15 @@ impl<'a> Cur<'a> {
         if self.peek() == Some(b'"') {
             self.i += 1;
             let a = self.i;
-            let mut esc = false;
-            let mut closed = false;
-            while let Some(c) = self.peek() {
-                match c {
-                    b'\\' => {
-                        esc = true;
-                        self.i += 1;
-                    }
-                    b'"' => {
-                        closed = true;
-                        break;
-                    }
-                    _ => {}
-                }
-                self.i += 1;
-            }
-            let z = self.i.min(self.b.len());
-            // An escape right before the end can leave `i` one past the end.
-            let raw = self.slice(a, z);
-            if closed {
-                self.i += 1;
+            let q = syntax::scan_quoted(self.b, a);
+            let raw = self.slice(a, q.end);
+            if q.closed {
+                self.i = q.end + 1;
             } else {
                 self.i = self.b.len();
                 notes.push(Note::UnterminatedQuote);
             }
-            let v = if esc { Cow::Owned(unescape(raw)) } else { Cow::Borrowed(raw) };
+            let v = if q.escaped { Cow::Owned(syntax::unescape_quoted(raw)) } else { Cow::Borrowed(raw) };
             return Some((v, true));
         }
         let a = self.i;
@@ -534,27 +469,11 @@ impl<'a> Cur<'a> {
             notes.push(Note::EmptyValue);
             return None;
         }
-        if !v.bytes().all(is_tchar) {
+        if !syntax::is_token(v) {
             notes.push(Note::UnquotedValueNotToken);
         }
         Some((Cow::Borrowed(v), false))
     }
-}
-
-/// Removes quoted-pair backslashes (RFC 9110 §5.6.4).
-fn unescape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut it = raw.chars();
-    while let Some(c) = it.next() {
-        if c == '\\' {
-            if let Some(n) = it.next() {
-                out.push(n);
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// Parses one challenge's parameter list (after the scheme and its whitespace).
@@ -700,7 +619,7 @@ fn parse_into<'a>(value: &'a str, line_base: usize, out: &mut Challenges<'a>) ->
 fn token68_here<'a>(cur: &mut Cur<'a>) -> Option<&'a str> {
     let a = cur.i;
     let mut j = a;
-    while cur.at(j).is_some_and(is_t68) {
+    while cur.at(j).is_some_and(is_token68_char) {
         j += 1;
     }
     if j == a {
