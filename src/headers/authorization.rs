@@ -130,26 +130,21 @@ pub struct Credentials<'a> {
 impl<'a> Credentials<'a> {
     /// Whether the credential is a token in the Bearer sense: Bearer, DPoP, a custom scheme word
     /// or a bare token (not Basic, Digest or the Windows handshakes).
-    pub fn is_token(&self) -> bool {
+    pub(crate) fn is_token(&self) -> bool {
         self.kind.is_none_or(|k| matches!(k, Scheme::Bearer | Scheme::Dpop | Scheme::Other))
     }
 
     /// Whether `note` was recorded.
-    pub fn has(&self, note: &Note) -> bool {
+    pub(crate) fn has(&self, note: &Note) -> bool {
         self.notes.contains(note)
     }
 
     /// The placeholder kind, if the token is one.
-    pub fn placeholder(&self) -> Option<Placeholder> {
+    pub(crate) fn placeholder(&self) -> Option<Placeholder> {
         self.notes.iter().find_map(|n| match n {
             Note::Placeholder(p) => Some(*p),
             _ => None,
         })
-    }
-
-    /// Whether the capture replaced the credential's value with a redaction marker.
-    pub fn redacted(&self) -> bool {
-        self.has(&Note::Redacted)
     }
 
     /// A Digest (or other param-style) parameter, case-insensitive.
@@ -158,7 +153,7 @@ impl<'a> Credentials<'a> {
     }
 
     /// Whether the token has the shape of a compact JWT/JWS/JWE (`eyJ…` with dots).
-    pub fn looks_like_jwt(&self) -> bool {
+    pub(crate) fn looks_like_jwt(&self) -> bool {
         self.token.starts_with("eyJ") && self.token.matches('.').count() >= 2
     }
 }

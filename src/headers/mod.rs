@@ -11,5 +11,5 @@ pub mod jwt;
 pub mod redaction;
 pub mod scheme;
 pub mod set_cookie;
-pub mod syntax;
+pub(crate) mod syntax;
 pub mod www_authenticate;

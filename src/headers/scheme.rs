@@ -24,7 +24,7 @@ pub enum Scheme {
 
 impl Scheme {
     /// Classifies a scheme token (case-insensitive, RFC 9110 §11.1).
-    pub fn of(token: &str) -> Scheme {
+    pub(crate) fn of(token: &str) -> Scheme {
         const KNOWN: &[(&str, Scheme)] = &[
             ("basic", Scheme::Basic),
             ("bearer", Scheme::Bearer),
@@ -37,7 +37,7 @@ impl Scheme {
     }
 
     /// The registry's spelling (`DPoP`, `NTLM` …); `None` for [`Scheme::Other`].
-    pub fn canonical(self) -> Option<&'static str> {
+    pub(crate) fn canonical(self) -> Option<&'static str> {
         match self {
             Scheme::Basic => Some("Basic"),
             Scheme::Bearer => Some("Bearer"),

@@ -80,7 +80,7 @@ fn challenge_view(c: &Challenge<'_>, proxy: bool) -> ChallengeView {
 }
 
 /// The parsed challenges for the popup: the site's (`WWW-Authenticate`), then the proxy's.
-pub fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> Vec<ChallengeView> {
+pub(crate) fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> Vec<ChallengeView> {
     ctx.challenges
         .challenges
         .iter()

@@ -81,7 +81,7 @@ fn authorization_view(c: &Credentials<'_>) -> AuthorizationView {
 }
 
 /// The credential picture for the popup.
-pub fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> CredentialsView {
+pub(crate) fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> CredentialsView {
     let state = match facts.state {
         CredentialState::Sent => "sent",
         CredentialState::Missing => "missing",

@@ -17,7 +17,7 @@ mod proxy;
 mod rejected;
 #[cfg(test)]
 mod tests;
-pub mod words;
+pub(crate) mod words;
 
 pub use facts::{ApiKey, CredentialFacts, CredentialState};
 
@@ -103,7 +103,7 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
 }
 
 /// Runs every rule of this module on the entry's credential facts.
-pub fn check(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>, out: &mut Vec<Finding>) {
     // A CORS preflight never carries credentials and is never prompted for (Fetch
     // #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
     if !relevant(ctx) || crate::signals::is_preflight(ctx.ex) {
