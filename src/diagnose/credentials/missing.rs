@@ -147,7 +147,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
 
 /// `bearer-placeholder-value` — RFC 6750 §2.1: the token variable was empty when the header was built.
 pub fn bearer_placeholder_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if !failing(f, ctx) || !c.is_token() {
         return;
     }
@@ -184,7 +184,7 @@ pub fn bearer_placeholder_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
 
 /// `authorization-scheme-mismatch` — RFC 9110 §11.1, §11.4; RFC 6750 §2.1; RFC 9449 §7.1.
 pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if !failing(f, ctx) || c.placeholder().is_some() {
         return;
     }
@@ -241,7 +241,7 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
 
 /// `credential-syntax-invalid` — RFC 9110 §11.2 (token68), RFC 6750 §2.1 (b64token).
 pub fn credential_syntax_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if !failing(f, ctx) || !c.is_token() || c.placeholder().is_some() {
         return;
     }

@@ -45,7 +45,7 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         return;
     }
     let desc = json.as_ref().and_then(|(_, d)| d.clone());
-    let secret_in = if f.cred.as_ref().is_some_and(|c| c.kind == Some(Scheme::Basic)) {
+    let secret_in = if f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic)) {
         "in the Authorization header (client_secret_basic)"
     } else if ctx.ex.request_body.as_deref().is_some_and(|b| b.contains("client_secret=")) {
         "in the form body (client_secret_post)"

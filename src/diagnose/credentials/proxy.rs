@@ -56,7 +56,7 @@ const PHP_COOKIES: &[&str] = &["phpsessid", "laravel_session", "xsrf-token"];
 
 /// A usable token credential was sent (not a placeholder, not malformed).
 fn usable_token(f: &Facts<'_>) -> bool {
-    f.cred.as_ref().is_some_and(|c| {
+    f.cred.is_some_and(|c| {
         matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop | Scheme::Other))
             && c.placeholder().is_none()
             && !c.has(&Note::NoScheme)
@@ -103,8 +103,7 @@ fn is_cloudfront(ctx: &Ctx<'_, '_>) -> bool {
 /// `apache-cgi-drops-authorization` — RFC 3875 §4.1.18; Apache `CGIPassAuth`.
 pub fn apache_cgi_drops_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401
-        || !usable_token(f)
-            && !f.cred.as_ref().is_some_and(|c| c.kind == Some(Scheme::Basic) && f.challenges.is_empty())
+        || !usable_token(f) && !f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic) && f.challenges.is_empty())
     {
         return;
     }
@@ -246,7 +245,7 @@ fn gate_signature(f: &Facts<'_>) -> Option<bool> {
 /// Whether a server-level Basic gate answered a request that carried a token or a cookie (the
 /// condition of `leftover-basic-auth-gate`), for rules that should stand back.
 pub fn is_basic_gate(f: &Facts<'_>) -> bool {
-    let token_sent = f.cred.as_ref().is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
+    let token_sent = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
     f.status == 401 && (token_sent || f.cookie_sent) && gate_signature(f).is_some()
 }
 
@@ -256,8 +255,8 @@ pub fn leftover_basic_auth_gate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
         return;
     }
     let Some(basic) = f.challenges.find(Scheme::Basic) else { return };
-    let bearer_sent = f.cred.as_ref().is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
-    let basic_sent = f.cred.as_ref().is_some_and(|c| c.kind == Some(Scheme::Basic));
+    let bearer_sent = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
+    let basic_sent = f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic));
     if basic_sent || !(bearer_sent || f.cookie_sent) {
         return;
     }

@@ -22,7 +22,7 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         return;
     }
     let mut sent = Vec::new();
-    if let Some(c) = &f.cred {
+    if let Some(c) = f.cred {
         sent.push(if c.scheme.is_empty() {
             "an Authorization header".to_string()
         } else {
@@ -62,7 +62,7 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// `basic-credentials-malformed` — RFC 7617 §2 (syntax), §2.1 (charset).
 pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if c.kind != Some(Scheme::Basic) || !super::missing::failing(f, ctx) {
         return;
     }
@@ -122,7 +122,7 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
 /// `basic-credentials-invalid` — RFC 7617 §2, RFC 9110 §15.5.2: well-formed Basic refused with
 /// the same Basic challenge.
 pub fn basic_credentials_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if c.kind != Some(Scheme::Basic) || f.status != 401 {
         return;
     }
@@ -263,7 +263,7 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     let Some(ch) = token_rejected_with(ctx, f, BearerError::InsufficientScope) else { return };
     let b = ch.bearer();
     let required: Vec<&str> = b.scope.map(|s| s.split_whitespace().collect()).unwrap_or_default();
-    let have = f.cred.as_ref().filter(|c| c.looks_like_jwt()).and_then(|c| token_scopes(c.token));
+    let have = f.cred.filter(|c| c.looks_like_jwt()).and_then(|c| token_scopes(c.token));
     let mut explanation = String::from(
         "The token is valid, but it does not grant the permission this call needs (error=\"insufficient_scope\").",
     );
@@ -335,7 +335,7 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
         return;
     }
     let coded = f.challenges.bearer_like().is_some_and(|c| c.bearer().error == Some(BearerError::InvalidRequest));
-    let header = f.cred.as_ref().is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
+    let header = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
     let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param);
     let in_body = ctx.ex.request_body.as_deref().is_some_and(access_token_param);
     let places = [header, in_query, in_body].iter().filter(|x| **x).count();
@@ -432,7 +432,7 @@ pub fn digest_unsupported_challenge(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
 /// `stale-browser-auth-cache` — RFC 9110 §11.5; RFC 7617 §2.2: the browser resent cached Basic
 /// credentials that keep failing (the header came from the network stack, not from script).
 pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if f.status != 401 || !matches!(c.kind, Some(Scheme::Basic | Scheme::Digest)) || ctx.is_api_call() {
         return;
     }
@@ -461,7 +461,7 @@ pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
 
 /// `ntlm-handshake-broken` — RFC 4559; MS-NTHT: repeated 401s during an NTLM/Negotiate handshake.
 pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if f.status != 401 || !matches!(c.kind, Some(Scheme::Ntlm | Scheme::Negotiate)) {
         return;
     }
@@ -495,7 +495,7 @@ pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
 /// `digest-uri-mismatch` — RFC 7616 §3.4, §3.4.6: the Digest `uri` no longer matches the
 /// request-target the origin saw (a path-rewriting proxy).
 pub fn digest_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if c.kind != Some(Scheme::Digest) || !matches!(f.status, 400 | 401) {
         return;
     }
