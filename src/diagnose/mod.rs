@@ -59,12 +59,15 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
 pub struct Diagnosed<'c, 'a> {
     pub ctx: Ctx<'c, 'a>,
     pub findings: Vec<Finding>,
-    pub facts: EntryFacts,
+    pub facts: EntryFacts<'c>,
 }
 
-/// Typed facts about one exchange, beyond its findings.
+/// Typed facts about one exchange, beyond its findings. They borrow from the capture (`'c`).
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct EntryFacts {
+pub struct EntryFacts<'c> {
+    /// Whether credentials went out and how they fared, the key headers sent, the proxy's
+    /// challenges (the credential and the site's challenges are `Ctx::auth`/`Ctx::challenges`).
+    pub credentials: credentials::CredentialFacts<'c>,
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
     pub recovered_by: Option<usize>,
@@ -81,11 +84,12 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let cors_facts = cors::Facts::build(&ctx);
     cors::check(&ctx, cors_facts.as_ref(), &mut out);
     cookies::check(&ctx, &mut out);
-    credentials::check(&ctx, &mut out);
+    let creds = credentials::CredentialFacts::new(&ctx);
+    credentials::check(&ctx, &creds, &mut out);
     tokens::check(&ctx, &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
-    let mut facts = EntryFacts::default();
+    let mut facts = EntryFacts { credentials: creds, ..EntryFacts::default() };
     if !out.is_empty() {
         facts.cors = cors_facts.map(|f| f.picture(&ctx));
         facts.recovered_by = recovery::recovered_by(&ctx);

@@ -20,10 +20,10 @@ pub use view::jwt_view;
 use super::context::Ctx;
 use crate::catalogue::FindingId;
 use crate::finding::{Evidence, Finding, Fix, Signal};
-use crate::headers::authorization::CredScheme;
 use crate::headers::date::{format_duration, format_utc};
 use crate::headers::jwt::{self, Jwt, JwtError, JwtNote, Kind, Payload, TimeClaim};
 use crate::headers::redaction;
+use crate::headers::scheme::Scheme;
 use crate::secret::Exposure;
 use server_text::Expected;
 
@@ -186,10 +186,10 @@ fn cookie_jwt<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str)> {
 /// The token of `Authorization` or of a custom token header.
 fn header_token<'c>(ctx: &Ctx<'c, '_>) -> Option<(&'c str, &'c str, &'c str)> {
     if let Some(c) = &ctx.auth {
-        if matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop) || c.scheme.eq_ignore_ascii_case("jwt") {
+        if matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)) || c.scheme.eq_ignore_ascii_case("jwt") {
             return Some((c.scheme, c.credential.trim(), "Authorization"));
         }
-        if c.kind == CredScheme::Missing && jwt::looks_like_jwt(c.token) && c.token.contains('.') {
+        if c.kind.is_none() && jwt::looks_like_jwt(c.token) && c.token.contains('.') {
             return Some(("", c.token, "Authorization"));
         }
         return None;

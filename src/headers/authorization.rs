@@ -11,43 +11,11 @@
 //! Basic password is decoded only so it can be redacted; it is never shown.
 
 use super::redaction;
+use super::scheme::Scheme;
+use super::syntax::{self, OWS};
 use super::www_authenticate::{self, Param};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD};
-
-/// The scheme of the credential, classified (RFC 9110 §11.1: case-insensitive).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredScheme {
-    Basic,
-    Bearer,
-    Dpop,
-    Digest,
-    Negotiate,
-    Ntlm,
-    /// Not a standard scheme, but common in APIs: `Token`, `JWT`, `Bot`, `AWS4-HMAC-SHA256`…
-    Other,
-    /// The value has no scheme word at all (a bare token).
-    Missing,
-}
-
-impl CredScheme {
-    fn of(s: &str) -> CredScheme {
-        match www_authenticate::Scheme::of(s) {
-            www_authenticate::Scheme::Basic => CredScheme::Basic,
-            www_authenticate::Scheme::Bearer => CredScheme::Bearer,
-            www_authenticate::Scheme::Dpop => CredScheme::Dpop,
-            www_authenticate::Scheme::Digest => CredScheme::Digest,
-            www_authenticate::Scheme::Negotiate => CredScheme::Negotiate,
-            www_authenticate::Scheme::Ntlm => CredScheme::Ntlm,
-            www_authenticate::Scheme::Other => CredScheme::Other,
-        }
-    }
-
-    /// Whether the credential is a token in the Bearer sense (Bearer, DPoP or a custom word).
-    pub fn is_token(self) -> bool {
-        matches!(self, CredScheme::Bearer | CredScheme::Dpop | CredScheme::Other | CredScheme::Missing)
-    }
-}
 
 /// A value that is clearly an unset variable, not a token.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -146,7 +114,8 @@ impl std::fmt::Debug for BasicCredential {
 pub struct Credentials<'a> {
     /// The scheme word as sent (empty when missing).
     pub scheme: &'a str,
-    pub kind: CredScheme,
+    /// The scheme, classified; `None` when the value has no scheme word (a bare token).
+    pub kind: Option<Scheme>,
     /// The credential text after the scheme (the token68, the Basic blob, or the param list),
     /// with quotes and surrounding whitespace kept as sent, minus a doubled scheme.
     pub credential: &'a str,
@@ -159,22 +128,23 @@ pub struct Credentials<'a> {
 }
 
 impl<'a> Credentials<'a> {
+    /// Whether the credential is a token in the Bearer sense: Bearer, DPoP, a custom scheme word
+    /// or a bare token (not Basic, Digest or the Windows handshakes).
+    pub(crate) fn is_token(&self) -> bool {
+        self.kind.is_none_or(|k| matches!(k, Scheme::Bearer | Scheme::Dpop | Scheme::Other))
+    }
+
     /// Whether `note` was recorded.
-    pub fn has(&self, note: &Note) -> bool {
+    pub(crate) fn has(&self, note: &Note) -> bool {
         self.notes.contains(note)
     }
 
     /// The placeholder kind, if the token is one.
-    pub fn placeholder(&self) -> Option<Placeholder> {
+    pub(crate) fn placeholder(&self) -> Option<Placeholder> {
         self.notes.iter().find_map(|n| match n {
             Note::Placeholder(p) => Some(*p),
             _ => None,
         })
-    }
-
-    /// Whether the capture replaced the credential's value with a redaction marker.
-    pub fn redacted(&self) -> bool {
-        self.has(&Note::Redacted)
     }
 
     /// A Digest (or other param-style) parameter, case-insensitive.
@@ -183,7 +153,7 @@ impl<'a> Credentials<'a> {
     }
 
     /// Whether the token has the shape of a compact JWT/JWS/JWE (`eyJ…` with dots).
-    pub fn looks_like_jwt(&self) -> bool {
+    pub(crate) fn looks_like_jwt(&self) -> bool {
         self.token.starts_with("eyJ") && self.token.matches('.').count() >= 2
     }
 }
@@ -223,10 +193,6 @@ fn placeholder(t: &str) -> Option<Placeholder> {
         || (t.starts_with("${") && t.ends_with('}'))
         || (t.starts_with('{') && t.ends_with('}') && !t.contains(':'));
     templ.then_some(Placeholder::Template)
-}
-
-fn is_t68(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~+/".contains(c)
 }
 
 /// Notes on a token credential (Bearer, DPoP, custom scheme, or a bare token).
@@ -269,9 +235,9 @@ fn token_notes(raw: &str, notes: &mut Vec<Note>) {
     }
     // token68: t68 chars, then only '='.
     let body = core.trim_end_matches('=');
-    if let Some(bad) =
-        body.chars().find(|&c| !is_t68(c) && !matches!(c, ' ' | '\t' | ',' | '%' | '"' | '\'') && c.is_ascii())
-    {
+    if let Some(bad) = body.chars().find(|&c| {
+        !syntax::is_token68_char_char(c) && !matches!(c, ' ' | '\t' | ',' | '%' | '"' | '\'') && c.is_ascii()
+    }) {
         notes.push(Note::BadToken68Char(bad));
     }
     // A Bearer token that decodes to `user:pass` was Basic-encoded by mistake.
@@ -383,14 +349,14 @@ fn basic(raw: &str, notes: &mut Vec<Note>) -> Option<BasicCredential> {
 /// after a run of name characters, followed by something other than more padding).
 fn looks_like_params(rest: &str) -> bool {
     let t = rest.trim_start();
-    let name_end = t.find(|c: char| !(c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c))).unwrap_or(t.len());
+    let name_end = t.find(|c: char| !syntax::is_tchar_char(c)).unwrap_or(t.len());
     if name_end == 0 {
         return false;
     }
-    let after = t.get(name_end..).unwrap_or("").trim_start_matches([' ', '\t']);
+    let after = t.get(name_end..).unwrap_or("").trim_start_matches(OWS);
     match after.strip_prefix('=') {
         Some(v) => {
-            let v = v.trim_start_matches([' ', '\t']);
+            let v = v.trim_start_matches(OWS);
             !v.is_empty() && !v.starts_with('=')
         }
         None => false,
@@ -399,15 +365,7 @@ fn looks_like_params(rest: &str) -> bool {
 
 /// A credential without a scheme word (a bare token, or a value replaced whole).
 fn schemeless<'a>(lead: &'a str, token: &'a str, notes: Vec<Note>) -> Credentials<'a> {
-    Credentials {
-        scheme: "",
-        kind: CredScheme::Missing,
-        credential: lead,
-        token,
-        basic: None,
-        params: Vec::new(),
-        notes,
-    }
+    Credentials { scheme: "", kind: None, credential: lead, token, basic: None, params: Vec::new(), notes }
 }
 
 /// Parses an `Authorization` (or `Proxy-Authorization`) value.
@@ -429,7 +387,7 @@ pub fn parse(value: &str) -> Credentials<'_> {
         && scheme_word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
         && !scheme_word.starts_with("eyJ");
     // A single word with no separator that is not a known scheme is a bare credential.
-    let known = CredScheme::of(scheme_word) != CredScheme::Other;
+    let known = Scheme::of(scheme_word) != Scheme::Other;
     let bare = !scheme_is_word
         || (rest_full.trim().is_empty() && !known && (scheme_word.len() > 12 || scheme_word.contains('.')));
     if bare {
@@ -442,34 +400,26 @@ pub fn parse(value: &str) -> Credentials<'_> {
     if colon {
         notes.push(Note::SchemeWithColon);
     }
-    let kind = CredScheme::of(scheme_word);
-    let canonical = match kind {
-        CredScheme::Basic => Some("Basic"),
-        CredScheme::Bearer => Some("Bearer"),
-        CredScheme::Dpop => Some("DPoP"),
-        CredScheme::Digest => Some("Digest"),
-        CredScheme::Negotiate => Some("Negotiate"),
-        CredScheme::Ntlm => Some("NTLM"),
-        _ => None,
-    };
+    let kind = Scheme::of(scheme_word);
+    let canonical = kind.canonical();
     if canonical.is_some_and(|c| c != scheme_word) {
         notes.push(Note::SchemeCase);
     }
     if rest_full.starts_with("  ") || rest_full.starts_with('\t') {
         notes.push(Note::ExtraWhitespace);
     }
-    let mut rest = rest_full.trim_start_matches([' ', '\t']);
+    let mut rest = rest_full.trim_start_matches(OWS);
     // `Bearer Bearer x`
-    let next_end = rest.find([' ', '\t']).unwrap_or(rest.len());
+    let next_end = rest.find(OWS).unwrap_or(rest.len());
     if let Some(next) = rest.get(..next_end) {
         if !next.is_empty() && next.eq_ignore_ascii_case(scheme_word) && next_end < rest.len() {
             notes.push(Note::DoubledScheme);
-            rest = rest.get(next_end..).unwrap_or("").trim_start_matches([' ', '\t']);
+            rest = rest.get(next_end..).unwrap_or("").trim_start_matches(OWS);
         }
     }
     let mut out = Credentials {
         scheme: scheme_word,
-        kind,
+        kind: Some(kind),
         credential: rest,
         token: rest.trim().trim_matches(['"', '\'']),
         basic: None,
@@ -481,8 +431,8 @@ pub fn parse(value: &str) -> Credentials<'_> {
         return out;
     }
     match kind {
-        CredScheme::Basic => out.basic = basic(rest, &mut out.notes),
-        CredScheme::Digest => {
+        Scheme::Basic => out.basic = basic(rest, &mut out.notes),
+        Scheme::Digest => {
             // Same auth-param grammar as a challenge: reuse that parser.
             let parsed = www_authenticate::parse([value]);
             if let Some(c) = parsed.challenges.into_iter().next() {
@@ -492,12 +442,12 @@ pub fn parse(value: &str) -> Credentials<'_> {
                 out.notes.push(Note::Placeholder(Placeholder::Empty));
             }
         }
-        CredScheme::Negotiate | CredScheme::Ntlm => {
+        Scheme::Negotiate | Scheme::Ntlm => {
             if rest.trim().is_empty() {
                 out.notes.push(Note::Placeholder(Placeholder::Empty));
             }
         }
-        CredScheme::Other if looks_like_params(rest) => {
+        Scheme::Other if looks_like_params(rest) => {
             // `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`, `Token token="…"`:
             // an auth-param list, not a token68.
             let parsed = www_authenticate::parse([value]);
@@ -505,7 +455,7 @@ pub fn parse(value: &str) -> Credentials<'_> {
                 out.params = c.params;
             }
         }
-        CredScheme::Bearer | CredScheme::Dpop | CredScheme::Other | CredScheme::Missing => {
+        Scheme::Bearer | Scheme::Dpop | Scheme::Other => {
             token_notes(rest, &mut out.notes);
         }
     }
@@ -536,7 +486,7 @@ mod tests {
         ];
         for (name, v, user, notes) in rows {
             let c = parse(v);
-            assert_eq!(c.kind, CredScheme::Basic, "{name}");
+            assert_eq!(c.kind, Some(Scheme::Basic), "{name}");
             assert_eq!(c.basic.as_ref().map(|b| b.user.as_str()), user, "{name}");
             assert_eq!(c.notes, notes, "{name}: {:?}", c.notes);
         }
@@ -548,45 +498,45 @@ mod tests {
 
     #[test]
     fn token_table() {
-        let rows: Vec<(&str, &str, CredScheme, Vec<Note>)> = vec![
-            ("rfc 6750", "Bearer mF_9.B5f-4.1JqM", CredScheme::Bearer, vec![]),
-            ("undefined", "Bearer undefined", CredScheme::Bearer, vec![Note::Placeholder(Placeholder::Undefined)]),
-            ("null", "Bearer null", CredScheme::Bearer, vec![Note::Placeholder(Placeholder::Null)]),
+        let rows: Vec<(&str, &str, Option<Scheme>, Vec<Note>)> = vec![
+            ("rfc 6750", "Bearer mF_9.B5f-4.1JqM", Some(Scheme::Bearer), vec![]),
+            ("undefined", "Bearer undefined", Some(Scheme::Bearer), vec![Note::Placeholder(Placeholder::Undefined)]),
+            ("null", "Bearer null", Some(Scheme::Bearer), vec![Note::Placeholder(Placeholder::Null)]),
             (
                 "object",
                 "Bearer [object Object]",
-                CredScheme::Bearer,
+                Some(Scheme::Bearer),
                 vec![Note::Placeholder(Placeholder::ObjectObject)],
             ),
-            ("empty", "Bearer", CredScheme::Bearer, vec![Note::Placeholder(Placeholder::Empty)]),
-            ("empty quotes", "Bearer \"\"", CredScheme::Bearer, vec![Note::Placeholder(Placeholder::EmptyQuotes)]),
-            ("template", "Bearer <token>", CredScheme::Bearer, vec![Note::Placeholder(Placeholder::Template)]),
-            ("short", "Bearer abc", CredScheme::Bearer, vec![Note::TooShort]),
-            ("quoted", "Bearer \"eyJhbGciOi.eyJzdWIi.c2ln\"", CredScheme::Bearer, vec![Note::Quoted]),
-            ("json", "Bearer {\"access_token\":\"abc\"}", CredScheme::Bearer, vec![Note::JsonBlob]),
-            ("space", "Bearer abcdefgh ijklmnop", CredScheme::Bearer, vec![Note::InnerSpace]),
-            ("percent", "Bearer abcdefgh%2Bijk", CredScheme::Bearer, vec![Note::PercentEncoded]),
-            ("newline", "Bearer abcdefghijkl\n", CredScheme::Bearer, vec![Note::TrailingNewline]),
-            ("doubled", "Bearer Bearer abcdefghijkl", CredScheme::Bearer, vec![Note::DoubledScheme]),
-            ("bare jwt", "eyJhbGciOi.eyJzdWIi.c2ln", CredScheme::Missing, vec![Note::NoScheme]),
-            ("token scheme", "Token abcdefghijkl", CredScheme::Other, vec![]),
+            ("empty", "Bearer", Some(Scheme::Bearer), vec![Note::Placeholder(Placeholder::Empty)]),
+            ("empty quotes", "Bearer \"\"", Some(Scheme::Bearer), vec![Note::Placeholder(Placeholder::EmptyQuotes)]),
+            ("template", "Bearer <token>", Some(Scheme::Bearer), vec![Note::Placeholder(Placeholder::Template)]),
+            ("short", "Bearer abc", Some(Scheme::Bearer), vec![Note::TooShort]),
+            ("quoted", "Bearer \"eyJhbGciOi.eyJzdWIi.c2ln\"", Some(Scheme::Bearer), vec![Note::Quoted]),
+            ("json", "Bearer {\"access_token\":\"abc\"}", Some(Scheme::Bearer), vec![Note::JsonBlob]),
+            ("space", "Bearer abcdefgh ijklmnop", Some(Scheme::Bearer), vec![Note::InnerSpace]),
+            ("percent", "Bearer abcdefgh%2Bijk", Some(Scheme::Bearer), vec![Note::PercentEncoded]),
+            ("newline", "Bearer abcdefghijkl\n", Some(Scheme::Bearer), vec![Note::TrailingNewline]),
+            ("doubled", "Bearer Bearer abcdefghijkl", Some(Scheme::Bearer), vec![Note::DoubledScheme]),
+            ("bare jwt", "eyJhbGciOi.eyJzdWIi.c2ln", None, vec![Note::NoScheme]),
+            ("token scheme", "Token abcdefghijkl", Some(Scheme::Other), vec![]),
             (
                 "sigv4 params",
                 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/iam/aws4_request, SignedHeaders=host;x-amz-date, Signature=5d672d79c15b13162d9279b0855cfba6789a8edb4c82c400e06b5924a6f2b5d7",
-                CredScheme::Other,
+                Some(Scheme::Other),
                 vec![],
             ),
-            ("rails token param", "Token token=\"abcdefghijkl\"", CredScheme::Other, vec![]),
-            ("dpop", "DPoP abcdefghijkl", CredScheme::Dpop, vec![]),
-            ("redacted token", "Bearer [REDACTED]", CredScheme::Bearer, vec![Note::Redacted]),
-            ("masked token", "Bearer eyJhbGci********", CredScheme::Bearer, vec![Note::Redacted]),
-            ("redacted whole value", "[REDACTED]", CredScheme::Missing, vec![Note::Redacted]),
-            ("redacted basic", "Basic REDACTED", CredScheme::Basic, vec![Note::Redacted]),
-            ("redacted bare word", "REDACTED", CredScheme::Missing, vec![Note::Redacted]),
-            ("colon", "Bearer: abcdefghijkl", CredScheme::Bearer, vec![Note::SchemeWithColon]),
-            ("non-ascii", "Bearer abcdéfghijkl", CredScheme::Bearer, vec![Note::NonAscii]),
-            ("comma", "Bearer abcdefgh,ijkl", CredScheme::Bearer, vec![Note::Comma]),
-            ("basic-encoded", "Bearer dXNlcjpwYXNzd29yZA==", CredScheme::Bearer, vec![Note::BasicEncodedToken]),
+            ("rails token param", "Token token=\"abcdefghijkl\"", Some(Scheme::Other), vec![]),
+            ("dpop", "DPoP abcdefghijkl", Some(Scheme::Dpop), vec![]),
+            ("redacted token", "Bearer [REDACTED]", Some(Scheme::Bearer), vec![Note::Redacted]),
+            ("masked token", "Bearer eyJhbGci********", Some(Scheme::Bearer), vec![Note::Redacted]),
+            ("redacted whole value", "[REDACTED]", None, vec![Note::Redacted]),
+            ("redacted basic", "Basic REDACTED", Some(Scheme::Basic), vec![Note::Redacted]),
+            ("redacted bare word", "REDACTED", None, vec![Note::Redacted]),
+            ("colon", "Bearer: abcdefghijkl", Some(Scheme::Bearer), vec![Note::SchemeWithColon]),
+            ("non-ascii", "Bearer abcdéfghijkl", Some(Scheme::Bearer), vec![Note::NonAscii]),
+            ("comma", "Bearer abcdefgh,ijkl", Some(Scheme::Bearer), vec![Note::Comma]),
+            ("basic-encoded", "Bearer dXNlcjpwYXNzd29yZA==", Some(Scheme::Bearer), vec![Note::BasicEncodedToken]),
         ];
         for (name, v, kind, mut notes) in rows {
             let c = parse(v);
@@ -609,7 +559,7 @@ mod tests {
         let c = parse(
             "Digest username=\"Mufasa\", realm=\"testrealm@host.com\", nonce=\"dcd98b\", uri=\"/dir/index.html\", qop=auth, nc=00000001, cnonce=\"0a4f113b\", response=\"6629fae4\", opaque=\"5ccc\", algorithm=MD5",
         );
-        assert_eq!(c.kind, CredScheme::Digest);
+        assert_eq!(c.kind, Some(Scheme::Digest));
         for (k, v) in [
             ("username", "Mufasa"),
             ("realm", "testrealm@host.com"),

@@ -9,5 +9,7 @@ pub mod date;
 pub mod fields;
 pub mod jwt;
 pub mod redaction;
+pub mod scheme;
 pub mod set_cookie;
+pub(crate) mod syntax;
 pub mod www_authenticate;

@@ -4,6 +4,9 @@
 //! Built by the core so the JavaScript shell only paints. Secrets appear only redacted here;
 //! the raw values stay in the finding evidence `raw` field, which is never serialised.
 
+pub mod challenge;
+pub mod credentials;
+
 use crate::finding::Finding;
 use serde::Serialize;
 
@@ -40,33 +43,6 @@ pub struct JwtView {
     pub problems: Vec<String>,
 }
 
-/// The `Authorization` credential that was sent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthorizationView {
-    pub scheme: String,
-    /// One line for people: `Basic, user "alice"`, `Bearer JWT (RS256)`.
-    pub summary: String,
-    /// Basic user name (not secret).
-    pub user: Option<String>,
-    /// The credential, redacted.
-    pub credential_redacted: String,
-    pub jwt: Option<JwtView>,
-    /// Problems noticed while parsing (bad base64, trailing newline …).
-    pub notes: Vec<String>,
-}
-
-/// Credentials sent, missing or rejected.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CredentialsView {
-    pub authorization: Option<AuthorizationView>,
-    /// Custom key headers that were sent (`x-api-key`), values redacted.
-    pub api_keys: Vec<Pair>,
-    /// `sent`, `missing` or `rejected`, for the headline.
-    pub state: String,
-}
-
 /// One row of the cookie table.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -89,18 +65,6 @@ pub struct CookieRow {
     pub origin: String,
 }
 
-/// One parsed challenge of `WWW-Authenticate` / `Proxy-Authenticate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ChallengeView {
-    pub scheme: String,
-    pub params: Vec<Pair>,
-    pub token68: Option<String>,
-    /// Plain-words meaning (`error=invalid_token: the token is expired, revoked or malformed`).
-    pub meaning: Vec<String>,
-    pub proxy: bool,
-}
-
 /// Everything the popup shows for one flagged request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -121,10 +85,10 @@ pub struct EntryView {
     /// recover on its own. The popup counts these; it never decides it itself.
     pub blocking: bool,
     pub findings: Vec<Finding>,
-    pub credentials: CredentialsView,
+    pub credentials: credentials::CredentialsView,
     pub cookies: Vec<CookieRow>,
     pub cors: Option<CorsView>,
-    pub challenges: Vec<ChallengeView>,
+    pub challenges: Vec<challenge::ChallengeView>,
     /// Headers for the raw view; secret values redacted unless the view was built revealed.
     pub request_headers: Vec<Pair>,
     pub response_headers: Vec<Pair>,
@@ -145,7 +109,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
 pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
-    use crate::diagnose::{cookies, credentials};
+    use crate::diagnose::cookies;
     let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
     let ctx = &ctx;
     let ex = ctx.ex;
@@ -160,16 +124,22 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         fetched_by_worker: ex.fetched_by_worker,
         recovered_by: facts.recovered_by,
         blocking: false,
-        credentials: credentials::credentials_view(ctx),
+        credentials: credentials::view(ctx, &facts.credentials),
         cookies: cookies::cookie_rows(ctx),
         cors: facts.cors.as_ref().map(cors::cors_view),
-        challenges: credentials::challenges_view(ctx),
+        challenges: challenge::view(ctx, &facts.credentials),
         request_headers: pairs(&ex.request_headers, reveal),
         response_headers: pairs(&ex.response_headers, reveal),
         markdown: String::new(),
         curl: crate::report::curl::curl(ex, reveal),
         findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
     };
+    // The credential's decoded JWT. Until the tokens facts land, decoded here as before.
+    if let (Some(a), Some(c)) = (view.credentials.authorization.as_mut(), ctx.auth.as_ref()) {
+        if c.is_token() && c.looks_like_jwt() {
+            a.jwt = crate::diagnose::tokens::jwt_view(ctx, c.token);
+        }
+    }
     view.blocking = view.recovered_by.is_none()
         && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
     view.markdown = crate::report::markdown::entry_markdown(ex, &view.findings, reveal);

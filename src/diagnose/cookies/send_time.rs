@@ -8,7 +8,7 @@ use crate::catalogue::{FindingId, Severity};
 use crate::cookies::jar::{Cookie, Exclusion, SiteContext};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
-use crate::headers::authorization::CredScheme;
+use crate::headers::scheme::Scheme;
 use crate::signals::{FetchMode, FetchSite};
 use crate::site::Relation;
 use FindingId::*;
@@ -308,7 +308,7 @@ fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     let Some(auth) = &ctx.auth else { return };
     let c = auth.credential.trim().to_ascii_lowercase();
     let placeholder = c.is_empty() || matches!(c.as_str(), "undefined" | "null" | "[object object]" | "\"\"" | "none");
-    if !placeholder || auth.kind != CredScheme::Bearer {
+    if !placeholder || auth.kind != Some(Scheme::Bearer) {
         return;
     }
     let (scheme, cred) = (auth.scheme, auth.credential);

@@ -6,8 +6,8 @@ use super::words;
 use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix};
-use crate::headers::authorization::{CredScheme, Note};
-use crate::headers::www_authenticate::Scheme;
+use crate::headers::authorization::Note;
+use crate::headers::scheme::Scheme;
 use crate::secret::Exposure;
 use crate::signals::{FetchDest, FetchMode, ResourceType};
 
@@ -27,8 +27,7 @@ fn resolved_later(ctx: &Ctx<'_, '_>) -> bool {
     ctx.same_url_after(8).any(|i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
             (200..400).contains(&e.status)
-                && (e.request_headers.get("authorization").is_some_and(|a| !a.trim().is_empty())
-                    || e.request_headers.get("cookie").is_some_and(|c| !c.trim().is_empty()))
+                && (e.request_headers.sends_authorization() || e.request_headers.sends_cookie())
         })
     })
 }
@@ -106,7 +105,7 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              header and credentials mode behind.",
         );
     }
-    let sanitized = super::facts::possibly_sanitized(ctx);
+    let sanitized = super::neighbours::possibly_sanitized(ctx);
     if sanitized {
         explanation.push_str(
             " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If the tool that \
@@ -148,8 +147,8 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
 
 /// `bearer-placeholder-value` — RFC 6750 §2.1: the token variable was empty when the header was built.
 pub fn bearer_placeholder_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if !failing(f, ctx) || !c.kind.is_token() {
+    let Some(c) = f.cred else { return };
+    if !failing(f, ctx) || !c.is_token() {
         return;
     }
     let short = c.has(&Note::TooShort) && c.token.chars().count() < 8;
@@ -185,7 +184,7 @@ pub fn bearer_placeholder_value(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
 
 /// `authorization-scheme-mismatch` — RFC 9110 §11.1, §11.4; RFC 6750 §2.1; RFC 9449 §7.1.
 pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
+    let Some(c) = f.cred else { return };
     if !failing(f, ctx) || c.placeholder().is_some() {
         return;
     }
@@ -200,10 +199,10 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
         ))
     } else if c.has(&Note::SchemeWithColon) {
         Some(format!("the scheme is written \"{}:\" with a colon, which is not the scheme token", c.scheme))
-    } else if c.kind == CredScheme::Bearer && c.has(&Note::BasicEncodedToken) && offered.contains(&Scheme::Bearer) {
+    } else if c.kind == Some(Scheme::Bearer) && c.has(&Note::BasicEncodedToken) && offered.contains(&Scheme::Bearer) {
         Some("the Bearer \"token\" is base64 of user:password, a Basic credential sent under the Bearer scheme".into())
     } else if f.status == 401 && !offered.is_empty() && !offered_named(c.scheme) && !super::proxy::is_basic_gate(f) {
-        let dpop_for_bearer = c.kind == CredScheme::Bearer && offered.contains(&Scheme::Dpop);
+        let dpop_for_bearer = c.kind == Some(Scheme::Bearer) && offered.contains(&Scheme::Dpop);
         if dpop_for_bearer {
             Some(
                 "the token was sent as Bearer, but the API asks for DPoP (a proof-bound token with a DPoP header)"
@@ -242,8 +241,8 @@ pub fn authorization_scheme_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
 
 /// `credential-syntax-invalid` — RFC 9110 §11.2 (token68), RFC 6750 §2.1 (b64token).
 pub fn credential_syntax_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if !failing(f, ctx) || !c.kind.is_token() || c.placeholder().is_some() {
+    let Some(c) = f.cred else { return };
+    if !failing(f, ctx) || !c.is_token() || c.placeholder().is_some() {
         return;
     }
     let bad: Vec<String> = c
@@ -295,7 +294,7 @@ pub fn authorization_dropped_on_cross_origin_redirect(ctx: &Ctx<'_, '_>, f: &Fac
     }
     let hops = ctx.redirect_hops();
     let Some((first_i, first)) = hops.first() else { return };
-    if !first.request_headers.has("authorization") {
+    if first.request_headers.authorization().is_none() {
         return;
     }
     let mut urls: Vec<&str> = hops.iter().map(|(_, e)| e.url.as_ref()).collect();
@@ -483,10 +482,7 @@ pub fn negotiate_not_attempted(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
     // with a token.
     let retried = ctx.same_url_after(8).any(|i| {
         ctx.capture.exchanges.get(i).is_some_and(|e| {
-            e.request_headers.get("authorization").is_some_and(|a| {
-                let a = a.trim_start().to_ascii_lowercase();
-                a.starts_with("negotiate") || a.starts_with("ntlm")
-            })
+            e.request_headers.credentials().is_some_and(|a| matches!(a.kind, Some(Scheme::Negotiate | Scheme::Ntlm)))
         })
     });
     if retried {

@@ -13,7 +13,7 @@ pub fn status401_without_www_authenticate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out:
     if f.status != 401 || f.has_challenge_header || f.response_headers_unknown {
         return;
     }
-    let empty_line = ctx.ex.response_headers.has("www-authenticate");
+    let empty_line = ctx.ex.response_headers.has_challenge();
     let explanation = format!(
         "The server answered 401 {}. A 401 must say how to authenticate; without a challenge, HTTP clients cannot \
          choose a scheme and some libraries raise errors. Cookie and form-login applications often do this.",
@@ -128,7 +128,7 @@ pub fn status401_for_forbidden(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
         return;
     }
     let scope = bearer_err == Some(BearerError::InsufficientScope);
-    let accepted = super::facts::accepted_elsewhere(ctx);
+    let accepted = super::neighbours::accepted_elsewhere(ctx);
     // Words in an HTML page (menus, footers) say nothing about this refusal.
     let body = if f.is_html() { None } else { f.body_has(FORBIDDEN_BODIES) };
     if !scope && accepted.is_none() && body.is_none() {
@@ -257,7 +257,7 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
     if f.status != 401 {
         return;
     }
-    let challenge: Vec<&str> = ctx.ex.response_headers.get_all("www-authenticate").collect();
+    let challenge: Vec<&str> = ctx.ex.response_headers.challenge_lines().collect();
     let t0 = ctx.ex.started_ms;
     // The run of identical 401s right before this one (bounded: a loop shows in a few entries).
     let prior: Vec<usize> = ctx
@@ -266,7 +266,7 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
                     && e.method == ctx.ex.method
-                    && e.response_headers.get_all("www-authenticate").collect::<Vec<_>>() == challenge
+                    && e.response_headers.challenge_lines().eq(challenge.iter().copied())
                     && match (t0, e.started_ms) {
                         (Some(a), Some(b)) => a - b <= 60_000.0,
                         _ => true,
@@ -280,10 +280,10 @@ pub fn challenge_loop(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) 
     let with_creds = prior
         .iter()
         .filter(|&&i| {
-            ctx.capture.exchanges.get(i).is_some_and(|e| {
-                e.request_headers.has("authorization")
-                    || e.request_headers.get("cookie").is_some_and(|c| !c.trim().is_empty())
-            })
+            ctx.capture
+                .exchanges
+                .get(i)
+                .is_some_and(|e| e.request_headers.authorization().is_some() || e.request_headers.sends_cookie())
         })
         .count()
         + usize::from(ctx.creds.authorization || f.cookie_sent);

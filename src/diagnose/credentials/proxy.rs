@@ -5,8 +5,9 @@ use super::facts::Facts;
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix};
-use crate::headers::authorization::{CredScheme, Note};
-use crate::headers::www_authenticate::Scheme;
+use crate::headers::authorization::Note;
+use crate::headers::scheme::Scheme;
+use crate::headers::set_cookie;
 use crate::secret::Exposure;
 
 /// Body texts of servers that saw no token at all.
@@ -50,10 +51,13 @@ const TOKEN_SEEN_BODIES: &[&str] = &[
 const PHP_BODIES: &[&str] =
     &["token not provided", "authorization header not found", "rest_not_logged_in", "jwt_auth_no_auth_header"];
 
+/// Cookies PHP frameworks set by default (PHP sessions, Laravel), fingerprints of a PHP application.
+const PHP_COOKIES: &[&str] = &["phpsessid", "laravel_session", "xsrf-token"];
+
 /// A usable token credential was sent (not a placeholder, not malformed).
 fn usable_token(f: &Facts<'_>) -> bool {
-    f.cred.as_ref().is_some_and(|c| {
-        matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop | CredScheme::Other)
+    f.cred.is_some_and(|c| {
+        matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop | Scheme::Other))
             && c.placeholder().is_none()
             && !c.has(&Note::NoScheme)
             && !c.has(&Note::DoubledScheme)
@@ -78,10 +82,12 @@ fn is_apache_php(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> bool {
     let apache = f.server.contains("apache");
     let powered = ctx.ex.response_headers.get("x-powered-by").unwrap_or("").to_ascii_lowercase();
     let php_header = powered.contains("php")
-        || ctx.ex.response_headers.get_all("set-cookie").any(|c| {
-            let c = c.to_ascii_lowercase();
-            c.starts_with("phpsessid=") || c.starts_with("laravel_session=") || c.starts_with("xsrf-token=")
-        });
+        || ctx
+            .ex
+            .response_headers
+            .set_cookie_lines()
+            .filter_map(|l| set_cookie::parse(l).ok())
+            .any(|c| PHP_COOKIES.iter().any(|n| c.name.eq_ignore_ascii_case(n)));
     let php_body = f.body_has(PHP_BODIES).is_some();
     let php_path = ctx.url.as_ref().is_some_and(|u| u.path().contains(".php") || u.path().contains("/wp-json/"));
     (apache && (php_header || php_body || php_path)) || (php_header && php_body)
@@ -97,7 +103,7 @@ fn is_cloudfront(ctx: &Ctx<'_, '_>) -> bool {
 /// `apache-cgi-drops-authorization` — RFC 3875 §4.1.18; Apache `CGIPassAuth`.
 pub fn apache_cgi_drops_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401
-        || !usable_token(f) && !f.cred.as_ref().is_some_and(|c| c.kind == CredScheme::Basic && f.challenges.is_empty())
+        || !usable_token(f) && !f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic) && f.challenges.is_empty())
     {
         return;
     }
@@ -162,7 +168,7 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
     }
     let Some(why) = saw_no_token(f) else { return };
     // The same header worked elsewhere on this origin: the hop does not strip it.
-    if super::facts::accepted_elsewhere(ctx).is_some() {
+    if super::neighbours::accepted_elsewhere(ctx).is_some() {
         return;
     }
     // A body that talks about the token's validity proves the application saw it (servers that
@@ -239,7 +245,7 @@ fn gate_signature(f: &Facts<'_>) -> Option<bool> {
 /// Whether a server-level Basic gate answered a request that carried a token or a cookie (the
 /// condition of `leftover-basic-auth-gate`), for rules that should stand back.
 pub fn is_basic_gate(f: &Facts<'_>) -> bool {
-    let token_sent = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
+    let token_sent = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
     f.status == 401 && (token_sent || f.cookie_sent) && gate_signature(f).is_some()
 }
 
@@ -249,8 +255,8 @@ pub fn leftover_basic_auth_gate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
         return;
     }
     let Some(basic) = f.challenges.find(Scheme::Basic) else { return };
-    let bearer_sent = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
-    let basic_sent = f.cred.as_ref().is_some_and(|c| c.kind == CredScheme::Basic);
+    let bearer_sent = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
+    let basic_sent = f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic));
     if basic_sent || !(bearer_sent || f.cookie_sent) {
         return;
     }
@@ -355,7 +361,7 @@ pub fn request_headers_too_large(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     if !(matches!(f.status, 431 | 494) || nginx_400) {
         return;
     }
-    let cookie: usize = ctx.ex.request_headers.get_all("cookie").map(str::len).sum();
+    let cookie: usize = ctx.ex.request_headers.cookie_lines().map(str::len).sum();
     let auth = f.auth_raw.map(str::len).unwrap_or(0);
     let total: usize = ctx.ex.request_headers.0.iter().map(|h| h.name.len() + h.value.len() + 4).sum();
     let explanation = format!(

@@ -1,13 +1,14 @@
 //! Group B: credentials that were sent and refused (Basic, Digest, Bearer error codes, OAuth
 //! token and authorization endpoints).
 
-use super::facts::{self, Facts};
+use super::facts::Facts;
 use super::words;
 use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix, Signal};
-use crate::headers::authorization::{CredScheme, Note};
-use crate::headers::www_authenticate::{BearerError, Challenge, Scheme};
+use crate::headers::authorization::Note;
+use crate::headers::scheme::Scheme;
+use crate::headers::www_authenticate::{BearerError, Challenge};
 use crate::secret::Exposure;
 
 /// `credentials-rejected` — RFC 9110 §15.5.2: a 401 although credentials were sent (generic; the
@@ -21,7 +22,7 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         return;
     }
     let mut sent = Vec::new();
-    if let Some(c) = &f.cred {
+    if let Some(c) = f.cred {
         sent.push(if c.scheme.is_empty() {
             "an Authorization header".to_string()
         } else {
@@ -61,8 +62,8 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// `basic-credentials-malformed` — RFC 7617 §2 (syntax), §2.1 (charset).
 pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if c.kind != CredScheme::Basic || !super::missing::failing(f, ctx) {
+    let Some(c) = f.cred else { return };
+    if c.kind != Some(Scheme::Basic) || !super::missing::failing(f, ctx) {
         return;
     }
     let utf8_declared = f
@@ -121,8 +122,8 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
 /// `basic-credentials-invalid` — RFC 7617 §2, RFC 9110 §15.5.2: well-formed Basic refused with
 /// the same Basic challenge.
 pub fn basic_credentials_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if c.kind != CredScheme::Basic || f.status != 401 {
+    let Some(c) = f.cred else { return };
+    if c.kind != Some(Scheme::Basic) || f.status != 401 {
         return;
     }
     let Some(b) = &c.basic else { return };
@@ -182,7 +183,8 @@ pub fn digest_stale_nonce(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findin
         .filter(|&i| {
             ctx.capture.exchanges.get(i).is_some_and(|e| {
                 e.status == 401
-                    && crate::headers::www_authenticate::parse(e.response_headers.get_all("www-authenticate"))
+                    && e.response_headers
+                        .challenges()
                         .challenges
                         .iter()
                         .any(|c| c.kind() == Scheme::Digest && c.digest().stale)
@@ -261,7 +263,7 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     let Some(ch) = token_rejected_with(ctx, f, BearerError::InsufficientScope) else { return };
     let b = ch.bearer();
     let required: Vec<&str> = b.scope.map(|s| s.split_whitespace().collect()).unwrap_or_default();
-    let have = f.cred.as_ref().filter(|c| c.looks_like_jwt()).and_then(|c| facts::token_scopes(c.token));
+    let have = f.cred.filter(|c| c.looks_like_jwt()).and_then(|c| token_scopes(c.token));
     let mut explanation = String::from(
         "The token is valid, but it does not grant the permission this call needs (error=\"insufficient_scope\").",
     );
@@ -308,13 +310,32 @@ fn access_token_param(s: &str) -> bool {
     s.split(['&', '?']).any(|kv| kv.trim_start().starts_with("access_token="))
 }
 
+/// The `scope`, `scp` and `roles` claims of a JWT access token (decoded by `headers::jwt`,
+/// never verified). `None` when the token is not a decodable JWT.
+fn token_scopes(token: &str) -> Option<Vec<String>> {
+    let jwt = crate::headers::jwt::decode(token).ok()?;
+    jwt.claims()?;
+    let mut out: Vec<String> = jwt.scope().into_iter().map(str::to_string).collect();
+    for s in jwt.scp() {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    }
+    for r in jwt.roles() {
+        if !out.iter().any(|o| o == r) {
+            out.push(r.to_string());
+        }
+    }
+    Some(out)
+}
+
 /// `bearer-invalid-request` — RFC 6750 §2 (one method only), §3.1 (`invalid_request`).
 pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !(400..500).contains(&f.status) {
         return;
     }
     let coded = f.challenges.bearer_like().is_some_and(|c| c.bearer().error == Some(BearerError::InvalidRequest));
-    let header = f.cred.as_ref().is_some_and(|c| matches!(c.kind, CredScheme::Bearer | CredScheme::Dpop));
+    let header = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
     let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param);
     let in_body = ctx.ex.request_body.as_deref().is_some_and(access_token_param);
     let places = [header, in_query, in_body].iter().filter(|x| **x).count();
@@ -368,157 +389,6 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
     out.push(finding.with("Token sent in", where_.join(", ")));
 }
 
-/// `oauth-invalid-client` — RFC 6749 §2.3.1, §5.2 (`invalid_client`).
-pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !matches!(f.status, 400 | 401) || !facts::is_token_endpoint(ctx) {
-        return;
-    }
-    let json = facts::oauth_error(ctx.ex.response_body.as_deref());
-    let aad = f.body_has(&["aadsts7000215", "aadsts700016", "aadsts7000218"]);
-    let coded = json.as_ref().is_some_and(|(e, _)| e == "invalid_client");
-    if !coded && aad.is_none() {
-        return;
-    }
-    let desc = json.as_ref().and_then(|(_, d)| d.clone());
-    let secret_in = if f.cred.as_ref().is_some_and(|c| c.kind == CredScheme::Basic) {
-        "in the Authorization header (client_secret_basic)"
-    } else if ctx.ex.request_body.as_deref().is_some_and(|b| b.contains("client_secret=")) {
-        "in the form body (client_secret_post)"
-    } else {
-        "not at all (a public client)"
-    };
-    let mut explanation = format!(
-        "The token endpoint refused to authenticate the client (invalid_client). The client secret was sent \
-         {secret_in}. Usual causes: a wrong client_id or secret, the secret sent in the body while the client is \
-         registered for Basic (or the reverse), a secret not form-URL-encoded before Basic encoding, or a browser app \
-         registered as a confidential client."
-    );
-    if let Some(d) = &desc {
-        explanation.push_str(&format!(" The server says: \"{d}\"."));
-    }
-    let fix = Fix::new("Make the client authentication match the registration.")
-        .step("Check token_endpoint_auth_method in the client registration and send the secret that way.")
-        .step("For Basic, form-URL-encode client_id and secret before base64.")
-        .step("A single-page app cannot keep a secret: register it as a public client and use PKCE.")
-        .snippet("js", "const basic = btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`);");
-    let mut finding = Finding::new(FindingId::OauthInvalidClient, explanation, fix)
-        .source("RFC 6749 §2.3.1 and §5.2 (invalid_client); RFC 7636")
-        .signal(Signal::Reported)
-        .with("Token endpoint", ctx.ex.url.to_string());
-    if let Some(code) = aad {
-        finding = finding.with("Entra ID code", code.to_ascii_uppercase());
-    }
-    out.push(finding);
-}
-
-/// `oauth-invalid-grant` — RFC 6749 §4.1.3, §5.2 (`invalid_grant`); RFC 7636 §4.6.
-pub fn oauth_invalid_grant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !matches!(f.status, 400 | 401) || !facts::is_token_endpoint(ctx) {
-        return;
-    }
-    let Some((err, desc)) = facts::oauth_error(ctx.ex.response_body.as_deref()) else { return };
-    if err != "invalid_grant" {
-        return;
-    }
-    let body = ctx.ex.request_body.as_deref().unwrap_or("");
-    let grant = body.split('&').find_map(|kv| kv.strip_prefix("grant_type=")).unwrap_or("unknown").replace("%3A", ":");
-    let cause = match grant.as_str() {
-        "refresh_token" => {
-            "The refresh token expired, was revoked, or was already used (rotation: a parallel refresh may have consumed it)."
-        }
-        "authorization_code" => {
-            "The authorization code expired or was already used, the redirect_uri differs from the one in the authorization request, or the PKCE code_verifier does not match the code_challenge."
-        }
-        _ => "The grant (code, refresh token or credentials) is invalid, expired or revoked.",
-    };
-    let mut explanation = format!("The token endpoint rejected the grant (invalid_grant, grant_type={grant}). {cause}");
-    if let Some(d) = &desc {
-        explanation.push_str(&format!(" The server says: \"{d}\"."));
-    }
-    let fix = Fix::new("Restart the login flow, and keep the flow's values consistent.")
-        .step("Send the identical redirect_uri in the authorization and token requests.")
-        .step("Send the code_verifier that matches the code_challenge of this flow; use each code once.")
-        .step("Refresh tokens: run one refresh at a time (single-flight) and store the rotated token before reuse.")
-        .snippet("js", "let refreshing;\nfunction refreshOnce() { return refreshing ??= doRefresh().finally(() => (refreshing = undefined)); }");
-    out.push(
-        Finding::new(FindingId::OauthInvalidGrant, explanation, fix)
-            .source("RFC 6749 §4.1.3 and §5.2 (invalid_grant); RFC 7636 §4.6")
-            .signal(Signal::Reported)
-            .with("Token endpoint", ctx.ex.url.to_string())
-            .with("grant_type", grant),
-    );
-}
-
-/// `oauth-redirect-uri-mismatch` — RFC 6749 §3.1.2, §4.1.2.1; RFC 9700 §2.1 (exact matching).
-pub fn oauth_redirect_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(u) = &ctx.url else { return };
-    let param = |u: &url::Url| u.query_pairs().find(|(k, _)| k == "redirect_uri").map(|(_, v)| v.into_owned());
-    let authorize_path = |u: &url::Url| {
-        let p = u.path().to_ascii_lowercase();
-        p.contains("authorize") || p.ends_with("/auth") || p.contains("/oauth")
-    };
-    // The IdP may first redirect to its own error page (Google: /signin/oauth/error): the
-    // redirect_uri is then on the first hop.
-    let hops = ctx.redirect_hops();
-    let from_hop = hops
-        .iter()
-        .find_map(|(_, e)| url::Url::parse(&e.url).ok().filter(|h| authorize_path(h)).and_then(|h| param(&h)));
-    let redirect_uri = param(u).filter(|_| authorize_path(u)).or(from_hop);
-    let body_sig = f.body_has(&[
-        "redirect_uri_mismatch",
-        "aadsts50011",
-        "invalid redirect_uri",
-        "invalid_redirect_uri",
-        "redirect uri mismatch",
-        "redirect_uri is not",
-        "invalid parameter: redirect_uri",
-    ]);
-    let location = ctx.ex.response_headers.get("location").unwrap_or("");
-    let loc_lc = location.to_ascii_lowercase();
-    let loc_sig = (300..400).contains(&f.status)
-        && (loc_lc.contains("error=redirect_uri_mismatch") || loc_lc.contains("aadsts50011"));
-    // Some servers do redirect back: the app's callback then arrives with the error in its query.
-    let callback_sig = u.query_pairs().any(|(k, v)| {
-        (k == "error" && v.eq_ignore_ascii_case("redirect_uri_mismatch"))
-            || (k == "error_description" && v.to_ascii_lowercase().contains("aadsts50011"))
-    });
-    let loc_sig = loc_sig || callback_sig;
-    let page_400 = f.status == 400 && f.is_html() && body_mentions_redirect(f) && redirect_uri.is_some();
-    // Without the redirect_uri on the request, only an explicit error code is evidence enough.
-    let strong = body_sig.is_some_and(|s| s == "redirect_uri_mismatch" || s == "aadsts50011") || loc_sig;
-    if !(strong || (redirect_uri.is_some() && (body_sig.is_some() || page_400))) {
-        return;
-    }
-    let sent = redirect_uri.as_deref().map(|r| format!(" \"{r}\"")).unwrap_or_default();
-    let explanation = format!(
-        "The authorization server rejected the login request before any token existed: the redirect_uri{sent} is not \
-         registered exactly. Servers compare the whole string, so http vs https, a trailing slash, a port, letter \
-         case or www all count. Without a token, the app's API calls then fail with 401."
-    );
-    let fix = Fix::new("Register the exact redirect URI the app sends, or make the app send the registered one.")
-        .step(format!(
-            "Add exactly{sent} to the client's redirect URIs (Google Cloud console, Entra app registration, Auth0/Okta/Keycloak client)."
-        ))
-        .step("Build the redirect URI from configuration, not from window.location (which may differ in scheme, port or path).");
-    let mut finding = Finding::new(FindingId::OauthRedirectUriMismatch, explanation, fix)
-        .source("RFC 6749 §3.1.2 and §4.1.2.1; RFC 9700 §2.1 (exact string matching)")
-        .with("Authorization server page", format!("{}://{}{}", u.scheme(), u.host_str().unwrap_or(""), u.path()));
-    if let Some(r) = redirect_uri {
-        finding = finding.with("redirect_uri sent", r);
-    }
-    if let Some(s) = body_sig {
-        finding = finding.with("Server message", s.to_string());
-    }
-    for (i, _) in hops {
-        finding = finding.related(i);
-    }
-    out.push(finding);
-}
-
-fn body_mentions_redirect(f: &Facts<'_>) -> bool {
-    f.body_has(&["redirect_uri", "redirect uri", "reply url"]).is_some()
-}
-
 /// `digest-unsupported-challenge` — RFC 7616 §3.3; Chromium `http_auth_handler_digest.cc`.
 pub fn digest_unsupported_challenge(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if f.status != 401 || ctx.creds.authorization {
@@ -562,8 +432,8 @@ pub fn digest_unsupported_challenge(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
 /// `stale-browser-auth-cache` — RFC 9110 §11.5; RFC 7617 §2.2: the browser resent cached Basic
 /// credentials that keep failing (the header came from the network stack, not from script).
 pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if f.status != 401 || !matches!(c.kind, CredScheme::Basic | CredScheme::Digest) || ctx.is_api_call() {
+    let Some(c) = f.cred else { return };
+    if f.status != 401 || !matches!(c.kind, Some(Scheme::Basic | Scheme::Digest)) || ctx.is_api_call() {
         return;
     }
     // A navigation or subresource cannot set Authorization itself: it came from the auth cache.
@@ -571,8 +441,8 @@ pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
     let raw = f.auth_raw.unwrap_or("");
     let worked = ctx.earlier().take(500).find(|(_, e)| {
         (200..300).contains(&e.status)
-            && e.request_headers.get("authorization") == Some(raw)
-            && facts::same_origin(&e.url, &ctx.ex.url)
+            && e.request_headers.authorization() == Some(raw)
+            && super::neighbours::same_origin(&e.url, &ctx.ex.url)
     });
     let Some((i, _)) = worked else { return };
     let explanation = "The browser attached a Basic/Digest credential from its HTTP-auth cache (the page did not set \
@@ -591,22 +461,19 @@ pub fn stale_browser_auth_cache(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<
 
 /// `ntlm-handshake-broken` — RFC 4559; MS-NTHT: repeated 401s during an NTLM/Negotiate handshake.
 pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if f.status != 401 || !matches!(c.kind, CredScheme::Ntlm | CredScheme::Negotiate) {
+    let Some(c) = f.cred else { return };
+    if f.status != 401 || !matches!(c.kind, Some(Scheme::Ntlm | Scheme::Negotiate)) {
         return;
     }
     // The type-3 (or a later Negotiate leg) was sent and refused: look for earlier legs.
-    let legs = ctx
-        .same_url_before(16)
-        .filter(|&i| {
-            ctx.capture.exchanges.get(i).is_some_and(|e| {
-                e.status == 401
-                    && e.request_headers.get("authorization").is_some_and(|a| {
-                        a.trim_start().to_ascii_lowercase().starts_with(&c.scheme.to_ascii_lowercase())
-                    })
+    let legs =
+        ctx.same_url_before(16)
+            .filter(|&i| {
+                ctx.capture.exchanges.get(i).is_some_and(|e| {
+                    e.status == 401 && e.request_headers.credentials().is_some_and(|a| a.kind == c.kind)
+                })
             })
-        })
-        .count();
+            .count();
     if legs == 0 {
         return;
     }
@@ -628,8 +495,8 @@ pub fn ntlm_handshake_broken(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
 /// `digest-uri-mismatch` — RFC 7616 §3.4, §3.4.6: the Digest `uri` no longer matches the
 /// request-target the origin saw (a path-rewriting proxy).
 pub fn digest_uri_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let Some(c) = &f.cred else { return };
-    if c.kind != CredScheme::Digest || !matches!(f.status, 400 | 401) {
+    let Some(c) = f.cred else { return };
+    if c.kind != Some(Scheme::Digest) || !matches!(f.status, 400 | 401) {
         return;
     }
     let Some(uri) = c.param("uri") else { return };

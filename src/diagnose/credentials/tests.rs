@@ -1,0 +1,126 @@
+use super::*;
+use crate::catalogue::FindingId;
+use crate::correlate::Correlation;
+use crate::model::{Capture, Exchange, Header, Headers};
+use std::borrow::Cow;
+
+fn capture(
+    status: u16,
+    req: Vec<(&'static str, &'static str)>,
+    res: Vec<(&'static str, &'static str)>,
+) -> Capture<'static> {
+    Capture {
+        exchanges: vec![Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed("https://api.example.com/v1/me"),
+            status,
+            request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+            response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    }
+}
+
+/// The findings of this module for the capture's only exchange, and its credential state.
+fn run(cap: &Capture<'_>) -> (Vec<Finding>, CredentialState) {
+    let corr = Correlation::build(cap);
+    let ex = cap.exchanges.first().unwrap();
+    let ctx = Ctx::new(cap, &corr, 0, ex);
+    let facts = CredentialFacts::new(&ctx);
+    let mut out = Vec::new();
+    check(&ctx, &facts, &mut out);
+    (out, facts.state)
+}
+
+#[test]
+fn a_worker_made_request_points_at_the_fetch_handler() {
+    for by_worker in [true, false] {
+        let mut cap = capture(401, vec![("Accept", "*/*")], vec![("WWW-Authenticate", "Bearer realm=\"api\"")]);
+        cap.exchanges[0].fetched_by_worker = by_worker;
+        let (findings, _) = run(&cap);
+        let f = findings.iter().find(|f| f.id == FindingId::NoCredentialsSent).expect("found");
+        assert_eq!(f.explanation.contains("service worker made this request"), by_worker, "{}", f.explanation);
+        assert_eq!(f.fix.summary.contains("service worker"), by_worker, "{}", f.fix.summary);
+    }
+}
+
+#[test]
+fn basic_password_never_leaves_redacted() {
+    // "Aladdin:open sesame"
+    let cap = capture(
+        401,
+        vec![("Authorization", "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")],
+        vec![("WWW-Authenticate", "Basic realm=\"WallyWorld\"")],
+    );
+    let (findings, state) = run(&cap);
+    assert_eq!(state, CredentialState::Rejected);
+    let json = serde_json::to_string(&findings).unwrap();
+    assert!(!json.contains("open sesame"), "{json}");
+    assert!(!json.contains("QWxhZGRpbjpvcGVuIHNlc2FtZQ"), "{json}");
+    assert!(findings.iter().any(|f| f.id == FindingId::BasicCredentialsInvalid));
+}
+
+#[test]
+fn credential_state_table() {
+    // (name, status, request headers, expected state)
+    type Row = (&'static str, u16, Vec<(&'static str, &'static str)>, CredentialState);
+    let rows: Vec<Row> = vec![
+        ("nothing sent", 401, vec![("Accept", "*/*")], CredentialState::Missing),
+        ("blank authorization is nothing", 401, vec![("Authorization", "  ")], CredentialState::Missing),
+        ("token refused", 401, vec![("Authorization", "Bearer abcdefghijkl")], CredentialState::Rejected),
+        ("cookie forbidden", 403, vec![("Cookie", "sid=1")], CredentialState::Rejected),
+        ("api key accepted", 200, vec![("X-API-Key", "k")], CredentialState::Sent),
+        ("proxy refused", 407, vec![("Authorization", "Basic QTpi")], CredentialState::Rejected),
+    ];
+    for (name, status, req, want) in rows {
+        assert_eq!(run(&capture(status, req, vec![])).1, want, "{name}");
+    }
+}
+
+#[test]
+fn proxy_challenges_are_parsed_once_into_the_facts() {
+    let cap =
+        capture(407, vec![], vec![("Proxy-Authenticate", "Basic realm=\"corp\""), ("WWW-Authenticate", "Bearer")]);
+    let corr = Correlation::build(&cap);
+    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+    let facts = CredentialFacts::new(&ctx);
+    assert_eq!(facts.proxy_challenges.challenges.iter().map(|c| c.scheme).collect::<Vec<_>>(), ["Basic"]);
+    assert!(run(&cap).0.iter().any(|f| f.id == FindingId::ProxyAuthRequired));
+}
+
+#[test]
+fn missing_credentials_and_quiet_200() {
+    let cap = capture(401, vec![("Accept", "*/*")], vec![("WWW-Authenticate", "Bearer")]);
+    assert_eq!(run(&cap).1, CredentialState::Missing);
+    // An ordinary 200 produces nothing and costs nothing.
+    let ok = capture(200, vec![("Authorization", "Bearer abcdefghijkl")], vec![("Content-Type", "application/json")]);
+    assert!(run(&ok).0.is_empty());
+}
+
+#[test]
+fn hostile_exchanges_do_not_panic() {
+    let values = ["", "\u{0}", "Basic", "Basic ====", "Digest \"", "Bearer \"", "é", "eyJ.eyJ.", "x=\"\\"];
+    for v in values {
+        for status in [0, 302, 400, 401, 403, 407, 431] {
+            let cap = Capture {
+                exchanges: vec![Exchange {
+                    method: Cow::Borrowed("POST"),
+                    url: Cow::Borrowed("https://u:p@h/oauth/token?redirect_uri=%ZZ&access_token=x"),
+                    status,
+                    request_headers: Headers(vec![Header::new("authorization", v), Header::new("cookie", v)]),
+                    response_headers: Headers(vec![
+                        Header::new("www-authenticate", v),
+                        Header::new("proxy-authenticate", v),
+                        Header::new("location", v),
+                    ]),
+                    response_body: Some(Cow::Borrowed(v)),
+                    request_body: Some(Cow::Borrowed("grant_type=")),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            };
+            let _ = run(&cap);
+        }
+    }
+}
