@@ -128,7 +128,8 @@ fn summary(c: &crate::headers::authorization::Credentials<'_>) -> String {
 pub fn credentials_view(ctx: &Ctx<'_, '_>) -> CredentialsView {
     let authorization = ctx.authorization().filter(|v| !v.trim().is_empty()).map(|raw| {
         let c = crate::headers::authorization::parse(raw);
-        let jwt = if c.kind.is_token() && c.looks_like_jwt() { super::tokens::jwt_view(ctx, c.token) } else { None };
+        // Filled by `view::build` from `EntryFacts::jwt` (decoded once by the diagnosis).
+        let jwt = None;
         let credential_redacted = match c.kind {
             // The user-id is shown apart; the blob encodes the password, so only its length.
             CredScheme::Basic => redact(c.credential, Exposure::LengthOnly),

@@ -64,6 +64,8 @@ pub struct EntryFacts {
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
     pub recovered_by: Option<usize>,
+    /// The JWT of the `Authorization` header, decoded once, with its time and audience checks.
+    pub jwt: Option<tokens::JwtFacts>,
 }
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
@@ -71,11 +73,12 @@ pub struct EntryFacts {
 pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize) -> Option<Diagnosed<'c, 'a>> {
     let ex = capture.exchanges.get(index)?;
     let ctx = Ctx::new(capture, corr, index, ex);
+    let token = tokens::TokenFacts::of(&ctx);
     let mut out = Vec::new();
     cors::check(&ctx, &mut out);
     cookies::check(&ctx, &mut out);
     credentials::check(&ctx, &mut out);
-    tokens::check(&ctx, &mut out);
+    tokens::check(&ctx, token.as_ref(), &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
     let mut facts = EntryFacts::default();
@@ -84,6 +87,7 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
         if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);
         }
+        facts.jwt = tokens::JwtFacts::of(&ctx, token);
     }
     Some(Diagnosed { ctx, findings: out, facts })
 }

@@ -217,6 +217,23 @@ pub struct Jwt {
     pub notes: Vec<JwtNote>,
 }
 
+/// JWS `alg` values registered in the IANA JOSE registry (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812
+/// §3.2, RFC 9864 fully-specified EdDSA). Case-sensitive (RFC 7515 §4.1.1).
+const REGISTERED_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+    "EdDSA", "ES256K", "Ed25519", "Ed448", "none",
+];
+
+/// Whether `alg` is a registered JWS algorithm, spelled exactly (names are case-sensitive).
+pub(crate) fn is_registered_alg(alg: &str) -> bool {
+    REGISTERED_ALGS.contains(&alg)
+}
+
+/// The registered algorithm `alg` names when letter case is ignored (`rs256` → `RS256`).
+pub(crate) fn registered_alg_ignoring_case(alg: &str) -> Option<&'static str> {
+    REGISTERED_ALGS.iter().find(|r| r.eq_ignore_ascii_case(alg)).copied()
+}
+
 /// Whether `token` looks like a JOSE compact token at all: a segment starts with base64url of `{`
 /// followed by `"` or whitespace (`ey…`, `ew…`). Opaque tokens with dots (`ya29.…`, PASETO
 /// `v2.local.…`) do not.

@@ -4,6 +4,10 @@
 //! Built by the core so the JavaScript shell only paints. Secrets appear only redacted here;
 //! the raw values stay in the finding evidence `raw` field, which is never serialised.
 
+mod jwt;
+
+pub use jwt::{ClaimView, JwtView};
+
 use crate::finding::Finding;
 use serde::Serialize;
 
@@ -12,29 +16,6 @@ use serde::Serialize;
 pub struct Pair {
     pub name: String,
     pub value: String,
-}
-
-/// A decoded JWT claim with a human note (`expired 3 min 12 s before the server's clock`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClaimView {
-    pub name: String,
-    pub value: String,
-    /// Relative-time or check result, when the claim is a time or is checked.
-    pub note: Option<String>,
-    /// `ok`, `bad` or `info`.
-    pub status: String,
-}
-
-/// A decoded JWT (never verified).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JwtView {
-    pub header: Vec<ClaimView>,
-    pub claims: Vec<ClaimView>,
-    /// `JWS`, `JWE`, `unsecured`, `malformed`.
-    pub kind: String,
-    pub problems: Vec<String>,
 }
 
 /// The `Authorization` credential that was sent.
@@ -195,6 +176,9 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         curl: crate::report::curl::curl(ex, reveal),
         findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
     };
+    if let Some(a) = view.credentials.authorization.as_mut() {
+        a.jwt = facts.jwt.as_ref().map(jwt::view);
+    }
     view.blocking = view.recovered_by.is_none()
         && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
     view.markdown = crate::report::markdown::entry_markdown(&view, reveal);

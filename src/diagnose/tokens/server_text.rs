@@ -135,7 +135,7 @@ impl ServerText {
     /// Collects and searches the challenge values and the body of `ex`.
     pub fn of(ex: &Exchange<'_>) -> ServerText {
         let mut raw = String::new();
-        for v in ex.response_headers.get_all("www-authenticate") {
+        for v in ex.response_headers.challenge_lines() {
             raw.push_str(v);
             raw.push('\n');
         }

@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::correlate::Correlation;
+use crate::finding::Signal;
 use crate::model::{Capture, Exchange, Header, Headers};
 
 fn b64(s: &str) -> String {
@@ -69,7 +70,7 @@ fn run(c: Case<'_>) -> Vec<Finding> {
     let corr = Correlation::build(&capture);
     let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
     out
 }
 
@@ -298,7 +299,7 @@ fn dpop_proof_checks() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         out.into_iter().find(|f| f.id == FindingId::DpopProofInvalid).map(|f| f.explanation)
     };
     let ok = run_with(proof("GET", "https://api.example.com/v1/me", NOW)).unwrap();
@@ -369,7 +370,7 @@ fn other_token_carriers() {
     let corr = Correlation::build(&capture);
     let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
     assert_eq!(ids(&out), ["jwt-expired"]);
     assert_eq!(out[0].signal, Signal::Reported);
     // Basic credentials are never read as tokens.
@@ -400,7 +401,7 @@ fn forbidden_and_network_failures() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
@@ -422,7 +423,7 @@ fn clock_skew_on_cookie_sessions() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
@@ -472,7 +473,7 @@ fn a_jwt_kept_in_an_auth_cookie_is_judged() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         let expired = out.iter().find(|f| f.id == FindingId::JwtExpired);
         assert_eq!(expired.is_some(), judged, "{name}: {:?}", ids(&out));
         if let Some(f) = expired {
