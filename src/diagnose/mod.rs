@@ -73,6 +73,8 @@ pub struct EntryFacts<'c> {
     pub recovered_by: Option<usize>,
     /// The CORS picture of a cross-origin exchange (`None` for same-origin requests).
     pub cors: Option<cors::CorsFacts>,
+    /// The JWT of the `Authorization` header, decoded once, with its time and audience checks.
+    pub jwt: Option<tokens::JwtFacts>,
 }
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
@@ -80,13 +82,14 @@ pub struct EntryFacts<'c> {
 pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize) -> Option<Diagnosed<'c, 'a>> {
     let ex = capture.exchanges.get(index)?;
     let ctx = Ctx::new(capture, corr, index, ex);
+    let token = tokens::TokenFacts::of(&ctx);
     let mut out = Vec::new();
     let cors_facts = cors::Facts::build(&ctx);
     cors::check(&ctx, cors_facts.as_ref(), &mut out);
     cookies::check(&ctx, &mut out);
     let creds = credentials::CredentialFacts::new(&ctx);
     credentials::check(&ctx, &creds, &mut out);
-    tokens::check(&ctx, &mut out);
+    tokens::check(&ctx, token.as_ref(), &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
     let mut facts = EntryFacts { credentials: creds, ..EntryFacts::default() };
@@ -96,6 +99,7 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
         if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);
         }
+        facts.jwt = tokens::JwtFacts::of(&ctx, token);
     }
     Some(Diagnosed { ctx, findings: out, facts })
 }

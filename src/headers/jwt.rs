@@ -212,9 +212,24 @@ pub struct Jwt {
     /// The JOSE header.
     pub header: Map<String, Value>,
     pub payload: Payload,
-    /// How many dot-separated segments the (first) token had.
-    pub segments: usize,
     pub notes: Vec<JwtNote>,
+}
+
+/// JWS `alg` values registered in the IANA JOSE registry (RFC 7518 §3.1, RFC 8037 §3.1, RFC 8812
+/// §3.2, RFC 9864 fully-specified EdDSA). Case-sensitive (RFC 7515 §4.1.1).
+const REGISTERED_ALGS: &[&str] = &[
+    "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256", "PS384", "PS512",
+    "EdDSA", "ES256K", "Ed25519", "Ed448", "none",
+];
+
+/// Whether `alg` is a registered JWS algorithm, spelled exactly (names are case-sensitive).
+pub(crate) fn is_registered_alg(alg: &str) -> bool {
+    REGISTERED_ALGS.contains(&alg)
+}
+
+/// The registered algorithm `alg` names when letter case is ignored (`rs256` → `RS256`).
+pub(crate) fn registered_alg_ignoring_case(alg: &str) -> Option<&'static str> {
+    REGISTERED_ALGS.iter().find(|r| r.eq_ignore_ascii_case(alg)).copied()
 }
 
 /// Whether `token` looks like a JOSE compact token at all: a segment starts with base64url of `{`
@@ -281,7 +296,7 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
         if !has_enc {
             notes.push(JwtNote::JweWithoutEnc);
         }
-        return Ok(Jwt { kind: Kind::Jwe, header, payload: Payload::Encrypted, segments: n, notes });
+        return Ok(Jwt { kind: Kind::Jwe, header, payload: Payload::Encrypted, notes });
     }
     if has_enc {
         notes.push(JwtNote::EncOnJws);
@@ -307,7 +322,7 @@ pub fn decode(token: &str) -> Result<Jwt, JwtError> {
         }
     };
     let kind = if unsecured { Kind::Unsecured } else { Kind::Jws };
-    Ok(Jwt { kind, header, payload, segments: n, notes })
+    Ok(Jwt { kind, header, payload, notes })
 }
 
 /// Decodes one part as a JSON object, the way auth0/jwt-decode's `jwtDecode(token, {header})` does:
@@ -469,7 +484,7 @@ fn str_list<'j>(m: &'j Map<String, Value>, k: &str) -> Vec<&'j str> {
 }
 
 /// Reads a NumericDate (RFC 7519 §2): a JSON number, tolerating floats and numeric strings.
-pub fn time_claim(v: &Value) -> TimeClaim {
+fn time_claim(v: &Value) -> TimeClaim {
     let (f, from_string) = match v {
         Value::Number(n) => match n.as_i64() {
             Some(i) => return seconds(i, false),
@@ -528,10 +543,6 @@ impl Jwt {
     pub fn kid(&self) -> Option<&str> {
         str_of(&self.header, "kid")
     }
-    /// Header `cty` (RFC 7515 §4.1.10).
-    pub fn cty(&self) -> Option<&str> {
-        str_of(&self.header, "cty")
-    }
     /// Header `enc` (RFC 7516 §4.1.2), JWE only.
     pub fn enc(&self) -> Option<&str> {
         str_of(&self.header, "enc")
@@ -555,10 +566,6 @@ impl Jwt {
     /// `iss` (RFC 7519 §4.1.1).
     pub fn iss(&self) -> Option<&str> {
         self.claim_str("iss")
-    }
-    /// `sub` (RFC 7519 §4.1.2).
-    pub fn sub(&self) -> Option<&str> {
-        self.claim_str("sub")
     }
     /// `azp` (OpenID Connect Core §2): the party the token was issued to.
     pub fn azp(&self) -> Option<&str> {
@@ -715,7 +722,10 @@ mod tests {
                "at_hash":"h","c_hash":"ch","token_use":"id","cnf":{"jkt":"thumb"}}"#,
         );
         let j = decode(&t).unwrap();
-        assert_eq!((j.alg(), j.kid(), j.cty(), j.typ()), (Some("ES256"), Some("abc"), Some("JWT"), None));
+        assert_eq!(
+            (j.alg(), j.kid(), str_of(&j.header, "cty"), j.typ()),
+            (Some("ES256"), Some("abc"), Some("JWT"), None)
+        );
         assert_eq!(
             j.exp(),
             Some(TimeClaim::Seconds { secs: 1_700_000_000, from_string: true, looks_like_millis: false })
@@ -723,7 +733,10 @@ mod tests {
         assert_eq!(j.nbf().and_then(TimeClaim::secs), Some(1_699_999_999));
         assert_eq!(j.iat(), Some(TimeClaim::NotNumeric));
         assert_eq!(j.aud(), ["api"]);
-        assert_eq!((j.iss(), j.sub(), j.azp(), j.client_id()), (Some("https://i/"), Some("u"), Some("c"), Some("c2")));
+        assert_eq!(
+            (j.iss(), j.claim_str("sub"), j.azp(), j.client_id()),
+            (Some("https://i/"), Some("u"), Some("c"), Some("c2"))
+        );
         assert_eq!(j.scope(), ["read", "write"]);
         assert_eq!(j.scp(), ["a", "b"]);
         assert_eq!(j.roles(), ["admin"]);

@@ -6,6 +6,9 @@
 
 pub mod challenge;
 pub mod credentials;
+mod jwt;
+
+pub use jwt::{ClaimView, JwtView};
 
 use crate::finding::Finding;
 use serde::Serialize;
@@ -18,29 +21,6 @@ pub use cors::CorsView;
 pub struct Pair {
     pub name: String,
     pub value: String,
-}
-
-/// A decoded JWT claim with a human note (`expired 3 min 12 s before the server's clock`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ClaimView {
-    pub name: String,
-    pub value: String,
-    /// Relative-time or check result, when the claim is a time or is checked.
-    pub note: Option<String>,
-    /// `ok`, `bad` or `info`.
-    pub status: String,
-}
-
-/// A decoded JWT (never verified).
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct JwtView {
-    pub header: Vec<ClaimView>,
-    pub claims: Vec<ClaimView>,
-    /// `JWS`, `JWE`, `unsecured`, `malformed`.
-    pub kind: String,
-    pub problems: Vec<String>,
 }
 
 /// One row of the cookie table.
@@ -134,11 +114,8 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         curl: crate::report::curl::curl(ex, reveal),
         findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
     };
-    // The credential's decoded JWT. Until the tokens facts land, decoded here as before.
-    if let (Some(a), Some(c)) = (view.credentials.authorization.as_mut(), ctx.auth.as_ref()) {
-        if c.is_token() && c.looks_like_jwt() {
-            a.jwt = crate::diagnose::tokens::jwt_view(ctx, c.token);
-        }
+    if let Some(a) = view.credentials.authorization.as_mut() {
+        a.jwt = facts.jwt.as_ref().map(jwt::view);
     }
     view.blocking = view.recovered_by.is_none()
         && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);

@@ -1,24 +1,34 @@
 //! DPoP rules (RFC 9449): the resource server's nonce demand and the proof of possession, checked
 //! as a resource server would except for the signature and `ath` hash (no crypto here).
 
-use super::TokenFacts;
+use super::facts::TokenFacts;
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::date::{format_duration, format_utc};
 use crate::headers::jwt::{self, Jwt, TimeClaim};
+use crate::headers::scheme::Scheme;
+use crate::headers::www_authenticate::{BearerError, Challenge};
 
-/// The `WWW-Authenticate` lines that use the DPoP scheme.
-fn dpop_challenges<'c>(ctx: &Ctx<'c, '_>) -> impl Iterator<Item = &'c str> {
-    ctx.ex.response_headers.get_all("www-authenticate").filter(|v| {
-        v.split([',', '\n']).any(|c| c.trim_start().get(..4).is_some_and(|s| s.eq_ignore_ascii_case("dpop")))
+/// The first `DPoP` challenge of the response with `error` = `e` (RFC 9449 §7.1).
+fn dpop_error<'a, 'c>(ctx: &'a Ctx<'c, '_>, e: &BearerError) -> Option<&'a Challenge<'c>> {
+    ctx.challenges.challenges.iter().find(|c| c.kind() == Scheme::Dpop && c.bearer().error.as_ref() == Some(e))
+}
+
+/// The `WWW-Authenticate` field line a parsed challenge came from, as sent (for evidence). The
+/// parser borrows every challenge from its line, so the line is the one whose text holds it.
+fn line_of<'c>(ctx: &Ctx<'c, '_>, ch: &Challenge<'c>) -> Option<&'c str> {
+    let at = ch.scheme.as_ptr() as usize;
+    ctx.ex.response_headers.challenge_lines().find(|l| {
+        let start = l.as_ptr() as usize;
+        (start..start + l.len()).contains(&at)
     })
 }
 
 /// `dpop-nonce-required` — RFC 9449 §9: the resource server wants a server-provided nonce in the
 /// DPoP proof (`WWW-Authenticate: DPoP error="use_dpop_nonce"` plus `DPoP-Nonce`).
 pub(super) fn dpop_nonce_required(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(ch) = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("use_dpop_nonce")) else { return };
+    let Some(ch) = dpop_error(ctx, &BearerError::UseDpopNonce) else { return };
     let nonce = ctx.ex.response_headers.get("dpop-nonce");
     let exposed = ctx
         .ex
@@ -45,7 +55,7 @@ pub(super) fn dpop_nonce_required(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &m
         .title("The API requires a DPoP nonce")
         .source("RFC 9449 §9; Fetch Standard (Access-Control-Expose-Headers)")
         .signal(Signal::Reported)
-        .with("WWW-Authenticate", ch.to_string())
+        .with("WWW-Authenticate", line_of(ctx, ch).unwrap_or_default().to_string())
         .with("Scheme sent", f.scheme.to_string());
     if let Some(n) = nonce {
         finding = finding.with("DPoP-Nonce", n.to_string());
@@ -56,7 +66,7 @@ pub(super) fn dpop_nonce_required(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &m
 /// `dpop-proof-invalid` — RFC 9449 §4.3, §7.1: the server rejected the DPoP proof, or a token bound to
 /// a DPoP key (`cnf.jkt`) was sent as Bearer or without a proof.
 pub(super) fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let said = dpop_challenges(ctx).find(|v| v.to_ascii_lowercase().contains("invalid_dpop_proof"));
+    let said = dpop_error(ctx, &BearerError::InvalidDpopProof);
     let jkt = f.jwt().and_then(Jwt::cnf_jkt);
     let proofs = ctx.ex.request_headers.count("dpop");
     let is_dpop = f.scheme.eq_ignore_ascii_case("dpop");
@@ -76,7 +86,7 @@ pub(super) fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mu
     }
     // A nonce request is dpop-nonce-required's case: the proof is otherwise judged only when the server
     // rejected it or the DPoP-scheme request failed.
-    let nonce_asked = dpop_challenges(ctx).any(|v| v.to_ascii_lowercase().contains("use_dpop_nonce"));
+    let nonce_asked = dpop_error(ctx, &BearerError::UseDpopNonce).is_some();
     if proofs == 1 && (said.is_some() || is_dpop && !nonce_asked) {
         if let Some(proof) = ctx.ex.request_headers.get("dpop") {
             problems.extend(proof_problems(ctx, proof, f.server.or(f.client)));
@@ -108,7 +118,8 @@ pub(super) fn dpop_proof_invalid(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mu
         finding = finding.with("cnf.jkt", k.to_string());
     }
     if let Some(s) = said {
-        finding = finding.with("WWW-Authenticate", s.to_string()).signal(Signal::Reported);
+        finding =
+            finding.with("WWW-Authenticate", line_of(ctx, s).unwrap_or_default().to_string()).signal(Signal::Reported);
     }
     out.push(finding);
 }

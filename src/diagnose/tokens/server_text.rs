@@ -12,7 +12,7 @@ const BODY_LIMIT: usize = 16 * 1024;
 
 /// What a validator's message complains about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Complaint {
+pub(super) enum Complaint {
     Expired,
     /// The API requires `exp` and the token has none (ASP.NET IDX10225).
     NoExpiration,
@@ -117,15 +117,15 @@ const SIGNATURES: &[(&str, Complaint)] = &[
 
 /// One matched signature, with the text around it for evidence.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Match {
-    pub complaint: Complaint,
+pub(super) struct Match {
+    pub(super) complaint: Complaint,
     /// What the server said: the `error_description`, else the sentence around the match.
-    pub quote: String,
+    pub(super) quote: String,
 }
 
 /// The server's error text for one exchange, searched once.
 #[derive(Clone, Debug, Default)]
-pub struct ServerText {
+pub(super) struct ServerText {
     /// Original text: every `WWW-Authenticate` value then the body prefix, newline-separated.
     raw: String,
     matches: Vec<Match>,
@@ -133,9 +133,9 @@ pub struct ServerText {
 
 impl ServerText {
     /// Collects and searches the challenge values and the body of `ex`.
-    pub fn of(ex: &Exchange<'_>) -> ServerText {
+    pub(super) fn of(ex: &Exchange<'_>) -> ServerText {
         let mut raw = String::new();
-        for v in ex.response_headers.get_all("www-authenticate") {
+        for v in ex.response_headers.challenge_lines() {
             raw.push_str(v);
             raw.push('\n');
         }
@@ -160,18 +160,18 @@ impl ServerText {
     }
 
     /// The match for `c`, if the server complained about it.
-    pub fn says(&self, c: Complaint) -> Option<&Match> {
+    pub(super) fn says(&self, c: Complaint) -> Option<&Match> {
         self.matches.iter().find(|m| m.complaint == c)
     }
 
     /// Whether any complaint was found.
-    pub fn any(&self) -> bool {
+    pub(super) fn any(&self) -> bool {
         !self.matches.is_empty()
     }
 
     /// The value the server says it expected, when its message names one: ASP.NET
     /// `ValidIssuer: 'X'` / `ValidAudience: 'X'`, jsonwebtoken `… invalid. expected: X`.
-    pub fn expected(&self, what: Expected) -> Option<&str> {
+    pub(super) fn expected(&self, what: Expected) -> Option<&str> {
         let lower = self.raw.to_ascii_lowercase();
         let keys: &[&str] = match what {
             Expected::Issuer => &["validissuer: '", "validissuers: '", "jwt issuer invalid. expected: "],
@@ -194,7 +194,7 @@ impl ServerText {
 
 /// Which expected value to look for in the server's message.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Expected {
+pub(super) enum Expected {
     Issuer,
     Audience,
 }

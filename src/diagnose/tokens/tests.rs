@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::correlate::Correlation;
+use crate::finding::Signal;
 use crate::model::{Capture, Exchange, Header, Headers};
 
 fn b64(s: &str) -> String {
@@ -69,7 +70,7 @@ fn run(c: Case<'_>) -> Vec<Finding> {
     let corr = Correlation::build(&capture);
     let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
     out
 }
 
@@ -298,7 +299,7 @@ fn dpop_proof_checks() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         out.into_iter().find(|f| f.id == FindingId::DpopProofInvalid).map(|f| f.explanation)
     };
     let ok = run_with(proof("GET", "https://api.example.com/v1/me", NOW)).unwrap();
@@ -369,7 +370,7 @@ fn other_token_carriers() {
     let corr = Correlation::build(&capture);
     let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
     let mut out = Vec::new();
-    check(&ctx, &mut out);
+    check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
     assert_eq!(ids(&out), ["jwt-expired"]);
     assert_eq!(out[0].signal, Signal::Reported);
     // Basic credentials are never read as tokens.
@@ -400,7 +401,7 @@ fn forbidden_and_network_failures() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
@@ -422,7 +423,7 @@ fn clock_skew_on_cookie_sessions() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         assert_eq!(out.len(), want, "{name}: {:?}", ids(&out));
     }
 }
@@ -472,11 +473,101 @@ fn a_jwt_kept_in_an_auth_cookie_is_judged() {
         let corr = Correlation::build(&capture);
         let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
         let mut out = Vec::new();
-        check(&ctx, &mut out);
+        check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
         let expired = out.iter().find(|f| f.id == FindingId::JwtExpired);
         assert_eq!(expired.is_some(), judged, "{name}: {:?}", ids(&out));
         if let Some(f) = expired {
             assert!(f.evidence.iter().any(|e| e.label == format!("Token (cookie {name})")), "{name}");
+        }
+    }
+}
+
+/// Runs the rules on one exchange with the given request and response headers.
+fn run_headers(request: Vec<Header<'static>>, response: Vec<Header<'static>>) -> Vec<Finding> {
+    let ex = Exchange {
+        method: "GET".into(),
+        url: "https://api.example.com/v1/me".into(),
+        status: 401,
+        request_headers: Headers(request),
+        response_headers: Headers(response),
+        started_ms: Some(NOW as f64 * 1000.0),
+        ..Default::default()
+    };
+    let capture = Capture { exchanges: vec![ex], ..Default::default() };
+    let corr = Correlation::build(&capture);
+    let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+    let mut out = Vec::new();
+    check(&ctx, TokenFacts::of(&ctx).as_ref(), &mut out);
+    out
+}
+
+#[test]
+fn dpop_evidence_quotes_the_line_of_the_parsed_challenge() {
+    let t = format!("DPoP {}", token(r#"{"alg":"ES256"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600)));
+    let nonce = "DPoP error=\"use_dpop_nonce\", algs=\"ES256\"";
+    let out = run_headers(
+        vec![Header { name: "Authorization".into(), value: t.into() }],
+        vec![
+            Header::new("WWW-Authenticate", "Bearer realm=\"api\""),
+            Header::new("WWW-Authenticate", nonce),
+            Header::new("Date", DATE),
+        ],
+    );
+    let f = out.iter().find(|f| f.id == FindingId::DpopNonceRequired).expect("nonce demand found");
+    assert!(f.evidence.iter().any(|e| e.label == "WWW-Authenticate" && e.value == nonce), "{:?}", f.evidence);
+    // The words in a description are not the error code.
+    let said = "Bearer error=\"invalid_token\", error_description=\"no use_dpop_nonce here\"";
+    let t = format!("Bearer {}", token(r#"{"alg":"ES256"}"#, &format!(r#"{{"exp":{}}}"#, NOW + 3600)));
+    let out = run_headers(
+        vec![Header { name: "Authorization".into(), value: t.into() }],
+        vec![Header::new("WWW-Authenticate", said), Header::new("Date", DATE)],
+    );
+    assert!(!ids(&out).contains(&"dpop-nonce-required"), "{:?}", ids(&out));
+}
+
+#[test]
+fn quoted_cookie_jwt_is_read_from_the_parsed_pairs() {
+    let jwt = token(r#"{"alg":"HS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 300));
+    let line = format!("theme=dark;access_token=\"{jwt}\"");
+    let out = run_headers(
+        vec![Header { name: "Cookie".into(), value: line.into() }, Header::new("Cookie", "jwt=not-a-token")],
+        vec![Header::new("Date", DATE)],
+    );
+    assert_eq!(ids(&out), ["jwt-expired"]);
+    assert!(out[0].evidence.iter().any(|e| e.label == "Token (cookie access_token)"));
+}
+
+/// The popup's facts reuse the rules' decoding only where a fresh decoding would be the same.
+#[test]
+fn jwt_facts_equal_a_fresh_decoding() {
+    let t = token(r#"{"alg":"RS256","kid":"k"}"#, &format!(r#"{{"exp":{},"aud":"https://api.example.com"}}"#, NOW));
+    let signed = t.rsplit_once('.').map(|(s, _)| s.to_string()).unwrap();
+    for auth in [
+        format!("Bearer {t}"),
+        format!("Bearer \"{t}\""),
+        format!("Bearer Bearer {t}"),
+        format!("DPoP {t}"),
+        format!("bearer {signed}.[REDACTED]"),
+        format!("Bearer {signed}.a.b"),
+    ] {
+        let ex = Exchange {
+            url: "https://api.example.com/v1/me".into(),
+            status: 401,
+            request_headers: Headers(vec![Header { name: "Authorization".into(), value: auth.clone().into() }]),
+            response_headers: Headers(vec![Header::new("Date", DATE)]),
+            started_ms: Some((NOW + 600) as f64 * 1000.0),
+            ..Default::default()
+        };
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        let fresh = JwtFacts::of(&ctx, None).expect("a JWT in Authorization");
+        assert_eq!(JwtFacts::of(&ctx, TokenFacts::of(&ctx)), Some(fresh.clone()), "{auth}");
+        if let Ok(j) = &fresh.decoded {
+            assert!(j.claims().is_some(), "{auth}");
+            let exp = fresh.exp.and_then(|c| c.relative).expect("exp checked");
+            assert_eq!((exp.basis, exp.from_now, exp.from_client, exp.fails), (Basis::Server, 0, Some(-600), true));
+            assert_eq!(fresh.audience, AudienceCheck::NamesHost, "{auth}");
         }
     }
 }

@@ -1,12 +1,37 @@
 //! The decoded token for the popup: header and claims as rows, times shown in UTC and relative to
 //! the server's clock (and the client's, when they disagree). The signature is never shown.
+//!
+//! Words only: the token was decoded and checked once by the diagnosis
+//! ([`JwtFacts`](crate::diagnose::tokens::JwtFacts)).
 
-use super::{NBF_LEEWAY, REGISTERED_ALGS, SKEW_LIMIT};
-use crate::diagnose::context::Ctx;
+use crate::diagnose::tokens::{AudienceCheck, Basis, JwtFacts, TimeCheck};
 use crate::headers::date::{format_duration, format_utc};
-use crate::headers::jwt::{self, Jwt, Part, Payload, TimeClaim};
-use crate::view::{ClaimView, JwtView};
+use crate::headers::jwt::{self, Jwt, Payload, TimeClaim};
+use serde::Serialize;
 use serde_json::{Map, Value};
+
+/// A decoded JWT claim with a human note (`expired 3 min 12 s before the server's clock`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimView {
+    pub name: String,
+    pub value: String,
+    /// Relative-time or check result, when the claim is a time or is checked.
+    pub note: Option<String>,
+    /// `ok`, `bad` or `info`.
+    pub status: String,
+}
+
+/// A decoded JWT (never verified).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct JwtView {
+    pub header: Vec<ClaimView>,
+    pub claims: Vec<ClaimView>,
+    /// `JWS`, `JWE`, `unsecured`, `malformed`.
+    pub kind: String,
+    pub problems: Vec<String>,
+}
 
 /// Longest value shown in a row; longer ones are cut with an ellipsis.
 const MAX_VALUE_CHARS: usize = 200;
@@ -29,27 +54,22 @@ const CLAIM_ORDER: &[&str] = &[
     "nonce",
 ];
 
-/// The decoded token for the popup, with times relative to the server's clock. `None` when the
-/// token is not a JOSE token at all (opaque).
-pub fn jwt_view(ctx: &Ctx<'_, '_>, token: &str) -> Option<JwtView> {
-    if !jwt::looks_like_jwt(token) {
-        return None;
-    }
-    let j = match jwt::decode(token) {
+/// The popup's rows of the `Authorization` JWT.
+pub(crate) fn view(f: &JwtFacts) -> JwtView {
+    let j = match &f.decoded {
         Ok(j) => j,
-        Err(e) => {
-            let header = jwt::decode_part(token, Part::Header).map(|h| header_rows(&h)).unwrap_or_default();
-            return Some(JwtView {
-                header,
+        Err(u) => {
+            return JwtView {
+                header: header_rows(&u.header),
                 claims: Vec::new(),
                 kind: "malformed".to_string(),
-                problems: vec![e.to_string()],
-            });
+                problems: vec![u.error.to_string()],
+            };
         }
     };
     let mut problems: Vec<String> = j.notes.iter().map(|n| n.message().to_string()).collect();
     let claims = match &j.payload {
-        Payload::Claims(m) => claim_rows(ctx, &j, m),
+        Payload::Claims(m) => claim_rows(f, j, m),
         Payload::Encrypted => {
             problems.push("the payload is encrypted (JWE): only the header can be read".to_string());
             Vec::new()
@@ -61,7 +81,7 @@ pub fn jwt_view(ctx: &Ctx<'_, '_>, token: &str) -> Option<JwtView> {
         }
     };
     let kind = if matches!(j.payload, Payload::Invalid(_)) { "malformed" } else { j.kind.as_str() };
-    Some(JwtView { header: header_rows(&j.header), claims, kind: kind.to_string(), problems })
+    JwtView { header: header_rows(&j.header), claims, kind: kind.to_string(), problems }
 }
 
 fn display(v: &Value) -> String {
@@ -94,7 +114,7 @@ fn header_rows(h: &Map<String, Value>) -> Vec<ClaimView> {
                 ("alg", Some(a)) if a.eq_ignore_ascii_case("none") => {
                     (Some("unsecured: no signature at all".to_string()), "bad")
                 }
-                ("alg", Some(a)) if !REGISTERED_ALGS.contains(&a) => {
+                ("alg", Some(a)) if !jwt::is_registered_alg(a) => {
                     (Some("not a registered JWS algorithm".to_string()), "bad")
                 }
                 ("alg", None) => (Some("alg must be a string".to_string()), "bad"),
@@ -111,39 +131,37 @@ fn header_rows(h: &Map<String, Value>) -> Vec<ClaimView> {
 }
 
 /// `exp`, `nbf`, `iat` relative to the server's Date (else the client clock).
-fn time_row(ctx: &Ctx<'_, '_>, name: &str, raw: &Value) -> ClaimView {
-    let tc = jwt::time_claim(raw);
-    let TimeClaim::Seconds { secs, from_string, looks_like_millis } = tc else {
+fn time_row(name: &str, raw: &Value, check: Option<&TimeCheck>) -> ClaimView {
+    let Some(TimeCheck { claim: TimeClaim::Seconds { secs, from_string, looks_like_millis }, relative }) =
+        check.copied()
+    else {
         return row(name, display(raw), Some("not a number (RFC 7519 NumericDate)".to_string()), "bad");
     };
     let value = format!("{secs} ({})", format_utc(secs));
     if looks_like_millis {
         return row(name, value, Some("looks like milliseconds; JWT times are in seconds".to_string()), "bad");
     }
-    let (now, whose) = match (ctx.server_date, ctx.clock) {
-        (Some(d), _) => (d, "the server's Date"),
-        (None, Some(c)) => (c, "this computer's clock"),
-        (None, None) => return row(name, value, None, "info"),
+    let Some(r) = relative else { return row(name, value, None, "info") };
+    let whose = match r.basis {
+        Basis::Server => "the server's Date",
+        Basis::Client => "this computer's clock",
     };
-    let d = secs - now;
     let rel = |d: i64| format!("{} {} {whose}", format_duration(d), if d < 0 { "before" } else { "after" });
-    let (mut note, status) = match name {
-        "exp" if d <= 0 => (format!("expired {}", rel(d)), "bad"),
-        "exp" => (format!("expires {}", rel(d)), "ok"),
-        "nbf" if d > NBF_LEEWAY => (format!("not valid until {}", rel(d)), "bad"),
-        "nbf" => (format!("valid from {}", rel(d)), "ok"),
-        _ if d > NBF_LEEWAY => (format!("issued {} (the issuer's clock is ahead)", rel(d)), "bad"),
-        _ => (format!("issued {}", rel(d)), "info"),
+    let d = r.from_now;
+    let (mut note, status) = match (name, r.fails) {
+        ("exp", true) => (format!("expired {}", rel(d)), "bad"),
+        ("exp", false) => (format!("expires {}", rel(d)), "ok"),
+        ("nbf", true) => (format!("not valid until {}", rel(d)), "bad"),
+        ("nbf", false) => (format!("valid from {}", rel(d)), "ok"),
+        (_, true) => (format!("issued {} (the issuer's clock is ahead)", rel(d)), "bad"),
+        (_, false) => (format!("issued {}", rel(d)), "info"),
     };
-    if let (Some(_), Some(c)) = (ctx.server_date, ctx.clock) {
-        if (c - now).abs() > SKEW_LIMIT {
-            let dc = secs - c;
-            note.push_str(&format!(
-                "; {} {} this computer's clock",
-                format_duration(dc),
-                if dc < 0 { "before" } else { "after" }
-            ));
-        }
+    if let Some(dc) = r.from_client {
+        note.push_str(&format!(
+            "; {} {} this computer's clock",
+            format_duration(dc),
+            if dc < 0 { "before" } else { "after" }
+        ));
     }
     if from_string {
         note.push_str("; written as a string, not a number");
@@ -151,27 +169,23 @@ fn time_row(ctx: &Ctx<'_, '_>, name: &str, raw: &Value) -> ClaimView {
     row(name, value, Some(note), if from_string && status == "ok" { "bad" } else { status })
 }
 
-fn claim_rows(ctx: &Ctx<'_, '_>, j: &Jwt, m: &Map<String, Value>) -> Vec<ClaimView> {
+fn claim_rows(f: &JwtFacts, j: &Jwt, m: &Map<String, Value>) -> Vec<ClaimView> {
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort_by_key(|k| (CLAIM_ORDER.iter().position(|x| x == k).unwrap_or(usize::MAX), k.as_str()));
-    let host = ctx.url.as_ref().and_then(|u| u.host_str()).map(str::to_ascii_lowercase);
     keys.into_iter()
         .filter_map(|k| {
             let v = m.get(k)?;
             Some(match k.as_str() {
-                "exp" | "nbf" | "iat" => time_row(ctx, k, v),
-                "aud" => {
-                    let aud = j.aud();
-                    let names_host =
-                        host.as_deref().is_some_and(|h| aud.iter().any(|a| a.to_ascii_lowercase().contains(h)));
-                    if aud.iter().any(|a| super::is_graph(a)) && host.as_deref() != Some("graph.microsoft.com") {
+                "exp" => time_row(k, v, f.exp.as_ref()),
+                "nbf" => time_row(k, v, f.nbf.as_ref()),
+                "iat" => time_row(k, v, f.iat.as_ref()),
+                "aud" => match f.audience {
+                    AudienceCheck::GraphElsewhere => {
                         row(k, display(v), Some("Microsoft Graph: not for this API".to_string()), "bad")
-                    } else if names_host {
-                        row(k, display(v), Some("names this host".to_string()), "ok")
-                    } else {
-                        row(k, display(v), None, "info")
                     }
-                }
+                    AudienceCheck::NamesHost => row(k, display(v), Some("names this host".to_string()), "ok"),
+                    AudienceCheck::Unknown => row(k, display(v), None, "info"),
+                },
                 "nonce" | "at_hash" | "c_hash" => {
                     row(k, display(v), Some("only ID tokens carry this claim".to_string()), "info")
                 }
@@ -188,10 +202,22 @@ fn claim_rows(ctx: &Ctx<'_, '_>, j: &Jwt, m: &Map<String, Value>) -> Vec<ClaimVi
 mod tests {
     use super::*;
     use crate::correlate::Correlation;
+    use crate::diagnose::context::Ctx;
     use crate::model::{Capture, Exchange, Header, Headers};
 
     // {"alg":"RS256","kid":"k"} . {"aud":"https://api.example.com","exp":1790000000,"iat":1789999000,"sub":"u"}
     const TOKEN: &str = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJhdWQiOiJodHRwczovL2FwaS5leGFtcGxlLmNvbSIsImV4cCI6MTc5MDAwMDAwMCwiaWF0IjoxNzg5OTk5MDAwLCJzdWIiOiJ1In0.c2lnbmF0dXJl";
+
+    /// The view of the JWT sent as `Authorization: Bearer <token>` in `ex`.
+    fn view_of(ex: Exchange<'_>, token: &str) -> Option<JwtView> {
+        let auth = format!("Bearer {token}");
+        let mut ex = ex;
+        ex.request_headers = Headers(vec![Header { name: "Authorization".into(), value: auth.into() }]);
+        let capture = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&capture);
+        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
+        JwtFacts::of(&ctx, None).as_ref().map(view)
+    }
 
     #[test]
     fn rows_with_server_relative_times() {
@@ -202,10 +228,7 @@ mod tests {
             response_headers: Headers(vec![Header::new("Date", "Mon, 21 Sep 2026 14:16:32 GMT")]),
             ..Default::default()
         };
-        let capture = Capture { exchanges: vec![ex], ..Default::default() };
-        let corr = Correlation::build(&capture);
-        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
-        let v = jwt_view(&ctx, TOKEN).unwrap();
+        let v = view_of(ex, TOKEN).unwrap();
         assert_eq!(v.kind, "JWS");
         assert_eq!(v.header.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["alg", "kid"]);
         let names: Vec<_> = v.claims.iter().map(|r| r.name.as_str()).collect();
@@ -220,12 +243,12 @@ mod tests {
 
     #[test]
     fn malformed_and_opaque() {
-        let capture = Capture { exchanges: vec![Exchange::default()], ..Default::default() };
-        let corr = Correlation::build(&capture);
-        let ctx = Ctx::new(&capture, &corr, 0, &capture.exchanges[0]);
-        assert!(jwt_view(&ctx, "ya29.opaque").is_none());
-        let v = jwt_view(&ctx, "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1").unwrap();
-        assert_eq!(v.kind, "malformed");
-        assert_eq!(v.header[0].value, "RS256");
+        assert!(view_of(Exchange::default(), "ya29.opaque.token").is_none());
+        for token in ["eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1.c2ln", "eyJhbGciOiJSUzI1NiJ9.a.b.c"] {
+            let v = view_of(Exchange::default(), token).unwrap();
+            assert_eq!(v.kind, "malformed", "{token}");
+            assert_eq!(v.header[0].value, "RS256", "{token}");
+            assert_eq!(v.problems.len(), 1, "{token}: {:?}", v.problems);
+        }
     }
 }
