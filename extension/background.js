@@ -37,6 +37,7 @@ const store = createTabStore({
   snapshotJar: createJarSnapshot({ cookies: api.cookies, core }),
   pageOf: (tabId) => capture.pageOf(tabId),
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
+  tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),
   thirdPartyCookiesBlocked: () => tpcBlocked,
 });
 const capture = createCapture({ core, deliver: store.record, track: work.track });
@@ -59,7 +60,7 @@ wr.onAuthRequired.addListener(capture.onAuthRequired, FILTER, ['responseHeaders'
 
 api.tabs.onRemoved.addListener((tabId) => {
   capture.forgetTab(tabId);
-  store.clear(tabId, { badge: false });
+  store.clear(tabId, { badge: false, closed: true });
 });
 api.tabs.onUpdated.addListener((tabId, change) => {
   // The committed URL: also covers navigations webRequest never sees (back/forward cache, pages a
@@ -89,7 +90,9 @@ capture.hydrateTabs(api.tabs.query({}));
 store
   .readAll()
   .then((records) => capture.rememberFailures(records))
-  .catch((e) => console.warn('AuthLens: cannot read stored records; earlier failures will not be matched to retries', e));
+  .catch((e) => console.warn('AuthLens: cannot read stored records; earlier failures will not be matched to retries', e))
+  // Requests a stopped worker had queued but not yet analysed.
+  .then(() => work.track(store.resume()));
 
 // For tests and for debugging from the worker's console.
 globalThis.__authlens = {

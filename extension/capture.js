@@ -11,6 +11,8 @@
 /** Header lines kept per message and characters kept per value (bounds storage, keeps 4 KiB cookie checks). */
 export const MAX_HEADERS = 80;
 export const MAX_VALUE = 10000;
+/** `Set-Cookie` lines kept per response (a page's login sets a handful; 5,000 is an attack). */
+export const MAX_SET_COOKIE = 50;
 /** Requests in flight beyond this many trigger a sweep of ones that never finished (a hung auth prompt, a worker restart). */
 export const MAX_FLIGHTS = 2000;
 export const FLIGHT_TTL_MS = 5 * 60 * 1000;
@@ -75,18 +77,31 @@ export function hashKey(s) {
  */
 
 /**
- * Header lines as the core takes them: at most MAX_HEADERS lines, values cut at MAX_VALUE
- * characters, binary values (Chromium's `binaryValue`) as Latin-1 text.
- * @param {{name:string, value?:string, binaryValue?:number[]}[]} list
+ * Header lines as the core takes them: at most MAX_HEADERS lines, of which at most MAX_SET_COOKIE
+ * `Set-Cookie` lines (Firefox joins them into one value with newlines: split first), values cut at
+ * MAX_VALUE characters, binary values (Chromium's `binaryValue`) as Latin-1 text. Capping
+ * Set-Cookie separately keeps a challenge or CORS header that follows 5,000 cookies.
+ * @param {{name:string, value?:string, binaryValue?:number[]}[] | undefined} list
  * @returns {{name:string, value:string}[]}
  */
 export function capHeaders(list) {
   const out = [];
+  let cookies = 0;
   for (const h of list ?? []) {
     if (out.length >= MAX_HEADERS) break;
+    const name = typeof h?.name === 'string' ? h.name.slice(0, 256) : '';
     let value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : '');
+    if (name.toLowerCase() === 'set-cookie') {
+      for (const line of value.split('\n')) {
+        if (cookies >= MAX_SET_COOKIE || out.length >= MAX_HEADERS) break;
+        if (!line && value) continue;
+        cookies++;
+        out.push({ name, value: line.slice(0, MAX_VALUE) });
+      }
+      continue;
+    }
     if (value.length > MAX_VALUE) value = value.slice(0, MAX_VALUE);
-    out.push({ name: h.name, value });
+    out.push({ name, value });
   }
   return out;
 }
@@ -350,6 +365,7 @@ export function createCapture({ core, deliver, track = () => {} }) {
     forgetTab(tabId) {
       tabPages.delete(tabId);
       failures.delete(tabId);
+      for (const [id, f] of flights) if (f.tabId === tabId) flights.delete(id);
     },
     /**
      * Fills the tab list from `tabs.query` (the worker may have been stopped and restarted:

@@ -40,11 +40,25 @@ export function mergeCookies(...lists) {
 }
 
 /**
- * The snapshotter: `snapshot(x)` sets `x.jar`.
+ * The snapshotter: `snapshot(x, cache)` sets `x.jar`. With a `cache` (one per batch), exchanges of
+ * the same site and partition share one read of the jar: a burst of failures costs one query.
  * @param {{cookies: {getAll: (q: object) => Promise<object[]>}, core: ReturnType<import('./core.js').createCore>}} deps
  */
 export function createJarSnapshot({ cookies, core }) {
-  return async function snapshot(x) {
+  async function read(domain, topSite) {
+    const plain = await cookies.getAll({ domain }).catch(() => []);
+    // Partitioned cookies stay hidden unless asked for by partition (PLATFORM.md P18).
+    let partitioned = [];
+    if (topSite) {
+      try {
+        partitioned = await cookies.getAll({ domain, partitionKey: { topLevelSite: topSite } });
+      } catch {
+        // No partitionKey support in this browser.
+      }
+    }
+    return mergeCookies(plain, partitioned).map(jarCookie);
+  }
+  return async function snapshot(x, cache = new Map()) {
     let host;
     try {
       host = new URL(x.url).hostname;
@@ -53,16 +67,15 @@ export function createJarSnapshot({ cookies, core }) {
     }
     await core.load();
     const domain = core.registrableDomain(host);
-    const plain = await cookies.getAll({ domain }).catch(() => []);
-    // Partitioned cookies stay hidden unless asked for by partition (PLATFORM.md P18).
-    let partitioned = [];
+    let topSite = null;
     try {
       const top = new URL(x.pageUrl ?? x.initiator);
-      const topSite = `${top.protocol}//${core.registrableDomain(top.hostname)}`;
-      partitioned = await cookies.getAll({ domain, partitionKey: { topLevelSite: topSite } });
+      topSite = `${top.protocol}//${core.registrableDomain(top.hostname)}`;
     } catch {
-      // No page to partition by, or no partitionKey support in this browser.
+      // No page to partition by.
     }
-    x.jar = mergeCookies(plain, partitioned).map(jarCookie);
+    const key = `${domain}\u0000${topSite ?? ''}`;
+    if (!cache.has(key)) cache.set(key, read(domain, topSite));
+    x.jar = await cache.get(key);
   };
 }

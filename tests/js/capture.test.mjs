@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  capHeaders, capUrl, createCapture, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
+  capHeaders, capUrl, createCapture, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_SET_COOKIE, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
 } from '../../extension/capture.js';
 import { createCore } from '../../extension/core.js';
 import { fakeWasm, flush } from './fakes.mjs';
@@ -197,4 +197,16 @@ test(`the flight table is capped at ${MAX_FLIGHTS}, oldest first, and headers ar
   assert.equal(capture.flights.get('f60').requestHeaders[0].value.length, MAX_VALUE);
   capture.onHeadersReceived(ev('f60', 'https://a.test/60', { statusCode: 401, responseHeaders: Array.from({ length: 500 }, () => ({ name: 'x', value: 'y' })) }));
   assert.equal(capture.flights.get('f60').responseHeaders.length, MAX_HEADERS);
+});
+
+test(`Set-Cookie: at most ${MAX_SET_COOKIE} lines, Firefox's newline-joined value split first, later headers kept`, () => {
+  const chromium = [...Array.from({ length: 5000 }, (_, i) => ({ name: 'Set-Cookie', value: `c${i}=1` })), { name: 'WWW-Authenticate', value: 'Bearer' }];
+  const a = capHeaders(chromium);
+  assert.equal(a.filter((h) => h.name === 'Set-Cookie').length, MAX_SET_COOKIE);
+  assert.deepEqual(a.at(-1), { name: 'WWW-Authenticate', value: 'Bearer' }, 'the challenge after 5,000 cookies survives');
+  const firefox = [{ name: 'set-cookie', value: Array.from({ length: 5000 }, (_, i) => `c${i}=1`).join('\n') }, { name: 'x-after', value: '1' }];
+  const b = capHeaders(firefox);
+  assert.equal(b.length, MAX_SET_COOKIE + 1);
+  assert.deepEqual(b.slice(0, 2), [{ name: 'set-cookie', value: 'c0=1' }, { name: 'set-cookie', value: 'c1=1' }]);
+  assert.deepEqual(capHeaders([{ name: 'set-cookie', value: '' }]), [{ name: 'set-cookie', value: '' }]);
 });
