@@ -18,7 +18,7 @@ import { action, api, browserName, errorSpec, EXTRA, onThirdPartyCookiesChange, 
 import { createCapture } from './capture.js';
 import { createCore } from './core.js';
 import { createJarSnapshot } from './jar-snapshot.js';
-import { MSG, router } from './messages.js';
+import { isTabId, MSG, router } from './messages.js';
 import { createTabStore, createWork } from './tab-store.js';
 
 const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
@@ -76,10 +76,16 @@ api.tabs.onReplaced?.addListener((added, removed) => {
 });
 
 api.runtime.onMessage.addListener(
-  router({
-    [MSG.CLEAR_TAB]: (msg) => store.clear(msg.tabId),
-    [MSG.IDLE]: () => work.whenIdle(),
-  }),
+  router(
+    {
+      [MSG.CLEAR_TAB]: (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('clear-tab needs a tab id');
+        return store.clear(msg.tabId);
+      },
+      [MSG.IDLE]: () => work.whenIdle(),
+    },
+    { selfId: api.runtime.id },
+  ),
 );
 
 // ---------------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ export function capHeaders(list) {
   for (const h of list ?? []) {
     if (out.length >= MAX_HEADERS) break;
     const name = typeof h?.name === 'string' ? h.name.slice(0, 256) : '';
-    let value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : '');
+    let value = headerText(h);
     if (name.toLowerCase() === 'set-cookie') {
       for (const line of value.split('\n')) {
         if (cookies >= MAX_SET_COOKIE || out.length >= MAX_HEADERS) break;
@@ -104,6 +104,27 @@ export function capHeaders(list) {
     out.push({ name, value });
   }
   return out;
+}
+
+/**
+ * A header's value as text. A binary value (Chromium's `binaryValue`, for bytes that are not
+ * UTF-8) is cut to MAX_VALUE bytes *before* it is converted, and converted in chunks: spreading a
+ * 200 KB array into `String.fromCharCode` overflows the stack and used to drop the whole exchange.
+ * Anything unreadable becomes '' rather than costing the exchange.
+ * @param {{value?: unknown, binaryValue?: ArrayLike<number>}} h
+ */
+export function headerText(h) {
+  try {
+    if (typeof h?.value === 'string') return h.value;
+    const bytes = h?.binaryValue;
+    if (!bytes || typeof bytes.length !== 'number') return '';
+    const n = Math.min(bytes.length, MAX_VALUE);
+    let s = '';
+    for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes, i, Math.min(i + 4096, n)));
+    return s;
+  } catch {
+    return '';
+  }
 }
 
 /** The web origin of `url`, or undefined. */

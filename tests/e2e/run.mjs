@@ -113,6 +113,9 @@ try {
       const popup = await ctx.newPage();
       pages.push(popup);
       await popup.setViewportSize({ width: 640, height: 600 });
+      // The manifest's CSP is default-src 'none' plus what the popup needs: any refusal is a failure.
+      const cspErrors = [];
+      popup.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && cspErrors.push(m.text().slice(0, 200)));
       await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
       await popup.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
       result.entries = await popupEntries(popup);
@@ -130,7 +133,10 @@ try {
           ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
           : null;
       const problem =
-        check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries));
+        check(sc.expect, result.entries) ??
+        badgeProblem ??
+        (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
+        (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  capHeaders, capUrl, createCapture, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_SET_COOKIE, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
+  capHeaders, capUrl, createCapture, headerText, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_SET_COOKIE, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
 } from '../../extension/capture.js';
 import { createCore } from '../../extension/core.js';
 import { fakeWasm, flush } from './fakes.mjs';
@@ -209,4 +209,20 @@ test(`Set-Cookie: at most ${MAX_SET_COOKIE} lines, Firefox's newline-joined valu
   assert.equal(b.length, MAX_SET_COOKIE + 1);
   assert.deepEqual(b.slice(0, 2), [{ name: 'set-cookie', value: 'c0=1' }, { name: 'set-cookie', value: 'c1=1' }]);
   assert.deepEqual(capHeaders([{ name: 'set-cookie', value: '' }]), [{ name: 'set-cookie', value: '' }]);
+});
+
+test('a 200 KB non-UTF-8 header is cut before it is converted; one bad header never drops the exchange', async () => {
+  const binaryValue = new Array(200 * 1024).fill(0xe9);
+  const [h] = capHeaders([{ name: 'x-bin', binaryValue }]);
+  assert.equal(h.value.length, MAX_VALUE);
+  assert.equal(h.value.charCodeAt(0), 0xe9);
+  assert.equal(headerText({ binaryValue: { length: 3, get 0() { throw new Error('boom'); } } }), '');
+  assert.equal(headerText(null), '');
+  const { capture, delivered, settle } = harness({ 'https://a.test/x': 'failure' });
+  capture.onSendHeaders(ev('1', 'https://a.test/x', { requestHeaders: [{ name: 'x-bin', binaryValue }, { name: 'Authorization', value: 'Bearer t' }] }));
+  capture.onHeadersReceived(ev('1', 'https://a.test/x', { statusCode: 401, responseHeaders: [{ name: 'x-bin', binaryValue }, { name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  capture.onCompleted(ev('1', 'https://a.test/x', { statusCode: 401, responseHeaders: [{ name: 'x-bin', binaryValue }, { name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  await settle();
+  assert.equal(delivered.length, 1);
+  assert.deepEqual(delivered[0].chain[0].requestHeaders[1], { name: 'Authorization', value: 'Bearer t' });
 });
