@@ -17,7 +17,7 @@ import * as wasm from './pkg/authlens.js';
 import { action, api, browserName, errorSpec, EXTRA, onThirdPartyCookiesChange, thirdPartyCookiesBlocked } from './browser-compat.js';
 import { createCapture } from './capture.js';
 import { createCore } from './core.js';
-import { createJarSnapshot } from './jar-snapshot.js';
+import { createDigest, createJarSnapshot } from './jar-snapshot.js';
 import { isTabId, MSG, router } from './messages.js';
 import { createTabStore, createWork } from './tab-store.js';
 
@@ -34,7 +34,7 @@ const store = createTabStore({
   storage: api.storage.session,
   action,
   core,
-  snapshotJar: createJarSnapshot({ cookies: api.cookies, core }),
+  snapshotJar: createJarSnapshot({ cookies: api.cookies, core, digest: createDigest(globalThis.crypto, api.storage.session) }),
   pageOf: (tabId) => capture.pageOf(tabId),
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
   tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),

@@ -289,10 +289,12 @@ export function createTabStore({
     await core.load();
     for (const { index, headers } of core.preflightBorrowings(rec.exchanges)) rec.exchanges[index].requestHeaders = headers;
     evict(rec.exchanges);
-    // Jars for the failures that stayed, one cookie read per site and partition per batch.
+    // Jars for the failures that stayed, one cookie read per site and partition per batch. Only
+    // failures: a response that merely set cookies needs none (its Set-Cookie lines are the
+    // evidence), and each jar is up to MAX_JAR cookie records at rest.
     const kept = new Set(rec.exchanges);
     const jars = new Map();
-    await Promise.all(added.map((x) => (kept.has(x) && !x.jar && (x.interest === 'failure' || x.interest === 'cookie') ? snapshotJar(x, jars) : null)));
+    await Promise.all(added.map((x) => (kept.has(x) && !x.jar && x.interest === 'failure' ? snapshotJar(x, jars) : null)));
     const last = added[added.length - 1];
     rec.pageUrl = pageOf(tabId) ?? rec.pageUrl ?? last?.pageUrl ?? null;
     rec.updatedMs = now();

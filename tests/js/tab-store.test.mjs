@@ -88,11 +88,12 @@ test('record: re-reads storage, snapshots jars for failures, analyses, saves, pa
   // What an earlier worker instance stored survives this one's first write.
   await storage.set({ [tabKey(1)]: { tabId: 1, pageUrl: null, exchanges: [x(1, 'failure')], entries: [], updatedMs: 1 } });
   const { s, wasm, badges } = store(storage);
-  const chain = [x(2, 'context'), x(3, 'failure')];
+  const chain = [x(2, 'context'), x(3, 'failure'), x(4, 'cookie')];
   await s.record(1, chain, 'failure');
   const rec = (await storage.get(tabKey(1)))[tabKey(1)];
-  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2, 3]);
+  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2, 3, 4]);
   assert.equal(rec.exchanges[1].jar, undefined, 'no jar for context');
+  assert.equal(rec.exchanges[3].jar, undefined, 'no jar for a response that only set cookies');
   assert.deepEqual(rec.exchanges[2].jar, []);
   assert.equal(rec.exchanges[2].pageUrl, 'https://app.a.test/');
   assert.equal(rec.thirdPartyCookiesBlocked, false);
