@@ -14,7 +14,9 @@
 // - the extension makes no network request of its own and sends nothing anywhere.
 
 import * as wasm from './pkg/authlens.js';
-import { action, api, browserName, errorSpec, EXTRA, onThirdPartyCookiesChange, thirdPartyCookiesBlocked } from './browser-compat.js';
+import {
+  action, api, browserName, cookieStoreOf, errorSpec, EXTRA, getAllCookies, onThirdPartyCookiesChange, thirdPartyCookiesBlocked,
+} from './browser-compat.js';
 import { createCapture } from './capture.js';
 import { createCore } from './core.js';
 import { createDigest, createJarSnapshot } from './jar-snapshot.js';
@@ -34,7 +36,12 @@ const store = createTabStore({
   storage: api.storage.session,
   action,
   core,
-  snapshotJar: createJarSnapshot({ cookies: api.cookies, core, digest: createDigest(globalThis.crypto, api.storage.session) }),
+  snapshotJar: createJarSnapshot({
+    cookies: { getAll: (q) => getAllCookies(q) },
+    core,
+    digest: createDigest(globalThis.crypto, api.storage.session),
+    storeOf: cookieStoreOf,
+  }),
   pageOf: (tabId) => capture.pageOf(tabId),
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
   tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),

@@ -107,23 +107,27 @@ export function mergeCookies(...lists) {
  * (`reduceValue`, with `digest`; without one they are dropped to the prefix and length alone). With a `cache` (one per batch), exchanges of
  * the same site and partition share one read of the jar: a burst of failures costs one query.
  * @param {{cookies: {getAll: (q: object) => Promise<object[]>}, core: ReturnType<import('./core.js').createCore>,
- *   digest?: ((value: string) => Promise<string>) | null}} deps
+ *   digest?: ((value: string) => Promise<string>) | null, storeOf?: (tabId: number) => Promise<string|undefined>}} deps
+ * `cookies.getAll` should be browser-compat.js `getAllCookies` (first-party isolation); `storeOf`
+ * its `cookieStoreOf`.
  */
-export function createJarSnapshot({ cookies, core, digest = null }) {
-  async function read(domain, topSite) {
-    const plain = await cookies.getAll({ domain }).catch(() => []);
+export function createJarSnapshot({ cookies, core, digest = null, storeOf = async () => undefined }) {
+  async function read(domain, topSite, storeId) {
+    // The tab's own store: incognito (spanning mode) and Firefox containers have their own jars.
+    const base = storeId ? { domain, storeId } : { domain };
+    const plain = await cookies.getAll(base).catch(() => []);
     // Partitioned cookies stay hidden unless asked for by partition (PLATFORM.md P18).
     let partitioned = [];
     if (topSite) {
       try {
-        partitioned = await cookies.getAll({ domain, partitionKey: { topLevelSite: topSite } });
+        partitioned = await cookies.getAll({ ...base, partitionKey: { topLevelSite: topSite } });
       } catch {
         // No partitionKey support in this browser.
       }
     }
     return mergeCookies(plain, partitioned).map(jarCookie);
   }
-  return async function snapshot(x, cache = new Map()) {
+  return async function snapshot(x, cache = new Map(), tabId = undefined) {
     let host;
     try {
       host = new URL(x.url).hostname;
@@ -139,8 +143,11 @@ export function createJarSnapshot({ cookies, core, digest = null }) {
     } catch {
       // No page to partition by.
     }
-    const key = `${domain}\u0000${topSite ?? ''}`;
-    if (!cache.has(key)) cache.set(key, read(domain, topSite));
+    const storeKey = `store\u0000${tabId}`;
+    if (!cache.has(storeKey)) cache.set(storeKey, tabId === undefined ? Promise.resolve(undefined) : storeOf(tabId).catch(() => undefined));
+    const storeId = await cache.get(storeKey);
+    const key = `${domain}\u0000${topSite ?? ''}\u0000${storeId ?? ''}`;
+    if (!cache.has(key)) cache.set(key, read(domain, topSite, storeId));
     const sent = sentPairs(x);
     x.jar = await Promise.all(
       (await cache.get(key)).map(async (c) =>

@@ -157,7 +157,7 @@ export function createWork() {
 /**
  * The tab store.
  * @param {{storage: chrome.storage.StorageArea, action?: any, core: ReturnType<import('./core.js').createCore>,
- *   snapshotJar: (x: object, cache?: Map<string, Promise<object[]>>) => Promise<void>, pageOf: (tabId: number) => string|undefined,
+ *   snapshotJar: (x: object, cache?: Map<string, Promise<any>>, tabId?: number) => Promise<void>, pageOf: (tabId: number) => string|undefined,
  *   tabUrl: (tabId: number) => Promise<string|null>, tabExists?: (tabId: number) => Promise<boolean>,
  *   thirdPartyCookiesBlocked: () => Promise<boolean|undefined>, now?: () => number, debounceMs?: number,
  *   maxRecordChars?: number}} deps
@@ -294,7 +294,7 @@ export function createTabStore({
     // evidence), and each jar is up to MAX_JAR cookie records at rest.
     const kept = new Set(rec.exchanges);
     const jars = new Map();
-    await Promise.all(added.map((x) => (kept.has(x) && !x.jar && x.interest === 'failure' ? snapshotJar(x, jars) : null)));
+    await Promise.all(added.map((x) => (kept.has(x) && !x.jar && x.interest === 'failure' ? snapshotJar(x, jars, tabId) : null)));
     const last = added[added.length - 1];
     rec.pageUrl = pageOf(tabId) ?? rec.pageUrl ?? last?.pageUrl ?? null;
     rec.updatedMs = now();

@@ -79,3 +79,16 @@ test('snapshot: cookies the request carried keep their value, every other value 
   assert.ok(by.hidden.startsWith('httpon'));
   assert.ok(!JSON.stringify(x).includes('session-secret'), 'the unsent value is not stored');
 });
+
+test("snapshot reads the tab's own cookie store, once per batch", async () => {
+  const queries = [];
+  const asked = [];
+  const cookies = { getAll: async (q) => (queries.push(q), []) };
+  const core = createCore(fakeWasm(), { browser: 'chromium', wasmUrl: 'x' });
+  const snapshot = createJarSnapshot({ cookies, core, storeOf: async (tabId) => (asked.push(tabId), 'firefox-container-2') });
+  const cache = new Map();
+  await snapshot({ url: 'https://api.a.test/1', pageUrl: null }, cache, 5);
+  await snapshot({ url: 'https://api.a.test/2', pageUrl: null }, cache, 5);
+  assert.deepEqual(asked, [5]);
+  assert.deepEqual(queries, [{ domain: 'a.test', storeId: 'firefox-container-2' }]);
+});
