@@ -21,6 +21,7 @@ import { createCapture } from './capture.js';
 import { createCore } from './core.js';
 import { createDigest, createJarSnapshot } from './jar-snapshot.js';
 import { isTabId, MSG, router } from './messages.js';
+import { createSealer } from './seal.js';
 import { createTabStore, createWork } from './tab-store.js';
 
 const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
@@ -46,6 +47,7 @@ const store = createTabStore({
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
   tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),
   thirdPartyCookiesBlocked: () => tpcBlocked,
+  sealer: createSealer(globalThis.crypto, api.storage.session),
 });
 const capture = createCapture({ core, deliver: store.record, track: work.track });
 
@@ -90,6 +92,7 @@ api.runtime.onMessage.addListener(
         return store.clear(msg.tabId);
       },
       [MSG.IDLE]: () => work.whenIdle(),
+      [MSG.PING]: () => ({}),
     },
     { selfId: api.runtime.id },
   ),

@@ -370,7 +370,9 @@ export function createCapture({ core, deliver, track = () => {} }) {
     },
     /** webRequest.onCompleted */
     onCompleted(d) {
-      const f = flights.get(d.requestId);
+      // No flight: the worker was stopped and restarted while the request was out. Its request
+      // headers are lost, but its answer is here: still a record, rather than a failure never shown.
+      const f = flights.get(d.requestId) ?? newFlight(d);
       flights.delete(d.requestId);
       if (f) end(f, d, { status: d.statusCode, responseHeaders: d.responseHeaders });
     },

@@ -7,6 +7,8 @@ export const MSG = Object.freeze({
   CLEAR_TAB: 'clear-tab',
   /** `{type}`: answers once every finished request has been processed (tests, "analysing…"). */
   IDLE: 'idle',
+  /** `{type}`: answers at once (is the worker responsive under load?). */
+  PING: 'ping',
 });
 
 /**

@@ -11,6 +11,11 @@
 // so a worker stopped mid-burst picks its batch up again on restart (`resume`); exchanges carry a
 // capture id (`cid`), so a batch saved just before the stop is never merged twice.
 //
+// At rest, a record's exchanges and the waiting requests are sealed (seal.js: encrypted with a
+// per-session key): storage.session holds no raw credential, cookie value or token-bearing URL in
+// plain text. Beside them: the core's answer (redacted by the core) and the page URL redacted by
+// the core's URL redactor.
+//
 // Pure apart from what it is given (`storage`, `action`, the core …): Node's tests pass fakes.
 
 /** Exchanges kept per tab (context plus failures); context goes first, then the oldest. */
@@ -41,7 +46,7 @@ export const MAX_PENDING_PER_TAB = 100;
  * Characters (JSON) a tab's record may take in storage.session. MAX_TABS records of this size fit
  * Chromium's 10 MiB session quota with room for the waiting requests.
  */
-export const MAX_RECORD_CHARS = 400 * 1024;
+export const MAX_RECORD_CHARS = 300 * 1024; // sealed, base64 makes it ~4/3 of this
 /** Header values of a record that still does not fit are cut to this many characters. */
 export const SHRUNK_VALUE = 1024;
 
@@ -160,12 +165,30 @@ export function createWork() {
  *   snapshotJar: (x: object, cache?: Map<string, Promise<any>>, tabId?: number) => Promise<void>, pageOf: (tabId: number) => string|undefined,
  *   tabUrl: (tabId: number) => Promise<string|null>, tabExists?: (tabId: number) => Promise<boolean>,
  *   thirdPartyCookiesBlocked: () => Promise<boolean|undefined>, now?: () => number, debounceMs?: number,
- *   maxRecordChars?: number}} deps
+ *   maxRecordChars?: number, sealer?: {seal: (v: unknown) => Promise<string>, open: (s: string) => Promise<any>} | null}} deps
+ * Without a `sealer` (unit tests) records are stored as plain JSON.
  */
 export function createTabStore({
   storage, action, core, snapshotJar, pageOf, tabUrl, tabExists = async () => true, thirdPartyCookiesBlocked,
-  now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS,
+  now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS, sealer = null,
 }) {
+  /** A stored record with its exchanges opened (an unreadable seal leaves none: nothing to show). */
+  async function opened(rec) {
+    if (!rec || typeof rec.sealed !== 'string') return rec ?? null;
+    const { sealed, ...rest } = rec;
+    try {
+      return { ...rest, exchanges: sealer ? await sealer.open(sealed) : [] };
+    } catch (e) {
+      console.warn('AuthLens: a stored capture cannot be opened (its key is gone); it starts afresh', e);
+      return { ...rest, exchanges: [], entries: [] };
+    }
+  }
+  /** The record as stored: exchanges sealed. */
+  async function sealedForm(rec) {
+    if (!sealer) return rec;
+    const { exchanges, ...rest } = rec;
+    return { ...rest, sealed: await sealer.seal(exchanges ?? []) };
+  }
   const enqueue = createQueues();
   /**
    * The batch waiting per tab.
@@ -183,15 +206,14 @@ export function createTabStore({
   /** @returns {Promise<TabRecord | null>} */
   async function read(tabId) {
     const got = await storage.get(tabKey(tabId));
-    return got[tabKey(tabId)] ?? null;
+    return opened(got[tabKey(tabId)]);
   }
 
   /** Every stored record (after a worker restart). */
   async function readAll() {
     const all = (await storage.get(null)) ?? {};
-    return Object.entries(all)
-      .filter(([key]) => key.startsWith('tab:'))
-      .map(([key, rec]) => ({ ...rec, tabId: Number(key.slice(4)) }));
+    const recs = Object.entries(all).filter(([key]) => key.startsWith('tab:'));
+    return Promise.all(recs.map(async ([key, rec]) => ({ ...(await opened(rec)), tabId: Number(key.slice(4)) })));
   }
 
   async function paintBadge(tabId, rec) {
@@ -236,7 +258,7 @@ export function createTabStore({
     for (;;) {
       if (shrunk && analysed) await analyze(rec);
       try {
-        await storage.set({ [tabKey(tabId)]: rec, [INDEX_KEY]: index });
+        await storage.set({ [tabKey(tabId)]: await sealedForm(rec), [INDEX_KEY]: index });
         break;
       } catch (e) {
         // Quota: this record gives way, nobody else's.
@@ -296,7 +318,9 @@ export function createTabStore({
     const jars = new Map();
     await Promise.all(added.map((x) => (kept.has(x) && !x.jar && x.interest === 'failure' ? snapshotJar(x, jars, tabId) : null)));
     const last = added[added.length - 1];
-    rec.pageUrl = pageOf(tabId) ?? rec.pageUrl ?? last?.pageUrl ?? null;
+    const page = pageOf(tabId) ?? last?.pageUrl;
+    // Shown in the popup's header and stored in the clear: redacted like every URL the core shows.
+    if (page) rec.pageUrl = core.redactUrl(page);
     rec.updatedMs = now();
     const analyse = Boolean(trigger || rec.entries.length);
     if (analyse) await analyze(rec);
@@ -336,11 +360,18 @@ export function createTabStore({
       pending.set(tabId, batch);
     }
     chain.forEach((x, i) => (x.cid ??= `${id}.${i}`));
-    batch.items.push({ id, chain, trigger });
-    if (persist) batch.writes.push(storage.set({ [queueKey(tabId, id)]: { chain, trigger } }).catch(() => {}));
+    const item = { id, chain, trigger, write: Promise.resolve() };
+    if (persist) {
+      item.write = (sealer ? sealer.seal({ chain, trigger }) : Promise.resolve({ chain, trigger }))
+        .then((v) => storage.set({ [queueKey(tabId, id)]: v }))
+        .catch(() => {});
+      batch.writes.push(item.write);
+    }
+    batch.items.push(item);
     if (batch.items.length > MAX_PENDING_PER_TAB) {
       const dropped = batch.items.shift();
-      batch.writes.push(storage.remove(queueKey(tabId, dropped.id)).catch(() => {}));
+      // After its own write, or the write would bring it back.
+      batch.writes.push(dropped.write.then(() => storage.remove(queueKey(tabId, dropped.id))).catch(() => {}));
     }
     if (!batch.due) {
       clearTimeout(batch.timer);
@@ -359,8 +390,9 @@ export function createTabStore({
     const all = (await storage.get(null)) ?? {};
     const found = Object.entries(all).filter(([k]) => k.startsWith('q:'));
     const done = [];
-    for (const [key, item] of found) {
+    for (const [key, stored] of found) {
       const [, tab, id] = key.split(':');
+      const item = typeof stored === 'string' && sealer ? await sealer.open(stored).catch(() => null) : stored;
       const tabId = Number(tab);
       if (!Number.isInteger(tabId) || !Array.isArray(item?.chain)) {
         await storage.remove(key);

@@ -61,6 +61,7 @@ try {
 
   const env = {
     ctx,
+    server,
     sw: () => sw,
     extId,
     tokens: server.tokens,
@@ -72,6 +73,8 @@ try {
       await new Promise((r) => setTimeout(r, 250));
       await sw.evaluate(() => globalThis.__authlens.whenIdle());
     },
+    /** The stored record of a tab (exchanges opened), as the worker reads it. */
+    readTab: (tabId) => sw.evaluate((id) => globalThis.__authlens.readTab(id), tabId),
     stopServiceWorker: async () => {
       // ServiceWorker.* lives on page targets, not on the browser target.
       const p = await ctx.newPage();
@@ -115,6 +118,9 @@ try {
       await popup.setViewportSize({ width: 640, height: 600 });
       // The manifest's CSP is default-src 'none' plus what the popup needs: any refusal is a failure.
       const cspErrors = [];
+      // Nothing a page sends may open a dialog in the popup.
+      const dialogs = [];
+      popup.on('dialog', (d) => (dialogs.push(d.message()), d.dismiss().catch(() => {})));
       popup.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && cspErrors.push(m.text().slice(0, 200)));
       await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
       await popup.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
@@ -136,7 +142,8 @@ try {
         check(sc.expect, result.entries) ??
         badgeProblem ??
         (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
-        (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null);
+        (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null) ??
+        (dialogs.length ? `the popup opened a dialog: ${dialogs[0]}` : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {

@@ -226,3 +226,12 @@ test('a 200 KB non-UTF-8 header is cut before it is converted; one bad header ne
   assert.equal(delivered.length, 1);
   assert.deepEqual(delivered[0].chain[0].requestHeaders[1], { name: 'Authorization', value: 'Bearer t' });
 });
+
+test('a request that completes after a worker restart (no flight) is still recorded from its answer', async () => {
+  const { capture, delivered, settle } = harness({ 'https://a.test/late': 'failure' });
+  capture.onCompleted(ev('lost', 'https://a.test/late', { statusCode: 401, responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  await settle();
+  assert.equal(delivered.length, 1);
+  assert.equal(delivered[0].chain[0].status, 401);
+  assert.deepEqual(delivered[0].chain[0].requestHeaders, []);
+});

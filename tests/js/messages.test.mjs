@@ -10,7 +10,7 @@ const call = (listener, msg, sender = { id: SELF }) =>
   });
 
 test('message names are the wire strings the popup and the tests send', () => {
-  assert.deepEqual({ ...MSG }, { CLEAR_TAB: 'clear-tab', IDLE: 'idle' });
+  assert.deepEqual({ ...MSG }, { CLEAR_TAB: 'clear-tab', IDLE: 'idle', PING: 'ping' });
   assert.throws(() => {
     'use strict';
     MSG.NEW = 'x';

@@ -239,3 +239,19 @@ test('clear forgets the record and its index line, and clears the badge', async 
   assert.deepEqual((await storage.get(INDEX_KEY))[INDEX_KEY], []);
   assert.deepEqual(badges.at(-1), { tabId: 1, text: '' });
 });
+
+test('at rest: exchanges and waiting requests are sealed, the page URL redacted; the store reads them back opened', async () => {
+  const { createSealer } = await import('../../extension/seal.js');
+  const storage = fakeStorage();
+  const sealer = createSealer(globalThis.crypto, storage);
+  const page = 'https://app.a.test/cb?code=planted-code-123';
+  const { s } = store(storage, { sealer, pageOf: () => page });
+  const secret = { ...x(1, 'failure'), url: 'https://api.a.test/x?access_token=planted-tok-456', requestHeaders: [{ name: 'x-session-token', value: 'planted-sess-789' }] };
+  await s.record(1, [secret], 'failure');
+  const dump = JSON.stringify(await storage.get(null));
+  for (const planted of ['planted-code-123', 'planted-tok-456', 'planted-sess-789']) assert.ok(!dump.includes(planted), `${planted} in storage`);
+  const rec = await s.read(1);
+  assert.equal(rec.exchanges[0].requestHeaders[0].value, 'planted-sess-789', 'the worker opens it to re-analyse');
+  assert.equal(rec.pageUrl, 'https://app.a.test/cb?code=…(redacted)');
+  assert.equal((await s.readAll())[0].exchanges.length, 1);
+});
