@@ -46,7 +46,9 @@ export const MAX_PENDING_PER_TAB = 100;
  * Characters (JSON) a tab's record may take in storage.session. MAX_TABS records of this size fit
  * Chromium's 10 MiB session quota with room for the waiting requests.
  */
-export const MAX_RECORD_CHARS = 300 * 1024; // sealed, base64 makes it ~4/3 of this
+export const MAX_RECORD_CHARS = 450 * 1024;
+/** Shrink-and-re-analyse rounds at most per save (each round at least halves something). */
+const MAX_SHRINK_ROUNDS = 8;
 /** Header values of a record that still does not fit are cut to this many characters. */
 export const SHRUNK_VALUE = 1024;
 
@@ -99,8 +101,15 @@ export function shrink(rec) {
   return false;
 }
 
-/** The size of `v` as stored (JSON characters; close enough to the quota's bytes). */
-const sizeOf = (v) => JSON.stringify(v).length;
+/**
+ * The size of a record as stored, in characters (close enough to the quota's bytes): its
+ * exchanges are sealed (base64: 4/3 of their JSON), the rest is JSON. The core's entries count:
+ * they are most of a record.
+ */
+const sizeOf = (rec) => {
+  const { exchanges, ...rest } = rec;
+  return JSON.stringify(rest).length + Math.ceil((JSON.stringify(exchanges ?? []).length * 4) / 3);
+};
 
 /**
  * Keeps `list` at MAX_EXCHANGES_PER_TAB: the oldest exchange the core did not call a failure goes
@@ -254,9 +263,12 @@ export function createTabStore({
     while (index.length > MAX_TABS) evicted.push(index.shift().tabId);
     if (evicted.length) await storage.remove(evicted.map(tabKey));
     let shrunk = false;
-    while (sizeOf(rec) > maxRecordChars && shrink(rec)) shrunk = true;
+    // Entries follow exchanges: re-analyse after each round, or the loop shrinks to nothing.
+    for (let round = 0; round < MAX_SHRINK_ROUNDS && sizeOf(rec) > maxRecordChars && shrink(rec); round++) {
+      shrunk = true;
+      if (analysed) await analyze(rec);
+    }
     for (;;) {
-      if (shrunk && analysed) await analyze(rec);
       try {
         await storage.set({ [tabKey(tabId)]: await sealedForm(rec), [INDEX_KEY]: index });
         break;
@@ -264,6 +276,7 @@ export function createTabStore({
         // Quota: this record gives way, nobody else's.
         if (!shrink(rec)) throw e;
         shrunk = true;
+        if (analysed) await analyze(rec);
         console.warn('AuthLens: session storage is full; older captures of this tab were dropped', e);
       }
     }

@@ -255,3 +255,20 @@ test('at rest: exchanges and waiting requests are sealed, the page URL redacted;
   assert.equal(rec.pageUrl, 'https://app.a.test/cb?code=…(redacted)');
   assert.equal((await s.readAll())[0].exchanges.length, 1);
 });
+
+test('shrinking counts the entries and re-analyses each round: a record of big entries is halved, not emptied', async () => {
+  const storage = fakeStorage();
+  const wasm = fakeWasm();
+  wasm.analyze = (json) => ({ version: 'test', entries: JSON.parse(json).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
+  const { s } = store(storage, { maxRecordChars: 200 * 1000, core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
+  const orig = console.warn;
+  console.warn = () => {};
+  try {
+    await s.record(1, Array.from({ length: MAX_EXCHANGES_PER_TAB }, (_, i) => x(i, 'failure')), 'failure');
+  } finally {
+    console.warn = orig;
+  }
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.equal(rec.exchanges.length, MAX_EXCHANGES_PER_TAB / 2, 'one halving was enough');
+  assert.equal(rec.entries.length, rec.exchanges.length, 'the entries are those of the kept exchanges');
+});
