@@ -319,6 +319,7 @@ export function createTabStore({
         if (!x.pageUrl) x.pageUrl = pageOf(tabId) ?? (await tabUrl(tabId));
         insertByStart(rec.exchanges, x);
         added.push(x);
+        if (x.cid) have.add(x.cid);
       }
     }
     await core.load();
@@ -405,6 +406,8 @@ export function createTabStore({
     const done = [];
     for (const [key, stored] of found) {
       const [, tab, id] = key.split(':');
+      // Written by this worker since it started: already in its batch.
+      if (id?.startsWith(`${runId}-`)) continue;
       const item = typeof stored === 'string' && sealer ? await sealer.open(stored).catch(() => null) : stored;
       const tabId = Number(tab);
       if (!Number.isInteger(tabId) || !Array.isArray(item?.chain)) {

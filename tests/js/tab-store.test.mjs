@@ -272,3 +272,17 @@ test('shrinking counts the entries and re-analyses each round: a record of big e
   assert.equal(rec.exchanges.length, MAX_EXCHANGES_PER_TAB / 2, 'one halving was enough');
   assert.equal(rec.entries.length, rec.exchanges.length, 'the entries are those of the kept exchanges');
 });
+
+test('resume skips what this worker queued itself, and one batch never merges a capture id twice', async () => {
+  const storage = fakeStorage();
+  const { s } = store(storage, { debounceMs: 30 });
+  const own = s.record(1, [x(1, 'failure')], 'failure');
+  await flush();
+  await s.resume(); // sees its own q: entry
+  const twin = { ...x(2, 'failure'), cid: 'same.0' };
+  await storage.set({ [queueKey(1, 'old-1')]: { chain: [twin], trigger: 'failure' }, [queueKey(1, 'old-2')]: { chain: [{ ...twin }], trigger: 'failure' } });
+  await s.resume();
+  await own;
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2]);
+});
