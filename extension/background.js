@@ -14,11 +14,14 @@
 // - the extension makes no network request of its own and sends nothing anywhere.
 
 import * as wasm from './pkg/authlens.js';
-import { action, api, browserName, errorSpec, EXTRA, onThirdPartyCookiesChange, thirdPartyCookiesBlocked } from './browser-compat.js';
+import {
+  action, api, browserName, cookieStoreOf, errorSpec, EXTRA, getAllCookies, onThirdPartyCookiesChange, thirdPartyCookiesBlocked,
+} from './browser-compat.js';
 import { createCapture } from './capture.js';
 import { createCore } from './core.js';
-import { createJarSnapshot } from './jar-snapshot.js';
-import { MSG, router } from './messages.js';
+import { createDigest, createJarSnapshot } from './jar-snapshot.js';
+import { isTabId, MSG, router } from './messages.js';
+import { createSealer } from './seal.js';
 import { createTabStore, createWork } from './tab-store.js';
 
 const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
@@ -34,10 +37,17 @@ const store = createTabStore({
   storage: api.storage.session,
   action,
   core,
-  snapshotJar: createJarSnapshot({ cookies: api.cookies, core }),
+  snapshotJar: createJarSnapshot({
+    cookies: { getAll: (q) => getAllCookies(q) },
+    core,
+    digest: createDigest(globalThis.crypto, api.storage.session),
+    storeOf: cookieStoreOf,
+  }),
   pageOf: (tabId) => capture.pageOf(tabId),
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
+  tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),
   thirdPartyCookiesBlocked: () => tpcBlocked,
+  sealer: createSealer(globalThis.crypto, api.storage.session),
 });
 const capture = createCapture({ core, deliver: store.record, track: work.track });
 
@@ -59,7 +69,7 @@ wr.onAuthRequired.addListener(capture.onAuthRequired, FILTER, ['responseHeaders'
 
 api.tabs.onRemoved.addListener((tabId) => {
   capture.forgetTab(tabId);
-  store.clear(tabId, { badge: false });
+  store.clear(tabId, { badge: false, closed: true });
 });
 api.tabs.onUpdated.addListener((tabId, change) => {
   // The committed URL: also covers navigations webRequest never sees (back/forward cache, pages a
@@ -75,10 +85,17 @@ api.tabs.onReplaced?.addListener((added, removed) => {
 });
 
 api.runtime.onMessage.addListener(
-  router({
-    [MSG.CLEAR_TAB]: (msg) => store.clear(msg.tabId),
-    [MSG.IDLE]: () => work.whenIdle(),
-  }),
+  router(
+    {
+      [MSG.CLEAR_TAB]: (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('clear-tab needs a tab id');
+        return store.clear(msg.tabId);
+      },
+      [MSG.IDLE]: () => work.whenIdle(),
+      [MSG.PING]: () => ({}),
+    },
+    { selfId: api.runtime.id },
+  ),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +106,9 @@ capture.hydrateTabs(api.tabs.query({}));
 store
   .readAll()
   .then((records) => capture.rememberFailures(records))
-  .catch((e) => console.warn('AuthLens: cannot read stored records; earlier failures will not be matched to retries', e));
+  .catch((e) => console.warn('AuthLens: cannot read stored records; earlier failures will not be matched to retries', e))
+  // Requests a stopped worker had queued but not yet analysed.
+  .then(() => work.track(store.resume()));
 
 // For tests and for debugging from the worker's console.
 globalThis.__authlens = {

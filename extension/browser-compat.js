@@ -51,3 +51,40 @@ export function onThirdPartyCookiesChange(fn) {
   const w = api.privacy?.websites;
   (w?.thirdPartyCookiesAllowed ?? w?.cookieConfig)?.onChange?.addListener(() => fn());
 }
+
+/**
+ * The cookie store a tab's requests use, or undefined when the browser does not say (then
+ * `cookies.getAll` reads the default store, which is wrong for an incognito tab in spanning mode
+ * and for Firefox containers). Firefox: `tab.cookieStoreId`. Chromium: `cookies.getAllCookieStores()`
+ * maps stores to tab ids; it needs no `tabs` permission (the extension has none).
+ * @param {number} tabId
+ * @returns {Promise<string | undefined>}
+ */
+export async function cookieStoreOf(tabId) {
+  try {
+    if (browserName === 'firefox') {
+      const tab = await api.tabs.get(tabId);
+      if (tab?.cookieStoreId) return tab.cookieStoreId;
+    }
+    const stores = await api.cookies.getAllCookieStores();
+    return stores.find((st) => st.tabIds?.includes(tabId))?.id;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `cookies.getAll`, made to work under Firefox's first-party isolation: with FPI on, a query
+ * without `firstPartyDomain` throws (and the jar silently came back empty). `firstPartyDomain:
+ * null` asks for every first-party domain; Chromium rejects the key, so it is only added on retry.
+ * @param {object} query
+ * @param {{getAll: (q: object) => Promise<object[]>}} [cookies]
+ */
+export async function getAllCookies(query, cookies = api.cookies) {
+  try {
+    return await cookies.getAll(query);
+  } catch (e) {
+    if (browserName !== 'firefox' && !/firstPartyDomain/i.test(String(e?.message ?? e))) throw e;
+    return cookies.getAll({ ...query, firstPartyDomain: null });
+  }
+}

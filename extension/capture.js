@@ -11,11 +11,61 @@
 /** Header lines kept per message and characters kept per value (bounds storage, keeps 4 KiB cookie checks). */
 export const MAX_HEADERS = 80;
 export const MAX_VALUE = 10000;
+/** `Set-Cookie` lines kept per response (a page's login sets a handful; 5,000 is an attack). */
+export const MAX_SET_COOKIE = 50;
 /** Requests in flight beyond this many trigger a sweep of ones that never finished (a hung auth prompt, a worker restart). */
 export const MAX_FLIGHTS = 2000;
 export const FLIGHT_TTL_MS = 5 * 60 * 1000;
+/** Redirect hops kept per request (browsers stop at 20). */
+export const MAX_HOPS = 20;
 /** Failed requests remembered per tab, to recognise a later successful retry. */
 export const MAX_FAILED_PER_TAB = 200;
+/**
+ * Characters kept of a URL-like string (request URL, redirect target, page URL, initiator). A
+ * hostile page can make URLs of megabytes; everything downstream (storage, the core, the popup,
+ * the failure memory) copies them. The origin is always kept, then a prefix of the path; the
+ * query and fragment go first (they are where tokens live), and the cut is marked (URL_CUT).
+ */
+export const MAX_URL = 2048;
+/** Appended to a cut URL's path, with the number of characters dropped. */
+export const URL_CUT = '\u2026[cut]';
+
+/**
+ * `url` at most MAX_URL characters: unchanged when short enough; otherwise its origin, the longest
+ * path prefix that fits, and the URL_CUT mark (query and fragment dropped). A string that is not
+ * a URL is cut to a plain prefix with the mark.
+ * @param {string | null | undefined} url
+ * @returns {string | null | undefined}
+ */
+export function capUrl(url) {
+  if (typeof url !== 'string' || url.length <= MAX_URL) return url;
+  let origin = '';
+  let path = url;
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url.slice(0, MAX_URL));
+  if (m) {
+    origin = m[0];
+    path = url.slice(origin.length).split(/[?#]/, 1)[0];
+  }
+  const room = Math.max(0, MAX_URL - origin.length - URL_CUT.length);
+  return origin + path.slice(0, room) + URL_CUT;
+}
+
+/**
+ * A short, stable key for "METHOD url" (FNV-1a, 52 bits, as hex): the failure memory is keyed by it
+ * so that its keys stay small whatever the URL. A collision can only make an unrelated success
+ * a recovery *candidate*; the core's isRecovery compares the real method and URL.
+ * @param {string} s
+ */
+export function hashKey(s) {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+  }
+  return ((h2 >>> 0) & 0xfffff).toString(16).padStart(5, '0') + (h1 >>> 0).toString(16).padStart(8, '0');
+}
 
 /**
  * One request in flight, by requestId. `worker` is set for a request made outside any tab (tabId -1,
@@ -27,20 +77,54 @@ export const MAX_FAILED_PER_TAB = 200;
  */
 
 /**
- * Header lines as the core takes them: at most MAX_HEADERS lines, values cut at MAX_VALUE
- * characters, binary values (Chromium's `binaryValue`) as Latin-1 text.
- * @param {{name:string, value?:string, binaryValue?:number[]}[]} list
+ * Header lines as the core takes them: at most MAX_HEADERS lines, of which at most MAX_SET_COOKIE
+ * `Set-Cookie` lines (Firefox joins them into one value with newlines: split first), values cut at
+ * MAX_VALUE characters, binary values (Chromium's `binaryValue`) as Latin-1 text. Capping
+ * Set-Cookie separately keeps a challenge or CORS header that follows 5,000 cookies.
+ * @param {{name:string, value?:string, binaryValue?:number[]}[] | undefined} list
  * @returns {{name:string, value:string}[]}
  */
 export function capHeaders(list) {
   const out = [];
+  let cookies = 0;
   for (const h of list ?? []) {
     if (out.length >= MAX_HEADERS) break;
-    let value = h.value ?? (h.binaryValue ? String.fromCharCode(...h.binaryValue) : '');
+    const name = typeof h?.name === 'string' ? h.name.slice(0, 256) : '';
+    let value = headerText(h);
+    if (name.toLowerCase() === 'set-cookie') {
+      for (const line of value.split('\n')) {
+        if (cookies >= MAX_SET_COOKIE || out.length >= MAX_HEADERS) break;
+        if (!line && value) continue;
+        cookies++;
+        out.push({ name, value: line.slice(0, MAX_VALUE) });
+      }
+      continue;
+    }
     if (value.length > MAX_VALUE) value = value.slice(0, MAX_VALUE);
-    out.push({ name: h.name, value });
+    out.push({ name, value });
   }
   return out;
+}
+
+/**
+ * A header's value as text. A binary value (Chromium's `binaryValue`, for bytes that are not
+ * UTF-8) is cut to MAX_VALUE bytes *before* it is converted, and converted in chunks: spreading a
+ * 200 KB array into `String.fromCharCode` overflows the stack and used to drop the whole exchange.
+ * Anything unreadable becomes '' rather than costing the exchange.
+ * @param {{value?: unknown, binaryValue?: ArrayLike<number>}} h
+ */
+export function headerText(h) {
+  try {
+    if (typeof h?.value === 'string') return h.value;
+    const bytes = h?.binaryValue;
+    if (!bytes || typeof bytes.length !== 'number') return '';
+    const n = Math.min(bytes.length, MAX_VALUE);
+    let s = '';
+    for (let i = 0; i < n; i += 4096) s += String.fromCharCode.apply(null, Array.prototype.slice.call(bytes, i, Math.min(i + 4096, n)));
+    return s;
+  } catch {
+    return '';
+  }
 }
 
 /** The web origin of `url`, or undefined. */
@@ -76,12 +160,12 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
   const mainFrame = f.type === 'main_frame';
   return {
     method: f.method,
-    url: f.url,
+    url: capUrl(f.url),
     status: status ?? 0,
     requestHeaders: capHeaders(f.requestHeaders),
     responseHeaders: capHeaders(responseHeaders ?? []),
     startedMs: f.startedMs,
-    pageUrl: mainFrame ? f.url : tabPage ?? null,
+    pageUrl: capUrl(mainFrame ? f.url : tabPage ?? null),
     // A worker's request keeps its own initiator (the worker's origin) and its webRequest type, and
     // says so with fetchedByWorker; never fromCache: "service-worker", which would mean a worker
     // *answered* a page's request, something webRequest never shows.
@@ -90,7 +174,7 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
     resourceType: resourceType(f),
     fromCache: d.fromCache ? 'disk' : null,
     error: error ?? null,
-    redirectUrl: redirectUrl ?? null,
+    redirectUrl: capUrl(redirectUrl) ?? null,
     authRequired: f.authRequired ?? null,
     serverIp: d.ip ?? null,
   };
@@ -125,10 +209,10 @@ export function createCapture({ core, deliver, track = () => {} }) {
   /** @type {Promise<void>} */
   let tabsKnown = Promise.resolve();
 
-  const requestKey = (x) => `${x.method} ${x.url}`;
+  const requestKey = (x) => hashKey(`${x.method} ${x.url}`);
 
   function setTabPage(tabId, url) {
-    if (tabId >= 0 && url) tabPages.set(tabId, { url, origin: originOf(url) });
+    if (tabId >= 0 && url) tabPages.set(tabId, { url: capUrl(url), origin: originOf(url) });
   }
   const pageOf = (tabId) => tabPages.get(tabId)?.url;
 
@@ -177,9 +261,9 @@ export function createCapture({ core, deliver, track = () => {} }) {
       tabId: d.tabId,
       worker,
       method: d.method,
-      url: d.url,
+      url: capUrl(d.url),
       type: d.type,
-      initiator: d.initiator ?? originOf(d.originUrl),
+      initiator: capUrl(d.initiator ?? originOf(d.originUrl)),
       startedMs: d.timeStamp,
       requestHeaders: [],
       responseHeaders: [],
@@ -196,6 +280,12 @@ export function createCapture({ core, deliver, track = () => {} }) {
       if (!f) return undefined;
       if (flights.size >= MAX_FLIGHTS) {
         for (const [id, old] of flights) if (d.timeStamp - old.startedMs > FLIGHT_TTL_MS) flights.delete(id);
+        // Still full: a page keeps that many requests open. The oldest go (Map order is insertion
+        // order); if one of them ends later, its error event still makes a bare record of it.
+        for (const id of flights.keys()) {
+          if (flights.size < MAX_FLIGHTS) break;
+          flights.delete(id);
+        }
       }
       flights.set(d.requestId, f);
     }
@@ -243,32 +333,35 @@ export function createCapture({ core, deliver, track = () => {} }) {
       const f = flightFor(d);
       if (!f) return;
       if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.url);
-      f.url = d.url;
+      f.url = capUrl(d.url);
       f.method = d.method;
-      f.requestHeaders = d.requestHeaders ?? [];
+      // Capped on entry: the flight table holds up to MAX_FLIGHTS of these.
+      f.requestHeaders = capHeaders(d.requestHeaders);
     },
     /** webRequest.onHeadersReceived */
     onHeadersReceived(d) {
       const f = flightFor(d);
       if (!f) return;
       f.status = d.statusCode;
-      f.responseHeaders = d.responseHeaders ?? [];
+      f.responseHeaders = capHeaders(d.responseHeaders);
     },
     /** webRequest.onAuthRequired (recorded only, never answered: the user's prompt must appear). */
     onAuthRequired(d) {
       const f = flightFor(d);
       if (!f) return;
       f.status = d.statusCode;
-      f.responseHeaders = d.responseHeaders ?? f.responseHeaders;
+      f.responseHeaders = d.responseHeaders ? capHeaders(d.responseHeaders) : f.responseHeaders;
       f.authRequired = { scheme: d.scheme ?? '', realm: d.realm ?? null, isProxy: !!d.isProxy };
     },
     /** webRequest.onBeforeRedirect: one hop ends; the same requestId continues at redirectUrl. */
     onBeforeRedirect(d) {
       const f = flightFor(d);
       if (!f) return;
-      f.hops.push(exchangeOf(f, d, { status: d.statusCode, redirectUrl: d.redirectUrl, responseHeaders: d.responseHeaders }, pageOf(f.tabId)));
+      const redirectUrl = capUrl(d.redirectUrl);
+      // Hops are bounded too: a redirect loop ends at the browser's limit (20), a hostile one may not.
+      if (f.hops.length < MAX_HOPS) f.hops.push(exchangeOf(f, d, { status: d.statusCode, redirectUrl, responseHeaders: d.responseHeaders }, pageOf(f.tabId)));
       if (d.type === 'main_frame' && d.tabId >= 0) setTabPage(d.tabId, d.redirectUrl);
-      f.url = d.redirectUrl;
+      f.url = redirectUrl;
       f.requestHeaders = [];
       f.responseHeaders = [];
       f.status = 0;
@@ -277,7 +370,9 @@ export function createCapture({ core, deliver, track = () => {} }) {
     },
     /** webRequest.onCompleted */
     onCompleted(d) {
-      const f = flights.get(d.requestId);
+      // No flight: the worker was stopped and restarted while the request was out. Its request
+      // headers are lost, but its answer is here: still a record, rather than a failure never shown.
+      const f = flights.get(d.requestId) ?? newFlight(d);
       flights.delete(d.requestId);
       if (f) end(f, d, { status: d.statusCode, responseHeaders: d.responseHeaders });
     },
@@ -287,10 +382,13 @@ export function createCapture({ core, deliver, track = () => {} }) {
       flights.delete(d.requestId);
       if (f) end(f, d, { status: f.status, responseHeaders: f.responseHeaders, error: d.error });
     },
+    /** The failure memory's keys for a tab (tests). */
+    failureKeys: (tabId) => [...(failures.get(tabId)?.keys() ?? [])],
     /** The tab is gone: forget its page and failures. */
     forgetTab(tabId) {
       tabPages.delete(tabId);
       failures.delete(tabId);
+      for (const [id, f] of flights) if (f.tabId === tabId) flights.delete(id);
     },
     /**
      * Fills the tab list from `tabs.query` (the worker may have been stopped and restarted:

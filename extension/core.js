@@ -59,6 +59,10 @@ export function createCore(wasm, { browser, wasmUrl }) {
     preflightBorrowings(exchanges) {
       return wasm.preflightBorrowings(json(exchanges));
     },
+    /** `url` with token-like query/fragment parameters and a userinfo password redacted (secret.rs). */
+    redactUrl(url) {
+      return wasm.redactUrl(url);
+    },
     /** @param {string} host */
     registrableDomain(host) {
       return wasm.registrableDomain(host);

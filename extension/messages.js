@@ -7,17 +7,29 @@ export const MSG = Object.freeze({
   CLEAR_TAB: 'clear-tab',
   /** `{type}`: answers once every finished request has been processed (tests, "analysing…"). */
   IDLE: 'idle',
+  /** `{type}`: answers at once (is the worker responsive under load?). */
+  PING: 'ping',
 });
 
 /**
- * The `runtime.onMessage` listener: one switch for every message. A handler returns a value or a
+ * Whether `msg` carries a usable tab id (a non-negative integer): anything else is refused before
+ * it reaches storage keys.
+ */
+export const isTabId = (v) => Number.isInteger(v) && v >= 0;
+
+/**
+ * The `runtime.onMessage` listener: one switch for every message. Only this extension's own pages
+ * are answered (`sender.id === selfId`): a message from elsewhere (another extension, a page via
+ * externally_connectable) is left unanswered. A handler returns a value or a
  * promise; the reply is `{ok: true, ...value}` or `{ok: false, error}`. Unknown messages are not
  * answered (`false`), so another listener (or none) may take them.
  * @param {Record<string, (msg: any, sender: any) => unknown>} handlers by message type (MSG values)
+ * @param {{selfId: string}} options this extension's id (`runtime.id`)
  * @returns {(msg: any, sender: any, reply: (r: object) => void) => boolean}
  */
-export function router(handlers) {
+export function router(handlers, { selfId } = {}) {
   return (msg, sender, reply) => {
+    if (selfId === undefined || sender?.id !== selfId) return false;
     const type = msg?.type;
     if (typeof type !== 'string' || !Object.hasOwn(handlers, type)) return false;
     Promise.resolve()

@@ -10,6 +10,7 @@ import * as wasm from './pkg/authlens.js';
 import { api, browserName } from './browser-compat.js';
 import { createCore } from './core.js';
 import { MSG } from './messages.js';
+import { createSealer } from './seal.js';
 import { tabKey } from './tab-store.js';
 
 /** Loaded only when Reveal is first used: the stored analysis needs no wasm to be painted. */
@@ -54,11 +55,18 @@ async function currentTabId() {
   return tab?.id ?? null;
 }
 
+/** Opens the sealed capture (seal.js): needed only for Reveal and the raw views, never stored opened. */
+const sealer = createSealer(globalThis.crypto, api.storage.session);
+
 async function load() {
   if (tabId === null) return null;
   const key = tabKey(tabId);
   const got = await api.storage.session.get(key);
-  return got[key] ?? null;
+  const stored = got[key] ?? null;
+  if (typeof stored?.sealed !== 'string') return stored;
+  const { sealed, ...rest } = stored;
+  const exchanges = await sealer.open(sealed).catch((e) => (console.warn('AuthLens: cannot open the stored capture', e), []));
+  return { ...rest, exchanges };
 }
 
 // ---------------------------------------------------------------------------------------------

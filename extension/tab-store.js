@@ -1,8 +1,20 @@
 // Per-tab records in storage.session: the exchanges kept for a tab and the core's answer for them.
 // Every read-modify-write of a tab runs in that tab's queue, and re-reads storage first: the
 // worker may have been stopped and restarted, and must never overwrite what an earlier instance
-// stored with its empty memory (PLATFORM.md P7). Bounded: exchanges per tab, tabs in total, and a
-// quota fallback.
+// stored with its empty memory (PLATFORM.md P7). Bounded: exchanges per tab, tabs in total, bytes
+// per record (a record too big shrinks itself; it never costs another tab its record).
+//
+// Analysis is debounced per tab: finished requests wait in the tab's batch until DEBOUNCE_MS pass
+// without a new one (at most MAX_WAIT_MS after the first), then one job reads, merges, analyses and
+// saves them all. One batch runs per tab at a time and at most one more waits, however many requests
+// a page fires. Each waiting request is also written to storage.session at once (`q:<tab>:<id>`),
+// so a worker stopped mid-burst picks its batch up again on restart (`resume`); exchanges carry a
+// capture id (`cid`), so a batch saved just before the stop is never merged twice.
+//
+// At rest, a record's exchanges and the waiting requests are sealed (seal.js: encrypted with a
+// per-session key): storage.session holds no raw credential, cookie value or token-bearing URL in
+// plain text. Beside them: the core's answer (redacted by the core) and the page URL redacted by
+// the core's URL redactor.
 //
 // Pure apart from what it is given (`storage`, `action`, the core …): Node's tests pass fakes.
 
@@ -23,6 +35,22 @@ export const INDEX_KEY = 'tabs';
 
 /** The storage key of a tab's record. */
 export const tabKey = (tabId) => `tab:${tabId}`;
+/** The storage key of a request waiting in a tab's batch. */
+export const queueKey = (tabId, id) => `q:${tabId}:${id}`;
+/** Quiet time before a tab's batch is analysed, and the longest a request waits in a burst. */
+export const DEBOUNCE_MS = 150;
+export const MAX_WAIT_MS = 1000;
+/** Requests waiting per tab; beyond, the oldest waiting one is dropped. */
+export const MAX_PENDING_PER_TAB = 100;
+/**
+ * Characters (JSON) a tab's record may take in storage.session. MAX_TABS records of this size fit
+ * Chromium's 10 MiB session quota with room for the waiting requests.
+ */
+export const MAX_RECORD_CHARS = 450 * 1024;
+/** Shrink-and-re-analyse rounds at most per save (each round at least halves something). */
+const MAX_SHRINK_ROUNDS = 8;
+/** Header values of a record that still does not fit are cut to this many characters. */
+export const SHRUNK_VALUE = 1024;
 
 /**
  * A tab's record as stored.
@@ -36,6 +64,52 @@ export function insertByStart(list, x) {
   while (i > 0 && (list[i - 1].startedMs ?? 0) > (x.startedMs ?? 0)) i--;
   list.splice(i, 0, x);
 }
+
+/**
+ * Makes `rec` smaller, one step per call, never touching another tab: first the older half of its
+ * context exchanges (not the RECENT_CONTEXT_KEPT newest), then header values and jars are cut,
+ * then the older half of its exchanges goes. Returns false when there is nothing left to drop.
+ * The caller re-analyses: entries point at exchanges.
+ * @param {{exchanges: any[]}} rec
+ */
+export function shrink(rec) {
+  const list = rec.exchanges;
+  const context = list.map((x, i) => (x.interest !== 'failure' && i < list.length - RECENT_CONTEXT_KEPT ? i : -1)).filter((i) => i >= 0);
+  if (context.length) {
+    const drop = new Set(context.slice(0, Math.ceil(context.length / 2)));
+    rec.exchanges = list.filter((_, i) => !drop.has(i));
+    return true;
+  }
+  let cut = false;
+  for (const x of list) {
+    for (const h of [...(x.requestHeaders ?? []), ...(x.responseHeaders ?? [])]) {
+      if (h.value?.length > SHRUNK_VALUE) {
+        h.value = h.value.slice(0, SHRUNK_VALUE);
+        cut = true;
+      }
+    }
+    if (x.jar?.length) {
+      x.jar = x.jar.slice(0, 10);
+      cut ||= x.jar.length === 10;
+    }
+  }
+  if (cut) return true;
+  if (list.length > 1) {
+    rec.exchanges = list.slice(Math.floor(list.length / 2));
+    return true;
+  }
+  return false;
+}
+
+/**
+ * The size of a record as stored, in characters (close enough to the quota's bytes): its
+ * exchanges are sealed (base64: 4/3 of their JSON), the rest is JSON. The core's entries count:
+ * they are most of a record.
+ */
+const sizeOf = (rec) => {
+  const { exchanges, ...rest } = rec;
+  return JSON.stringify(rest).length + Math.ceil((JSON.stringify(exchanges ?? []).length * 4) / 3);
+};
 
 /**
  * Keeps `list` at MAX_EXCHANGES_PER_TAB: the oldest exchange the core did not call a failure goes
@@ -97,25 +171,58 @@ export function createWork() {
 /**
  * The tab store.
  * @param {{storage: chrome.storage.StorageArea, action?: any, core: ReturnType<import('./core.js').createCore>,
- *   snapshotJar: (x: object) => Promise<void>, pageOf: (tabId: number) => string|undefined,
- *   tabUrl: (tabId: number) => Promise<string|null>, thirdPartyCookiesBlocked: () => Promise<boolean|undefined>,
- *   now?: () => number}} deps
+ *   snapshotJar: (x: object, cache?: Map<string, Promise<any>>, tabId?: number) => Promise<void>, pageOf: (tabId: number) => string|undefined,
+ *   tabUrl: (tabId: number) => Promise<string|null>, tabExists?: (tabId: number) => Promise<boolean>,
+ *   thirdPartyCookiesBlocked: () => Promise<boolean|undefined>, now?: () => number, debounceMs?: number,
+ *   maxRecordChars?: number, sealer?: {seal: (v: unknown) => Promise<string>, open: (s: string) => Promise<any>} | null}} deps
+ * Without a `sealer` (unit tests) records are stored as plain JSON.
  */
-export function createTabStore({ storage, action, core, snapshotJar, pageOf, tabUrl, thirdPartyCookiesBlocked, now = Date.now }) {
+export function createTabStore({
+  storage, action, core, snapshotJar, pageOf, tabUrl, tabExists = async () => true, thirdPartyCookiesBlocked,
+  now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS, sealer = null,
+}) {
+  /** A stored record with its exchanges opened (an unreadable seal leaves none: nothing to show). */
+  async function opened(rec) {
+    if (!rec || typeof rec.sealed !== 'string') return rec ?? null;
+    const { sealed, ...rest } = rec;
+    try {
+      return { ...rest, exchanges: sealer ? await sealer.open(sealed) : [] };
+    } catch (e) {
+      console.warn('AuthLens: a stored capture cannot be opened (its key is gone); it starts afresh', e);
+      return { ...rest, exchanges: [], entries: [] };
+    }
+  }
+  /** The record as stored: exchanges sealed. */
+  async function sealedForm(rec) {
+    if (!sealer) return rec;
+    const { exchanges, ...rest } = rec;
+    return { ...rest, sealed: await sealer.seal(exchanges ?? []) };
+  }
   const enqueue = createQueues();
+  /**
+   * The batch waiting per tab.
+   * @type {Map<number, {items:{id:string, chain:any[], trigger:string|null}[], writes:Promise<unknown>[],
+   *   firstMs:number, timer:any, due:boolean, done:Promise<void>, resolve:()=>void, reject:(e:unknown)=>void}>}
+   */
+  const pending = new Map();
+  /** Tabs whose batch is being processed. */
+  const running = new Set();
+  /** Tabs closed in this worker's lifetime: a request finishing late must not re-create them. */
+  const closed = new Set();
+  let seq = 0;
+  const runId = Math.random().toString(36).slice(2, 8);
 
   /** @returns {Promise<TabRecord | null>} */
   async function read(tabId) {
     const got = await storage.get(tabKey(tabId));
-    return got[tabKey(tabId)] ?? null;
+    return opened(got[tabKey(tabId)]);
   }
 
   /** Every stored record (after a worker restart). */
   async function readAll() {
     const all = (await storage.get(null)) ?? {};
-    return Object.entries(all)
-      .filter(([key]) => key.startsWith('tab:'))
-      .map(([key, rec]) => ({ ...rec, tabId: Number(key.slice(4)) }));
+    const recs = Object.entries(all).filter(([key]) => key.startsWith('tab:'));
+    return Promise.all(recs.map(async ([key, rec]) => ({ ...(await opened(rec)), tabId: Number(key.slice(4)) })));
   }
 
   async function paintBadge(tabId, rec) {
@@ -129,66 +236,188 @@ export function createTabStore({ storage, action, core, snapshotJar, pageOf, tab
     }
   }
 
-  /** Writes the tab's record and keeps the total bounded (least recently updated tabs go first). */
-  async function save(tabId, rec) {
+  /** Re-runs the core on `rec` (after its exchanges changed). */
+  async function analyze(rec) {
+    try {
+      rec.thirdPartyCookiesBlocked = (await thirdPartyCookiesBlocked()) ?? null;
+      const result = core.analyze(rec);
+      rec.entries = result.entries;
+      rec.version = result.version;
+      rec.error = null;
+    } catch (e) {
+      rec.error = String(e?.message ?? e);
+    }
+  }
+
+  /**
+   * Writes the tab's record and keeps the number of tabs bounded (least recently updated tabs go
+   * first). A record that does not fit shrinks itself (`shrink`) and is re-analysed; no other
+   * tab's record is ever removed for it.
+   * @param {boolean} [analysed] whether `rec.entries` must be recomputed after shrinking
+   */
+  async function save(tabId, rec, analysed = false) {
     const got = await storage.get(INDEX_KEY);
-    let index = (got[INDEX_KEY] ?? []).filter((t) => t.tabId !== tabId);
+    const index = (got[INDEX_KEY] ?? []).filter((t) => t.tabId !== tabId);
     index.push({ tabId, updatedMs: rec.updatedMs });
     const evicted = [];
     while (index.length > MAX_TABS) evicted.push(index.shift().tabId);
     if (evicted.length) await storage.remove(evicted.map(tabKey));
-    try {
-      await storage.set({ [tabKey(tabId)]: rec, [INDEX_KEY]: index });
-    } catch (e) {
-      // Quota: drop the oldest other tabs and this tab's oldest half, then try once more.
-      const others = index.filter((t) => t.tabId !== tabId);
-      const drop = Math.ceil(others.length / 2);
-      await storage.remove(others.slice(0, drop).map((t) => tabKey(t.tabId)));
-      index = index.filter((t) => !others.slice(0, drop).includes(t));
-      rec.exchanges = rec.exchanges.slice(Math.floor(rec.exchanges.length / 2));
-      await storage.set({ [tabKey(tabId)]: rec, [INDEX_KEY]: index });
-      console.warn('AuthLens: session storage was full; older captures were dropped', e);
+    let shrunk = false;
+    // Entries follow exchanges: re-analyse after each round, or the loop shrinks to nothing.
+    for (let round = 0; round < MAX_SHRINK_ROUNDS && sizeOf(rec) > maxRecordChars && shrink(rec); round++) {
+      shrunk = true;
+      if (analysed) await analyze(rec);
     }
+    for (;;) {
+      try {
+        await storage.set({ [tabKey(tabId)]: await sealedForm(rec), [INDEX_KEY]: index });
+        break;
+      } catch (e) {
+        // Quota: this record gives way, nobody else's.
+        if (!shrink(rec)) throw e;
+        shrunk = true;
+        if (analysed) await analyze(rec);
+        console.warn('AuthLens: session storage is full; older captures of this tab were dropped', e);
+      }
+    }
+    if (shrunk) console.warn(`AuthLens: tab ${tabId}'s captures were too large; its oldest were dropped or cut`);
   }
 
-  /** Removes the tab's record and its index line. */
+  /** Removes the tab's record, its index line and its waiting requests. */
   async function forget(tabId) {
-    await storage.remove(tabKey(tabId));
+    const p = pending.get(tabId);
+    if (p) {
+      clearTimeout(p.timer);
+      pending.delete(tabId);
+      p.resolve();
+    }
+    const all = (await storage.get(null)) ?? {};
+    const waiting = Object.keys(all).filter((k) => k.startsWith(`q:${tabId}:`));
+    await storage.remove([tabKey(tabId), ...waiting]);
     const got = await storage.get(INDEX_KEY);
     await storage.set({ [INDEX_KEY]: (got[INDEX_KEY] ?? []).filter((t) => t.tabId !== tabId) });
   }
 
-  /**
-   * Appends a finished request's `chain` to the tab's record and, when it triggers an analysis (or
-   * the tab already has entries), re-analyses the whole record.
-   */
-  async function record(tabId, chain, trigger) {
-    if (trigger) {
-      await Promise.all(chain.map((x) => (x.interest === 'failure' || x.interest === 'cookie' ? snapshotJar(x) : null)));
+  /** Merges a batch into the tab's record, analyses once, saves, paints the badge. */
+  async function flush(tabId, batch) {
+    await Promise.all(batch.writes);
+    const keys = batch.items.map((it) => queueKey(tabId, it.id));
+    const stored = await read(tabId);
+    // A request that finished after its tab closed (in an earlier worker, too) has nowhere to go.
+    if (closed.has(tabId) || (!stored && !(await tabExists(tabId)))) {
+      await storage.remove(keys);
+      return;
     }
-    const rec = (await read(tabId)) ?? { tabId, pageUrl: null, exchanges: [], entries: [], updatedMs: 0 };
-    for (const x of chain) {
-      if (!x.pageUrl) x.pageUrl = pageOf(tabId) ?? (await tabUrl(tabId));
-      insertByStart(rec.exchanges, x);
+    const rec = stored ?? { tabId, pageUrl: null, exchanges: [], entries: [], updatedMs: 0 };
+    const have = new Set(rec.exchanges.map((x) => x.cid).filter(Boolean));
+    let trigger = null;
+    const added = [];
+    for (const { chain, trigger: t } of batch.items) {
+      if (t === 'failure' || (t && !trigger)) trigger = t;
+      for (const x of chain) {
+        if (x.cid && have.has(x.cid)) continue; // saved by a worker stopped before it could clean up
+        if (!x.pageUrl) x.pageUrl = pageOf(tabId) ?? (await tabUrl(tabId));
+        insertByStart(rec.exchanges, x);
+        added.push(x);
+        if (x.cid) have.add(x.cid);
+      }
     }
     await core.load();
     for (const { index, headers } of core.preflightBorrowings(rec.exchanges)) rec.exchanges[index].requestHeaders = headers;
     evict(rec.exchanges);
-    rec.pageUrl = pageOf(tabId) ?? rec.pageUrl ?? chain[chain.length - 1].pageUrl;
+    // Jars for the failures that stayed, one cookie read per site and partition per batch. Only
+    // failures: a response that merely set cookies needs none (its Set-Cookie lines are the
+    // evidence), and each jar is up to MAX_JAR cookie records at rest.
+    const kept = new Set(rec.exchanges);
+    const jars = new Map();
+    await Promise.all(added.map((x) => (kept.has(x) && !x.jar && x.interest === 'failure' ? snapshotJar(x, jars, tabId) : null)));
+    const last = added[added.length - 1];
+    const page = pageOf(tabId) ?? last?.pageUrl;
+    // Shown in the popup's header and stored in the clear: redacted like every URL the core shows.
+    if (page) rec.pageUrl = core.redactUrl(page);
     rec.updatedMs = now();
-    if (trigger || rec.entries.length) {
-      try {
-        rec.thirdPartyCookiesBlocked = (await thirdPartyCookiesBlocked()) ?? null;
-        const result = core.analyze(rec);
-        rec.entries = result.entries;
-        rec.version = result.version;
-        rec.error = null;
-      } catch (e) {
-        rec.error = String(e?.message ?? e);
-      }
-    }
-    await save(tabId, rec);
+    const analyse = Boolean(trigger || rec.entries.length);
+    if (analyse) await analyze(rec);
+    await save(tabId, rec, analyse);
+    await storage.remove(keys);
     await paintBadge(tabId, rec);
+  }
+
+  /** Moves the tab's batch into its queue, unless one is being processed (it starts this one when done). */
+  function fire(tabId) {
+    const batch = pending.get(tabId);
+    if (!batch) return;
+    batch.due = true;
+    if (running.has(tabId)) return;
+    pending.delete(tabId);
+    running.add(tabId);
+    enqueue(tabId, () => flush(tabId, batch))
+      .then(batch.resolve, batch.reject)
+      .finally(() => {
+        running.delete(tabId);
+        if (pending.get(tabId)?.due) fire(tabId);
+      });
+  }
+
+  /**
+   * Adds a finished request's `chain` to the tab's batch. The promise settles once the batch is
+   * saved (and analysed, when it triggers an analysis or the tab already has entries).
+   * @returns {Promise<void>}
+   */
+  function record(tabId, chain, trigger, { id = `${runId}-${++seq}`, persist = true } = {}) {
+    if (closed.has(tabId)) return Promise.resolve();
+    let batch = pending.get(tabId);
+    if (!batch) {
+      let resolve, reject;
+      const done = new Promise((res, rej) => ((resolve = res), (reject = rej)));
+      batch = { items: [], writes: [], firstMs: now(), timer: null, due: false, done, resolve, reject };
+      pending.set(tabId, batch);
+    }
+    chain.forEach((x, i) => (x.cid ??= `${id}.${i}`));
+    const item = { id, chain, trigger, write: Promise.resolve() };
+    if (persist) {
+      item.write = (sealer ? sealer.seal({ chain, trigger }) : Promise.resolve({ chain, trigger }))
+        .then((v) => storage.set({ [queueKey(tabId, id)]: v }))
+        .catch(() => {});
+      batch.writes.push(item.write);
+    }
+    batch.items.push(item);
+    if (batch.items.length > MAX_PENDING_PER_TAB) {
+      const dropped = batch.items.shift();
+      // After its own write, or the write would bring it back.
+      batch.writes.push(dropped.write.then(() => storage.remove(queueKey(tabId, dropped.id))).catch(() => {}));
+    }
+    if (!batch.due) {
+      clearTimeout(batch.timer);
+      const wait = Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
+      batch.timer = setTimeout(() => fire(tabId), wait);
+    }
+    return batch.done;
+  }
+
+  /**
+   * After a worker restart: the requests a stopped worker had queued go back into their tabs'
+   * batches (their exchanges keep their capture ids, so none is merged twice).
+   * @returns {Promise<number>} how many were resumed
+   */
+  async function resume() {
+    const all = (await storage.get(null)) ?? {};
+    const found = Object.entries(all).filter(([k]) => k.startsWith('q:'));
+    const done = [];
+    for (const [key, stored] of found) {
+      const [, tab, id] = key.split(':');
+      // Written by this worker since it started: already in its batch.
+      if (id?.startsWith(`${runId}-`)) continue;
+      const item = typeof stored === 'string' && sealer ? await sealer.open(stored).catch(() => null) : stored;
+      const tabId = Number(tab);
+      if (!Number.isInteger(tabId) || !Array.isArray(item?.chain)) {
+        await storage.remove(key);
+        continue;
+      }
+      done.push(record(tabId, item.chain, item.trigger ?? null, { id, persist: false }));
+    }
+    await Promise.all(done);
+    return found.length;
   }
 
   return {
@@ -196,14 +425,19 @@ export function createTabStore({ storage, action, core, snapshotJar, pageOf, tab
     readAll,
     save,
     paintBadge,
-    /** Queues `record` in the tab's queue. */
-    record: (tabId, chain, trigger) => enqueue(tabId, () => record(tabId, chain, trigger)),
+    resume,
+    record,
     /** Forgets the tab (closed, or cleared from the popup) and clears its badge. */
-    clear: (tabId, { badge = true } = {}) =>
-      enqueue(tabId, async () => {
+    clear: (tabId, { badge = true, closed: isClosed = false } = {}) => {
+      if (isClosed) {
+        closed.add(tabId);
+        if (closed.size > 1000) closed.delete(closed.values().next().value);
+      }
+      return enqueue(tabId, async () => {
         await forget(tabId);
         if (badge) await paintBadge(tabId, null);
-      }),
+      });
+    },
     /** Repaints the tab's badge from its record (Chromium resets it on navigation). */
     repaint: (tabId) => enqueue(tabId, async () => paintBadge(tabId, await read(tabId))),
   };

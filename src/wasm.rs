@@ -158,3 +158,11 @@ pub fn preflight_borrowings(exchanges_json: &str) -> Result<JsValue, JsValue> {
 pub fn registrable_domain(host: &str) -> String {
     crate::site::registrable_domain(host).unwrap_or_else(|| host.to_string())
 }
+
+/// `url` with its secrets redacted, as every view shows URLs (`secret::redact_url`: token-like
+/// query and fragment parameters, a userinfo password). The extension stores the tab's page URL
+/// this way beside the sealed capture, so the popup's header never shows a `?code=` raw.
+#[wasm_bindgen(js_name = redactUrl)]
+pub fn redact_url(url: &str) -> String {
+    crate::secret::redact_url(url)
+}

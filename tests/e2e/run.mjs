@@ -61,6 +61,7 @@ try {
 
   const env = {
     ctx,
+    server,
     sw: () => sw,
     extId,
     tokens: server.tokens,
@@ -72,6 +73,8 @@ try {
       await new Promise((r) => setTimeout(r, 250));
       await sw.evaluate(() => globalThis.__authlens.whenIdle());
     },
+    /** The stored record of a tab (exchanges opened), as the worker reads it. */
+    readTab: (tabId) => sw.evaluate((id) => globalThis.__authlens.readTab(id), tabId),
     stopServiceWorker: async () => {
       // ServiceWorker.* lives on page targets, not on the browser target.
       const p = await ctx.newPage();
@@ -113,6 +116,12 @@ try {
       const popup = await ctx.newPage();
       pages.push(popup);
       await popup.setViewportSize({ width: 640, height: 600 });
+      // The manifest's CSP is default-src 'none' plus what the popup needs: any refusal is a failure.
+      const cspErrors = [];
+      // Nothing a page sends may open a dialog in the popup.
+      const dialogs = [];
+      popup.on('dialog', (d) => (dialogs.push(d.message()), d.dismiss().catch(() => {})));
+      popup.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && cspErrors.push(m.text().slice(0, 200)));
       await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
       await popup.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
       result.entries = await popupEntries(popup);
@@ -130,7 +139,11 @@ try {
           ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
           : null;
       const problem =
-        check(sc.expect, result.entries) ?? badgeProblem ?? (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries));
+        check(sc.expect, result.entries) ??
+        badgeProblem ??
+        (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
+        (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null) ??
+        (dialogs.length ? `the popup opened a dialog: ${dialogs[0]}` : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
     } catch (e) {
@@ -173,7 +186,10 @@ async function revealProblem(popup, entries) {
   await popup.click('#reveal');
   await popup.waitForSelector('body[data-reveal="on"]', { timeout: 5000 });
   const revealed = await popupEntries(popup);
-  const line = (list) => list.map((e) => `${e.status} ${e.url}: ${e.findings.map((f) => `${f.id}/${f.severity}`).join('>')}`).join(' | ');
+  // The URL is compared without its query and fragment: since secret.rs, the core redacts token-like
+  // query parameters (?code=) in the view unless revealed, and that difference is the point of Reveal.
+  const bare = (url) => String(url).split(/[?#]/, 1)[0];
+  const line = (list) => list.map((e) => `${e.status} ${bare(e.url)}: ${e.findings.map((f) => `${f.id}/${f.severity}`).join('>')}`).join(' | ');
   return line(revealed) === line(entries) ? null : `Reveal changed the diagnosis: ${line(entries) || 'nothing'} became ${line(revealed) || 'nothing'}`;
 }
 

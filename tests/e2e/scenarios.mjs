@@ -2,7 +2,7 @@
 // ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
 // Expectation keys are documented at check() in run.mjs.
 
-import { jwt, secrets } from './server.mjs';
+import { HOSTILE, jwt, planted, secrets } from './server.mjs';
 
 /** fetch() from inside the page; resolves to the status, or the error text for a network/CORS failure. */
 function pageFetch(page, url, init = {}) {
@@ -115,7 +115,8 @@ async function copyFromEntry(popup, path, nth) {
   // The prototype's writeText: step 4 below replaces the popup's own.
   await popup.evaluate((t) => Clipboard.prototype.writeText.call(navigator.clipboard, t), sentinel);
   await popup.evaluate(() => document.querySelectorAll('details.entry').forEach((d) => (d.open = true)));
-  const button = popup.locator(`details.entry[data-url$="${path}"] .actions > button`).nth(nth);
+  // `*=`: a URL with a token in its query is shown redacted (…(n chars, redacted)) at its end.
+  const button = popup.locator(`details.entry[data-url*="${path}"] .actions > button`).nth(nth);
   const label = await button.textContent();
   await button.click();
   // Any change of the label is feedback; what it says is checked by the caller.
@@ -202,6 +203,63 @@ async function checkCopies(popup, env) {
   if (said.text !== 'Copy failed' || said.state !== 'failed') return `a refused copy shows "${said.text}" (${said.state}), expected "Copy failed"`;
   if (!said.title?.startsWith('Copy failed:')) return `a refused copy does not say why in its tooltip: ${said.title}`;
   if ((await popup.evaluate(() => navigator.clipboard.readText())) !== sentinel) return 'a refused copy changed the clipboard';
+  return null;
+}
+
+/** What the hostile scenario's run() measured, for its checkPopup(). */
+const hostileState = { victimTabId: -1, victimBefore: '', pingMs: -1, burst: 0 };
+
+/** A tab's stored record reduced to what must not change when another tab misbehaves. */
+const recordShape = (rec) => JSON.stringify({ exchanges: (rec?.exchanges ?? []).map((x) => [x.cid, x.url, x.status]), entries: rec?.entries ?? null });
+
+/** The hostile scenario's popup checks; returns what is wrong, or null. */
+async function checkHostile(popup, env) {
+  // 1. Everything is inert text: no canary, no injected script, image, frame or handler.
+  const dom = await popup.evaluate(() => ({
+    pwned: typeof (/** @type {any} */ (window).__pwned),
+    scripts: [...document.scripts].map((s) => s.src || 'inline'),
+    foreignImages: [...document.images].map((i) => i.src).filter((src) => !src.startsWith(location.origin)),
+    frames: document.querySelectorAll('iframe, object, embed, frame, base, meta[http-equiv], link[rel="preload"]').length,
+    handlers: [...document.querySelectorAll('*')].flatMap((e) => [...e.attributes].filter((a) => /^on/i.test(a.name)).map((a) => `${e.tagName}[${a.name}]`)),
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    entries: document.querySelectorAll('[data-entry]').length,
+    markupShownAsText: document.body.textContent.includes('<script>') || document.body.textContent.includes('<img'),
+  }));
+  if (dom.pwned !== 'undefined') return 'window.__pwned was set in the popup';
+  if (dom.scripts.length !== 1 || !dom.scripts[0].endsWith('/popup.js')) return `unexpected scripts in the popup: ${dom.scripts.join(', ')}`;
+  if (dom.foreignImages.length) return `remote images in the popup: ${dom.foreignImages.join(', ')}`;
+  if (dom.frames) return `${dom.frames} frame/object/base/meta/preload elements in the popup`;
+  if (dom.handlers.length) return `event-handler attributes in the popup: ${dom.handlers.slice(0, 3).join(', ')}`;
+  if (dom.overflow > 1) return `the layout overflows sideways by ${dom.overflow} px`;
+  if (!dom.markupShownAsText) return 'the hostile markup is not shown as text anywhere (was the xss entry dropped?)';
+  if (!(await popup.locator('details.entry[data-url*="/hostile/xss"]').count())) return 'no entry for /hostile/xss';
+  if (!(await popup.locator('details.entry[data-url*="/hostile/binary"]').count())) return 'the 200 KB binary header cost the exchange';
+  // 2. The worker stayed responsive, and the other tab kept its captures.
+  if (!(hostileState.pingMs >= 0 && hostileState.pingMs < 1000)) return `the worker answered a ping ${Math.round(hostileState.pingMs)} ms after the burst`;
+  const victimAfter = recordShape(await env.readTab(hostileState.victimTabId));
+  if (victimAfter !== hostileState.victimBefore) return `the other tab's record changed: ${hostileState.victimBefore} became ${victimAfter}`;
+  // 3. Planted secrets: absent from the popup, storage.session and the redacted copies…
+  const named = Object.entries(planted);
+  const leaks = (text) => named.filter(([, v]) => text.includes(v)).map(([k]) => k);
+  const shown = await popup.evaluate(() => (document.querySelectorAll('details.entry').forEach((d) => (d.open = true)), document.documentElement.outerHTML));
+  if (leaks(shown).length) return `the popup shows ${leaks(shown).join(', ')} with Reveal off`;
+  const stored = JSON.stringify(await env.sw().evaluate(() => chrome.storage.session.get(null)));
+  if (leaks(stored).length) return `storage.session holds ${leaks(stored).join(', ')}`;
+  const report = await copyFromEntry(popup, '/hostile/secrets', 0);
+  const curl = await copyFromEntry(popup, '/hostile/secrets', 1);
+  if (report.text === null || curl.text === null) return 'the secrets entry copied nothing';
+  for (const [what, c] of [['report', report], ['cURL', curl]]) if (leaks(c.text).length) return `the ${what} copy holds ${leaks(c.text).join(', ')} with Reveal off`;
+  // …and there after Reveal (in the popup or in what the Copy buttons copy).
+  await popup.click('#reveal');
+  await popup.waitForSelector('body[data-reveal="on"]');
+  const revealed = await popup.evaluate(() => (document.querySelectorAll('details.entry').forEach((d) => (d.open = true)), document.documentElement.outerHTML));
+  const rReport = await copyFromEntry(popup, '/hostile/secrets', 0);
+  const rCurl = await copyFromEntry(popup, '/hostile/secrets', 1);
+  const all = `${revealed}\n${rReport.text}\n${rCurl.text}`;
+  const missing = named.filter(([, v]) => !all.includes(v)).map(([k]) => k);
+  if (missing.length) return `after Reveal, ${missing.join(', ')} not shown or copied`;
+  const after = await popup.evaluate(() => typeof (/** @type {any} */ (window).__pwned));
+  if (after !== 'undefined') return 'window.__pwned was set after Reveal';
   return null;
 }
 
@@ -691,6 +749,99 @@ export const scenarios = [
       } finally {
         await env.ctx.clearPermissions();
       }
+    },
+  },
+
+  // ---- hostile pages (issue 8) ------------------------------------------------------------------------
+  {
+    name: 'hostile-page',
+    title: 'markup, RLO and control bytes in headers, cookie names, error_description and URLs; a 1 MiB header; 5,000 Set-Cookie lines; 2 MB URLs; a burst of 400 failures; planted secrets',
+    expect: { entriesAtLeast: 5, urlIncludes: '/hostile/secrets', includes: ['bearer-invalid-token'] },
+    async run(env) {
+      // Another tab with a capture of its own: it must come out untouched.
+      const victim = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(victim.page, '/api/me');
+      await env.settle();
+      hostileState.victimTabId = victim.tabId;
+      hostileState.victimBefore = recordShape(await env.readTab(victim.tabId));
+      if (!hostileState.victimBefore.includes('/api/me')) throw new Error('the victim tab captured nothing');
+      // An extension page to time the worker's answer from, opened before the flood.
+      const probe = await env.ctx.newPage();
+      await probe.goto(`chrome-extension://${env.extId}/popup.html?tab=0`);
+
+      // The hostile page; its own URL carries ?code= (so every same-origin Referer does).
+      const { page, tabId } = await env.open(env.https('www.b.test', `/hostile/page?code=${planted.refererCode}`));
+      // The flood first (it evicts older failures: a tab keeps its newest 40): three 2 MB URLs and
+      // 400 failing requests at once, with markup in their URLs.
+      hostileState.burst = await page.evaluate(async ({ markup }) => {
+        const big = (i) => `/hostile/fail/big${i}/${'u'.repeat(1.9e6)}?q=${encodeURIComponent(markup)}`;
+        const urls = [...[0, 1, 2].map(big), ...Array.from({ length: 400 }, (_, i) => `/hostile/fail/burst-${i}?x=${encodeURIComponent(markup)}`)];
+        const got = await Promise.all(urls.map((u) => fetch(u).then((r) => r.status, () => 0)));
+        return got.filter((s) => s === 401).length;
+      }, { markup: HOSTILE.markup });
+      if (hostileState.burst < 400) throw new Error(`only ${hostileState.burst} of the burst's requests answered 401`);
+      // Right after the burst, before the worker is idle: it must still answer within a second.
+      hostileState.pingMs = await probe.evaluate(async () => {
+        const t = performance.now();
+        await chrome.runtime.sendMessage({ type: 'ping' });
+        return performance.now() - t;
+      });
+      // Then markup, control bytes, oversize headers and planted secrets.
+      const secretsStatus = await pageFetch(page, `/hostile/secrets?access_token=${planted.queryToken}`, {
+        headers: { 'x-session-token': planted.sessionToken, 'cf-access-jwt-assertion': planted.cfAssertion },
+      });
+      if (secretsStatus !== 401) throw new Error(`/hostile/secrets answered ${secretsStatus}`);
+      for (const path of ['/hostile/xss', '/hostile/control', '/hostile/nul', '/hostile/binary', '/hostile/huge-header', '/hostile/cookies']) await pageFetch(page, path);
+      await pageFetch(page, `/hostile/fail/${encodeURIComponent(HOSTILE.markup)}/${HOSTILE.rlo}/%00%01%1b`);
+      await probe.close();
+      return { tabId };
+    },
+    async checkPopup(popup, env) {
+      await env.ctx.grantPermissions(['clipboard-read', 'clipboard-write']);
+      try {
+        return await checkHostile(popup, env);
+      } finally {
+        await env.ctx.clearPermissions();
+      }
+    },
+  },
+  {
+    name: 'hostile-burst-restart',
+    title: "the extension's worker is stopped during bursts of failing requests (with analyses pending, and with requests in flight): every failure shown once",
+    expect: { entriesAtLeast: 36 },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('www.b.test', '/hostile/page'));
+      const wave = (w, kind) =>
+        page.evaluate(({ w, kind }) => Promise.all(Array.from({ length: 12 }, (_, i) => fetch(`/hostile/${kind}/w${w}-${i}`).then((r) => r.status))), { w, kind });
+      // Wave 0 and 2: all answered, then the worker is stopped at once, inside the debounce window:
+      // the batch waiting for analysis must come back from storage. Wave 1: the worker is stopped
+      // while the requests are in flight (the server answers after 400 ms): their ends reach a
+      // restarted worker that never saw them start. Chromium drops webRequest events fired while a
+      // worker is being stopped, so each stop is given 300 ms before the next requests start.
+      for (const [w, kind] of [[0, 'fail'], [1, 'slow'], [2, 'fail']]) {
+        if (kind === 'slow') {
+          const inFlight = wave(w, kind);
+          await new Promise((r) => setTimeout(r, 100));
+          await env.stopServiceWorker();
+          await inFlight;
+        } else {
+          await wave(w, kind);
+          await env.stopServiceWorker();
+        }
+        await new Promise((r) => setTimeout(r, 300));
+      }
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      const urls = await popup.evaluate(() => [...document.querySelectorAll('[data-entry]')].map((e) => e.getAttribute('data-url') ?? ''));
+      const problems = [];
+      for (let w = 0; w < 3; w++) {
+        for (let i = 0; i < 12; i++) {
+          const n = urls.filter((u) => /\/hostile\/(fail|slow)\//.test(u) && u.endsWith(`/w${w}-${i}`)).length;
+          if (n !== 1) problems.push(`w${w}-${i} shown ${n} times`);
+        }
+      }
+      return problems.length ? problems.slice(0, 6).join(', ') : null;
     },
   },
 

@@ -41,6 +41,44 @@ export const secrets = {
   basicPassword: `pw-${randomBytes(12).toString('hex')}`,
 };
 
+/**
+ * Secrets the hostile scenario plants in places the core redacts (a query token, a fragment token in
+ * Location, a Referer with ?code=, credential-like headers): none may appear in the popup, in
+ * storage.session or in a redacted copy; all must after Reveal. Fresh per run.
+ */
+export const planted = {
+  queryToken: `pq${randomBytes(12).toString('hex')}`,
+  fragmentToken: `pf${randomBytes(12).toString('hex')}`,
+  refererCode: `pr${randomBytes(12).toString('hex')}`,
+  sessionToken: `ps${randomBytes(12).toString('hex')}`,
+  cfAssertion: `pc${randomBytes(12).toString('hex')}`,
+  authInfo: `pa${randomBytes(12).toString('hex')}`,
+};
+
+/** Markup and script in every place a page or server controls, for the hostile scenario. */
+export const HOSTILE = {
+  markup: `<img src="https://evil.test/px.gif" onerror="window.__pwned=1"><script>window.__pwned=1;alert(1)</script>`,
+  rlo: '\u202Egpj.exe\u202C',
+};
+
+/**
+ * A 401 written straight to the socket: Node's setHeader refuses control bytes, a hostile server
+ * does not. `text` goes into an error_description and an X-Ctl header.
+ */
+function rawResponse(req, text) {
+  const body = '{}';
+  req.socket.write(
+    'HTTP/1.1 401 Unauthorized\r\n' +
+      `WWW-Authenticate: Bearer error="invalid_token", error_description="${text}"\r\n` +
+      `X-Ctl: ${text}\r\n` +
+      `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+  );
+  req.socket.end();
+}
+
+/** Header text as Node writes it (latin1): UTF-8 bytes of `s`, one char per byte. */
+const utf8Latin1 = (s) => Buffer.from(s, 'utf8').toString('latin1');
+
 function makeCert(dir) {
   const key = join(dir, 'key.pem');
   const cert = join(dir, 'cert.pem');
@@ -97,6 +135,41 @@ function routes(tok) {
   const json = (o) => JSON.stringify(o);
   /** @type {Record<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void>} */
   const r = {
+    // ---- hostile (issue 8): markup, control bytes, oversize, floods ----
+    '/hostile/page': (req, res) => send(res, 200, PAGE('Hostile page'), 'text/html; charset=utf-8'),
+    '/hostile/xss': (req, res) => {
+      const m = HOSTILE.markup.replace(/"/g, "'");
+      res.setHeader('WWW-Authenticate', utf8Latin1(`Bearer realm="${m}", error="invalid_token", error_description="${m} ${HOSTILE.rlo} ![x](https://evil.test/md.gif)"`));
+      res.setHeader('X-Evil', utf8Latin1(`${HOSTILE.markup}${HOSTILE.rlo}`));
+      res.setHeader('Link', '<https://evil.test/px.gif>; rel=preload; as=image');
+      res.setHeader('Set-Cookie', [`<script>window.__pwned=1</script>=x; Path=/hostile; Max-Age=60`, utf8Latin1(`rlo${HOSTILE.rlo}=1; Path=/hostile; Max-Age=60`)]);
+      send(res, 401, json({ error: 'invalid_token', error_description: HOSTILE.markup }));
+    },
+    '/hostile/control': (req, res) => rawResponse(req, 'ctl \x01\x1b[31mred\x7f end'),
+    // A NUL: Chromium refuses the response (net::ERR_INVALID_HTTP_RESPONSE): a failure all the same.
+    '/hostile/nul': (req, res) => rawResponse(req, 'nul \x00 end'),
+    '/hostile/binary': (req, res) => {
+      // 120 KB of bytes that are not UTF-8 (Chromium refuses a response whose headers pass its
+      // 128 KiB-ish limit, so 200 KB is covered by the unit test): they arrive as binaryValue.
+      res.setHeader('X-Bin', '\xe9'.repeat(120 * 1024));
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      send(res, 401, '{}');
+    },
+    '/hostile/huge-header': (req, res) => {
+      res.setHeader('X-Huge', 'A'.repeat(1024 * 1024)); // 1 MiB: Chromium refuses the response
+      send(res, 401, '{}');
+    },
+    '/hostile/cookies': (req, res) => {
+      res.setHeader('Set-Cookie', Array.from({ length: 5000 }, (_, i) => `f${i}=1`));
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      send(res, 401, '{}');
+    },
+    '/hostile/secrets': (req, res) => {
+      res.setHeader('WWW-Authenticate', 'Bearer error="invalid_token"');
+      res.setHeader('Authentication-Info', `nextnonce="${planted.authInfo}"`);
+      res.setHeader('Location', `https://www.b.test/cb#access_token=${planted.fragmentToken}&token_type=bearer`);
+      send(res, 401, '{}');
+    },
     // Plain pages to run scripts from, and the form-login flow.
     '/page': (req, res) => send(res, 200, PAGE('AuthLens test page'), 'text/html; charset=utf-8'),
     '/login-form': (req, res) =>
@@ -305,8 +378,13 @@ export async function startServer({ httpPort = 0, httpsPort = 0 } = {}) {
   const log = [];
   const handler = (scheme) => (req, res) => {
     const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? 'localhost'}`);
-    log.push({ scheme, method: req.method, host: url.host, path: url.pathname, cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ? 'yes' : null });
-    const route = table[url.pathname];
+    log.push({ scheme, method: req.method, host: url.host, path: url.pathname.slice(0, 200), cookie: req.headers.cookie ?? null, authorization: req.headers.authorization ? 'yes' : null });
+    // Any path under /hostile/fail/ (2 MB ones too) is a bare 401.
+    // Under /hostile/slow/, the same after 400 ms (still in flight when the test stops the worker).
+    const route =
+      table[url.pathname] ??
+      (url.pathname.startsWith('/hostile/fail/') ? (q, res) => send(res, 401, '{}') : undefined) ??
+      (url.pathname.startsWith('/hostile/slow/') ? (q, res) => setTimeout(() => send(res, 401, '{}'), 400) : undefined);
     if (!route) return send(res, 404, JSON.stringify({ error: 'no such route' }));
     try {
       route(req, res, url);
@@ -314,8 +392,10 @@ export async function startServer({ httpPort = 0, httpsPort = 0 } = {}) {
       send(res, 500, String(e));
     }
   };
-  const h1 = http.createServer(handler('http'));
-  const h2 = https.createServer({ key, cert }, handler('https'));
+  // 2 MB request lines for the hostile scenario (Node answers 431 past 16 KiB by default).
+  const maxHeaderSize = 4 * 1024 * 1024;
+  const h1 = http.createServer({ maxHeaderSize }, handler('http'));
+  const h2 = https.createServer({ key, cert, maxHeaderSize }, handler('https'));
   await Promise.all([
     new Promise((ok) => h1.listen(httpPort, '127.0.0.1', ok)),
     new Promise((ok) => h2.listen(httpsPort, '127.0.0.1', ok)),

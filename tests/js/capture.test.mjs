@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { capHeaders, createCapture, exchangeOf, MAX_HEADERS, MAX_VALUE, originOf, resourceType } from '../../extension/capture.js';
+import {
+  capHeaders, capUrl, createCapture, headerText, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_SET_COOKIE, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
+} from '../../extension/capture.js';
 import { createCore } from '../../extension/core.js';
 import { fakeWasm, flush } from './fakes.mjs';
 
@@ -138,4 +140,98 @@ test('closing a tab forgets its page and its failures', async () => {
   await settle();
   assert.equal(wasm.calls.filter(([n]) => n === 'isRecovery').length, 0);
   assert.equal(delivered.length, 0);
+});
+
+test('capUrl keeps origin and a path prefix, drops query and fragment, marks the cut', () => {
+  assert.equal(capUrl('https://a.test/x?y#z'), 'https://a.test/x?y#z');
+  assert.equal(capUrl(null), null);
+  assert.equal(capUrl(undefined), undefined);
+  const long = `https://api.a.test:8443/${'p'.repeat(3000)}?access_token=${'s'.repeat(100)}#frag`;
+  const cut = capUrl(long);
+  assert.equal(cut.length, MAX_URL);
+  assert.ok(cut.startsWith('https://api.a.test:8443/ppp'));
+  assert.ok(cut.endsWith(URL_CUT));
+  assert.ok(!cut.includes('access_token'), 'the query goes first');
+  const q = capUrl(`https://a.test/short?code=${'c'.repeat(5000)}`);
+  assert.equal(q, `https://a.test/short${URL_CUT}`, 'a long query is dropped whole, never half a token');
+  assert.ok(capUrl('x'.repeat(5000)).length <= MAX_URL, 'not a URL: a plain prefix');
+});
+
+test('hashKey: short, stable, different for different requests', () => {
+  const a = hashKey(`GET https://a.test/${'x'.repeat(1e6)}`);
+  assert.equal(a.length, 13);
+  assert.equal(a, hashKey(`GET https://a.test/${'x'.repeat(1e6)}`));
+  assert.notEqual(hashKey('GET https://a.test/1'), hashKey('GET https://a.test/2'));
+  assert.notEqual(hashKey('GET https://a.test/1'), hashKey('POST https://a.test/1'));
+});
+
+test('60 failing fetches with 1.9 MB URLs: every record is small, the failure memory too', async () => {
+  const { capture, delivered, settle } = harness(new Proxy({}, { get: () => 'failure' }));
+  const huge = (i) => `https://api.a.test/${i}/${'a'.repeat(1.9e6)}?t=${i}`;
+  const t0 = Date.now();
+  for (let i = 0; i < 60; i++) {
+    capture.onSendHeaders(ev(`r${i}`, huge(i), { requestHeaders: [{ name: 'Referer', value: huge(i) }] }));
+    capture.onErrorOccurred(ev(`r${i}`, huge(i), { error: 'net::ERR_FAILED' }));
+  }
+  await settle();
+  assert.ok(Date.now() - t0 < 5000, 'bounded work');
+  assert.equal(delivered.length, 60);
+  for (const { chain } of delivered) {
+    const size = JSON.stringify(chain).length;
+    assert.ok(size < MAX_URL + MAX_VALUE + 2000, `a record of ${size} characters`);
+    assert.ok(chain[0].url.endsWith(URL_CUT));
+  }
+  // A retry of the cut URL still finds its failure (the same cut), by a short key.
+  assert.ok(capture.failureKeys(1).every((k) => k.length === 13));
+  assert.equal(capture.failureKeys(1).length, 60);
+});
+
+test(`the flight table is capped at ${MAX_FLIGHTS}, oldest first, and headers are capped when they enter it`, () => {
+  const { capture } = harness({});
+  for (let i = 0; i < MAX_FLIGHTS + 50; i++) {
+    capture.onSendHeaders(ev(`f${i}`, `https://a.test/${i}`, { timeStamp: 100 + i, requestHeaders: [{ name: 'x-big', value: 'v'.repeat(MAX_VALUE * 3) }] }));
+  }
+  assert.equal(capture.flights.size, MAX_FLIGHTS);
+  assert.equal(capture.flights.has('f0'), false, 'the oldest went');
+  assert.equal(capture.flights.has(`f${MAX_FLIGHTS + 49}`), true);
+  assert.equal(capture.flights.get('f60').requestHeaders[0].value.length, MAX_VALUE);
+  capture.onHeadersReceived(ev('f60', 'https://a.test/60', { statusCode: 401, responseHeaders: Array.from({ length: 500 }, () => ({ name: 'x', value: 'y' })) }));
+  assert.equal(capture.flights.get('f60').responseHeaders.length, MAX_HEADERS);
+});
+
+test(`Set-Cookie: at most ${MAX_SET_COOKIE} lines, Firefox's newline-joined value split first, later headers kept`, () => {
+  const chromium = [...Array.from({ length: 5000 }, (_, i) => ({ name: 'Set-Cookie', value: `c${i}=1` })), { name: 'WWW-Authenticate', value: 'Bearer' }];
+  const a = capHeaders(chromium);
+  assert.equal(a.filter((h) => h.name === 'Set-Cookie').length, MAX_SET_COOKIE);
+  assert.deepEqual(a.at(-1), { name: 'WWW-Authenticate', value: 'Bearer' }, 'the challenge after 5,000 cookies survives');
+  const firefox = [{ name: 'set-cookie', value: Array.from({ length: 5000 }, (_, i) => `c${i}=1`).join('\n') }, { name: 'x-after', value: '1' }];
+  const b = capHeaders(firefox);
+  assert.equal(b.length, MAX_SET_COOKIE + 1);
+  assert.deepEqual(b.slice(0, 2), [{ name: 'set-cookie', value: 'c0=1' }, { name: 'set-cookie', value: 'c1=1' }]);
+  assert.deepEqual(capHeaders([{ name: 'set-cookie', value: '' }]), [{ name: 'set-cookie', value: '' }]);
+});
+
+test('a 200 KB non-UTF-8 header is cut before it is converted; one bad header never drops the exchange', async () => {
+  const binaryValue = new Array(200 * 1024).fill(0xe9);
+  const [h] = capHeaders([{ name: 'x-bin', binaryValue }]);
+  assert.equal(h.value.length, MAX_VALUE);
+  assert.equal(h.value.charCodeAt(0), 0xe9);
+  assert.equal(headerText({ binaryValue: { length: 3, get 0() { throw new Error('boom'); } } }), '');
+  assert.equal(headerText(null), '');
+  const { capture, delivered, settle } = harness({ 'https://a.test/x': 'failure' });
+  capture.onSendHeaders(ev('1', 'https://a.test/x', { requestHeaders: [{ name: 'x-bin', binaryValue }, { name: 'Authorization', value: 'Bearer t' }] }));
+  capture.onHeadersReceived(ev('1', 'https://a.test/x', { statusCode: 401, responseHeaders: [{ name: 'x-bin', binaryValue }, { name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  capture.onCompleted(ev('1', 'https://a.test/x', { statusCode: 401, responseHeaders: [{ name: 'x-bin', binaryValue }, { name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  await settle();
+  assert.equal(delivered.length, 1);
+  assert.deepEqual(delivered[0].chain[0].requestHeaders[1], { name: 'Authorization', value: 'Bearer t' });
+});
+
+test('a request that completes after a worker restart (no flight) is still recorded from its answer', async () => {
+  const { capture, delivered, settle } = harness({ 'https://a.test/late': 'failure' });
+  capture.onCompleted(ev('lost', 'https://a.test/late', { statusCode: 401, responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer' }] }));
+  await settle();
+  assert.equal(delivered.length, 1);
+  assert.equal(delivered[0].chain[0].status, 401);
+  assert.deepEqual(delivered[0].chain[0].requestHeaders, []);
 });

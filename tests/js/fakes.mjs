@@ -50,6 +50,7 @@ export function fakeWasm({ verdicts = {}, recovery = false } = {}) {
     isRecovery: (failed, later) => (calls.push(['isRecovery', failed, later]), recovery),
     preflightBorrowings: (json) => (calls.push(['preflightBorrowings', json]), []),
     registrableDomain: (host) => host.split('.').slice(-2).join('.'),
+    redactUrl: (url) => url.replace(/([?&#](?:code|access_token)=)[^&#]*/g, '$1…(redacted)'),
   };
 }
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCore } from '../../extension/core.js';
-import { createJarSnapshot, jarCookie, MAX_JAR, mergeCookies } from '../../extension/jar-snapshot.js';
-import { fakeWasm } from './fakes.mjs';
+import { createDigest, createJarSnapshot, DIGEST_KEY, jarCookie, MAX_JAR, mergeCookies, reduceValue } from '../../extension/jar-snapshot.js';
+import { fakeStorage, fakeWasm } from './fakes.mjs';
 
 const cookie = (name, extra = {}) => ({ name, value: 'v', domain: '.a.test', path: '/', ...extra });
 
@@ -40,4 +40,55 @@ test('snapshot asks for the whole site, and for its partition under the top-leve
   const z = { url: 'https://api.a.test/me', pageUrl: null, initiator: null };
   await snapshot(z);
   assert.deepEqual(z.jar.map((c) => c.name), ['sid'], 'no page: no partition query');
+});
+
+test('reduceValue keeps the length and the prefix the core shows, the rest is the keyed hash', () => {
+  const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.sig-sig-sig';
+  const r = reduceValue(jwt, 'abc123');
+  assert.equal(r.length, jwt.length);
+  assert.ok(r.startsWith('eyJhbG'), 'min(n/4, 6) characters: a JWT still looks like one');
+  assert.ok(!r.includes('eyJzdWI'));
+  assert.equal(reduceValue('abcdefgh', 'ff'), 'abffffff');
+  assert.equal(reduceValue('', 'ff'), '');
+  assert.equal(reduceValue('héllo wörld!', 'ab').length, [...'héllo wörld!'].length, 'length in characters, as the core counts');
+});
+
+test('createDigest: HMAC-SHA-256 under one random per-session key kept in storage.session', async () => {
+  const storage = fakeStorage();
+  const d1 = createDigest(globalThis.crypto, storage);
+  const a = await d1('sid=secret');
+  assert.match(a, /^[0-9a-f]{64}$/);
+  assert.equal(await d1('sid=secret'), a);
+  assert.notEqual(await d1('sid=other'), a);
+  assert.ok((await storage.get(DIGEST_KEY))[DIGEST_KEY], 'the key is kept for a restarted worker');
+  assert.equal(await createDigest(globalThis.crypto, storage)('sid=secret'), a, 'a restarted worker hashes alike');
+  assert.notEqual(await createDigest(globalThis.crypto, fakeStorage())('sid=secret'), a, 'another session, another key');
+});
+
+test('snapshot: cookies the request carried keep their value, every other value is reduced', async () => {
+  const secret = 'httponly-session-secret-value-0123456789';
+  const cookies = { getAll: async (q) => (q.partitionKey ? [] : [cookie('sid', { value: 'sent-value-1234' }), cookie('hidden', { value: secret, httpOnly: true }), cookie('empty', { value: '' })]) };
+  const core = createCore(fakeWasm(), { browser: 'chromium', wasmUrl: 'x' });
+  const snapshot = createJarSnapshot({ cookies, core, digest: createDigest(globalThis.crypto, fakeStorage()) });
+  const x = { url: 'https://api.a.test/me', pageUrl: 'https://app.a.test/', requestHeaders: [{ name: 'Cookie', value: 'sid=sent-value-1234; other=1' }] };
+  await snapshot(x);
+  const by = Object.fromEntries(x.jar.map((c) => [c.name, c.value]));
+  assert.equal(by.sid, 'sent-value-1234');
+  assert.equal(by.empty, '');
+  assert.equal(by.hidden.length, secret.length);
+  assert.ok(by.hidden.startsWith('httpon'));
+  assert.ok(!JSON.stringify(x).includes('session-secret'), 'the unsent value is not stored');
+});
+
+test("snapshot reads the tab's own cookie store, once per batch", async () => {
+  const queries = [];
+  const asked = [];
+  const cookies = { getAll: async (q) => (queries.push(q), []) };
+  const core = createCore(fakeWasm(), { browser: 'chromium', wasmUrl: 'x' });
+  const snapshot = createJarSnapshot({ cookies, core, storeOf: async (tabId) => (asked.push(tabId), 'firefox-container-2') });
+  const cache = new Map();
+  await snapshot({ url: 'https://api.a.test/1', pageUrl: null }, cache, 5);
+  await snapshot({ url: 'https://api.a.test/2', pageUrl: null }, cache, 5);
+  assert.deepEqual(asked, [5]);
+  assert.deepEqual(queries, [{ domain: 'a.test', storeId: 'firefox-container-2' }]);
 });

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createCore } from '../../extension/core.js';
 import {
   badgeOf, createQueues, createTabStore, createWork, evict, INDEX_KEY, insertByStart, MAX_EXCHANGES_PER_TAB, MAX_TABS,
-  RECENT_CONTEXT_KEPT, tabKey,
+  MAX_PENDING_PER_TAB, queueKey, RECENT_CONTEXT_KEPT, shrink, SHRUNK_VALUE, tabKey,
 } from '../../extension/tab-store.js';
 import { fakeStorage, fakeWasm, flush } from './fakes.mjs';
 
@@ -77,6 +77,7 @@ function store(storage, over = {}) {
     tabUrl: async () => null,
     thirdPartyCookiesBlocked: async () => false,
     now: () => 42,
+    debounceMs: 1,
     ...over,
   });
   return { s, wasm, badges };
@@ -87,11 +88,12 @@ test('record: re-reads storage, snapshots jars for failures, analyses, saves, pa
   // What an earlier worker instance stored survives this one's first write.
   await storage.set({ [tabKey(1)]: { tabId: 1, pageUrl: null, exchanges: [x(1, 'failure')], entries: [], updatedMs: 1 } });
   const { s, wasm, badges } = store(storage);
-  const chain = [x(2, 'context'), x(3, 'failure')];
+  const chain = [x(2, 'context'), x(3, 'failure'), x(4, 'cookie')];
   await s.record(1, chain, 'failure');
   const rec = (await storage.get(tabKey(1)))[tabKey(1)];
-  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2, 3]);
+  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2, 3, 4]);
   assert.equal(rec.exchanges[1].jar, undefined, 'no jar for context');
+  assert.equal(rec.exchanges[3].jar, undefined, 'no jar for a response that only set cookies');
   assert.deepEqual(rec.exchanges[2].jar, []);
   assert.equal(rec.exchanges[2].pageUrl, 'https://app.a.test/');
   assert.equal(rec.thirdPartyCookiesBlocked, false);
@@ -120,24 +122,111 @@ test('save keeps at most MAX_TABS tabs, the least recently updated go', async ()
   assert.deepEqual(Object.keys(await storage.get([tabKey(0), tabKey(1), tabKey(2)])), [tabKey(2)]);
 });
 
-test('save on a full quota drops older tabs and half of this tab, then succeeds', async () => {
-  const storage = fakeStorage({ quotaBytes: 4000 });
-  const { s } = store(storage);
-  const big = (n) => Array.from({ length: n }, (_, i) => ({ url: `https://a.test/${'p'.repeat(40)}/${i}` }));
+test('save on a full quota shrinks this tab only: no other tab loses its record', async () => {
+  const storage = fakeStorage({ quotaBytes: 6000 });
+  const { s, wasm } = store(storage);
+  const big = (n, interest = 'context') => Array.from({ length: n }, (_, i) => ({ url: `https://a.test/${'p'.repeat(40)}/${i}`, startedMs: i, interest }));
   const orig = console.warn;
   console.warn = () => {};
   try {
     for (let t = 1; t <= 4; t++) await s.save(t, { tabId: t, exchanges: big(6), entries: [], updatedMs: t });
-    await s.save(9, { tabId: 9, exchanges: big(40), entries: [], updatedMs: 9 });
+    await s.save(9, { tabId: 9, exchanges: [...big(30), ...big(10, 'failure')], entries: [], updatedMs: 9 }, true);
   } finally {
     console.warn = orig;
   }
-  const rec = (await storage.get(tabKey(9)))[tabKey(9)];
-  assert.equal(rec.exchanges.length, 20, "the newer half of this tab stayed");
   const index = (await storage.get(INDEX_KEY))[INDEX_KEY];
-  assert.deepEqual(index.map((t) => t.tabId), [3, 4, 9], 'the two oldest other tabs went');
-  assert.equal(index.at(-1).tabId, 9);
-  for (const t of index) assert.ok((await storage.get(tabKey(t.tabId)))[tabKey(t.tabId)], `index names a stored tab ${t.tabId}`);
+  assert.deepEqual(index.map((t) => t.tabId), [1, 2, 3, 4, 9], 'every other tab kept');
+  for (let t = 1; t <= 4; t++) assert.equal((await storage.get(tabKey(t)))[tabKey(t)].exchanges.length, 6, `tab ${t} untouched`);
+  const rec = (await storage.get(tabKey(9)))[tabKey(9)];
+  assert.ok(rec.exchanges.length < 40);
+  assert.ok(wasm.calls.some(([n]) => n === 'analyze'), 'the shrunk record is re-analysed');
+});
+
+test('shrink: oldest context first (not the recent ones), then values are cut, then the older half goes', () => {
+  const rec = { exchanges: [...Array.from({ length: 10 }, (_, i) => x(i, 'context')), x(20, 'failure'), ...Array.from({ length: RECENT_CONTEXT_KEPT }, (_, i) => x(30 + i, 'context'))] };
+  assert.ok(shrink(rec));
+  assert.deepEqual(rec.exchanges.slice(0, 6).map((e) => e.startedMs), [5, 6, 7, 8, 9, 20]);
+  while (rec.exchanges.some((e, i) => e.interest === 'context' && i < rec.exchanges.length - RECENT_CONTEXT_KEPT)) shrink(rec);
+  const y = { ...x(40, 'failure'), requestHeaders: [{ name: 'x', value: 'v'.repeat(5000) }] };
+  const one = { exchanges: [y] };
+  assert.ok(shrink(one));
+  assert.equal(y.requestHeaders[0].value.length, SHRUNK_VALUE);
+  assert.equal(shrink(one), false, 'nothing left to drop');
+  const two = { exchanges: [x(1, 'failure'), x(2, 'failure')] };
+  assert.ok(shrink(two));
+  assert.deepEqual(two.exchanges.map((e) => e.startedMs), [2]);
+});
+
+test('a record over MAX_RECORD_CHARS shrinks itself before it is stored', async () => {
+  const storage = fakeStorage();
+  const { s } = store(storage, { maxRecordChars: 5000 });
+  const fat = (n) => ({ ...x(n, 'context'), responseHeaders: [{ name: 'set-cookie', value: 'c'.repeat(900) }] });
+  const orig = console.warn;
+  console.warn = () => {};
+  try {
+    await s.record(1, [fat(1), fat(2), fat(3), fat(4), fat(5), fat(6), fat(7), fat(8), fat(9), fat(10), x(11, 'failure')], 'failure');
+  } finally {
+    console.warn = orig;
+  }
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.ok(JSON.stringify(rec).length <= 5000);
+  assert.equal(rec.exchanges.at(-1).interest, 'failure');
+});
+
+test('a burst is debounced: one analysis per tab, at most one batch waiting behind a running one', async () => {
+  const storage = fakeStorage();
+  const { s, wasm } = store(storage, { debounceMs: 20 });
+  const done = [];
+  for (let i = 0; i < 300; i++) done.push(s.record(1, [x(i, 'failure')], 'failure'));
+  for (let i = 0; i < 5; i++) done.push(s.record(2, [x(i, 'failure')], 'failure'));
+  await Promise.all(done);
+  const analyses = wasm.calls.filter(([n]) => n === 'analyze');
+  assert.equal(analyses.length, 2, 'one per tab');
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.equal(rec.exchanges.length, MAX_EXCHANGES_PER_TAB);
+  assert.ok(rec.exchanges.at(-1).startedMs === 299, 'the newest kept');
+  assert.equal((await storage.get(tabKey(2)))[tabKey(2)].exchanges.length, 5, 'the other tab is whole');
+  assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), [], 'the waiting requests are cleaned up');
+});
+
+test(`at most ${MAX_PENDING_PER_TAB} requests wait per tab`, async () => {
+  const storage = fakeStorage();
+  const { s, wasm } = store(storage, { debounceMs: 20 });
+  const done = [];
+  for (let i = 0; i < MAX_PENDING_PER_TAB + 50; i++) done.push(s.record(1, [x(i, 'context')], null));
+  await Promise.all(done);
+  const pre = wasm.calls.filter(([n]) => n === 'preflightBorrowings');
+  assert.equal(pre.length, 1);
+  assert.equal(JSON.parse(pre[0][1]).length, MAX_PENDING_PER_TAB, 'the oldest waiting ones were dropped');
+});
+
+test('a request finishing after its tab closed does not re-create the record', async () => {
+  const storage = fakeStorage();
+  const { s } = store(storage, { debounceMs: 5 });
+  await s.record(1, [x(1, 'failure')], 'failure');
+  await s.clear(1, { badge: false, closed: true });
+  await s.record(1, [x(2, 'failure')], 'failure');
+  assert.deepEqual(await storage.get(tabKey(1)), {});
+  // A later worker does not know the tab closed: it asks the browser.
+  const { s: s2 } = store(storage, { debounceMs: 5, tabExists: async () => false });
+  await s2.record(1, [x(3, 'failure')], 'failure');
+  assert.deepEqual(await storage.get(tabKey(1)), {});
+  assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), []);
+});
+
+test('resume: a stopped worker\'s waiting requests are merged once, even if their batch was already saved', async () => {
+  const storage = fakeStorage();
+  const { s } = store(storage, { debounceMs: 5 });
+  await s.record(1, [x(1, 'failure')], 'failure');
+  const saved = (await storage.get(tabKey(1)))[tabKey(1)].exchanges[0];
+  // A worker stopped after saving but before removing its queue entry, and one with a request still waiting.
+  await storage.set({ [queueKey(1, saved.cid.split('.')[0])]: { chain: [saved], trigger: 'failure' } });
+  await storage.set({ [queueKey(1, 'old-7')]: { chain: [x(2, 'failure')], trigger: 'failure' } });
+  const { s: s2 } = store(storage, { debounceMs: 5 });
+  assert.equal(await s2.resume(), 2);
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2]);
+  assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), []);
 });
 
 test('clear forgets the record and its index line, and clears the badge', async () => {
@@ -149,4 +238,51 @@ test('clear forgets the record and its index line, and clears the badge', async 
   assert.deepEqual(await storage.get(tabKey(1)), {});
   assert.deepEqual((await storage.get(INDEX_KEY))[INDEX_KEY], []);
   assert.deepEqual(badges.at(-1), { tabId: 1, text: '' });
+});
+
+test('at rest: exchanges and waiting requests are sealed, the page URL redacted; the store reads them back opened', async () => {
+  const { createSealer } = await import('../../extension/seal.js');
+  const storage = fakeStorage();
+  const sealer = createSealer(globalThis.crypto, storage);
+  const page = 'https://app.a.test/cb?code=planted-code-123';
+  const { s } = store(storage, { sealer, pageOf: () => page });
+  const secret = { ...x(1, 'failure'), url: 'https://api.a.test/x?access_token=planted-tok-456', requestHeaders: [{ name: 'x-session-token', value: 'planted-sess-789' }] };
+  await s.record(1, [secret], 'failure');
+  const dump = JSON.stringify(await storage.get(null));
+  for (const planted of ['planted-code-123', 'planted-tok-456', 'planted-sess-789']) assert.ok(!dump.includes(planted), `${planted} in storage`);
+  const rec = await s.read(1);
+  assert.equal(rec.exchanges[0].requestHeaders[0].value, 'planted-sess-789', 'the worker opens it to re-analyse');
+  assert.equal(rec.pageUrl, 'https://app.a.test/cb?code=…(redacted)');
+  assert.equal((await s.readAll())[0].exchanges.length, 1);
+});
+
+test('shrinking counts the entries and re-analyses each round: a record of big entries is halved, not emptied', async () => {
+  const storage = fakeStorage();
+  const wasm = fakeWasm();
+  wasm.analyze = (json) => ({ version: 'test', entries: JSON.parse(json).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
+  const { s } = store(storage, { maxRecordChars: 200 * 1000, core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
+  const orig = console.warn;
+  console.warn = () => {};
+  try {
+    await s.record(1, Array.from({ length: MAX_EXCHANGES_PER_TAB }, (_, i) => x(i, 'failure')), 'failure');
+  } finally {
+    console.warn = orig;
+  }
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.equal(rec.exchanges.length, MAX_EXCHANGES_PER_TAB / 2, 'one halving was enough');
+  assert.equal(rec.entries.length, rec.exchanges.length, 'the entries are those of the kept exchanges');
+});
+
+test('resume skips what this worker queued itself, and one batch never merges a capture id twice', async () => {
+  const storage = fakeStorage();
+  const { s } = store(storage, { debounceMs: 30 });
+  const own = s.record(1, [x(1, 'failure')], 'failure');
+  await flush();
+  await s.resume(); // sees its own q: entry
+  const twin = { ...x(2, 'failure'), cid: 'same.0' };
+  await storage.set({ [queueKey(1, 'old-1')]: { chain: [twin], trigger: 'failure' }, [queueKey(1, 'old-2')]: { chain: [{ ...twin }], trigger: 'failure' } });
+  await s.resume();
+  await own;
+  const rec = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2]);
 });
