@@ -2,7 +2,7 @@
 //! redirects, client certificates, and Local Network Access verdicts (read from the browser's
 //! CORS error, hence [`check_lna`] takes the CORS facts).
 
-use super::cors::{Facts, Kind};
+use super::cors::{Facts, Kind, js_str};
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix, Signal};
@@ -279,7 +279,7 @@ fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
     )
     .step("Use `targetAddressSpace: 'loopback'` for an agent on this machine and `'local'` for a device on the LAN.")
     .step("Fix the DNS answer for the host (or call the device by its IP address).")
-    .snippet("js", format!("fetch('{}', {{ targetAddressSpace: 'local' }})", ctx.ex.url));
+    .snippet("js", format!("fetch({}, {{ targetAddressSpace: 'local' }})", js_str(&ctx.ex.url)));
     let mut x = Finding::new(FindingId::LnaAddressSpaceMismatch, explanation, fix)
         .signal(Signal::Reported)
         .confidence(95)
@@ -289,4 +289,46 @@ fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Ve
         x = x.with("Server address", r);
     }
     out.push(x);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, CorsErrorStatus};
+    use std::borrow::Cow;
+
+    fn lna_snippet(url: &'static str) -> String {
+        let ex = Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            page_url: Some(Cow::Borrowed("https://app.example.com/")),
+            resource_type: Some(Cow::Borrowed("fetch")),
+            cors_error: Some(CorsErrorStatus {
+                cors_error: Cow::Borrowed("InvalidLocalNetworkAccess"),
+                failed_parameter: Cow::Borrowed(""),
+            }),
+            ..Default::default()
+        };
+        let cap = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        let mut out = Vec::new();
+        check_lna(&ctx, super::super::cors::Facts::build(&ctx).as_ref(), &mut out);
+        let f = out.iter().find(|f| f.id == FindingId::LnaAddressSpaceMismatch).expect("finding");
+        f.fix.snippets.iter().find(|s| s.lang == "js").map(|s| s.code.clone()).expect("js snippet")
+    }
+
+    #[test]
+    fn lna_snippet_quotes_the_url() {
+        assert_eq!(
+            lna_snippet("http://printer.local/status"),
+            "fetch('http://printer.local/status', { targetAddressSpace: 'local' })"
+        );
+        let hostile = "http://printer.local/?q=');alert(document.cookie);//\\";
+        assert_eq!(
+            lna_snippet(hostile),
+            format!("fetch({}, {{ targetAddressSpace: 'local' }})", crate::quote::c_string(hostile))
+        );
+    }
 }

@@ -27,6 +27,7 @@ use url::Url;
 
 pub(crate) use facts::Facts;
 pub use facts::{CorsFacts, CredBasis, FailedCheck};
+pub(crate) use fixes::js_str;
 pub(crate) use redirect::redact_userinfo;
 pub(crate) use reported::Kind;
 
