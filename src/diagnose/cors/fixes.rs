@@ -1,7 +1,57 @@
 //! Fix texts and configuration snippets shared by the CORS rules, filled in with the real origin
-//! and header names of the failing request so they can be pasted as they are.
+//! and header names of the failing request so they can be pasted as they are. Those values come
+//! from the capture, so each enters a snippet quoted for its language by `crate::quote` (or as a
+//! placeholder where the language cannot quote it).
 
 use crate::finding::Fix;
+use crate::quote;
+
+/// A JavaScript string literal for `s`: single-quoted like the templates around it when nothing
+/// in `s` needs escaping there, else the escaped double-quoted literal of [`quote::c_string`].
+pub(crate) fn js_str(s: &str) -> String {
+    if s.chars().any(|c| matches!(c, '\'' | '\\' | '\u{2028}' | '\u{2029}') || c.is_control()) {
+        quote::c_string(s)
+    } else {
+        format!("'{s}'")
+    }
+}
+
+/// The items of `v`, each quoted with `q`, comma-separated (for a list literal).
+fn list_of(v: &[String], q: fn(&str) -> String) -> String {
+    v.iter().map(|x| q(x)).collect::<Vec<_>>().join(", ")
+}
+
+/// `v` as one header-value list (`A, B`) for an HTTP snippet line; a name with a control
+/// character becomes a placeholder.
+fn http_list(v: &[String], placeholder: &str) -> String {
+    v.iter().map(|x| quote::for_lang("http", x, placeholder)).collect::<Vec<_>>().join(", ")
+}
+
+/// `v` as one double-quoted nginx string (`"A, B"`), or a placeholder when nginx cannot quote it.
+fn nginx_list(v: &[String], placeholder: &str) -> String {
+    quote::for_lang("nginx", &v.join(", "), placeholder)
+}
+
+/// The Apache argument for `SetEnvIf Origin`: the regular expression of [`regex_of`], written
+/// between plain double quotes as before when it holds no character Apache reads specially
+/// there (a regex escape `\.` stays `\.`; only `\\` and `\"` are collapsed), else quoted by
+/// [`quote::apache`] or a placeholder.
+fn apache_origin_regex(origin: &str) -> String {
+    let re = regex_of(origin);
+    if shown(origin).chars().any(|c| matches!(c, '"' | '\\' | '%' | '$') || c.is_control()) {
+        quote::for_lang("apache", &re, "origin regex")
+    } else {
+        format!("\"{re}\"")
+    }
+}
+
+/// An API Gateway static header value (`"'value'"`: a single-quoted literal inside a YAML
+/// double-quoted string); a placeholder when the value holds a quote, backslash or control
+/// character, since the literal has no escape.
+fn gateway_literal(origin: &str) -> String {
+    let safe = !origin.chars().any(|c| matches!(c, '\'' | '"' | '\\') || c.is_control());
+    format!("\"'{}'\"", if safe { origin } else { "<origin>" })
+}
 
 /// The origin to put in snippets: the request's own, or a placeholder when it is `null`.
 fn shown(origin: &str) -> &str {
@@ -26,6 +76,10 @@ fn regex_of(origin: &str) -> String {
 /// ASP.NET Core `UseCors` before `UseAuthentication`, Spring `http.cors`, API Gateway).
 pub(super) fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -> Fix {
     let o = shown(origin);
+    let o_nginx = quote::for_lang("nginx", o, "origin");
+    let o_js = js_str(o);
+    let o_c = quote::c_string(o);
+    let o_gw = gateway_literal(o);
     let acac_nginx = if credentials { "\n    add_header Access-Control-Allow-Credentials true always;" } else { "" };
     let acac_apache =
         if credentials { "\nHeader always set Access-Control-Allow-Credentials \"true\" env=CORS_ORIGIN" } else { "" };
@@ -37,29 +91,29 @@ pub(super) fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -
         "nginx",
         format!(
             "# `always` adds the headers to 401/403/5xx too (without it only to 2xx/3xx)\n\
-             map $http_origin $cors_origin {{ default \"\"; \"{o}\" $http_origin; }}\n\
+             map $http_origin $cors_origin {{ default \"\"; {o_nginx} $http_origin; }}\n\
              location /api/ {{\n    add_header Access-Control-Allow-Origin $cors_origin always;{acac_nginx}\n    add_header Vary Origin always;\n    proxy_pass http://app;\n}}"
         ),
     )
     .snippet(
         "apache",
         format!(
-            "# `Header always` also applies to error responses\nSetEnvIf Origin \"{}\" CORS_ORIGIN=$0\n\
+            "# `Header always` also applies to error responses\nSetEnvIf Origin {} CORS_ORIGIN=$0\n\
              Header always set Access-Control-Allow-Origin \"%{{CORS_ORIGIN}}e\" env=CORS_ORIGIN{acac_apache}\nHeader always merge Vary Origin",
-            regex_of(origin)
+            apache_origin_regex(origin)
         ),
     )
     .snippet(
         "express",
         format!(
             "const cors = require('cors');\n// register CORS before any auth middleware, so 401s carry the headers too\n\
-             app.use(cors({{ origin: ['{o}']{creds_js} }}));\napp.use(authenticate);"
+             app.use(cors({{ origin: [{o_js}]{creds_js} }}));\napp.use(authenticate);"
         ),
     )
     .snippet(
         "aspnet",
         format!(
-            "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p\n    .WithOrigins(\"{o}\"){creds_cs}\n    .AllowAnyMethod()\n    .WithHeaders(\"Authorization\", \"Content-Type\")));\n\
+            "builder.Services.AddCors(o => o.AddDefaultPolicy(p => p\n    .WithOrigins({o_c}){creds_cs}\n    .AllowAnyMethod()\n    .WithHeaders(\"Authorization\", \"Content-Type\")));\n\
              // order matters: CORS before authentication\napp.UseRouting();\napp.UseCors();\napp.UseAuthentication();\napp.UseAuthorization();"
         ),
     )
@@ -67,33 +121,37 @@ pub(super) fn cors_on_all_responses(fix: Fix, origin: &str, credentials: bool) -
         "spring",
         format!(
             "http.cors(Customizer.withDefaults()); // Spring Security's CorsFilter runs before authentication\n\n\
-             @Bean\nCorsConfigurationSource corsConfigurationSource() {{\n    CorsConfiguration c = new CorsConfiguration();\n    c.setAllowedOrigins(List.of(\"{o}\"));{creds_java}\n    c.setAllowedMethods(List.of(\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\"));\n    c.setAllowedHeaders(List.of(\"Authorization\", \"Content-Type\"));\n    UrlBasedCorsConfigurationSource s = new UrlBasedCorsConfigurationSource();\n    s.registerCorsConfiguration(\"/**\", c);\n    return s;\n}}"
+             @Bean\nCorsConfigurationSource corsConfigurationSource() {{\n    CorsConfiguration c = new CorsConfiguration();\n    c.setAllowedOrigins(List.of({o_c}));{creds_java}\n    c.setAllowedMethods(List.of(\"GET\", \"POST\", \"PUT\", \"PATCH\", \"DELETE\"));\n    c.setAllowedHeaders(List.of(\"Authorization\", \"Content-Type\"));\n    UrlBasedCorsConfigurationSource s = new UrlBasedCorsConfigurationSource();\n    s.registerCorsConfiguration(\"/**\", c);\n    return s;\n}}"
         ),
     )
     .snippet(
         "yaml",
         format!(
             "# AWS SAM / API Gateway (REST): the gateway's own 401/403 answers need CORS headers too\n\
-             GatewayResponses:\n  DEFAULT_4XX:\n    ResponseParameters:\n      Headers:\n        Access-Control-Allow-Origin: \"'{o}'\"{creds_gw}\n  UNAUTHORIZED:\n    ResponseParameters:\n      Headers:\n        Access-Control-Allow-Origin: \"'{o}'\"{creds_gw}"
+             GatewayResponses:\n  DEFAULT_4XX:\n    ResponseParameters:\n      Headers:\n        Access-Control-Allow-Origin: {o_gw}{creds_gw}\n  UNAUTHORIZED:\n    ResponseParameters:\n      Headers:\n        Access-Control-Allow-Origin: {o_gw}{creds_gw}"
         ),
     )
 }
 
 /// Snippets that answer `OPTIONS` before the authentication layer runs.
-pub(super) fn preflight_before_auth(fix: Fix, origin: &str, method: &str, headers: &str) -> Fix {
+pub(super) fn preflight_before_auth(fix: Fix, origin: &str, method: &str, headers: &[String]) -> Fix {
     let o = shown(origin);
+    let o_nginx = quote::for_lang("nginx", o, "origin");
+    let methods = quote::for_lang("nginx", &format!("GET, POST, {method}"), "methods");
+    let headers = nginx_list(headers, "header names");
+    let o_js = js_str(o);
     fix.snippet(
         "nginx",
         format!(
-            "map $http_origin $cors_origin {{ default \"\"; \"{o}\" $http_origin; }}\n\
-             location /api/ {{\n    if ($request_method = OPTIONS) {{   # rewrite phase: runs before auth_basic / auth_request\n        add_header Access-Control-Allow-Origin $cors_origin always;\n        add_header Access-Control-Allow-Credentials true always;\n        add_header Access-Control-Allow-Methods \"GET, POST, {method}\" always;\n        add_header Access-Control-Allow-Headers \"{headers}\" always;\n        add_header Access-Control-Max-Age 600 always;\n        add_header Vary Origin always;\n        return 204;\n    }}\n    auth_request /auth;\n    proxy_pass http://app;\n}}"
+            "map $http_origin $cors_origin {{ default \"\"; {o_nginx} $http_origin; }}\n\
+             location /api/ {{\n    if ($request_method = OPTIONS) {{   # rewrite phase: runs before auth_basic / auth_request\n        add_header Access-Control-Allow-Origin $cors_origin always;\n        add_header Access-Control-Allow-Credentials true always;\n        add_header Access-Control-Allow-Methods {methods} always;\n        add_header Access-Control-Allow-Headers {headers} always;\n        add_header Access-Control-Max-Age 600 always;\n        add_header Vary Origin always;\n        return 204;\n    }}\n    auth_request /auth;\n    proxy_pass http://app;\n}}"
         ),
     )
     .snippet("apache", "<LimitExcept OPTIONS>\n    Require valid-user\n</LimitExcept>")
     .snippet(
         "express",
         format!(
-            "const corsOptions = {{ origin: ['{o}'], credentials: true }};\napp.options('*', cors(corsOptions)); // answer preflights first\napp.use(cors(corsOptions));\napp.use(authenticate);"
+            "const corsOptions = {{ origin: [{o_js}], credentials: true }};\napp.options('*', cors(corsOptions)); // answer preflights first\napp.use(cors(corsOptions));\napp.use(authenticate);"
         ),
     )
     .snippet("aspnet", "app.UseRouting();\napp.UseCors();            // answers OPTIONS before authentication\napp.UseAuthentication();\napp.UseAuthorization();")
@@ -102,25 +160,24 @@ pub(super) fn preflight_before_auth(fix: Fix, origin: &str, method: &str, header
 }
 
 /// Snippets for listing request headers in `Access-Control-Allow-Headers`.
-pub(super) fn allow_headers(fix: Fix, list: &str) -> Fix {
-    let quoted: Vec<String> = list.split(", ").map(|h| format!("'{h}'")).collect();
-    let dq: Vec<String> = list.split(", ").map(|h| format!("\"{h}\"")).collect();
-    fix.snippet("http", format!("Access-Control-Allow-Headers: {list}"))
-        .snippet("nginx", format!("add_header Access-Control-Allow-Headers \"{list}\" always;"))
-        .snippet("express", format!("app.use(cors({{ allowedHeaders: [{}] }}));", quoted.join(", ")))
-        .snippet("aspnet", format!("p.WithHeaders({});", dq.join(", ")))
-        .snippet("spring", format!("c.setAllowedHeaders(List.of({}));", dq.join(", ")))
+pub(super) fn allow_headers(fix: Fix, names: &[String]) -> Fix {
+    fix.snippet("http", format!("Access-Control-Allow-Headers: {}", http_list(names, "header name")))
+        .snippet(
+            "nginx",
+            format!("add_header Access-Control-Allow-Headers {} always;", nginx_list(names, "header names")),
+        )
+        .snippet("express", format!("app.use(cors({{ allowedHeaders: [{}] }}));", list_of(names, js_str)))
+        .snippet("aspnet", format!("p.WithHeaders({});", list_of(names, quote::c_string)))
+        .snippet("spring", format!("c.setAllowedHeaders(List.of({}));", list_of(names, quote::c_string)))
 }
 
 /// Snippets for listing methods in `Access-Control-Allow-Methods`.
-pub(super) fn allow_methods(fix: Fix, list: &str) -> Fix {
-    let quoted: Vec<String> = list.split(", ").map(|h| format!("'{h}'")).collect();
-    let dq: Vec<String> = list.split(", ").map(|h| format!("\"{h}\"")).collect();
-    fix.snippet("http", format!("Access-Control-Allow-Methods: {list}"))
-        .snippet("nginx", format!("add_header Access-Control-Allow-Methods \"{list}\" always;"))
-        .snippet("express", format!("app.use(cors({{ methods: [{}] }}));", quoted.join(", ")))
-        .snippet("aspnet", format!("p.WithMethods({});", dq.join(", ")))
-        .snippet("spring", format!("c.setAllowedMethods(List.of({}));", dq.join(", ")))
+pub(super) fn allow_methods(fix: Fix, methods: &[String]) -> Fix {
+    fix.snippet("http", format!("Access-Control-Allow-Methods: {}", http_list(methods, "method")))
+        .snippet("nginx", format!("add_header Access-Control-Allow-Methods {} always;", nginx_list(methods, "methods")))
+        .snippet("express", format!("app.use(cors({{ methods: [{}] }}));", list_of(methods, js_str)))
+        .snippet("aspnet", format!("p.WithMethods({});", list_of(methods, quote::c_string)))
+        .snippet("spring", format!("c.setAllowedMethods(List.of({}));", list_of(methods, quote::c_string)))
 }
 
 /// Snippets that echo one allow-listed origin (instead of `*`, a list, or a fixed wrong value).

@@ -1,5 +1,6 @@
-//! Rules about CORS (group F), caches (cached or cacheable 401s), edge blocks (WAF) and
-//! transport (mixed content, cleartext credentials).
+//! Rules about CORS (group F). Caches and WAFs are `super::edge`, transport (mixed content,
+//! cleartext, HSTS, mTLS, Local Network Access) is `super::transport`, login redirects are
+//! `super::login_redirect`; `diagnose()` runs them around these rules.
 //!
 //! CORS failures are read three ways, best first: Chromium's own verdict (CDP `corsErrorStatus`,
 //! signal `reported`); the Fetch checks of `crate::fetch` run on the captured preflight and
@@ -8,7 +9,6 @@
 //! [`Facts`] holds all of that, computed once per exchange by `diagnose()`; each rule only
 //! decides whether its id applies and words it.
 
-mod edge;
 mod exposure;
 mod facts;
 mod fixes;
@@ -16,7 +16,6 @@ mod preflight;
 mod redirect;
 mod reported;
 mod response;
-mod transport;
 
 use super::context::Ctx;
 use crate::catalogue::FindingId;
@@ -28,20 +27,14 @@ use url::Url;
 
 pub(crate) use facts::Facts;
 pub use facts::{CorsFacts, CredBasis, FailedCheck};
+pub(crate) use fixes::js_str;
 pub(crate) use redirect::redact_userinfo;
+pub(crate) use reported::Kind;
 
-/// Runs every rule of this module, in their fixed order (later rules look at earlier findings).
+/// Runs every rule of this module, in their fixed order (later rules look at earlier findings:
+/// `cors-redirect-to-login`, pushed before these by `diagnose()`, silences two of them).
 /// `facts` are this exchange's CORS facts (`None` when no CORS rule applies).
 pub(crate) fn check(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut Vec<Finding>) {
-    transport::mixed_content_blocked(ctx, out);
-    transport::credentials_over_cleartext(ctx, out);
-    transport::hsts_upgraded_http_url(ctx, out);
-    transport::client_certificate_required(ctx, out);
-    edge::cached_401_served(ctx, out);
-    edge::auth_failure_cacheable(ctx, out);
-    edge::auth_response_cache_key_unsafe(ctx, out);
-    edge::waf_block_masquerading(ctx, out);
-    super::login_redirect::cors_redirect_to_login(ctx, out);
     // A preflight whose actual request is captured: the actual request carries the findings.
     let Some(f) = facts.filter(|f| !f.preflight_of_captured_request) else {
         return;
@@ -65,17 +58,12 @@ pub(crate) fn check(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut 
     redirect::cors_redirect_contains_credentials(ctx, f, out);
     redirect::cors_mode_or_scheme_blocked(ctx, f, out);
     preflight::cors_preflight_cache_stale(ctx, f, out);
-    transport::lna_permission_denied(ctx, f, out);
-    transport::lna_insecure_initiator(ctx, f, out);
-    transport::lna_address_space_mismatch(ctx, f, out);
 }
 
 /// Whether an exchange that the generic pre-filter would skip still needs these rules: a
-/// preflight (its actual request may be missing from the capture), or a credential over http.
+/// preflight (its actual request may be missing from the capture).
 pub(crate) fn wants(ex: &Exchange<'_>) -> bool {
     crate::signals::is_preflight(ex)
-        || (ex.url.starts_with("http:") && ex.request_headers.cookie_lines().next().is_some())
-        || ex.response_headers.has("non-authoritative-reason")
         // a CORS response a browser may have refused without saying so (Firefox HARs)
         || (ex.request_headers.has("origin") && !ex.response_headers.is_empty() && ex.status != 304)
 }

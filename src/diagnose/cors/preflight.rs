@@ -51,14 +51,14 @@ pub(super) fn cors_preflight_blocked_by_auth(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_
 
 /// The header list a fixed preflight should allow: the request's unsafe headers, Authorization
 /// and Content-Type always among them.
-fn preflight_header_list(f: &Facts<'_, '_>) -> String {
+fn preflight_header_list(f: &Facts<'_, '_>) -> Vec<String> {
     let mut v: Vec<String> = vec!["Authorization".into(), "Content-Type".into()];
     for n in &f.unsafe_names {
         if !v.iter().any(|x| x.eq_ignore_ascii_case(n)) {
             v.push(canonical_name(n));
         }
     }
-    v.join(", ")
+    v
 }
 
 /// `x-api-key` → `X-Api-Key`, for snippets.
@@ -204,7 +204,7 @@ pub(super) fn cors_method_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out:
     let fix = fixes::allow_methods(
         Fix::new(format!("List {method} explicitly in Access-Control-Allow-Methods on the preflight response."))
             .step("Send methods in upper case from the client, and list them in the same case on the server."),
-        &format!("GET, POST, {method}"),
+        &["GET".to_string(), "POST".to_string(), method.clone()],
     );
     out.push(
         cors_finding(ctx, f, FindingId::CorsMethodNotAllowed, explanation, fix)

