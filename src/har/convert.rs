@@ -12,10 +12,11 @@
 
 use super::BODY_LIMIT;
 use super::lenient::{HeaderValue, Text, prefix};
-use super::wire::{Content, Entry, HarHeader, Log, PostData};
+use super::wire::{Content, Entry, HarHeader, Log, Page, PostData};
 use crate::headers::date::parse_rfc3339_ms;
 use crate::model::{Browser, Capture, Exchange, Header, Headers};
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// Header lines without HTTP/2 pseudo-headers (`:authority` …), which carry nothing the
 /// diagnosis needs that the URL and status do not already give.
@@ -195,30 +196,10 @@ pub(super) fn finish(log: Log<'_>) -> Option<Capture<'_>> {
     let browser = browser_of(&log);
     let log_creator = log.creator.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.0.clone());
     let mut exchanges = log.entries?.0;
-    let pages = log.pages.unwrap_or_default();
-    // pageref id → page URL: the title when it is a URL, else the page's document request.
-    let mut page_urls: Vec<(Cow<'_, str>, Option<Cow<'_, str>>)> = Vec::with_capacity(pages.len());
-    for p in pages {
-        let Some(id) = p.id.and_then(Text::non_empty) else { continue };
-        let title = p.title.map(|t| t.0).filter(|t| is_http_url(t));
-        let url = title.or_else(|| {
-            let of_page = || exchanges.iter().filter(|x| x.page_url.as_deref() == Some(id.as_ref()));
-            of_page()
-                .find(|x| {
-                    x.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("document"))
-                        || x.request_headers.get("sec-fetch-dest") == Some("document")
-                })
-                .or_else(|| {
-                    of_page()
-                        .find(|x| x.method == "GET" && x.response_mime.as_deref().is_some_and(|m| m.contains("html")))
-                })
-                .map(|x| x.url.clone())
-        });
-        page_urls.push((id, url));
-    }
+    let page_urls = page_urls(log.pages.unwrap_or_default(), &exchanges);
     for x in &mut exchanges {
         if let Some(r) = x.page_url.take() {
-            x.page_url = page_urls.iter().find(|(id, _)| *id == r).and_then(|(_, u)| u.clone());
+            x.page_url = page_urls.get(r.as_ref()).cloned().flatten();
         }
     }
     let credential_headers_removed = sanitized_by_devtools(&log_creator, &exchanges);
@@ -228,6 +209,53 @@ pub(super) fn finish(log: Log<'_>) -> Option<Capture<'_>> {
         exchanges.iter_mut().for_each(|x| x.request_headers_provisional = false);
     }
     Some(Capture { exchanges, browser, third_party_cookies_blocked: None, credential_headers_removed })
+}
+
+/// pageref id → page URL: the title when it is a URL, else the URL of the page's document
+/// request (the first entry of the page that is a document, else its first `GET` of HTML).
+/// The first page of a repeated id wins. Entries still hold their `pageref` in `page_url`.
+///
+/// Linear in pages + entries: a hostile or merely huge HAR (thousands of Firefox pages, whose
+/// titles are not URLs) must not cost pages × entries (issue 8 item 9), so the entries are read
+/// once, into the first document and first HTML `GET` of every pageref, and only when a page
+/// needs them.
+fn page_urls<'a>(pages: Vec<Page<'a>>, exchanges: &[Exchange<'a>]) -> HashMap<Cow<'a, str>, Option<Cow<'a, str>>> {
+    let pages: Vec<(Cow<'a, str>, Option<Cow<'a, str>>)> = pages
+        .into_iter()
+        .filter_map(|p| Some((p.id.and_then(Text::non_empty)?, p.title.map(|t| t.0).filter(|t| is_http_url(t)))))
+        .collect();
+    // pageref → (first document entry, first HTML GET entry); built only if a title is not a URL.
+    let mut firsts: HashMap<&str, (Option<usize>, Option<usize>)> = HashMap::new();
+    if pages.iter().any(|(_, title)| title.is_none()) {
+        for (i, x) in exchanges.iter().enumerate() {
+            let Some(r) = x.page_url.as_deref() else { continue };
+            let document = x.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("document"))
+                || x.request_headers.get("sec-fetch-dest") == Some("document");
+            let html_get = x.method == "GET" && x.response_mime.as_deref().is_some_and(|m| m.contains("html"));
+            if !document && !html_get {
+                continue;
+            }
+            let (doc, html) = firsts.entry(r).or_default();
+            if document && doc.is_none() {
+                *doc = Some(i);
+            }
+            if html_get && html.is_none() {
+                *html = Some(i);
+            }
+        }
+    }
+    let mut out = HashMap::with_capacity(pages.len());
+    for (id, title) in pages {
+        if out.contains_key(&id) {
+            continue;
+        }
+        let url = title.or_else(|| {
+            let (doc, html) = firsts.get(id.as_ref()).copied().unwrap_or_default();
+            doc.or(html).and_then(|i| exchanges.get(i)).map(|x| x.url.clone())
+        });
+        out.insert(id, url);
+    }
+    out
 }
 
 /// Whether the capture has the shape of Chrome DevTools' "Export HAR (sanitized)", the default
@@ -388,6 +416,123 @@ mod tests {
         let c = parse(text).unwrap();
         assert_eq!(c.browser, Browser::Firefox);
         assert_eq!(c.exchanges[1].page_url.as_deref(), Some("https://app.example.test/"));
+    }
+
+    #[test]
+    fn many_pages_resolve_each_entry_to_its_own_page() {
+        // Firefox-style: titles are not URLs, so every page's URL comes from its document entry;
+        // entries run from the last page to the first. Issue 8 item 9: this must stay linear.
+        let n = 3000;
+        let pages: Vec<String> = (0..n).map(|i| format!(r#"{{"id":"page_{i}","title":"Dashboard {i}"}}"#)).collect();
+        let mut entries: Vec<String> = (0..n)
+            .rev()
+            .map(|i| {
+                format!(
+                    r#"{{"pageref":"page_{i}","request":{{"method":"GET","url":"https://app.test/p/{i}"}},
+                        "response":{{"status":200,"content":{{"mimeType":"text/html"}}}}}}"#
+                )
+            })
+            .collect();
+        let api = |pageref: &str| {
+            format!(
+                r#"{{"pageref":"{pageref}","request":{{"method":"GET","url":"https://api.test/me"}},"response":{{"status":401}}}}"#
+            )
+        };
+        let rows: &[(&str, &str, Option<&str>)] = &[
+            ("first page", "page_0", Some("https://app.test/p/0")),
+            ("last page", "page_2999", Some("https://app.test/p/2999")),
+            ("a page in the middle", "page_1234", Some("https://app.test/p/1234")),
+            ("near miss: longer id", "page_12345", None),
+            ("near miss: shorter id", "page_", None),
+            ("near miss: case differs", "Page_7", None),
+            ("near miss: trailing space", "page_7 ", None),
+        ];
+        entries.extend(rows.iter().map(|(_, r, _)| api(r)));
+        let text = format!(
+            r#"{{"log":{{"creator":{{"name":"Firefox"}},"pages":[{}],"entries":[{}]}}}}"#,
+            pages.join(","),
+            entries.join(",")
+        );
+        let c = parse(&text).unwrap();
+        for (k, i) in (0..n).rev().enumerate() {
+            let want = format!("https://app.test/p/{i}");
+            assert_eq!(c.exchanges[k].page_url.as_deref(), Some(want.as_str()), "document entry of page_{i}");
+        }
+        for (j, (name, _, want)) in rows.iter().enumerate() {
+            assert_eq!(c.exchanges[n + j].page_url.as_deref(), *want, "{name}");
+        }
+    }
+
+    #[test]
+    fn page_url_choice_among_entries_of_a_page() {
+        let doc = |pageref: &str, url: &str, extra: &str| {
+            format!(
+                r#"{{"pageref":"{pageref}",{extra}"request":{{"method":"GET","url":"{url}"}},"response":{{"status":200}}}}"#
+            )
+        };
+        let html = |pageref: &str, url: &str, method: &str| {
+            format!(
+                r#"{{"pageref":"{pageref}","request":{{"method":"{method}","url":"{url}"}},
+                    "response":{{"status":200,"content":{{"mimeType":"text/html"}}}}}}"#
+            )
+        };
+        let cases: Vec<(&str, String, String, Option<&str>)> = vec![
+            (
+                "a document entry beats an earlier HTML GET",
+                r#"{"id":"p","title":"App"}"#.into(),
+                [
+                    html("p", "https://a.test/frame", "GET"),
+                    doc("p", "https://a.test/", r#""_resourceType":"document","#),
+                ]
+                .join(","),
+                Some("https://a.test/"),
+            ),
+            (
+                "Sec-Fetch-Dest: document marks the document",
+                r#"{"id":"p","title":"App"}"#.into(),
+                r#"{"pageref":"p","request":{"method":"GET","url":"https://a.test/home",
+                    "headers":[{"name":"Sec-Fetch-Dest","value":"document"}]},"response":{"status":200}}"#
+                    .into(),
+                Some("https://a.test/home"),
+            ),
+            (
+                "the first HTML GET when no document",
+                r#"{"id":"p","title":"App"}"#.into(),
+                [html("p", "https://a.test/one", "GET"), html("p", "https://a.test/two", "GET")].join(","),
+                Some("https://a.test/one"),
+            ),
+            (
+                "a POST of HTML is not the page",
+                r#"{"id":"p","title":"App"}"#.into(),
+                html("p", "https://a.test/form", "POST"),
+                None,
+            ),
+            (
+                "another page's document is not this page's",
+                r#"{"id":"p","title":"App"},{"id":"q","title":"Other"}"#.into(),
+                [html("q", "https://a.test/q", "GET"), doc("p", "https://a.test/x", "")].join(","),
+                None,
+            ),
+            (
+                "a URL title wins over the entries",
+                r#"{"id":"p","title":"https://a.test/titled"}"#.into(),
+                html("p", "https://a.test/doc", "GET"),
+                Some("https://a.test/titled"),
+            ),
+            (
+                "the first of two pages with one id wins",
+                r#"{"id":"p","title":"https://a.test/first"},{"id":"p","title":"https://a.test/second"}"#.into(),
+                doc("p", "https://a.test/x", ""),
+                Some("https://a.test/first"),
+            ),
+        ];
+        for (name, pages, entries, want) in cases {
+            let text =
+                format!(r#"{{"log":{{"creator":{{"name":"Firefox"}},"pages":[{pages}],"entries":[{entries}]}}}}"#);
+            let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            // The last entry belongs to page `p` in every case.
+            assert_eq!(c.exchanges.last().unwrap().page_url.as_deref(), want, "{name}");
+        }
     }
 
     #[test]
