@@ -64,6 +64,8 @@ pub struct EntryFacts {
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
     pub recovered_by: Option<usize>,
+    /// The cookie table: every cookie sent, left out or set, and why (flagged exchanges only).
+    pub cookies: Vec<cookies::CookieFact>,
 }
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
@@ -73,13 +75,15 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let ctx = Ctx::new(capture, corr, index, ex);
     let mut out = Vec::new();
     cors::check(&ctx, &mut out);
-    cookies::check(&ctx, &mut out);
+    let cookie_facts = cookies::facts(&ctx);
+    cookies::check(&ctx, cookie_facts.as_ref(), &mut out);
     credentials::check(&ctx, &mut out);
     tokens::check(&ctx, &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
     let mut facts = EntryFacts::default();
     if !out.is_empty() {
+        facts.cookies = cookies::cookie_table(&ctx, cookie_facts);
         facts.recovered_by = recovery::recovered_by(&ctx);
         if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);

@@ -191,11 +191,6 @@ impl SetCookie {
         self.name.len() + self.value.len()
     }
 
-    /// Whether `Max-Age` or `Expires` makes it persistent (not a session cookie).
-    pub fn is_persistent(&self) -> bool {
-        self.max_age.is_some() || self.expires.is_some()
-    }
-
     /// The explicit `Path` value, when one was given and usable.
     pub fn path_value(&self) -> Option<&str> {
         match &self.path {
@@ -227,21 +222,37 @@ pub fn split_lines(value: &str) -> impl Iterator<Item = &str> {
     value.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !trim_wsp(l).is_empty())
 }
 
+/// §5.6 step 2: a line's name-value pair (everything before the first `;`) and the unparsed
+/// attributes after it.
+pub(crate) fn split_pair(line: &str) -> (&str, Option<&str>) {
+    match line.split_once(';') {
+        Some((p, a)) => (p, Some(a)),
+        None => (line, None),
+    }
+}
+
+/// §5.6 step 3: a pair's name and value, trimmed; `None` for a nameless pair (no `=`).
+pub(crate) fn name_value(pair: &str) -> Option<(&str, &str)> {
+    pair.split_once('=').map(|(n, v)| (trim_wsp(n), trim_wsp(v)))
+}
+
+/// The cookie name of a line as far as it can be read, also when the line does not parse;
+/// `None` for a nameless cookie.
+pub(crate) fn line_name(line: &str) -> Option<&str> {
+    name_value(split_pair(line).0).map(|(n, _)| n)
+}
+
 /// Parses one `Set-Cookie` line with the 6265bis §5.6 algorithm.
 pub fn parse(line: &str) -> Result<SetCookie, SetCookieError> {
     // Step 1: a forbidden control character anywhere aborts the whole line.
     if let Some((at, &byte)) = line.as_bytes().iter().enumerate().find(|(_, b)| is_forbidden_ctl(**b)) {
         return Err(SetCookieError::ControlCharacter { at, byte });
     }
-    // Step 2: the pair is everything before the first ';'.
-    let (pair, attrs) = match line.split_once(';') {
-        Some((p, a)) => (p, Some(a)),
-        None => (line, None),
-    };
+    let (pair, attrs) = split_pair(line);
     let mut c = SetCookie::default();
     // Step 3: no '=' → nameless cookie, the whole pair is the value.
-    let (name, value) = match pair.split_once('=') {
-        Some((n, v)) => (trim_wsp(n), trim_wsp(v)),
+    let (name, value) = match name_value(pair) {
+        Some(nv) => nv,
         None => {
             c.notes.push(SetCookieNote::Nameless);
             ("", trim_wsp(pair))

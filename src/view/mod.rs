@@ -4,8 +4,12 @@
 //! Built by the core so the JavaScript shell only paints. Secrets appear only redacted here;
 //! the raw values stay in the finding evidence `raw` field, which is never serialised.
 
+mod cookies;
+
 use crate::finding::Finding;
 use serde::Serialize;
+
+pub use cookies::CookieRow;
 
 /// One name/value pair for display.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -62,28 +66,6 @@ pub struct CredentialsView {
     pub api_keys: Vec<Pair>,
     /// `sent`, `missing` or `rejected`, for the headline.
     pub state: String,
-}
-
-/// One row of the cookie table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CookieRow {
-    pub name: String,
-    pub value_redacted: String,
-    pub sent: bool,
-    /// Why it was not sent (or not stored), in a few words; `None` when sent.
-    pub reason: Option<String>,
-    /// The finding id behind the reason, when one applies.
-    pub finding: Option<String>,
-    pub same_site: String,
-    pub secure: bool,
-    pub http_only: bool,
-    pub domain: String,
-    pub path: String,
-    pub expires: String,
-    pub partitioned: Option<String>,
-    /// `jar`, `request` or `set-cookie` (where the row comes from).
-    pub origin: String,
 }
 
 /// One parsed challenge of `WWW-Authenticate` / `Proxy-Authenticate`.
@@ -170,7 +152,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
 pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
-    use crate::diagnose::{cookies, cors, credentials};
+    use crate::diagnose::{cors, credentials};
     let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
     let ctx = &ctx;
     let ex = ctx.ex;
@@ -186,7 +168,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         recovered_by: facts.recovered_by,
         blocking: false,
         credentials: credentials::credentials_view(ctx),
-        cookies: cookies::cookie_rows(ctx),
+        cookies: cookies::rows(&facts.cookies),
         cors: cors::cors_view(ctx),
         challenges: credentials::challenges_view(ctx),
         request_headers: pairs(&ex.request_headers, reveal),
