@@ -13,7 +13,7 @@ use crate::cookies::jar::{Cookie, Exclusion, SiteContext};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::authorization::CredScheme;
-use crate::signals::{FetchMode, FetchSite, is_session_cookie_name};
+use crate::signals::{FetchMode, FetchSite, is_session_cookie_name, is_token_cookie_name};
 use crate::site::Relation;
 use FindingId::*;
 use explain::explain;
@@ -317,10 +317,7 @@ fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
         return;
     }
     let (scheme, cred) = (auth.scheme, auth.credential);
-    let tokenish = |x: &Cookie| {
-        let n = x.name.to_ascii_lowercase();
-        x.http_only && (n.contains("token") || n.contains("jwt") || n.contains("access") || x.value.starts_with("eyJ"))
-    };
+    let tokenish = |x: &Cookie| x.http_only && (is_token_cookie_name(&x.name) || x.value.starts_with("eyJ"));
     let Some(cookie) = f.jar.cookies().iter().find(|x| tokenish(x) && f.related(x)) else { return };
     let fnd = Finding::new(
         CookieHttponlyUnreadableByScript,

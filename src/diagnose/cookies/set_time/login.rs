@@ -6,7 +6,7 @@ use super::super::text::with_line;
 use crate::catalogue::FindingId::*;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix};
-use crate::signals::{FetchMode, is_session_cookie_name};
+use crate::signals::{FetchMode, is_session_cookie_name, is_token_cookie_name};
 
 /// How many later exchanges are searched for the cookie a login response set.
 const LATER_LOOKAHEAD: usize = 300;
@@ -37,12 +37,7 @@ pub(super) fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, logi
     // finding, and Chromium reports lines it processed and refused).
     // Only a cookie that can carry a session: load-balancer stickiness or bot-management cookies
     // (AWSALBCORS, __cf_bm …) on a token API's login are not lost sessions.
-    let auth_like = |n: &str| {
-        let n = n.to_ascii_lowercase();
-        is_session_cookie_name(&n)
-            || login
-                && ["sess", "auth", "token", "login", "sid", "jwt", "remember", "refresh"].iter().any(|k| n.contains(k))
-    };
+    let auth_like = |n: &str| is_session_cookie_name(n) || login && is_token_cookie_name(n);
     let storable = f.lines.iter().find(|l| {
         l.reported.is_none() && matches!(&l.verdict, Some(Ok(s)) if !s.expired_on_arrival) && auth_like(&l.name())
     });
