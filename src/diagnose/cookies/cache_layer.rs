@@ -14,20 +14,20 @@ use crate::secret::Exposure;
 use crate::signals::is_session_cookie_name;
 
 /// Runs the cache-layer rule.
-pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     cache_strips_cookie(ctx, f, out);
 }
 
 /// A caching layer the response went through: which product, and the header that says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CacheLayer {
+pub(crate) struct CacheLayer {
     pub product: Product,
     pub marker: String,
 }
 
 /// The caches whose cookie handling the fix can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Product {
+pub(crate) enum Product {
     Varnish,
     CloudFront,
     Fastly,
@@ -52,7 +52,7 @@ impl Product {
 
 /// The cache layer named by the response headers, most specific first (DIAGNOSES `cache-strips-cookie`
 /// Observe: `Via … varnish`, `X-Varnish`, `X-Cache`, CloudFront).
-pub fn cache_layer(h: &Headers<'_>) -> Option<CacheLayer> {
+pub(crate) fn cache_layer(h: &Headers<'_>) -> Option<CacheLayer> {
     let found = |product, name: &str, v: &str| Some(CacheLayer { product, marker: format!("{name}: {}", v.trim()) });
     let via = h.get_all("via").find(|v| {
         let l = v.to_ascii_lowercase();

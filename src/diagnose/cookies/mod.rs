@@ -110,12 +110,12 @@ fn has_work(ctx: &Ctx<'_, '_>) -> bool {
 
 /// Whether the exchange looks like an authentication failure: 401/403 (419/440 are the session
 /// expiry codes of Laravel and IIS), or a redirect to a login page.
-pub(crate) fn auth_failed(ctx: &Ctx<'_, '_>) -> bool {
+fn auth_failed(ctx: &Ctx<'_, '_>) -> bool {
     matches!(ctx.ex.status, 401 | 403 | 419 | 440) || redirects_to_login(ctx)
 }
 
 /// A 3xx whose `Location` looks like a sign-in page.
-pub(crate) fn redirects_to_login(ctx: &Ctx<'_, '_>) -> bool {
+fn redirects_to_login(ctx: &Ctx<'_, '_>) -> bool {
     if !(300..400).contains(&ctx.ex.status) {
         return false;
     }
@@ -125,13 +125,13 @@ pub(crate) fn redirects_to_login(ctx: &Ctx<'_, '_>) -> bool {
 
 /// Whether the exchange looks like part of a sign-in (login form, SSO callback, token or session
 /// endpoint), judged from its URL path.
-pub(crate) fn is_login_like(ctx: &Ctx<'_, '_>) -> bool {
+fn is_login_like(ctx: &Ctx<'_, '_>) -> bool {
     ctx.url.as_ref().is_some_and(|u| crate::signals::is_sign_in_step(u.path()))
 }
 
 /// Whether the request is a top-level navigation. Captures without a resource type or fetch
 /// metadata fall back to the shape of a navigation: a GET for HTML without an `Origin`.
-pub(crate) fn is_top_level_navigation(ctx: &Ctx<'_, '_>) -> bool {
+fn is_top_level_navigation(ctx: &Ctx<'_, '_>) -> bool {
     if ctx.is_navigation() {
         return true;
     }

@@ -14,7 +14,7 @@ use crate::signals::is_session_cookie_name;
 use FindingId::*;
 
 /// Runs the session rules (after the set- and send-time rules, whose findings they defer to).
-pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !auth_failed(ctx) {
         return;
     }

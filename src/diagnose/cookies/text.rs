@@ -8,7 +8,7 @@ use crate::headers::set_cookie::{self, SetCookieError};
 use crate::secret::{Exposure, redact};
 
 /// `Domain=app.example.com (host-only), Path=/api, SameSite=Lax, Secure, HttpOnly`.
-pub fn describe(c: &Cookie) -> String {
+pub(crate) fn describe(c: &Cookie) -> String {
     let mut s = if c.host_only {
         format!("host-only on {}, Path={}", c.domain, c.path)
     } else {
@@ -31,7 +31,7 @@ pub fn describe(c: &Cookie) -> String {
 }
 
 /// A `Set-Cookie` line with its value redacted (names and attributes are not secret).
-pub fn redact_line(line: &str) -> String {
+pub(crate) fn redact_line(line: &str) -> String {
     let (pair, rest) = set_cookie::split_pair(line);
     let shown = match set_cookie::name_value(pair) {
         Some((n, v)) => format!("{n}={}", redact(v, Exposure::Prefix)),
@@ -48,7 +48,7 @@ pub fn redact_line(line: &str) -> String {
 }
 
 /// Where a stored cookie came from, in words, plus the exchange that set it.
-pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
+pub(crate) fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
     match c.source {
         Source::Exchange(i) => {
             let url = ctx.capture.exchanges.get(i).map(|e| e.url.as_ref()).unwrap_or("");
@@ -69,7 +69,7 @@ pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
 }
 
 /// Adds the standard evidence about a stored cookie: name, attributes, redacted value, setter.
-pub fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
+pub(crate) fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
     let (origin, setter) = origin_of(ctx, c);
     let mut f = f
         .with("cookie", c.name.clone())
@@ -84,14 +84,14 @@ pub fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
 }
 
 /// Adds the evidence about one `Set-Cookie` line of this response.
-pub fn with_line(f: Finding, ctx: &Ctx<'_, '_>, name: &str, line: &str) -> Finding {
+pub(crate) fn with_line(f: Finding, ctx: &Ctx<'_, '_>, name: &str, line: &str) -> Finding {
     f.with("cookie", name.to_string())
         .with("Set-Cookie", redact_line(line))
         .with("response", format!("{} {} → {}", ctx.ex.method, ctx.ex.url, ctx.ex.status))
 }
 
 /// A correct session-cookie line plus the common framework settings, for fixes.
-pub fn session_cookie_snippets(
+pub(crate) fn session_cookie_snippets(
     f: crate::finding::Fix,
     name: &str,
     same_site: &str,
@@ -132,7 +132,7 @@ pub fn session_cookie_snippets(
 }
 
 /// Lists up to three more names after the first, for "also affected" evidence.
-pub fn others(names: &[String]) -> Option<String> {
+pub(crate) fn others(names: &[String]) -> Option<String> {
     let rest: Vec<&str> = names.iter().skip(1).take(3).map(String::as_str).collect();
     (!rest.is_empty()).then(|| rest.join(", "))
 }
