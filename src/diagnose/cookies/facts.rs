@@ -304,6 +304,40 @@ mod tests {
     use crate::model::{Capture, Exchange};
     use std::borrow::Cow;
 
+    /// The table completes a jar the rules built without the replay; the result must be the jar
+    /// (and the line verdicts) a replay from the start gives.
+    #[test]
+    fn completed_jar_equals_replayed_jar() {
+        use crate::model::{Header, Headers};
+        let ex = |url: &'static str, res: Vec<Header<'static>>| Exchange {
+            method: Cow::Borrowed("GET"),
+            url: Cow::Borrowed(url),
+            status: 200,
+            response_headers: Headers(res),
+            started_ms: Some(1.79e12),
+            ..Default::default()
+        };
+        let cap = Capture {
+            exchanges: vec![
+                ex("https://app.example.com/login", vec![Header::new("Set-Cookie", "sid=1; Path=/; Secure")]),
+                ex("http://app.example.com/x", vec![Header::new("Set-Cookie", "sid=2; Path=/")]),
+            ],
+            ..Default::default()
+        };
+        let corr = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &corr, 1, &cap.exchanges[1]);
+        let full = Facts::build(&ctx, true).expect("url parses");
+        let mut lazy = Facts::build(&ctx, false).expect("url parses");
+        assert!(!lazy.complete && lazy.jar.cookies().is_empty());
+        lazy.complete_jar(&ctx);
+        assert!(lazy.complete);
+        assert_eq!(lazy.jar.cookies(), full.jar.cookies());
+        let verdicts = |f: &Facts<'_>| f.lines.iter().map(|l| l.verdict.clone()).collect::<Vec<_>>();
+        assert_eq!(verdicts(&lazy), verdicts(&full));
+        // The plain-http line may not replace the Secure cookie the replay knows about.
+        assert_eq!(verdicts(&full), [Some(Err(Rejection::OverwriteSecure))]);
+    }
+
     #[test]
     fn site_context_uses_page_for_subresources() {
         let e = Exchange {
