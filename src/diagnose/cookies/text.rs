@@ -1,5 +1,7 @@
 //! Wording shared by the cookie rules: how a cookie is described, how a `Set-Cookie` line is
 //! shown without its secret value, and the framework settings that fix common cookie problems.
+//! The few words for a refused or ignored line serve the findings and the popup's cookie table
+//! (`view::cookies`) alike.
 
 use crate::cookies::jar::{Cookie, PrefixRule, Rejection, Source};
 use crate::diagnose::context::Ctx;

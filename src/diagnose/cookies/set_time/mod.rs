@@ -58,6 +58,7 @@ pub(super) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         }
     }
 }
+
 /// A `Network.SetCookieBlockedReason` (DIAGNOSES Appendix A.1, with the A.9 aliases) → id.
 pub(super) fn reported_id(reason: &str, site: SiteContext) -> Option<FindingId> {
     let schemeful = site == SiteContext::CrossSite { schemeful: true };
@@ -104,6 +105,7 @@ pub(super) fn rejection_id(r: &Rejection) -> FindingId {
         Rejection::ThirdPartyBlocked => SetCookieThirdPartyBlocked,
     }
 }
+
 fn host(f: &Facts<'_>) -> String {
     f.url.host_str().unwrap_or("").to_string()
 }
