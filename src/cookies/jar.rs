@@ -12,9 +12,9 @@ use crate::model::JarCookie;
 use url::Url;
 
 /// 6265bis §5.5 "The limit SHOULD NOT be greater than 400 days": Chromium caps at 400 days.
-pub const MAX_LIFETIME_MS: i64 = 400 * 86_400 * 1000;
+const MAX_LIFETIME_MS: i64 = 400 * 86_400 * 1000;
 /// Chromium's `kLaxAllowUnsafeMaxAge` (6265bis §5.6.7.2 "Lax-Allowing-Unsafe"): 2 minutes.
-pub const LAX_ALLOW_UNSAFE_MS: i64 = 120_000;
+const LAX_ALLOW_UNSAFE_MS: i64 = 120_000;
 
 /// Where a stored cookie came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,7 +51,7 @@ pub struct Cookie {
 
 impl Cookie {
     /// The domain as `chrome.cookies` and DevTools show it (leading dot for domain cookies).
-    pub fn display_domain(&self) -> String {
+    pub(crate) fn display_domain(&self) -> String {
         if self.host_only { self.domain.clone() } else { format!(".{}", self.domain) }
     }
 
@@ -73,7 +73,7 @@ pub enum SiteContext {
 
 impl SiteContext {
     /// Whether the context is cross-site.
-    pub fn is_cross_site(self) -> bool {
+    pub(crate) fn is_cross_site(self) -> bool {
         matches!(self, SiteContext::CrossSite { .. })
     }
 }
@@ -238,7 +238,7 @@ impl Retrieval<'_> {
 }
 
 /// The product's public-suffix check: the bundled PSL.
-pub fn bundled_psl(domain: &str) -> bool {
+fn bundled_psl(domain: &str) -> bool {
     crate::site::is_public_suffix(domain)
 }
 
@@ -257,7 +257,7 @@ impl Default for Jar {
 }
 
 /// The host of a URL as cookies see it: lowercase, IPv6 without brackets, no trailing dot.
-pub fn canonical_host(url: &Url) -> Option<String> {
+pub(crate) fn canonical_host(url: &Url) -> Option<String> {
     let h = url.host_str()?;
     let h = h.trim_start_matches('[').trim_end_matches(']');
     Some(h.strip_suffix('.').unwrap_or(h).to_ascii_lowercase())
@@ -284,12 +284,12 @@ pub fn path_match(request_path: &str, cookie_path: &str) -> bool {
 }
 
 /// Whether the scheme can store and send cookies.
-pub fn is_cookieable_scheme(url: &Url) -> bool {
+fn is_cookieable_scheme(url: &Url) -> bool {
     matches!(url.scheme(), "http" | "https" | "ws" | "wss")
 }
 
 /// Whether the URL counts as secure for cookies (https/wss, and localhost/loopback as browsers do).
-pub fn is_secure_url(url: &Url) -> bool {
+pub(crate) fn is_secure_url(url: &Url) -> bool {
     crate::site::is_potentially_trustworthy(url)
 }
 
@@ -316,7 +316,7 @@ impl Jar {
     }
 
     /// Checks a parsed cookie against the §5.7 storage rules without storing it.
-    pub fn check(&self, c: &SetCookie, ctx: &Context<'_>) -> Result<Cookie, Rejection> {
+    fn check(&self, c: &SetCookie, ctx: &Context<'_>) -> Result<Cookie, Rejection> {
         let url = ctx.url;
         if !is_cookieable_scheme(url) {
             return Err(Rejection::SchemeNotSupported);
@@ -500,7 +500,7 @@ impl Jar {
     }
 
     /// Adds a cookie from the browser's own store (`chrome.cookies`), trusted as is.
-    pub fn insert_snapshot(&mut self, j: &JarCookie<'_>, now_ms: i64) {
+    pub(crate) fn insert_snapshot(&mut self, j: &JarCookie<'_>, now_ms: i64) {
         let raw = j.domain.trim();
         let dotted = raw.starts_with('.');
         let domain = raw.trim_start_matches('.').to_ascii_lowercase();
@@ -597,7 +597,7 @@ fn same_site_exclusion(c: &Cookie, ctx: &Context<'_>, safe_method: bool) -> Opti
 }
 
 /// `scheme://registrable-domain` of a URL, the form partition keys take.
-pub fn site_key(url: &Url) -> Option<String> {
+pub(crate) fn site_key(url: &Url) -> Option<String> {
     crate::site::Site::of(url).map(|s| format!("{}://{}", s.scheme, s.domain))
 }
 

@@ -78,6 +78,8 @@ pub struct EntryFacts<'c> {
     pub cors: Option<cors::CorsFacts>,
     /// The JWT of the `Authorization` header, decoded once, with its time and audience checks.
     pub jwt: Option<tokens::JwtFacts>,
+    /// The cookie table: every cookie sent, left out or set, and why (flagged exchanges only).
+    pub cookies: Vec<cookies::CookieFact>,
 }
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
@@ -95,7 +97,8 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     login_redirect::cors_redirect_to_login(&ctx, &mut out);
     cors::check(&ctx, cors_facts.as_ref(), &mut out);
     transport::check_lna(&ctx, cors_facts.as_ref(), &mut out);
-    cookies::check(&ctx, &mut out);
+    let cookie_facts = cookies::facts(&ctx);
+    cookies::check(&ctx, cookie_facts.as_ref(), &mut out);
     let creds = credentials::CredentialFacts::new(&ctx);
     credentials::check(&ctx, &creds, &mut out);
     tokens::check(&ctx, token.as_ref(), &mut out);
@@ -104,6 +107,7 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let mut facts = EntryFacts { credentials: creds, ..EntryFacts::default() };
     if !out.is_empty() {
         facts.cors = cors_facts.map(|f| f.picture(&ctx));
+        facts.cookies = cookies::cookie_table(&ctx, cookie_facts);
         facts.recovered_by = recovery::recovered_by(&ctx);
         if let Some(later) = facts.recovered_by {
             recovery::annotate(&ctx, later, &mut out);

@@ -11,9 +11,9 @@
 use crate::headers::date::parse_cookie_date;
 
 /// §5.6 step 5: name plus value over this many octets and the cookie is ignored.
-pub const MAX_NAME_VALUE: usize = 4096;
+const MAX_NAME_VALUE: usize = 4096;
 /// §5.6 "unparsed-attributes" step: an attribute value over this many octets is ignored.
-pub const MAX_ATTRIBUTE_VALUE: usize = 1024;
+const MAX_ATTRIBUTE_VALUE: usize = 1024;
 
 /// The `SameSite` enforcement a cookie ends up with (§5.6.7). `Default` is "no attribute, or an
 /// unknown value": Chromium enforces it as Lax, Firefox and Safari as None.
@@ -39,7 +39,7 @@ impl SameSite {
 
     /// Reads the `chrome.cookies` spelling (`no_restriction`, `lax`, `strict`, `unspecified`) or the
     /// 6265bis one, case-insensitively; anything else is `Default`.
-    pub fn from_jar(s: &str) -> SameSite {
+    pub(crate) fn from_jar(s: &str) -> SameSite {
         let s = s.trim();
         if s.eq_ignore_ascii_case("strict") {
             SameSite::Strict
@@ -68,7 +68,7 @@ pub enum CookiePrefix {
 
 impl CookiePrefix {
     /// The prefix of `name`, matched case-insensitively as browsers do (§5.4 / §5.7).
-    pub fn of(name: &str) -> Option<CookiePrefix> {
+    pub(crate) fn of(name: &str) -> Option<CookiePrefix> {
         let starts = |p: &str| name.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
         if starts("__Host-Http-") {
             Some(CookiePrefix::HostHttp)
@@ -94,12 +94,12 @@ impl CookiePrefix {
     }
 
     /// Whether the prefix forbids `Domain` and requires `Path=/`.
-    pub fn is_host(self) -> bool {
+    pub(crate) fn is_host(self) -> bool {
         matches!(self, CookiePrefix::Host | CookiePrefix::HostHttp)
     }
 
     /// Whether the prefix requires `HttpOnly`.
-    pub fn needs_http_only(self) -> bool {
+    pub(crate) fn needs_http_only(self) -> bool {
         matches!(self, CookiePrefix::Http | CookiePrefix::HostHttp)
     }
 }
@@ -182,22 +182,17 @@ pub struct SetCookie {
 
 impl SetCookie {
     /// The name prefix, if any.
-    pub fn prefix(&self) -> Option<CookiePrefix> {
+    pub(crate) fn prefix(&self) -> Option<CookiePrefix> {
         CookiePrefix::of(&self.name)
     }
 
     /// Octets of name plus value (what the 4096 limit counts).
-    pub fn size(&self) -> usize {
+    pub(crate) fn size(&self) -> usize {
         self.name.len() + self.value.len()
     }
 
-    /// Whether `Max-Age` or `Expires` makes it persistent (not a session cookie).
-    pub fn is_persistent(&self) -> bool {
-        self.max_age.is_some() || self.expires.is_some()
-    }
-
     /// The explicit `Path` value, when one was given and usable.
-    pub fn path_value(&self) -> Option<&str> {
+    pub(crate) fn path_value(&self) -> Option<&str> {
         match &self.path {
             Some(PathAttr::Value(p)) => Some(p),
             _ => None,
@@ -227,21 +222,37 @@ pub fn split_lines(value: &str) -> impl Iterator<Item = &str> {
     value.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).filter(|l| !trim_wsp(l).is_empty())
 }
 
+/// §5.6 step 2: a line's name-value pair (everything before the first `;`) and the unparsed
+/// attributes after it.
+pub(crate) fn split_pair(line: &str) -> (&str, Option<&str>) {
+    match line.split_once(';') {
+        Some((p, a)) => (p, Some(a)),
+        None => (line, None),
+    }
+}
+
+/// §5.6 step 3: a pair's name and value, trimmed; `None` for a nameless pair (no `=`).
+pub(crate) fn name_value(pair: &str) -> Option<(&str, &str)> {
+    pair.split_once('=').map(|(n, v)| (trim_wsp(n), trim_wsp(v)))
+}
+
+/// The cookie name of a line as far as it can be read, also when the line does not parse;
+/// `None` for a nameless cookie.
+pub(crate) fn line_name(line: &str) -> Option<&str> {
+    name_value(split_pair(line).0).map(|(n, _)| n)
+}
+
 /// Parses one `Set-Cookie` line with the 6265bis §5.6 algorithm.
 pub fn parse(line: &str) -> Result<SetCookie, SetCookieError> {
     // Step 1: a forbidden control character anywhere aborts the whole line.
     if let Some((at, &byte)) = line.as_bytes().iter().enumerate().find(|(_, b)| is_forbidden_ctl(**b)) {
         return Err(SetCookieError::ControlCharacter { at, byte });
     }
-    // Step 2: the pair is everything before the first ';'.
-    let (pair, attrs) = match line.split_once(';') {
-        Some((p, a)) => (p, Some(a)),
-        None => (line, None),
-    };
+    let (pair, attrs) = split_pair(line);
     let mut c = SetCookie::default();
     // Step 3: no '=' → nameless cookie, the whole pair is the value.
-    let (name, value) = match pair.split_once('=') {
-        Some((n, v)) => (trim_wsp(n), trim_wsp(v)),
+    let (name, value) = match name_value(pair) {
+        Some(nv) => nv,
         None => {
             c.notes.push(SetCookieNote::Nameless);
             ("", trim_wsp(pair))

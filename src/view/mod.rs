@@ -9,11 +9,13 @@ pub mod credentials;
 mod jwt;
 
 pub use jwt::{ClaimView, JwtView};
+mod cookies;
 
 use crate::finding::Finding;
 use serde::Serialize;
 
 mod cors;
+pub use cookies::CookieRow;
 pub use cors::CorsView;
 
 /// One name/value pair for display.
@@ -21,28 +23,6 @@ pub use cors::CorsView;
 pub struct Pair {
     pub name: String,
     pub value: String,
-}
-
-/// One row of the cookie table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CookieRow {
-    pub name: String,
-    pub value_redacted: String,
-    pub sent: bool,
-    /// Why it was not sent (or not stored), in a few words; `None` when sent.
-    pub reason: Option<String>,
-    /// The finding id behind the reason, when one applies.
-    pub finding: Option<String>,
-    pub same_site: String,
-    pub secure: bool,
-    pub http_only: bool,
-    pub domain: String,
-    pub path: String,
-    pub expires: String,
-    pub partitioned: Option<String>,
-    /// `jar`, `request` or `set-cookie` (where the row comes from).
-    pub origin: String,
 }
 
 /// Everything the popup shows for one flagged request.
@@ -89,7 +69,6 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
 pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
-    use crate::diagnose::cookies;
     let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
     let ctx = &ctx;
     let ex = ctx.ex;
@@ -105,7 +84,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         recovered_by: facts.recovered_by,
         blocking: false,
         credentials: credentials::view(ctx, &facts.credentials),
-        cookies: cookies::cookie_rows(ctx),
+        cookies: cookies::rows(&facts.cookies),
         cors: facts.cors.as_ref().map(cors::cors_view),
         challenges: challenge::view(ctx, &facts.credentials),
         request_headers: pairs(&ex.request_headers, reveal),

@@ -3,7 +3,7 @@
 //! without cookies), so a logged-in browser is answered as anonymous.
 
 use super::text::redact_line;
-use super::{Facts, auth_failed, is_login_like, is_session_cookie_name};
+use super::{Facts, auth_failed, is_login_like, last_setter_before};
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix};
@@ -11,22 +11,23 @@ use crate::headers::cache::{CacheHit, cache_hits};
 use crate::headers::set_cookie;
 use crate::model::Headers;
 use crate::secret::Exposure;
+use crate::signals::is_session_cookie_name;
 
 /// Runs the cache-layer rule.
-pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     cache_strips_cookie(ctx, f, out);
 }
 
 /// A caching layer the response went through: which product, and the header that says so.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CacheLayer {
+pub(crate) struct CacheLayer {
     pub product: Product,
     pub marker: String,
 }
 
 /// The caches whose cookie handling the fix can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Product {
+pub(crate) enum Product {
     Varnish,
     CloudFront,
     Fastly,
@@ -51,7 +52,7 @@ impl Product {
 
 /// The cache layer named by the response headers, most specific first (DIAGNOSES `cache-strips-cookie`
 /// Observe: `Via … varnish`, `X-Varnish`, `X-Cache`, CloudFront).
-pub fn cache_layer(h: &Headers<'_>) -> Option<CacheLayer> {
+pub(crate) fn cache_layer(h: &Headers<'_>) -> Option<CacheLayer> {
     let found = |product, name: &str, v: &str| Some(CacheLayer { product, marker: format!("{name}: {}", v.trim()) });
     let via = h.get_all("via").find(|v| {
         let l = v.to_ascii_lowercase();
@@ -92,12 +93,11 @@ pub fn cache_layer(h: &Headers<'_>) -> Option<CacheLayer> {
 
 /// The value the newest earlier response set for cookie `name`, with that exchange.
 fn issued_before(ctx: &Ctx<'_, '_>, name: &str) -> Option<(usize, String)> {
-    let i = super::last_setter_before(ctx, name)?;
+    let i = last_setter_before(ctx, name)?;
     let e = ctx.capture.exchanges.get(i)?;
     let value = e
         .response_headers
-        .get_all("set-cookie")
-        .flat_map(set_cookie::split_lines)
+        .set_cookie_lines()
         .filter_map(|l| set_cookie::parse(l).ok())
         .filter(|c| c.name == name)
         .last()?
@@ -113,7 +113,9 @@ fn cache_strips_cookie(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>)
     if ctx.creds.authorization {
         return; // the credential is the header, not the cookie
     }
-    let Some(p) = f.sent.iter().find(|p| is_session_cookie_name(p.name) && !p.value.is_empty()) else { return };
+    let Some(p) = ctx.sent_cookies.iter().find(|p| is_session_cookie_name(p.name) && !p.value.is_empty()) else {
+        return;
+    };
     let Some(layer) = cache_layer(&ctx.ex.response_headers) else { return };
     let refused = auth_failed(ctx);
     // The application issued a brand-new session: it saw no cookie.

@@ -2,20 +2,19 @@
 //! a duplicate (B), and never issued because a TLS-terminating proxy hid https from the app (G).
 
 use super::text::{redact_line, session_cookie_snippets};
-use super::{Facts, auth_failed, redirects_to_login};
+use super::{Facts, auth_failed, last_setter_before, redirects_to_login};
 use crate::catalogue::{FindingId, Group};
 use crate::cookies::jar::Rejection;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix};
 use crate::headers::cookie::duplicate_names;
 use crate::headers::date::format_utc;
-use crate::headers::set_cookie;
 use crate::secret::Exposure;
 use crate::signals::is_session_cookie_name;
 use FindingId::*;
 
 /// Runs the session rules (after the set- and send-time rules, whose findings they defer to).
-pub fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     if !auth_failed(ctx) {
         return;
     }
@@ -43,7 +42,7 @@ fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if !(matches!(ctx.ex.status, 401 | 419 | 440) || redirects_to_login(ctx)) {
         return;
     }
-    let Some(p) = f.sent.iter().find(|p| is_session_cookie_name(p.name)) else { return };
+    let Some(p) = ctx.sent_cookies.iter().find(|p| is_session_cookie_name(p.name)) else { return };
     // A Set-Cookie in the same response that clears it is the server saying so.
     let cleared = f.lines.iter().find(|l| {
         l.parsed.as_ref().is_ok_and(|c| {
@@ -53,7 +52,7 @@ fn session_cookie_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
                     || l.verdict.as_ref().is_some_and(|v| v.as_ref().is_ok_and(|s| s.expired_on_arrival)))
         })
     });
-    let setter = super::last_setter_before(ctx, p.name);
+    let setter = last_setter_before(ctx, p.name);
     let answer = if redirects_to_login(ctx) {
         "redirected to the login page".to_string()
     } else {
@@ -95,15 +94,15 @@ fn instance_session_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
     if ctx.ex.status != 401 {
         return;
     }
-    let Some(p) = f.sent.iter().find(|p| is_session_cookie_name(p.name) && !p.value.is_empty()) else { return };
+    let Some(p) = ctx.sent_cookies.iter().find(|p| is_session_cookie_name(p.name) && !p.value.is_empty()) else {
+        return;
+    };
     let host = f.url.host_str().unwrap_or("");
     let now = f.now_ms;
     let ok_before = ctx.earlier().take(300).find(|(_, e)| {
         (200..300).contains(&e.status)
             && url::Url::parse(&e.url).ok().is_some_and(|u| u.host_str() == Some(host))
-            && crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"))
-                .iter()
-                .any(|q| q.name == p.name && q.value == p.value)
+            && e.request_headers.cookie_pairs().iter().any(|q| q.name == p.name && q.value == p.value)
             && match (now, e.started_ms) {
                 (Some(n), Some(t)) => n.saturating_sub(t as i64) <= 300_000,
                 _ => false,
@@ -146,9 +145,9 @@ fn instance_session_mismatch(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fin
 
 /// `duplicate-cookie-shadowing` — 6265bis §4.2.2, §5.8.3 step 4: two cookies of one name; the server reads the first.
 fn duplicate_cookie_shadowing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    let dups = duplicate_names(&f.sent);
+    let dups = duplicate_names(&ctx.sent_cookies);
     let Some(name) = dups.iter().find(|n| is_session_cookie_name(n)).or(dups.first()).copied() else { return };
-    let values: Vec<&str> = f.sent.iter().filter(|p| p.name == name).map(|p| p.value).collect();
+    let values: Vec<&str> = ctx.sent_cookies.iter().filter(|p| p.name == name).map(|p| p.value).collect();
     let copies: Vec<String> = f
         .jar
         .cookies()
@@ -186,7 +185,10 @@ fn duplicate_cookie_shadowing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
 
 /// `session-cookie-absent` — 6265bis §5.7 (expiry, deletion): the app uses a cookie session, and it was not there.
 fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.sent.iter().any(|p| is_session_cookie_name(p.name)) || ctx.creds.authorization || ctx.creds.cookie_unknown {
+    if ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name))
+        || ctx.creds.authorization
+        || ctx.creds.cookie_unknown
+    {
         return;
     }
     let host = f.url.host_str().unwrap_or("");
@@ -238,7 +240,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
             if !same_site_url(&e.url) {
                 return None;
             }
-            let pairs = crate::headers::cookie::parse_all(e.request_headers.get_all("cookie"));
+            let pairs = e.request_headers.cookie_pairs();
             pairs.iter().find(|p| is_session_cookie_name(p.name)).map(|p| (i, p.name.to_string()))
         });
         if let Some((i, name)) = earlier {
@@ -315,7 +317,7 @@ fn url_of(ctx: &Ctx<'_, '_>, i: usize) -> String {
 /// `tls-offload-secure-cookie-missing` — 6265bis §5.7 step 13 seen from the app: behind a TLS
 /// proxy the app thinks it speaks http and never issues its Secure session cookie.
 fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !f.sent.is_empty() || ctx.creds.authorization || f.url.scheme() != "https" {
+    if !ctx.sent_cookies.is_empty() || ctx.creds.authorization || f.url.scheme() != "https" {
         return;
     }
     let host = f.url.host_str().unwrap_or("");
@@ -330,7 +332,7 @@ fn tls_offload_secure_cookie_missing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
             && matches!(e.status, 200 | 204 | 301 | 302 | 303 | 307 | 308)
     });
     let Some((i, login)) = login else { return };
-    if login.response_headers.get_all("set-cookie").flat_map(set_cookie::split_lines).next().is_some() {
+    if login.response_headers.set_cookie_lines().next().is_some() {
         return;
     }
     let rh = &login.response_headers;

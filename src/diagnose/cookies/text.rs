@@ -1,13 +1,16 @@
 //! Wording shared by the cookie rules: how a cookie is described, how a `Set-Cookie` line is
 //! shown without its secret value, and the framework settings that fix common cookie problems.
+//! The few words for a refused or ignored line serve the findings and the popup's cookie table
+//! (`view::cookies`) alike.
 
-use crate::cookies::jar::{Cookie, Source};
+use crate::cookies::jar::{Cookie, PrefixRule, Rejection, Source};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding};
+use crate::headers::set_cookie::{self, SetCookieError};
 use crate::secret::{Exposure, redact};
 
 /// `Domain=app.example.com (host-only), Path=/api, SameSite=Lax, Secure, HttpOnly`.
-pub fn describe(c: &Cookie) -> String {
+pub(crate) fn describe(c: &Cookie) -> String {
     let mut s = if c.host_only {
         format!("host-only on {}, Path={}", c.domain, c.path)
     } else {
@@ -30,13 +33,10 @@ pub fn describe(c: &Cookie) -> String {
 }
 
 /// A `Set-Cookie` line with its value redacted (names and attributes are not secret).
-pub fn redact_line(line: &str) -> String {
-    let (pair, rest) = match line.split_once(';') {
-        Some((p, r)) => (p, Some(r)),
-        None => (line, None),
-    };
-    let shown = match pair.split_once('=') {
-        Some((n, v)) => format!("{}={}", n.trim(), redact(v.trim(), Exposure::Prefix)),
+pub(crate) fn redact_line(line: &str) -> String {
+    let (pair, rest) = set_cookie::split_pair(line);
+    let shown = match set_cookie::name_value(pair) {
+        Some((n, v)) => format!("{n}={}", redact(v, Exposure::Prefix)),
         None => redact(pair.trim(), Exposure::Prefix),
     };
     match rest {
@@ -50,7 +50,7 @@ pub fn redact_line(line: &str) -> String {
 }
 
 /// Where a stored cookie came from, in words, plus the exchange that set it.
-pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
+pub(crate) fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
     match c.source {
         Source::Exchange(i) => {
             let url = ctx.capture.exchanges.get(i).map(|e| e.url.as_ref()).unwrap_or("");
@@ -71,7 +71,7 @@ pub fn origin_of(ctx: &Ctx<'_, '_>, c: &Cookie) -> (String, Option<usize>) {
 }
 
 /// Adds the standard evidence about a stored cookie: name, attributes, redacted value, setter.
-pub fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
+pub(crate) fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
     let (origin, setter) = origin_of(ctx, c);
     let mut f = f
         .with("cookie", c.name.clone())
@@ -86,14 +86,14 @@ pub fn with_cookie(f: Finding, ctx: &Ctx<'_, '_>, c: &Cookie) -> Finding {
 }
 
 /// Adds the evidence about one `Set-Cookie` line of this response.
-pub fn with_line(f: Finding, ctx: &Ctx<'_, '_>, name: &str, line: &str) -> Finding {
+pub(crate) fn with_line(f: Finding, ctx: &Ctx<'_, '_>, name: &str, line: &str) -> Finding {
     f.with("cookie", name.to_string())
         .with("Set-Cookie", redact_line(line))
         .with("response", format!("{} {} → {}", ctx.ex.method, ctx.ex.url, ctx.ex.status))
 }
 
 /// A correct session-cookie line plus the common framework settings, for fixes.
-pub fn session_cookie_snippets(
+pub(crate) fn session_cookie_snippets(
     f: crate::finding::Fix,
     name: &str,
     same_site: &str,
@@ -134,9 +134,55 @@ pub fn session_cookie_snippets(
 }
 
 /// Lists up to three more names after the first, for "also affected" evidence.
-pub fn others(names: &[String]) -> Option<String> {
+pub(crate) fn others(names: &[String]) -> Option<String> {
     let rest: Vec<&str> = names.iter().skip(1).take(3).map(String::as_str).collect();
     (!rest.is_empty()).then(|| rest.join(", "))
+}
+
+/// A `Set-Cookie` line the parser ignored, in a few words.
+pub(crate) fn syntax_words(e: SetCookieError) -> String {
+    match e {
+        SetCookieError::ControlCharacter { at, byte } => {
+            format!("control character 0x{byte:02X} at byte {at}")
+        }
+        SetCookieError::NoContent => "empty name and value".to_string(),
+        SetCookieError::NameValueTooLarge { size } => format!("name plus value is {size} bytes (limit 4096)"),
+    }
+}
+
+/// Why the store refused a line, in a few words.
+pub(crate) fn rejection_words(r: &Rejection) -> String {
+    match r {
+        Rejection::Syntax(e) => syntax_words(*e),
+        Rejection::SchemeNotSupported => "this URL scheme cannot store cookies".into(),
+        Rejection::DomainNonAscii => "Domain has non-ASCII characters".into(),
+        Rejection::DomainPublicSuffix => "Domain is a public suffix".into(),
+        Rejection::DomainNotMatching => "Domain does not cover the responding host".into(),
+        Rejection::SecureFromInsecure => "Secure cookie from a plain-http response".into(),
+        Rejection::HttpOnlyFromScript => "HttpOnly cookie from script".into(),
+        Rejection::OverwriteHttpOnly => "script cannot replace an HttpOnly cookie".into(),
+        Rejection::OverwriteSecure => "plain-http response would replace a Secure cookie".into(),
+        Rejection::SameSiteCrossSite { same_site, .. } => {
+            format!("SameSite={} cookie from a cross-site response", same_site.as_str())
+        }
+        Rejection::SameSiteNoneInsecure => "SameSite=None without Secure".into(),
+        Rejection::InvalidPrefix(p, rule) => {
+            format!("{} prefix rule broken ({})", p.as_str(), prefix_rule_words(*rule))
+        }
+        Rejection::PartitionedWithoutSecure => "Partitioned without Secure".into(),
+        Rejection::ThirdPartyBlocked => "third-party cookies are blocked".into(),
+    }
+}
+
+/// The rule of a cookie prefix that was broken, in a few words.
+pub(crate) fn prefix_rule_words(r: PrefixRule) -> &'static str {
+    match r {
+        PrefixRule::NotSecure => "needs Secure, set over https",
+        PrefixRule::HasDomain => "must not have a Domain attribute",
+        PrefixRule::PathNotRoot => "needs Path=/",
+        PrefixRule::NotHttpOnly => "needs HttpOnly",
+        PrefixRule::NamelessLooksPrefixed => "a nameless cookie may not look prefixed",
+    }
 }
 
 #[cfg(test)]
