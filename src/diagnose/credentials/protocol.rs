@@ -7,6 +7,7 @@ use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::www_authenticate::{BearerError, Note};
+use crate::quote;
 
 /// `401-without-www-authenticate` — RFC 9110 §11.6.1, §15.5.2 (a 401 MUST carry a challenge).
 pub fn status401_without_www_authenticate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -382,7 +383,11 @@ pub fn resource_metadata_advertised(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
          audience and scopes."
     );
     let fix = Fix::new("Read the metadata and request the token it describes.")
-        .snippet("shell", format!("curl -s '{url}' | jq '{{authorization_servers, scopes_supported, resource}}'"));
+        // The URL is the server's choice: one single-quoted shell word, whatever it holds.
+        .snippet(
+            "shell",
+            format!("curl -s {} | jq '{{authorization_servers, scopes_supported, resource}}'", quote::shell(url)),
+        );
     out.push(
         Finding::new(FindingId::ResourceMetadataAdvertised, explanation, fix)
             .source("RFC 9728 §5.1 (resource_metadata), §2–§3")

@@ -9,6 +9,7 @@ use crate::finding::{Evidence, Finding, Fix, Signal};
 use crate::headers::authorization::Note;
 use crate::headers::scheme::Scheme;
 use crate::headers::www_authenticate::{BearerError, Challenge};
+use crate::quote;
 use crate::secret::Exposure;
 
 /// `credentials-rejected` — RFC 9110 §15.5.2: a 401 although credentials were sent (generic; the
@@ -282,7 +283,13 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     }
     let fix = Fix::new("Request a token that includes the required scopes (and obtain consent), or grant the role.")
         .step("Add the scopes to the authorization request's scope parameter.")
-        .snippet("js", format!("auth.loginWithRedirect({{ scope: 'openid {}' }});", required.join(" ")))
+        .snippet(
+            "js",
+            format!(
+                "auth.loginWithRedirect({{ scope: {} }});",
+                quote::c_string(&format!("openid {}", required.join(" ")))
+            ),
+        )
         .step("Server side: answer 403 for this case (see error-status-mismatch).");
     let mut finding = Finding::new(FindingId::BearerInsufficientScope, explanation, fix)
         .title("The token lacks the required scope (insufficient_scope)")

