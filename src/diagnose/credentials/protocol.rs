@@ -8,6 +8,7 @@ use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::www_authenticate::{BearerError, Note};
 use crate::quote;
+use std::collections::HashSet;
 
 /// `401-without-www-authenticate` — RFC 9110 §11.6.1, §15.5.2 (a 401 MUST carry a challenge).
 pub fn status401_without_www_authenticate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -44,10 +45,11 @@ pub fn www_authenticate_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
     if !f.has_challenge_header {
         return;
     }
-    let mut problems: Vec<String> = Vec::new();
-    for n in f.challenges.all_notes() {
+    // In order, each once; the set keeps a header with thousands of notes linear.
+    let (mut problems, mut said): (Vec<String>, HashSet<String>) = Default::default();
+    for n in f.challenges.all_notes().filter(|n| reportable(n)) {
         let w = words::challenge_note(n);
-        if reportable(n) && !problems.contains(&w) {
+        if said.insert(w.clone()) {
             problems.push(w);
         }
     }
