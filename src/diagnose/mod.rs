@@ -44,7 +44,7 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.response_headers.has_set_cookie()
         || ex.response_headers.has_challenge()
         || ex.request_headers.authorization().is_some()
-        || ex.url.contains("access_token=")
+        || crate::signals::has_access_token_param(&ex.url)
         || cors::wants(ex)
         // An OAuth callback that carries the authorization server's refusal.
         || ex.url.contains("error=redirect_uri_mismatch")
@@ -65,8 +65,8 @@ pub struct Diagnosed<'c, 'a> {
 /// Typed facts about one exchange, beyond its findings. They borrow from the capture (`'c`).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EntryFacts<'c> {
-    /// Whether credentials went out and how they fared, the key headers sent, the proxy's
-    /// challenges (the credential and the site's challenges are `Ctx::auth`/`Ctx::challenges`).
+    /// Whether credentials went out and how they fared, with the key headers sent (the
+    /// credential and the challenges are `Ctx::auth`, `Ctx::challenges`, `Ctx::proxy_challenges`).
     pub credentials: credentials::CredentialFacts<'c>,
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
@@ -87,13 +87,13 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     let cors_facts = cors::Facts::build(&ctx);
     cors::check(&ctx, cors_facts.as_ref(), &mut out);
     cookies::check(&ctx, &mut out);
-    let creds = credentials::CredentialFacts::new(&ctx);
-    credentials::check(&ctx, &creds, &mut out);
+    credentials::check(&ctx, &mut out);
     tokens::check(&ctx, token.as_ref(), &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
-    let mut facts = EntryFacts { credentials: creds, ..EntryFacts::default() };
+    let mut facts = EntryFacts::default();
     if !out.is_empty() {
+        facts.credentials = credentials::CredentialFacts::new(&ctx);
         facts.cors = cors_facts.map(|f| f.picture(&ctx));
         facts.recovered_by = recovery::recovered_by(&ctx);
         if let Some(later) = facts.recovered_by {

@@ -107,7 +107,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         credentials: credentials::view(ctx, &facts.credentials),
         cookies: cookies::cookie_rows(ctx),
         cors: facts.cors.as_ref().map(cors::cors_view),
-        challenges: challenge::view(ctx, &facts.credentials),
+        challenges: challenge::view(ctx),
         request_headers: pairs(&ex.request_headers, reveal),
         response_headers: pairs(&ex.response_headers, reveal),
         markdown: String::new(),

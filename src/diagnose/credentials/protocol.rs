@@ -326,7 +326,7 @@ pub fn bearer_error_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &
     }
     let Some(ch) = f.challenges.bearer_like() else { return };
     let Some(err) = ch.param("error") else { return };
-    if ctx.url.as_ref().and_then(|u| u.query()).is_some_and(|q| q.contains("access_token=")) {
+    if ctx.url.as_ref().and_then(|u| u.query()).is_some_and(crate::signals::has_access_token_param) {
         return;
     }
     let explanation = format!(
