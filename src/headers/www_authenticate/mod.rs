@@ -58,7 +58,7 @@ pub enum Note {
     UnterminatedQuote,
     /// The same parameter twice in one challenge (the first is kept, as Firefox does).
     DuplicateParam(String),
-    /// More than [`MAX_PARAMS`] parameters in one challenge: the rest were read for
+    /// More than `MAX_PARAMS` (64) parameters in one challenge: the rest were read for
     /// duplicates but not kept.
     TooManyParams,
     /// `realm` sent as a token; RFC 9110 §11.5 requires the quoted-string form.
