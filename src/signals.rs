@@ -326,6 +326,20 @@ pub fn is_api_key_header(name: &str) -> bool {
     API_KEY_HEADERS.iter().any(|k| name.eq_ignore_ascii_case(k))
 }
 
+/// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
+const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
+
+/// Whether `name` is one of the custom headers that carry a JWT (compared case-insensitively).
+pub fn is_jwt_header(name: &str) -> bool {
+    JWT_HEADERS.iter().any(|k| name.eq_ignore_ascii_case(k))
+}
+
+/// Whether a URL, query string or form body carries an `access_token` parameter (RFC 6750 §2.2,
+/// §2.3): a `?`- or `&`-separated `access_token=` (not `my_access_token=`).
+pub fn has_access_token_param(s: &str) -> bool {
+    s.split(['&', '?']).any(|kv| kv.trim_start().starts_with("access_token="))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,5 +443,21 @@ mod tests {
         for n in no {
             assert!(!is_session_cookie_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn access_token_params_and_jwt_headers() {
+        for (s, want) in [
+            ("https://api.example.com/v1?access_token=abc", true),
+            ("a=1&access_token=abc", true),
+            ("a=1& access_token=abc", true),
+            ("access_token=abc", true),
+            ("my_access_token=abc", false),
+            ("https://api.example.com/v1?x=access_token", false),
+        ] {
+            assert_eq!(has_access_token_param(s), want, "{s}");
+        }
+        assert!(is_jwt_header("X-Access-Token") && is_jwt_header("x-jwt-assertion"));
+        assert!(!is_jwt_header("x-api-key"));
     }
 }

@@ -7,11 +7,20 @@ use crate::correlate::Correlation;
 use crate::headers::authorization::Credentials;
 use crate::headers::cookie::CookiePair;
 use crate::headers::date::parse_http_date;
+use crate::headers::jwt::{self, Jwt, JwtError};
 use crate::headers::www_authenticate::Challenges;
 use crate::model::{Browser, Capture, Exchange};
 use crate::signals::{self, FetchDest, FetchMode, FetchSite, ResourceType};
 use crate::site::{self, Relation};
+use std::cell::OnceCell;
 use url::Url;
+
+/// A custom key header the request carried (`x-api-key` …), as sent (the value is a secret).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiKey<'c> {
+    pub name: &'c str,
+    pub value: &'c str,
+}
 
 /// Which credentials the request actually carried.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -66,6 +75,13 @@ pub struct Ctx<'c, 'a> {
     pub sent_cookies: Vec<CookiePair<'c>>,
     /// The response's `WWW-Authenticate` challenges, parsed once.
     pub challenges: Challenges<'c>,
+    /// The response's `Proxy-Authenticate` challenges (RFC 9110 §11.7.1), parsed once.
+    pub proxy_challenges: Challenges<'c>,
+    /// Every custom key header sent (`x-api-key` …), in order, blank ones too (they show what
+    /// the page tried); `creds.api_key_header` is the first non-blank one.
+    pub api_keys: Vec<ApiKey<'c>>,
+    /// The `Authorization` JWT, decoded on first use ([`Ctx::auth_jwt`]).
+    auth_jwt: OnceCell<Option<Result<Jwt, JwtError>>>,
 }
 
 impl<'c, 'a> Ctx<'c, 'a> {
@@ -104,10 +120,12 @@ impl<'c, 'a> Ctx<'c, 'a> {
             (Some(p), Some(u)) => Some(site::relation(p, u)),
             _ => None,
         };
-        let api_key_header =
+        let api_keys: Vec<ApiKey<'c>> =
             rq.0.iter()
-                .find(|h| signals::is_api_key_header(&h.name) && !h.value.trim().is_empty())
-                .map(|h| h.name.to_ascii_lowercase());
+                .filter(|h| signals::is_api_key_header(&h.name))
+                .map(|h| ApiKey { name: &h.name, value: &h.value })
+                .collect();
+        let api_key_header = api_keys.iter().find(|k| !k.value.trim().is_empty()).map(|k| k.name.to_ascii_lowercase());
         let creds = CredsSent {
             authorization: rq.sends_authorization(),
             cookie: rq.sends_cookie(),
@@ -137,7 +155,18 @@ impl<'c, 'a> Ctx<'c, 'a> {
             auth: rq.credentials(),
             sent_cookies: rq.cookie_pairs(),
             challenges: ex.response_headers.challenges(),
+            proxy_challenges: ex.response_headers.proxy_challenges(),
+            api_keys,
+            auth_jwt: OnceCell::new(),
         }
+    }
+
+    /// The `Authorization` credential decoded as a JWT (never verified) when it looks like one:
+    /// decoded once, on first use, for every rule and view that reads its claims.
+    pub(crate) fn auth_jwt(&self) -> Option<&Result<Jwt, JwtError>> {
+        self.auth_jwt
+            .get_or_init(|| self.auth.as_ref().filter(|c| c.looks_like_jwt()).map(|c| jwt::decode(c.token)))
+            .as_ref()
     }
 
     /// The browser family of the capture.

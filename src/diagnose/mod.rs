@@ -46,7 +46,7 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || ex.response_headers.has_set_cookie()
         || ex.response_headers.has_challenge()
         || ex.request_headers.authorization().is_some()
-        || ex.url.contains("access_token=")
+        || crate::signals::has_access_token_param(&ex.url)
         || cors::wants(ex)
         || transport::wants(ex)
         // An OAuth callback that carries the authorization server's refusal.
@@ -57,19 +57,42 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
                 == Some(crate::signals::FetchDest::Empty))
 }
 
-/// What one exchange's diagnosis found, computed once: its context, its ranked findings, and the
-/// typed facts the views (popup, panel, reports) turn into words. Nothing here is worded.
+/// What one exchange's diagnosis found: its context, its ranked findings, whether the app
+/// recovered, and the facts the rules computed, kept so that a view builds on them instead of
+/// computing them again ([`Diagnosed::into_facts`]). Nothing here is worded.
 pub struct Diagnosed<'c, 'a> {
     pub ctx: Ctx<'c, 'a>,
     pub findings: Vec<Finding>,
-    pub facts: EntryFacts<'c>,
+    /// The capture index of a later repeat of this request, with another credential, that
+    /// succeeded: the app recovered on its own.
+    pub recovered_by: Option<usize>,
+    cors: Option<cors::Facts<'c, 'a>>,
+    cookies: Option<cookies::Facts<'c>>,
+    token: Option<tokens::TokenFacts<'c>>,
+}
+
+impl<'c, 'a> Diagnosed<'c, 'a> {
+    /// The typed facts a view shows (credential state, CORS picture, cookie table, decoded JWT),
+    /// completed from what the rules already computed. Only views call this, and only for
+    /// exchanges with findings, so `authlens check` never pays for it and nothing is done twice.
+    pub fn into_facts(self) -> (Ctx<'c, 'a>, Vec<Finding>, EntryFacts<'c>) {
+        let Diagnosed { ctx, findings, recovered_by, cors, cookies, token } = self;
+        let facts = EntryFacts {
+            credentials: credentials::CredentialFacts::new(&ctx),
+            recovered_by,
+            cors: cors.map(|f| f.picture(&ctx)),
+            jwt: tokens::JwtFacts::of(&ctx, token),
+            cookies: cookies::cookie_table(&ctx, cookies),
+        };
+        (ctx, findings, facts)
+    }
 }
 
 /// Typed facts about one exchange, beyond its findings. They borrow from the capture (`'c`).
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct EntryFacts<'c> {
-    /// Whether credentials went out and how they fared, the key headers sent, the proxy's
-    /// challenges (the credential and the site's challenges are `Ctx::auth`/`Ctx::challenges`).
+    /// Whether credentials went out and how they fared, with the key headers sent (the
+    /// credential and the challenges are `Ctx::auth`, `Ctx::challenges`, `Ctx::proxy_challenges`).
     pub credentials: credentials::CredentialFacts<'c>,
     /// The capture index of a later repeat of this request, with another credential, that
     /// succeeded: the app recovered on its own.
@@ -99,22 +122,15 @@ pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: 
     transport::check_lna(&ctx, cors_facts.as_ref(), &mut out);
     let cookie_facts = cookies::facts(&ctx);
     cookies::check(&ctx, cookie_facts.as_ref(), &mut out);
-    let creds = credentials::CredentialFacts::new(&ctx);
-    credentials::check(&ctx, &creds, &mut out);
+    credentials::check(&ctx, &mut out);
     tokens::check(&ctx, token.as_ref(), &mut out);
     worker::check(&ctx, &mut out);
     rank::rank(&mut out);
-    let mut facts = EntryFacts { credentials: creds, ..EntryFacts::default() };
-    if !out.is_empty() {
-        facts.cors = cors_facts.map(|f| f.picture(&ctx));
-        facts.cookies = cookies::cookie_table(&ctx, cookie_facts);
-        facts.recovered_by = recovery::recovered_by(&ctx);
-        if let Some(later) = facts.recovered_by {
-            recovery::annotate(&ctx, later, &mut out);
-        }
-        facts.jwt = tokens::JwtFacts::of(&ctx, token);
+    let recovered_by = if out.is_empty() { None } else { recovery::recovered_by(&ctx) };
+    if let Some(later) = recovered_by {
+        recovery::annotate(&ctx, later, &mut out);
     }
-    Some(Diagnosed { ctx, findings: out, facts })
+    Some(Diagnosed { ctx, findings: out, recovered_by, cors: cors_facts, cookies: cookie_facts, token })
 }
 
 /// Runs every rule on exchange `index` of `capture` and returns its findings in rank order.

@@ -1,12 +1,12 @@
 //! The popup's challenge picture: each `WWW-Authenticate` / `Proxy-Authenticate` challenge with
 //! its parameters and what they mean, in plain words.
 //!
-//! Built from the challenges parsed once (`Ctx::challenges`, and the proxy's in
-//! [`CredentialFacts`]); nothing is parsed again here.
+//! Built from the challenges parsed once (`Ctx::challenges`, `Ctx::proxy_challenges`); nothing
+//! is parsed again here.
 
 use super::Pair;
 use crate::diagnose::context::Ctx;
-use crate::diagnose::credentials::{CredentialFacts, words};
+use crate::diagnose::credentials::words;
 use crate::headers::scheme::Scheme;
 use crate::headers::www_authenticate::Challenge;
 use serde::Serialize;
@@ -80,12 +80,12 @@ fn challenge_view(c: &Challenge<'_>, proxy: bool) -> ChallengeView {
 }
 
 /// The parsed challenges for the popup: the site's (`WWW-Authenticate`), then the proxy's.
-pub(crate) fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> Vec<ChallengeView> {
+pub(crate) fn view(ctx: &Ctx<'_, '_>) -> Vec<ChallengeView> {
     ctx.challenges
         .challenges
         .iter()
         .map(|c| challenge_view(c, false))
-        .chain(facts.proxy_challenges.challenges.iter().map(|c| challenge_view(c, true)))
+        .chain(ctx.proxy_challenges.challenges.iter().map(|c| challenge_view(c, true)))
         .collect()
 }
 

@@ -1,7 +1,8 @@
 //! The popup's credential picture: which credential went out, in words, secrets redacted.
 //!
 //! Built from the parsed credential (`Ctx::auth`) and the entry's
-//! [`CredentialFacts`](crate::diagnose::credentials::CredentialFacts); nothing is parsed again here.
+//! [`CredentialFacts`] (state and key headers, computed for flagged entries); nothing is parsed again
+//! here.
 
 use super::{JwtView, Pair};
 use crate::diagnose::context::Ctx;

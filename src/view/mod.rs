@@ -69,7 +69,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
 pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
-    let crate::diagnose::Diagnosed { ctx, findings, facts } = diagnosed;
+    let (ctx, findings, facts) = diagnosed.into_facts();
     let ctx = &ctx;
     let ex = ctx.ex;
     let mut view = EntryView {
@@ -86,7 +86,7 @@ pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> Ent
         credentials: credentials::view(ctx, &facts.credentials),
         cookies: cookies::rows(&facts.cookies),
         cors: facts.cors.as_ref().map(cors::cors_view),
-        challenges: challenge::view(ctx, &facts.credentials),
+        challenges: challenge::view(ctx),
         request_headers: pairs(&ex.request_headers, reveal),
         response_headers: pairs(&ex.response_headers, reveal),
         markdown: String::new(),

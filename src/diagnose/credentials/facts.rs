@@ -1,12 +1,12 @@
 //! The typed facts of the credential side of one exchange.
 //!
-//! [`CredentialFacts`] is computed once per entry by `diagnose()`, read by the rules and stored in
-//! `EntryFacts` for the views: whether a credential went out and how it fared, the custom key
-//! headers sent, and the proxy's challenges (the credential itself is `Ctx::auth` and the site's
-//! challenges `Ctx::challenges`). [`Facts`] is what the rules of this module read on top of it: a
-//! lowercased body prefix and server fingerprints, gathered only when a rule can apply.
+//! The rules read the credential (`Ctx::auth`), the challenges (`Ctx::challenges`,
+//! `Ctx::proxy_challenges`) and the key headers (`Ctx::api_keys`) from the context, plus
+//! [`Facts`]: a lowercased body prefix and server fingerprints, gathered only when a rule can
+//! apply. [`CredentialFacts`] is what only the views need — whether a credential went out and how
+//! it fared, with the key headers sent — computed by `diagnose()` for flagged entries only.
 
-use super::super::context::Ctx;
+use super::super::context::{ApiKey, Ctx};
 use crate::headers::authorization::Credentials;
 use crate::headers::www_authenticate::Challenges;
 
@@ -25,45 +25,29 @@ pub enum CredentialState {
     Rejected,
 }
 
-/// A custom key header the request carried (`x-api-key` …), as sent (the value is a secret).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ApiKey<'c> {
-    pub name: &'c str,
-    pub value: &'c str,
-}
-
-/// The credential facts of one exchange, computed once per entry (see the module docs).
+/// The credential facts the views show for one flagged exchange (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct CredentialFacts<'c> {
     pub state: CredentialState,
-    /// Every custom key header sent, in order (blank ones too: they show what the page tried).
+    /// Every custom key header sent, in order (`Ctx::api_keys`, read once from the headers).
     pub api_keys: Vec<ApiKey<'c>>,
-    /// The response's `Proxy-Authenticate` challenges (RFC 9110 §11.7.1), parsed once.
-    pub proxy_challenges: Challenges<'c>,
 }
 
 impl<'c> CredentialFacts<'c> {
     /// Gathers the facts of `ctx`'s exchange.
     pub fn new(ctx: &Ctx<'c, '_>) -> CredentialFacts<'c> {
-        let ex = ctx.ex;
-        let api_keys: Vec<ApiKey<'c>> = ex
-            .request_headers
-            .0
-            .iter()
-            .filter(|h| crate::signals::is_api_key_header(&h.name))
-            .map(|h| ApiKey { name: &h.name, value: &h.value })
-            .collect();
-        let sent = ctx.auth.is_some() || !api_keys.is_empty() || ctx.creds.cookie;
-        let state = match (sent, ex.status) {
+        let sent = ctx.auth.is_some() || !ctx.api_keys.is_empty() || ctx.creds.cookie;
+        let state = match (sent, ctx.ex.status) {
             (true, 401 | 403 | 407) => CredentialState::Rejected,
             (true, _) => CredentialState::Sent,
             (false, _) => CredentialState::Missing,
         };
-        CredentialFacts { state, api_keys, proxy_challenges: ex.response_headers.proxy_challenges() }
+        CredentialFacts { state, api_keys: ctx.api_keys.clone() }
     }
 }
 
-/// What the rules of this module read: the entry's credential facts plus response fingerprints.
+/// What the rules of this module read: the context's parsed credential and challenges plus
+/// response fingerprints.
 pub struct Facts<'f> {
     pub status: u16,
     /// The parsed `Authorization` (`Ctx::auth`).
@@ -94,7 +78,7 @@ pub struct Facts<'f> {
 
 impl<'f> Facts<'f> {
     /// Gathers what the rules read about `ctx`'s exchange.
-    pub fn new(ctx: &'f Ctx<'_, '_>, entry: &'f CredentialFacts<'_>) -> Facts<'f> {
+    pub fn new(ctx: &'f Ctx<'_, '_>) -> Facts<'f> {
         let ex = ctx.ex;
         let body_lc = ex.response_body.as_deref().map(|b| {
             let mut end = b.len().min(BODY_PREFIX);
@@ -111,7 +95,7 @@ impl<'f> Facts<'f> {
             cred: ctx.auth.as_ref(),
             auth_raw: ctx.authorization(),
             challenges: &ctx.challenges,
-            proxy_challenges: &entry.proxy_challenges,
+            proxy_challenges: &ctx.proxy_challenges,
             has_challenge_header: ex.response_headers.challenge_lines().any(|l| !l.trim().is_empty()),
             body_lc,
             server: ex.response_headers.get("server").unwrap_or("").to_ascii_lowercase(),

@@ -8,6 +8,7 @@ use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding, Fix};
 use crate::headers::authorization::Note;
 use crate::headers::scheme::Scheme;
+use crate::quote;
 use crate::secret::Exposure;
 use crate::signals::{FetchDest, FetchMode, ResourceType};
 
@@ -496,8 +497,12 @@ pub fn negotiate_not_attempted(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<F
         ch.scheme
     );
     let fix = Fix::new("Allow the host for integrated authentication, and check the SPN.")
-        .snippet("json", format!("{{ \"AuthServerAllowlist\": \"{host}\" }}   // Chrome/Edge enterprise policy"))
-        .snippet("shell", format!("setspn -S HTTP/{host} svc-account"))
+        // A URL host may hold ' " $ ( ) and backticks: quoted for each snippet.
+        .snippet(
+            "json",
+            format!("{{ \"AuthServerAllowlist\": {} }}   // Chrome/Edge enterprise policy", quote::c_string(&host)),
+        )
+        .snippet("shell", format!("setspn -S {} svc-account", quote::shell(&format!("HTTP/{host}"))))
         .step("Or offer a token-based alternative for browsers outside the domain.");
     out.push(
         Finding::new(FindingId::NegotiateNotAttempted, explanation, fix)

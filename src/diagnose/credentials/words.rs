@@ -65,6 +65,9 @@ pub fn challenge_note(n: &wa::Note) -> String {
         wa::Note::MissingComma => "parameters separated by spaces instead of commas".into(),
         wa::Note::UnterminatedQuote => "a quoted string without its closing quote".into(),
         wa::Note::DuplicateParam(p) => format!("the parameter {p} appears twice"),
+        wa::Note::TooManyParams => {
+            format!("more than {} parameters in one challenge (the rest were ignored)", wa::MAX_PARAMS)
+        }
         wa::Note::RealmNotQuoted => "realm sent without quotes (RFC 9110 §11.5 requires a quoted string)".into(),
         wa::Note::BasicWithoutRealm => "a Basic challenge without realm (RFC 7617 §2 requires one)".into(),
         wa::Note::SeveralChallengesOnOneLine => "several challenges packed on one line".into(),

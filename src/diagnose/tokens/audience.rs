@@ -8,6 +8,7 @@ use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix};
 use crate::headers::jwt::{Jwt, Kind};
+use crate::quote;
 
 /// Microsoft Graph's application id, the `aud` of Graph access tokens (Entra v1 spelling).
 const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
@@ -137,9 +138,10 @@ pub(super) fn jwt_audience_mismatch(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: 
         .step("Microsoft Entra ID: request scope=api://<api-app-id>/.default (or a named scope of this API), not a Graph scope.")
         .step(format!("Other OAuth servers: send resource={target} (RFC 8707) or the API's scope."))
         .step("If the token is right and the API is strict: add the identifier to the API's valid audiences.")
-        .snippet("js", format!("await auth0.getTokenSilently({{ authorizationParams: {{ audience: '{target}' }} }});"))
-        .snippet("aspnet", format!("options.TokenValidationParameters.ValidAudiences = new[] {{ \"{target}\", \"api://<api-app-id>\" }};"))
-        .snippet("spring", format!("spring.security.oauth2.resourceserver.jwt.audiences: {target}"));
+        // The host came off the network: quoted for each snippet's language.
+        .snippet("js", format!("await auth0.getTokenSilently({{ authorizationParams: {{ audience: {} }} }});", quote::c_string(&target)))
+        .snippet("aspnet", format!("options.TokenValidationParameters.ValidAudiences = new[] {{ {}, \"api://<api-app-id>\" }};", quote::c_string(&target)))
+        .snippet("spring", format!("spring.security.oauth2.resourceserver.jwt.audiences: {}", quote::c_string(&target)));
     let mut finding = Finding::new(FindingId::JwtAudienceMismatch, explanation, fix)
         .title("The token was issued for another API")
         .source("RFC 7519 §4.1.3; RFC 8725 §3.9; RFC 9068 §4")

@@ -218,7 +218,8 @@ impl JwtFacts {
         let reused = token
             .filter(|t| t.in_authorization() && t.token == c.token && !redaction::is_marker(t.token))
             .and_then(|t| t.decoded);
-        let decoded = reused.unwrap_or_else(|| jwt::decode(c.token)).map_err(|error| Undecodable {
+        // Otherwise the context's decoding, shared with the credential rules (scopes).
+        let decoded = reused.or_else(|| ctx.auth_jwt().cloned())?.map_err(|error| Undecodable {
             error,
             header: jwt::decode_part(c.token, Part::Header).unwrap_or_default(),
         });

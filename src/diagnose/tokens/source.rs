@@ -9,9 +9,6 @@ use crate::headers::redaction;
 use crate::headers::scheme::Scheme;
 use crate::signals;
 
-/// Custom request headers some APIs read JWTs from (express-jwt `getToken`, DRF, Firebase apps…).
-const JWT_HEADERS: &[&str] = &["x-access-token", "x-auth-token", "x-token", "x-jwt", "x-jwt-assertion"];
-
 /// The token of one request and what carried it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) struct Source<'c> {
@@ -63,13 +60,15 @@ fn header_token<'c>(ctx: &Ctx<'c, '_>) -> Option<Source<'c>> {
         return None;
     }
     ctx.ex.request_headers.0.iter().find_map(|h| {
-        let name = JWT_HEADERS.iter().find(|n| h.name.eq_ignore_ascii_case(n))?;
+        if !signals::is_jwt_header(&h.name) {
+            return None;
+        }
         let v = h.value.trim();
         let v = v.get(..7).filter(|p| p.eq_ignore_ascii_case("bearer ")).and_then(|_| v.get(7..)).unwrap_or(v).trim();
         (jwt::looks_like_jwt(v) && v.contains('.')).then_some(Source {
             scheme: "",
             token: v,
-            header: name,
+            header: &h.name,
             cookie: None,
         })
     })

@@ -571,3 +571,16 @@ fn jwt_facts_equal_a_fresh_decoding() {
         }
     }
 }
+
+/// Issue 8: the request host enters the audience snippets as a string literal of each language.
+#[test]
+fn hostile_host_stays_quoted_in_audience_snippets() {
+    let graph = bearer(&format!(r#"{{"exp":{},"aud":"00000003-0000-0000-c000-000000000000"}}"#, NOW + 3600));
+    let out = run(Case { auth: graph, url: "https://x'\"$(id)`id`.example/v1", ..Default::default() });
+    let f = out.iter().find(|f| f.id == FindingId::JwtAudienceMismatch).expect("audience finding");
+    let code = |lang: &str| f.fix.snippets.iter().find(|s| s.lang == lang).map(|s| s.code.clone()).unwrap_or_default();
+    let lit = r#""https://x'\"$(id)`id`.example""#;
+    assert_eq!(code("js"), format!("await auth0.getTokenSilently({{ authorizationParams: {{ audience: {lit} }} }});"));
+    assert!(code("aspnet").contains(&format!("new[] {{ {lit}, ")), "{}", code("aspnet"));
+    assert_eq!(code("spring"), format!("spring.security.oauth2.resourceserver.jwt.audiences: {lit}"));
+}

@@ -22,6 +22,20 @@ pub use schemes::{BearerChallenge, BearerError, DigestAlgorithm, DigestChallenge
 use super::scheme::Scheme;
 use super::syntax::{self, is_tchar, is_token68_char};
 use std::borrow::Cow;
+use std::collections::HashSet;
+
+/// Parameters kept per challenge. Real challenges carry under a dozen (Digest's are the most);
+/// the bound keeps a hostile header from costing work and memory in every rule and view.
+pub(crate) const MAX_PARAMS: usize = 64;
+/// Distinct notes kept per challenge; more say nothing new about a hostile header.
+const MAX_NOTES: usize = 32;
+
+/// Adds `n` to a challenge's notes once, up to [`MAX_NOTES`].
+fn note(notes: &mut Vec<Note>, n: Note) {
+    if notes.len() < MAX_NOTES && !notes.contains(&n) {
+        notes.push(n);
+    }
+}
 
 /// A grammar deviation noticed while parsing (what a stricter client would drop or mis-read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +58,9 @@ pub enum Note {
     UnterminatedQuote,
     /// The same parameter twice in one challenge (the first is kept, as Firefox does).
     DuplicateParam(String),
+    /// More than `MAX_PARAMS` (64) parameters in one challenge: the rest were read for
+    /// duplicates but not kept.
+    TooManyParams,
     /// `realm` sent as a token; RFC 9110 §11.5 requires the quoted-string form.
     RealmNotQuoted,
     /// A Basic challenge without `realm` (RFC 7617 §2: required).
@@ -274,34 +291,48 @@ impl<'a> Cur<'a> {
     }
 }
 
-/// Parses one challenge's parameter list (after the scheme and its whitespace).
+/// Parses one challenge's parameter list (after the scheme and its whitespace). Linear in the
+/// number of parameters: names seen are kept lowercased in a set, not searched for.
 fn params<'a>(cur: &mut Cur<'a>, ch: &mut Challenge<'a>) {
+    let mut seen: HashSet<String> = ch.params.iter().map(|p| p.name.to_ascii_lowercase()).collect();
+    let mut value_notes = Vec::new();
     loop {
         // One auth-param.
         let name = cur.token();
         cur.skip_ws();
         if name.is_empty() || cur.peek() != Some(b'=') {
-            ch.notes.push(Note::ParamWithoutEquals);
+            note(&mut ch.notes, Note::ParamWithoutEquals);
             cur.skip_to_sep();
         } else {
             cur.i += 1;
-            if let Some((value, quoted)) = cur.value(&mut ch.notes) {
-                if ch.params.iter().any(|p| p.name.eq_ignore_ascii_case(name)) {
-                    ch.notes.push(Note::DuplicateParam(name.to_ascii_lowercase()));
+            let value = cur.value(&mut value_notes);
+            for n in value_notes.drain(..) {
+                note(&mut ch.notes, n);
+            }
+            if let Some((value, quoted)) = value {
+                let lower = name.to_ascii_lowercase();
+                if seen.contains(&lower) {
+                    note(&mut ch.notes, Note::DuplicateParam(lower));
                 } else {
+                    seen.insert(lower);
                     if name.eq_ignore_ascii_case("realm") && !quoted {
-                        ch.notes.push(Note::RealmNotQuoted);
+                        note(&mut ch.notes, Note::RealmNotQuoted);
                     }
-                    ch.params.push(Param { name, value });
+                    if ch.params.len() < MAX_PARAMS {
+                        ch.params.push(Param { name, value });
+                    } else if !ch.notes.contains(&Note::TooManyParams) {
+                        // Said even when the notes are full: the cut changes what rules see.
+                        ch.notes.push(Note::TooManyParams);
+                    }
                 }
             }
             cur.skip_ws();
             if !cur.at_sep() {
                 if cur.param_ahead() {
-                    ch.notes.push(Note::MissingComma);
+                    note(&mut ch.notes, Note::MissingComma);
                     continue;
                 }
-                ch.notes.push(Note::UnquotedValueWithSpaces);
+                note(&mut ch.notes, Note::UnquotedValueWithSpaces);
                 cur.skip_to_sep();
             }
         }

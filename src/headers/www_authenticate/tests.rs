@@ -131,3 +131,35 @@ fn hostile_input_does_not_panic() {
     let big = "Basic realm=\"x\", ".repeat(5000);
     assert_eq!(p(&big).challenges.len(), 5000);
 }
+
+/// Issue 8 item 9c: 100k parameters parse in linear time, the duplicate at the end is still
+/// noted, and only [`MAX_PARAMS`] are kept, with the cut noted.
+#[test]
+fn hundred_thousand_params_stay_linear_and_bounded() {
+    let mut v = String::from("Bearer realm=\"api\"");
+    for i in 0..100_000 {
+        v.push_str(&format!(", p{i}=v"));
+    }
+    v.push_str(", REALM=\"again\"");
+    let start = std::time::Instant::now();
+    let c = p(&v);
+    assert!(start.elapsed() < std::time::Duration::from_secs(2), "{:?}", start.elapsed());
+    let ch = &c.challenges[0];
+    assert_eq!(c.challenges.len(), 1);
+    assert_eq!(ch.params.len(), MAX_PARAMS);
+    assert_eq!(ch.realm(), Some("api"));
+    assert!(ch.notes.contains(&Note::DuplicateParam("realm".into())), "{:?}", ch.notes);
+    assert!(ch.notes.contains(&Note::TooManyParams), "{:?}", ch.notes);
+}
+
+/// Distinct duplicates and deviations beyond the bound are not all kept; each note once.
+#[test]
+fn notes_are_said_once_and_bounded() {
+    let c = p("Basic realm=a b, x=1, x=2, x=3");
+    assert_eq!(c.challenges[0].notes.iter().filter(|n| matches!(n, Note::DuplicateParam(_))).count(), 1);
+    let mut v = String::from("Bearer ");
+    for i in 0..1000 {
+        v.push_str(&format!("d{i}=1, d{i}=2, "));
+    }
+    assert!(p(&v).challenges[0].notes.len() <= 33);
+}

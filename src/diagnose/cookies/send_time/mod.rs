@@ -394,10 +394,11 @@ fn credentials_mode_omits_cookies(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Ve
         Fix::new("Send credentials on cross-origin API calls, and let the server accept them.")
             .step("fetch: pass `credentials: 'include'`; axios: `withCredentials: true`; XHR: `xhr.withCredentials = true`.")
             .step("Server: answer with the exact Origin in `Access-Control-Allow-Origin` (not `*`) and `Access-Control-Allow-Credentials: true`.")
-            .snippet("js", format!("fetch('{}', {{ credentials: 'include' }})", ctx.ex.url))
+            // Capture values enter snippets quoted (issue 8 item 1).
+            .snippet("js", format!("fetch({}, {{ credentials: 'include' }})", crate::quote::c_string(&ctx.ex.url)))
             .snippet(
                 "express",
-                format!("app.use(cors({{ origin: '{origin}', credentials: true }}));"),
+                format!("app.use(cors({{ origin: {}, credentials: true }}));", crate::quote::c_string(&origin)),
             ),
     )
     .with("cookies in the jar for this URL", names.join(", "))
