@@ -37,6 +37,16 @@ pub fn c_string(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_string())
 }
 
+/// A JavaScript string literal: single-quoted, like our templates, when nothing in `s` needs
+/// escaping there; else the escaped double-quoted literal of [`c_string`].
+pub fn js(s: &str) -> String {
+    if s.chars().any(|c| matches!(c, '\'' | '\\' | '\u{2028}' | '\u{2029}') || c.is_control()) {
+        c_string(s)
+    } else {
+        format!("'{s}'")
+    }
+}
+
 /// PHP single-quoted string: only `\` and `'` are special.
 pub fn php(s: &str) -> String {
     format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
@@ -140,6 +150,13 @@ mod tests {
         let q = c_string(HOSTILE);
         assert_eq!(serde_json::from_str::<String>(&q).ok().as_deref(), Some(HOSTILE));
         assert!(!q.contains('\n'));
+    }
+
+    #[test]
+    fn js_keeps_single_quotes_when_safe() {
+        assert_eq!(js("https://api.example.com/x"), "'https://api.example.com/x'");
+        assert_eq!(js("a'b"), "\"a'b\"");
+        assert_eq!(js("a\nb"), "\"a\\nb\"");
     }
 
     #[test]

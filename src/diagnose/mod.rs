@@ -4,7 +4,7 @@
 //! Rules live in one module per concern, one function per rule with its spec reference. They
 //! read headers only as `Ctx` holds them parsed (or through `headers::fields` for neighbours;
 //! `build.sh` lint enforces it), take their vocabulary from `crate::signals`, never read the
-//! clock (time comes from the capture), never word a view (that is `crate::view`), and never
+//! clock (time comes from the capture), never word a view (the presentation layer does), and never
 //! panic.
 
 pub mod context;

@@ -6,15 +6,7 @@
 use crate::finding::Fix;
 use crate::quote;
 
-/// A JavaScript string literal for `s`: single-quoted like the templates around it when nothing
-/// in `s` needs escaping there, else the escaped double-quoted literal of [`quote::c_string`].
-pub(crate) fn js_str(s: &str) -> String {
-    if s.chars().any(|c| matches!(c, '\'' | '\\' | '\u{2028}' | '\u{2029}') || c.is_control()) {
-        quote::c_string(s)
-    } else {
-        format!("'{s}'")
-    }
-}
+pub(crate) use crate::quote::js as js_str;
 
 /// The items of `v`, each quoted with `q`, comma-separated (for a list literal).
 fn list_of(v: &[String], q: fn(&str) -> String) -> String {

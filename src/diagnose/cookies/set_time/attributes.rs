@@ -295,7 +295,7 @@ pub(super) fn attribute_too_long(
             .step("Use a fixed `Path=/` (or a short application prefix) instead of the current URL or its query string.")
             .step("Use a fixed Domain (or none) instead of a value derived from request headers.")
             .snippet("http", format!("Set-Cookie: {}=<value>; Path=/; Secure; HttpOnly; SameSite=Lax", c.name))
-            .snippet("php", format!("setcookie('{}', $value, ['path' => '/', 'secure' => true, 'httponly' => true, 'samesite' => 'Lax']);", c.name)),
+            .snippet("php", format!("setcookie({}, $value, ['path' => '/', 'secure' => true, 'httponly' => true, 'samesite' => 'Lax']);", crate::quote::php(&c.name))),
     )
     .with("attribute length", format!("{attr}: {len} bytes (limit 1024)"))
     // The parser measured it: as certain as a browser report.

@@ -103,7 +103,7 @@ pub(super) fn ignored_without_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_>, logi
                 "Server: `Access-Control-Allow-Origin: {page}` (the exact origin, not `*`) and `Access-Control-Allow-Credentials: true`, on the preflight and on the response."
             ))
             .step("If the API is on another site, the cookie also needs `SameSite=None; Secure`.")
-            .snippet("js", format!("await fetch('{}', {{ method: '{}', credentials: 'include', /* … */ }});", ex.url, ex.method))
+            .snippet("js", format!("await fetch({}, {{ method: {}, credentials: 'include', /* … */ }});", crate::quote::js(&ex.url), crate::quote::js(&ex.method)))
             .snippet("express", format!("app.use(cors({{ origin: '{page}', credentials: true }}));"))
             .snippet(
                 "spring",
