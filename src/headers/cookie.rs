@@ -34,15 +34,21 @@ pub fn parse_all<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<CookiePair<'a>
     lines.flat_map(parse).collect()
 }
 
-/// Names that occur more than once, in first-occurrence order.
+/// Names that occur more than once, in first-occurrence order. Linear: one counting pass, one
+/// ordered pass (a request can carry thousands of pairs; a nested scan was quadratic).
 pub fn duplicate_names<'a>(pairs: &[CookiePair<'a>]) -> Vec<&'a str> {
-    let mut out: Vec<&str> = Vec::new();
-    for (i, p) in pairs.iter().enumerate() {
-        if out.contains(&p.name) {
-            continue;
-        }
-        if pairs.iter().skip(i + 1).any(|q| q.name == p.name) {
-            out.push(p.name);
+    let mut count: std::collections::HashMap<&str, usize> = std::collections::HashMap::with_capacity(pairs.len());
+    for p in pairs {
+        *count.entry(p.name).or_insert(0) += 1;
+    }
+    let mut out = Vec::new();
+    for p in pairs {
+        if let Some(n) = count.get_mut(p.name) {
+            if *n > 1 {
+                out.push(p.name);
+                // Reported once, at its first occurrence.
+                *n = 0;
+            }
         }
     }
     out
@@ -51,6 +57,17 @@ pub fn duplicate_names<'a>(pairs: &[CookiePair<'a>]) -> Vec<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn duplicates_in_first_occurrence_order_and_linear() {
+        let pairs = parse("b=1; a=1; c=1; a=2; b=2; b=3");
+        assert_eq!(duplicate_names(&pairs), ["b", "a"]);
+        assert!(duplicate_names(&parse("a=1; b=2")).is_empty());
+        // 100k distinct names and one duplicate at the end: quadratic took seconds, this takes ms.
+        let mut big: String = (0..100_000).map(|i| format!("n{i}=v; ")).collect();
+        big.push_str("n7=again");
+        assert_eq!(duplicate_names(&parse(&big)), ["n7"]);
+    }
 
     type Row<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
