@@ -19,8 +19,8 @@ pub mod interest;
 pub mod model;
 pub mod quote;
 pub mod report;
-pub mod secret;
-pub mod signals;
+pub(crate) mod secret;
+pub(crate) mod signals;
 pub mod site;
 #[cfg(test)]
 mod testkit;

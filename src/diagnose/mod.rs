@@ -7,17 +7,17 @@
 //! clock (time comes from the capture), never word a view (the presentation layer does), and never
 //! panic.
 
-pub mod context;
-pub mod cookies;
-pub mod cors;
-pub mod credentials;
+pub(crate) mod context;
+pub(crate) mod cookies;
+pub(crate) mod cors;
+pub(crate) mod credentials;
 mod edge;
 mod login_redirect;
-pub mod rank;
-pub mod recovery;
-pub mod tokens;
+pub(crate) mod rank;
+pub(crate) mod recovery;
+pub(crate) mod tokens;
 mod transport;
-pub mod worker;
+pub(crate) mod worker;
 
 use crate::correlate::Correlation;
 use crate::finding::Finding;
@@ -60,7 +60,7 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
 /// What one exchange's diagnosis found: its context, its ranked findings, whether the app
 /// recovered, and the facts the rules computed, kept so that a view builds on them instead of
 /// computing them again ([`Diagnosed::into_facts`]). Nothing here is worded.
-pub struct Diagnosed<'c, 'a> {
+pub(crate) struct Diagnosed<'c, 'a> {
     pub ctx: Ctx<'c, 'a>,
     pub findings: Vec<Finding>,
     /// The capture index of a later repeat of this request, with another credential, that
@@ -90,7 +90,7 @@ impl<'c, 'a> Diagnosed<'c, 'a> {
 
 /// Typed facts about one exchange, beyond its findings. They borrow from the capture (`'c`).
 #[derive(Clone, Debug, PartialEq)]
-pub struct EntryFacts<'c> {
+pub(crate) struct EntryFacts<'c> {
     /// Whether credentials went out and how they fared, with the key headers sent (the
     /// credential and the challenges are `Ctx::auth`, `Ctx::challenges`, `Ctx::proxy_challenges`).
     pub credentials: credentials::CredentialFacts<'c>,
@@ -107,7 +107,11 @@ pub struct EntryFacts<'c> {
 
 /// Runs every rule on exchange `index` of `capture`: the findings in rank order, and the facts
 /// they rest on. `None` when the index is out of range.
-pub fn diagnose<'c, 'a>(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize) -> Option<Diagnosed<'c, 'a>> {
+pub(crate) fn diagnose<'c, 'a>(
+    capture: &'c Capture<'a>,
+    corr: &'c Correlation,
+    index: usize,
+) -> Option<Diagnosed<'c, 'a>> {
     let ex = capture.exchanges.get(index)?;
     let ctx = Ctx::new(capture, corr, index, ex);
     let token = tokens::TokenFacts::of(&ctx);

@@ -2,13 +2,13 @@
 //! browser would drop or mis-read. One header (family) per file.
 
 pub mod authorization;
-pub mod cache;
+pub(crate) mod cache;
 pub mod cookie;
 pub mod cors;
 pub mod date;
-pub mod fields;
+pub(crate) mod fields;
 pub mod jwt;
-pub mod redaction;
+pub(crate) mod redaction;
 pub mod scheme;
 pub mod set_cookie;
 pub(crate) mod syntax;

@@ -1,22 +1,23 @@
-//! The view model the extension's popup (and the DevTools panel) paints: per flagged request,
+//! The view model the extension's popup paints: per flagged request,
 //! the ranked findings plus the credential, cookie, CORS and challenge pictures.
 //!
 //! Built by the core so the JavaScript shell only paints. Secrets appear only redacted here;
 //! the raw values stay in the finding evidence `raw` field, which is never serialised.
 
-pub mod challenge;
-pub mod credentials;
+mod challenge;
+mod cookies;
+mod cors;
+mod credentials;
 mod jwt;
 
+pub use challenge::ChallengeView;
+pub use cookies::CookieRow;
+pub use cors::CorsView;
+pub use credentials::{AuthorizationView, CredentialsView};
 pub use jwt::{ClaimView, JwtView};
-mod cookies;
 
 use crate::finding::Finding;
 use serde::Serialize;
-
-mod cors;
-pub use cookies::CookieRow;
-pub use cors::CorsView;
 
 /// One name/value pair for display.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -68,7 +69,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 /// Builds the popup's view of one exchange from its context and ranked findings. With `reveal`
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
 /// the raw headers and both exports show secrets in full.
-pub fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
+pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
     let (ctx, findings, facts) = diagnosed.into_facts();
     let ctx = &ctx;
     let ex = ctx.ex;

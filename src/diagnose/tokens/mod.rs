@@ -24,7 +24,7 @@ mod source;
 mod time;
 
 pub(crate) use facts::TokenFacts;
-pub use facts::{AudienceCheck, Basis, JwtFacts, Relative, TimeCheck, Undecodable};
+pub(crate) use facts::{AudienceCheck, Basis, JwtFacts, TimeCheck};
 
 use super::context::Ctx;
 use crate::catalogue::FindingId;
