@@ -27,13 +27,6 @@ fn url_key(url: &str) -> &str {
     url.split('#').next().unwrap_or(url)
 }
 
-/// The cookie name at the start of a `Set-Cookie` line (text before `=`, trimmed).
-fn set_cookie_name(line: &str) -> Option<&str> {
-    let pair = line.split(';').next()?;
-    let name = pair.split_once('=').map(|(n, _)| n).unwrap_or("").trim();
-    (!name.is_empty()).then_some(name)
-}
-
 /// How long after its preflight an actual request may start (generous: a busy page can queue it).
 const PREFLIGHT_WINDOW_MS: f64 = 60_000.0;
 
@@ -97,14 +90,11 @@ impl Correlation {
                     pending_redirect.insert(url_key(&t).to_string(), i);
                 }
             }
-            for line in ex.response_headers.get_all("set-cookie") {
-                // Firefox joins repeated Set-Cookie lines with newlines.
-                for l in line.split('\n') {
-                    if let Some(name) = set_cookie_name(l) {
-                        let v = c.cookie_setters.entry(name.to_string()).or_default();
-                        if v.last() != Some(&i) {
-                            v.push(i);
-                        }
+            for l in ex.response_headers.set_cookie_lines() {
+                if let Some(name) = crate::headers::set_cookie::line_name(l).filter(|n| !n.is_empty()) {
+                    let v = c.cookie_setters.entry(name.to_string()).or_default();
+                    if v.last() != Some(&i) {
+                        v.push(i);
                     }
                 }
             }
@@ -129,7 +119,9 @@ impl Correlation {
 
     /// The exchanges before `index` that set cookie `name`, most recent last.
     pub fn setters_before(&self, name: &str, index: usize) -> impl Iterator<Item = usize> + '_ {
-        self.cookie_setters.get(name).into_iter().flatten().copied().filter(move |&i| i < index)
+        // The list is in capture order, so the ones before `index` are a prefix.
+        let list = self.cookie_setters.get(name).map(Vec::as_slice).unwrap_or(&[]);
+        list.get(..list.partition_point(|&i| i < index)).unwrap_or(&[]).iter().copied()
     }
 
     /// Exchanges with the same URL as `url`, in capture order.
