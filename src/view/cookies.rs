@@ -18,7 +18,7 @@ pub struct CookieRow {
     /// Why it was not sent (or not stored), in a few words; `None` when sent.
     pub reason: Option<String>,
     /// The finding id behind the reason, when one applies.
-    pub finding: Option<String>,
+    pub finding: Option<crate::catalogue::FindingId>,
     pub same_site: String,
     pub secure: bool,
     pub http_only: bool,
@@ -64,7 +64,7 @@ fn row(f: &CookieFact) -> CookieRow {
     };
     row.sent = f.sent;
     row.reason = f.outcome.as_ref().map(outcome_words);
-    row.finding = f.finding.map(|id| id.as_str().to_string());
+    row.finding = f.finding;
     row.origin = match f.source {
         RowSource::Jar => "jar",
         RowSource::Request => "request",
@@ -175,7 +175,7 @@ mod tests {
         assert!(!json.contains("topsecretsessionvalue") && !json.contains("darkmodevalue"), "{json}");
         let sid = rows.iter().find(|r| r.name == "sid").expect("sid row");
         assert!(!sid.sent);
-        assert_eq!(sid.finding.as_deref(), Some("cookie-not-on-path"));
+        assert_eq!(sid.finding.map(|id| id.as_str()), Some("cookie-not-on-path"));
         assert_eq!(sid.reason.as_deref(), Some("Path does not cover this URL"));
         assert_eq!(sid.path, "/api/auth");
         assert!(rows.iter().any(|r| r.name == "theme" && r.sent));
