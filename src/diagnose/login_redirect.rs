@@ -145,7 +145,7 @@ pub(super) fn cors_redirect_to_login(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) 
         .snippet("spring", "http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(\n    new HttpStatusEntryPoint(HttpStatus.UNAUTHORIZED),\n    new AntPathRequestMatcher(\"/api/**\")));")
         .snippet("aspnet", "builder.Services.ConfigureApplicationCookie(o => {\n    o.Events.OnRedirectToLogin = ctx => { ctx.Response.StatusCode = 401; return Task.CompletedTask; };\n});")
         .snippet("yaml", "# AWS ALB listener rule for /api/*: answer 401 instead of redirecting\nAuthenticateOidcConfig:\n  OnUnauthenticatedRequest: deny")
-        .snippet("shell", "# oauth2-proxy answers 401 to requests that send Accept: application/json\nfetch(url, { headers: { Accept: 'application/json' }, credentials: 'include' })");
+        .snippet("js", "// oauth2-proxy answers 401 to requests that send Accept: application/json\nfetch(url, { headers: { Accept: 'application/json' }, credentials: 'include' })");
     let mut x = Finding::new(FindingId::CorsRedirectToLogin, explanation, fix)
         .with("API request", format!("{} {}", first.method, first.url))
         .with("Redirect", format!("{} → {}", hop.status, cors::redact_userinfo(&target)))
