@@ -29,6 +29,23 @@ pub(crate) fn ex(method: &'static str, url: &'static str, status: u16, req: Hs, 
     }
 }
 
+/// A capture of one `GET https://api.example.com/v1/me`, nothing known but its headers and
+/// status (no resource type, no timing: what a sparse capture gives).
+pub(crate) fn single(
+    status: u16,
+    req: Vec<(&'static str, &'static str)>,
+    res: Vec<(&'static str, &'static str)>,
+) -> Capture<'static> {
+    capture(vec![Exchange {
+        method: Cow::Borrowed("GET"),
+        url: Cow::Borrowed("https://api.example.com/v1/me"),
+        status,
+        request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+        response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
+        ..Default::default()
+    }])
+}
+
 /// Builder-style adjustments of a fixture.
 pub(crate) trait Adjust: Sized {
     /// Starts `ms` milliseconds after [`T0_MS`].

@@ -14,20 +14,10 @@ use authlens::correlate::Correlation;
 use authlens::diagnose::diagnose_entry;
 use authlens::model::Capture;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut items: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    items.sort();
-    for p in items {
-        if p.is_dir() {
-            scenario_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
+use common::scenario_files;
+use std::path::Path;
 
 fn ids_of(v: &Value) -> Vec<String> {
     v.as_array().map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect()).unwrap_or_default()

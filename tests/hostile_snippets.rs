@@ -6,25 +6,15 @@
 
 use authlens::model::Capture;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::scenario_files;
+use std::path::Path;
 
 /// Breaks out of single and double quotes, starts a command substitution and a tag.
 const PAYLOAD: &str = "Zq'\"$(id)`id`<b>";
 /// The part of the payload that must never be live code.
 const MARK: &str = "Zq";
-
-fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut items: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    items.sort();
-    for p in items {
-        if p.is_dir() {
-            scenario_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
 
 /// Byte ranges of the string literals of `code`, for a language whose literals are delimited by
 /// any of `quotes` with backslash escapes (`escapes`) or none (shell single quotes).

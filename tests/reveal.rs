@@ -4,20 +4,10 @@
 
 use authlens::model::Capture;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn scenario_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
-    let mut items: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    items.sort();
-    for p in items {
-        if p.is_dir() {
-            scenario_files(&p, out);
-        } else if p.extension().is_some_and(|e| e == "json") {
-            out.push(p);
-        }
-    }
-}
+use common::scenario_files;
+use std::path::Path;
 
 /// Walks two JSON trees of the same analysis; records every place where they differ in shape,
 /// or differ in a string the redacted side does not mark as redacted.

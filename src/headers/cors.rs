@@ -368,11 +368,8 @@ pub fn max_age(headers: &Headers<'_>) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Header, Headers};
 
-    fn hs(pairs: &[(&'static str, &'static str)]) -> Headers<'static> {
-        Headers(pairs.iter().map(|(n, v)| Header::new(n, v)).collect())
-    }
+    use crate::testkit::hs;
 
     const O: &str = "https://app.example.com";
     type Hdrs = &'static [(&'static str, &'static str)];

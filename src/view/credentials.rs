@@ -101,8 +101,6 @@ pub(crate) fn view(ctx: &Ctx<'_, '_>, facts: &CredentialFacts<'_>) -> Credential
 
 #[cfg(test)]
 pub(super) mod tests {
-    use crate::model::{Capture, Exchange, Header, Headers};
-    use std::borrow::Cow;
 
     /// The popup entry of a one-exchange capture (the exchange must be flagged).
     pub(in crate::view) fn entry(
@@ -110,17 +108,7 @@ pub(super) mod tests {
         req: Vec<(&'static str, &'static str)>,
         res: Vec<(&'static str, &'static str)>,
     ) -> crate::view::EntryView {
-        let cap = Capture {
-            exchanges: vec![Exchange {
-                method: Cow::Borrowed("GET"),
-                url: Cow::Borrowed("https://api.example.com/v1/me"),
-                status,
-                request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
-                response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
-                ..Default::default()
-            }],
-            ..Default::default()
-        };
+        let cap = crate::testkit::single(status, req, res);
         crate::analyze(&cap).entries.into_iter().next().expect("the exchange is flagged")
     }
 

@@ -216,27 +216,9 @@ mod tests {
     use crate::catalogue::FindingId::CacheStripsCookie;
     use crate::correlate::Correlation;
     use crate::diagnose::diagnose_entry;
-    use crate::model::{Capture, Exchange, Header};
-    use std::borrow::Cow;
+    use crate::model::{Capture, Exchange};
 
-    type Hs = &'static [(&'static str, &'static str)];
-
-    fn hs(pairs: Hs) -> Headers<'static> {
-        Headers(pairs.iter().map(|(n, v)| Header::new(n, v)).collect())
-    }
-
-    fn ex(method: &'static str, url: &'static str, status: u16, req: Hs, res: Hs) -> Exchange<'static> {
-        Exchange {
-            method: Cow::Borrowed(method),
-            url: Cow::Borrowed(url),
-            status,
-            request_headers: hs(req),
-            response_headers: hs(res),
-            started_ms: Some(1_790_000_000_000.0),
-            resource_type: Some(Cow::Borrowed("fetch")),
-            ..Default::default()
-        }
-    }
+    use crate::testkit::{Hs, ex, hs};
 
     #[test]
     fn layers_table() {

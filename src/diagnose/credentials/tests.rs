@@ -9,17 +9,7 @@ fn capture(
     req: Vec<(&'static str, &'static str)>,
     res: Vec<(&'static str, &'static str)>,
 ) -> Capture<'static> {
-    Capture {
-        exchanges: vec![Exchange {
-            method: Cow::Borrowed("GET"),
-            url: Cow::Borrowed("https://api.example.com/v1/me"),
-            status,
-            request_headers: Headers(req.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
-            response_headers: Headers(res.into_iter().map(|(n, v)| Header::new(n, v)).collect()),
-            ..Default::default()
-        }],
-        ..Default::default()
-    }
+    crate::testkit::single(status, req, res)
 }
 
 /// The findings of this module for the capture's only exchange, and its credential state.
