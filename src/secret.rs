@@ -90,15 +90,21 @@ const NOT_SECRET_HEADERS: &[&str] = &[
 /// Headers whose value is a URL that may carry a token (`Referer: …?code=…`, `Location: …#access_token=`).
 const URL_HEADERS: &[&str] = &["referer", "location", "content-location", "refresh", "link"];
 
-/// Whether a header's value is a credential (redacted in every view and export).
+/// Whether a header's value is a credential (redacted in every view and export). Allocation-free:
+/// it runs for every header of every flagged request, in the view and in each export.
 pub fn is_secret_header(name: &str) -> bool {
     if NOT_SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
         return false;
     }
-    let l = name.to_ascii_lowercase();
-    SECRET_HEADERS.contains(&l.as_str())
-        || signals::is_api_key_header(&l)
-        || SECRET_NAME_PARTS.iter().any(|p| l.contains(p))
+    SECRET_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h))
+        || signals::is_api_key_header(name)
+        || SECRET_NAME_PARTS.iter().any(|p| contains_ignore_ascii_case(name, p))
+}
+
+/// Whether `hay` contains the lowercase ASCII `needle`, ignoring ASCII case.
+fn contains_ignore_ascii_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Whether a `Sec-WebSocket-Protocol` item looks like a token smuggled in as a subprotocol

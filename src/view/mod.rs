@@ -26,6 +26,13 @@ pub struct Pair {
     pub value: String,
 }
 
+impl Pair {
+    /// The pair as a header line's name and value.
+    fn line(&self) -> (&str, &str) {
+        (&self.name, &self.value)
+    }
+}
+
 /// Everything the popup shows for one flagged request.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -99,7 +106,13 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
     }
     view.blocking = view.recovered_by.is_none()
         && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
-    view.markdown = crate::report::markdown::entry_markdown(ex, &view.findings, reveal);
+    view.markdown = crate::report::markdown::entry_markdown(
+        ex,
+        &view.findings,
+        view.request_headers.iter().map(Pair::line),
+        view.response_headers.iter().map(Pair::line),
+        reveal,
+    );
     view
 }
 
