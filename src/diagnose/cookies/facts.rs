@@ -12,6 +12,7 @@ use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
 use crate::model::{BlockedSetCookie, Browser};
 use crate::signals::FetchSite;
 use crate::site::Relation;
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
 /// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
@@ -57,6 +58,8 @@ pub(crate) struct Facts<'c> {
     /// Whether `jar` holds everything known before this request: the snapshot, or a replay of the
     /// capture. `false` when the rules of this exchange did not need the replay.
     pub complete: bool,
+    /// Names of the cookies the request carried: one lookup per question instead of a scan.
+    pub sent_names: HashSet<&'c str>,
     /// Lines of earlier exchanges the replay refused: (exchange, cookie name, reason).
     pub earlier_rejections: Vec<(usize, String, Rejection)>,
     /// Earlier exchanges that deleted a cookie (Max-Age ≤ 0 or past Expires): (exchange, name).
@@ -81,6 +84,7 @@ impl<'c> Facts<'c> {
             jar: Jar::new(),
             from_snapshot: false,
             complete: false,
+            sent_names: ctx.sent_cookies.iter().map(|p| p.name).collect(),
             earlier_rejections: Vec::new(),
             earlier_deletions: Vec::new(),
             now_ms: now_ms(ctx),
@@ -190,9 +194,10 @@ impl<'c> Facts<'c> {
             lax_by_default: self.lax_by_default,
             source: Source::Exchange(i),
         };
+        let blocked: HashSet<&str> = ex.blocked_set_cookies.iter().map(|b| b.cookie_line.trim()).collect();
         for line in ex.response_headers.set_cookie_lines() {
             // A line Chromium reported as blocked was not stored, whatever the replay says.
-            if ex.blocked_set_cookies.iter().any(|b| b.cookie_line.trim() == line.trim()) {
+            if blocked.contains(line.trim()) {
                 continue;
             }
             match set_cookie::parse(line) {
@@ -209,8 +214,13 @@ impl<'c> Facts<'c> {
     fn build_lines(&mut self, ctx: &Ctx<'c, '_>) {
         let ex = ctx.ex;
         let mut lines = Vec::new();
+        // Each reported line by its text, the first report winning as a scan would.
+        let mut reports: HashMap<&str, &'c BlockedSetCookie<'c>> = HashMap::new();
+        for b in &ex.blocked_set_cookies {
+            reports.entry(b.cookie_line.trim()).or_insert(b);
+        }
         for raw in ex.response_headers.set_cookie_lines() {
-            let reported = ex.blocked_set_cookies.iter().find(|b| b.cookie_line.trim() == raw.trim());
+            let reported = reports.get(raw.trim()).copied();
             let parsed = set_cookie::parse(raw);
             let verdict = match &parsed {
                 Ok(c) => {
@@ -224,13 +234,19 @@ impl<'c> Facts<'c> {
             lines.push(SetLine { raw, parsed, verdict, reported });
         }
         // CDP may report a blocked line the headers no longer show (HAR exporters drop them).
+        let shown: HashSet<&str> = lines.iter().map(|l: &SetLine<'c>| l.raw.trim()).collect();
         for b in &ex.blocked_set_cookies {
-            if !lines.iter().any(|l| l.raw.trim() == b.cookie_line.trim()) {
+            if !shown.contains(b.cookie_line.trim()) {
                 let raw: &'c str = &b.cookie_line;
                 lines.push(SetLine { raw, parsed: set_cookie::parse(raw), verdict: None, reported: Some(b) });
             }
         }
         self.lines = lines;
+    }
+
+    /// Whether the request carried a cookie named `name` in its `Cookie` header.
+    pub fn was_sent(&self, name: &str) -> bool {
+        self.sent_names.contains(name)
     }
 
     /// Stored cookies that share the request's registrable domain (the ones worth talking about).

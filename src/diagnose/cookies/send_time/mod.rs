@@ -7,7 +7,7 @@ mod explain;
 mod tests;
 
 use super::text::{others, with_cookie};
-use super::{Facts, auth_failed, last_setter_before, was_sent};
+use super::{Facts, auth_failed, last_setter_before};
 use crate::catalogue::{FindingId, Severity};
 use crate::cookies::jar::{Cookie, Exclusion, SiteContext};
 use crate::diagnose::context::Ctx;
@@ -205,7 +205,7 @@ fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
 /// Whether an excluded cookie is worth reporting: it belongs to this site, the request did not
 /// carry a cookie of that name anyway, and it is the session (or no session cookie went at all).
 fn relevant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, c: &Cookie) -> bool {
-    if !f.related(c) || was_sent(ctx, &c.name) {
+    if !f.related(c) || f.was_sent(&c.name) {
         return false;
     }
     is_session_cookie_name(&c.name) || !ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name))
