@@ -498,7 +498,7 @@ fn go_cookiejar() {
             }
             let now1 = GO_NOW + 1001;
             let mut all: Vec<String> =
-                jar.cookies().iter().filter(|c| !c.expired(now1)).map(|c| format!("{}={}", c.name, c.value)).collect();
+                jar.cookies().filter(|c| !c.expired(now1)).map(|c| format!("{}={}", c.name, c.value)).collect();
             all.sort();
             let want_all = t["jar_content_sorted"].as_str().unwrap_or("");
             content.check(format!("{gname}#{ti} {desc}"), all.join(" ") == want_all, || {
@@ -526,7 +526,7 @@ fn go_cookiejar() {
         // A host the URL parser rejects (`127.www.0.0.1`) cannot set anything: an error, as Go says.
         let res =
             Url::parse(&format!("http://{h}/")).map(|url| jar.set_line(&line, &Context::first_party(&url, GO_NOW)));
-        let got = match (&res, jar.cookies().first()) {
+        let got = match (&res, jar.cookies().next()) {
             (Ok(Ok(_)), Some(c)) => Some((c.domain.clone(), c.host_only)),
             _ => None,
         };

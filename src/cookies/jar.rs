@@ -5,16 +5,32 @@
 //! The jar is pure: the caller passes the clock (`now_ms`, from the capture) and the request's
 //! context (site-for-cookies relation, navigation, browser flavour). The public-suffix check is a
 //! plain function so tests can inject another list (the Go jar tests use a toy list); the
-//! product always uses the bundled list of `crate::site`. Eviction is not modelled.
+//! product always uses the bundled list of `crate::site`.
+//!
+//! The store is browser-like so that replaying a hostile capture stays linear and bounded: cookies
+//! are found by their §5.7 key through a hash index, expired ones are purged through an expiry
+//! index (only when something has expired), and the jar evicts like Chromium's `CookieMonster`
+//! (per registrable domain and in total, see [`DOMAIN_MAX`] and [`TOTAL_MAX`]).
 
 use crate::headers::set_cookie::{self, CookiePrefix, PathAttr, SameSite, SetCookie, SetCookieError};
 use crate::model::JarCookie;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use url::Url;
 
 /// 6265bis §5.5 "The limit SHOULD NOT be greater than 400 days": Chromium caps at 400 days.
 const MAX_LIFETIME_MS: i64 = 400 * 86_400 * 1000;
 /// Chromium's `kLaxAllowUnsafeMaxAge` (6265bis §5.6.7.2 "Lax-Allowing-Unsafe"): 2 minutes.
 const LAX_ALLOW_UNSAFE_MS: i64 = 120_000;
+
+/// Chromium `CookieMonster::kDomainMaxCookies`: a registrable domain (eTLD+1) holding more
+/// cookies than this is purged down to [`DOMAIN_KEEP`].
+pub const DOMAIN_MAX: usize = 180;
+/// `kDomainMaxCookies - kDomainPurgeCookies` (180 − 30).
+pub const DOMAIN_KEEP: usize = 150;
+/// Chromium `CookieMonster::kMaxCookies`: a jar holding more is purged down to [`TOTAL_KEEP`].
+pub const TOTAL_MAX: usize = 3300;
+/// `kMaxCookies - kPurgeCookies` (3300 − 300).
+pub const TOTAL_KEEP: usize = 3000;
 
 /// Where a stored cookie came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -243,11 +259,37 @@ fn bundled_psl(domain: &str) -> bool {
 }
 
 /// A cookie store.
+///
+/// `cookies` is ordered by the last store of each cookie (a replaced cookie moves to the end, as
+/// the earlier `Vec` remove-then-push did), so listing and exclusion order are unchanged; `stamp`
+/// numbers those stores. The three indexes are kept in step with `cookies` by `insert`/`remove`.
 #[derive(Clone, Debug)]
 pub struct Jar {
-    cookies: Vec<Cookie>,
+    cookies: BTreeMap<u64, Cookie>,
     psl: fn(&str) -> bool,
     seq: u64,
+    stamp: u64,
+    /// §5.7 step 23's key → stamp of the (first) cookie with that key.
+    index: HashMap<Key, u64>,
+    /// (expiry, stamp) of every cookie with an expiry: the purge takes expired ones off the front.
+    expiries: BTreeSet<(i64, u64)>,
+    /// Registrable domain (the domain itself when it has none) → (secure, stamp) of its cookies,
+    /// in Chromium's eviction order: non-secure before secure, then least recently set.
+    domains: HashMap<String, BTreeSet<(bool, u64)>>,
+    /// A snapshot held two cookies with one key (only the first is indexed).
+    duplicate_keys: bool,
+}
+
+/// (name, domain, host-only, path, partition): cookies with equal keys replace each other.
+type Key = (String, String, bool, String, Option<String>);
+
+fn key_of(c: &Cookie) -> Key {
+    (c.name.clone(), c.domain.clone(), c.host_only, c.path.clone(), c.partition.clone())
+}
+
+/// Chromium's eviction bucket: the cookie domain's eTLD+1 (`CookieMonster::GetKey`).
+fn bucket_of(c: &Cookie) -> String {
+    crate::site::registrable_domain(&c.domain).unwrap_or_else(|| c.domain.clone())
 }
 
 impl Default for Jar {
@@ -296,17 +338,114 @@ pub(crate) fn is_secure_url(url: &Url) -> bool {
 impl Jar {
     /// An empty jar using the bundled Public Suffix List.
     pub fn new() -> Jar {
-        Jar { cookies: Vec::new(), psl: bundled_psl, seq: 0 }
+        Jar::with_psl(bundled_psl)
     }
 
     /// An empty jar with another public-suffix check (tests).
     pub fn with_psl(psl: fn(&str) -> bool) -> Jar {
-        Jar { cookies: Vec::new(), psl, seq: 0 }
+        Jar {
+            cookies: BTreeMap::new(),
+            psl,
+            seq: 0,
+            stamp: 0,
+            index: HashMap::new(),
+            expiries: BTreeSet::new(),
+            domains: HashMap::new(),
+            duplicate_keys: false,
+        }
     }
 
-    /// Every stored cookie (expired ones included until the next store).
-    pub fn cookies(&self) -> &[Cookie] {
-        &self.cookies
+    /// Every stored cookie, least recently stored first (expired ones included until the next store).
+    pub fn cookies(&self) -> impl Iterator<Item = &Cookie> + Clone + '_ {
+        self.cookies.values()
+    }
+
+    /// How many cookies are stored.
+    pub fn len(&self) -> usize {
+        self.cookies.len()
+    }
+
+    /// Whether the jar is empty.
+    pub fn is_empty(&self) -> bool {
+        self.cookies.is_empty()
+    }
+
+    /// Adds `c` at the end of the store order and to every index.
+    fn insert(&mut self, c: Cookie) {
+        self.stamp += 1;
+        let stamp = self.stamp;
+        match self.index.entry(key_of(&c)) {
+            std::collections::hash_map::Entry::Occupied(_) => self.duplicate_keys = true,
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(stamp);
+            }
+        }
+        if let Some(e) = c.expiry_ms {
+            self.expiries.insert((e, stamp));
+        }
+        self.domains.entry(bucket_of(&c)).or_default().insert((c.secure, stamp));
+        self.cookies.insert(stamp, c);
+    }
+
+    /// Removes the cookie stored at `stamp` from the store and every index.
+    fn remove(&mut self, stamp: u64) -> Option<Cookie> {
+        let c = self.cookies.remove(&stamp)?;
+        if let Some(e) = c.expiry_ms {
+            self.expiries.remove(&(e, stamp));
+        }
+        let bucket = bucket_of(&c);
+        if let Some(b) = self.domains.get_mut(&bucket) {
+            b.remove(&(c.secure, stamp));
+            if b.is_empty() {
+                self.domains.remove(&bucket);
+            }
+        }
+        let key = key_of(&c);
+        if self.index.get(&key) == Some(&stamp) {
+            self.index.remove(&key);
+            // Only a snapshot can hold a second cookie with this key: index the next one, as the
+            // first-match scan did.
+            if self.duplicate_keys {
+                if let Some((&s, _)) = self.cookies.iter().find(|(_, o)| key_of(o) == key) {
+                    self.index.insert(key, s);
+                }
+            }
+        }
+        Some(c)
+    }
+
+    /// Drops every cookie expired at `now_ms` (the §5.7 purge), through the expiry index.
+    fn purge_expired(&mut self, now_ms: i64) {
+        while let Some(&(e, stamp)) = self.expiries.first() {
+            if e > now_ms {
+                break;
+            }
+            self.expiries.pop_first();
+            self.remove(stamp);
+        }
+    }
+
+    /// Chromium's garbage collection after a store: a registrable domain over [`DOMAIN_MAX`] keeps
+    /// [`DOMAIN_KEEP`] cookies, evicting non-secure before secure, least recently set first; a jar over
+    /// [`TOTAL_MAX`] keeps [`TOTAL_KEEP`], least recently set first. Expired cookies are already gone
+    /// (Chromium evicts them first). Chromium orders by last *access*; the jar is pure (retrieval does
+    /// not mutate it), so the last store stands in for it. Chromium also spares cookies accessed in
+    /// the last 30 days from the global purge (`kSafeFromGlobalPurgeDays`); a replayed capture spans
+    /// minutes, so sparing them would let a hostile capture grow the jar without bound: not modelled.
+    fn evict(&mut self, bucket: &str) {
+        let over: Vec<u64> = match self.domains.get(bucket) {
+            Some(b) if b.len() > DOMAIN_MAX => b.iter().take(b.len() - DOMAIN_KEEP).map(|&(_, s)| s).collect(),
+            _ => Vec::new(),
+        };
+        for s in over {
+            self.remove(s);
+        }
+        if self.cookies.len() > TOTAL_MAX {
+            let over: Vec<u64> = self.cookies.keys().take(self.cookies.len() - TOTAL_KEEP).copied().collect();
+            for s in over {
+                self.remove(s);
+            }
+        }
     }
 
     /// Parses `line` and stores it (§5.6 then §5.7).
@@ -388,7 +527,7 @@ impl Jar {
         }
         // Step 16: leave secure cookies alone.
         if !c.secure && !secure_url {
-            let clash = self.cookies.iter().any(|old| {
+            let clash = self.cookies.values().any(|old| {
                 old.name == c.name
                     && old.secure
                     && !old.expired(ctx.now_ms)
@@ -466,16 +605,10 @@ impl Jar {
                 lifetime_capped = true;
             }
         }
-        let old = self.cookies.iter().position(|o| {
-            o.name == cookie.name
-                && o.domain == cookie.domain
-                && o.host_only == cookie.host_only
-                && o.path == cookie.path
-                && o.partition == cookie.partition
-        });
+        let old = self.index.get(&key_of(&cookie)).copied();
         let mut replaced = false;
-        if let Some(i) = old {
-            if let Some(o) = self.cookies.get(i) {
+        if let Some(stamp) = old {
+            if let Some(o) = self.cookies.get(&stamp) {
                 if !ctx.http_api && o.http_only {
                     return Err(Rejection::OverwriteHttpOnly);
                 }
@@ -484,19 +617,39 @@ impl Jar {
                     cookie.seq = o.seq;
                 }
             }
-            self.cookies.remove(i);
+            self.remove(stamp);
             replaced = true;
         }
         let expired_on_arrival = cookie.expired(ctx.now_ms);
+        let mut bucket = None;
         if !expired_on_arrival {
             if !replaced || cookie.seq == 0 {
                 self.seq += 1;
                 cookie.seq = self.seq;
             }
-            self.cookies.push(cookie);
+            bucket = Some(bucket_of(&cookie));
+            self.insert(cookie);
         }
-        self.cookies.retain(|o| !o.expired(ctx.now_ms));
+        self.purge_expired(ctx.now_ms);
+        if let Some(b) = bucket {
+            self.evict(&b);
+        }
         Ok(Stored { replaced, expired_on_arrival, lifetime_capped })
+    }
+
+    /// What [`Jar::store`] would answer for `c`, without storing it: the diagnosis checks each
+    /// `Set-Cookie` line of a response against the jar as it was before that response.
+    pub fn probe(&self, c: &SetCookie, ctx: &Context<'_>) -> Result<Stored, Rejection> {
+        let cookie = self.check(c, ctx)?;
+        let cap = ctx.now_ms.saturating_add(MAX_LIFETIME_MS);
+        let lifetime_capped = cookie.expiry_ms.is_some_and(|e| e > cap);
+        let expiry_ms = if lifetime_capped { Some(cap) } else { cookie.expiry_ms };
+        let old = self.index.get(&key_of(&cookie)).and_then(|s| self.cookies.get(s));
+        if old.is_some_and(|o| !ctx.http_api && o.http_only) {
+            return Err(Rejection::OverwriteHttpOnly);
+        }
+        let expired_on_arrival = expiry_ms.is_some_and(|e| e <= ctx.now_ms);
+        Ok(Stored { replaced: old.is_some(), expired_on_arrival, lifetime_capped })
     }
 
     /// Adds a cookie from the browser's own store (`chrome.cookies`), trusted as is.
@@ -506,7 +659,7 @@ impl Jar {
         let domain = raw.trim_start_matches('.').to_ascii_lowercase();
         let creation_ms = j.creation_ms.filter(|m| m.is_finite()).map(|m| m as i64).unwrap_or(now_ms);
         self.seq += 1;
-        self.cookies.push(Cookie {
+        self.insert(Cookie {
             name: j.name.to_string(),
             value: j.value.to_string(),
             domain,
@@ -534,7 +687,7 @@ impl Jar {
         let secure_url = is_secure_url(ctx.url);
         let path = ctx.url.path();
         let safe_method = matches!(ctx.method.to_ascii_uppercase().as_str(), "GET" | "HEAD" | "OPTIONS" | "TRACE");
-        for c in &self.cookies {
+        for c in self.cookies.values() {
             let why = if c.expired(ctx.now_ms) {
                 Some(Exclusion::Expired)
             } else if !is_cookieable_scheme(ctx.url) {
@@ -685,7 +838,7 @@ mod tests {
         let mut jar = Jar::new();
         set(&mut jar, "https://myapp.vercel.app/", "a=1; Domain=myapp.vercel.app").unwrap();
         set(&mut jar, "https://www.example.co.uk/", "b=1; Domain=co.uk").unwrap_err();
-        let c = jar.cookies().first().unwrap();
+        let c = jar.cookies().next().unwrap();
         assert!(!c.host_only, "myapp.vercel.app is a registrable domain, not a suffix");
     }
 
@@ -693,7 +846,7 @@ mod tests {
     fn default_path_and_path_match() {
         let mut jar = Jar::new();
         set(&mut jar, "https://a.test/api/auth/login", "sid=1").unwrap();
-        assert_eq!(jar.cookies().first().map(|c| c.path.as_str()), Some("/api/auth"));
+        assert_eq!(jar.cookies().next().map(|c| c.path.as_str()), Some("/api/auth"));
         assert_eq!(header(&jar, "https://a.test/api/auth/me"), "sid=1");
         assert_eq!(header(&jar, "https://a.test/api/users"), "");
         assert!(path_match("/api/x", "/api"));
@@ -796,5 +949,121 @@ mod tests {
         ctx.top_level_site = Some("https://other.test".into());
         let r = jar.retrieve(&ctx);
         assert_eq!(r.excluded.first().map(|x| x.1), Some(Exclusion::OtherPartition));
+    }
+
+    /// Stores `n` cookies `{prefix}{i}=v` from `url` at T0 + i ms (so store order is i).
+    fn fill(jar: &mut Jar, url: &str, prefix: &str, n: usize) {
+        let url = u(url);
+        for i in 0..n {
+            let ctx = Context::first_party(&url, T0 + i as i64);
+            jar.set_line(&format!("{prefix}{i}=v; Path=/"), &ctx).unwrap();
+        }
+    }
+
+    fn names(jar: &Jar) -> Vec<String> {
+        jar.cookies().map(|c| c.name.clone()).collect()
+    }
+
+    #[test]
+    fn domain_cap_evicts_to_150_least_recently_set_first() {
+        // Near miss: exactly 180 on one registrable domain (two hosts share it) stays.
+        let mut jar = Jar::new();
+        fill(&mut jar, "https://a.example.com/", "a", 90);
+        fill(&mut jar, "https://b.example.com/", "b", 90);
+        assert_eq!(jar.len(), DOMAIN_MAX);
+        // The 181st purges the domain to 150: the 31 least recently set go.
+        fill(&mut jar, "https://example.com/", "c", 1);
+        assert_eq!(jar.len(), DOMAIN_KEEP);
+        let kept = names(&jar);
+        assert!(!kept.contains(&"a30".to_string()) && kept.contains(&"a31".to_string()), "{kept:?}");
+        assert!(kept.contains(&"c0".to_string()));
+        // Re-setting a cookie makes it recent: it survives the next purge.
+        fill(&mut jar, "https://a.example.com/", "a", 32);
+        assert!(names(&jar).contains(&"a31".to_string()));
+        // Another registrable domain is counted apart.
+        fill(&mut jar, "https://other.test/", "o", DOMAIN_MAX);
+        assert_eq!(jar.cookies().filter(|c| c.domain == "other.test").count(), DOMAIN_MAX);
+    }
+
+    #[test]
+    fn domain_cap_evicts_non_secure_before_secure() {
+        let mut jar = Jar::new();
+        let url = u("https://a.test/");
+        for i in 0..DOMAIN_MAX + 1 {
+            // The 60 oldest are Secure: the 31 evicted are the oldest non-secure ones.
+            let line = if i < 60 { format!("s{i}=v; Secure") } else { format!("n{i}=v") };
+            jar.set_line(&line, &Context::first_party(&url, T0)).unwrap();
+        }
+        assert_eq!(jar.len(), DOMAIN_KEEP);
+        assert_eq!(jar.cookies().filter(|c| c.secure).count(), 60);
+        let kept = names(&jar);
+        assert!(!kept.contains(&"n90".to_string()) && kept.contains(&"n91".to_string()), "{kept:?}");
+    }
+
+    #[test]
+    fn total_cap_evicts_to_3000_least_recently_set_first() {
+        let mut jar = Jar::new();
+        // 22 domains × 150 = 3300: at the cap, nothing goes (near miss).
+        for d in 0..22 {
+            fill(&mut jar, &format!("https://d{d}.test/"), "x", 150);
+        }
+        assert_eq!(jar.len(), TOTAL_MAX);
+        fill(&mut jar, "https://last.test/", "y", 1);
+        assert_eq!(jar.len(), TOTAL_KEEP);
+        // The oldest 301 were d0's 150, d1's 150 and d2's first.
+        assert!(!jar.cookies().any(|c| c.domain == "d0.test" || c.domain == "d1.test"));
+        assert_eq!(jar.cookies().filter(|c| c.domain == "d2.test").count(), 149);
+        assert!(jar.cookies().any(|c| c.domain == "last.test"));
+    }
+
+    #[test]
+    fn expired_cookies_are_purged_first_and_indexes_stay_consistent() {
+        let mut jar = Jar::new();
+        let url = u("https://a.test/");
+        jar.set_line("e=1; Max-Age=1", &Context::first_party(&url, T0)).unwrap();
+        jar.set_line("k=1", &Context::first_party(&url, T0)).unwrap();
+        assert_eq!(jar.len(), 2);
+        // Listed until the next store, gone after it.
+        jar.set_line("k=2", &Context::first_party(&url, T0 + 5000)).unwrap();
+        assert_eq!(names(&jar), ["k"]);
+        // A replaced cookie moves to the end of the store order, as before the index.
+        jar.set_line("z=1", &Context::first_party(&url, T0 + 5000)).unwrap();
+        jar.set_line("k=3", &Context::first_party(&url, T0 + 5000)).unwrap();
+        assert_eq!(names(&jar), ["z", "k"]);
+        assert_eq!(jar.index.len(), 2);
+        assert_eq!(jar.domains.get("a.test").map(BTreeSet::len), Some(2));
+        assert!(jar.expiries.is_empty());
+    }
+
+    #[test]
+    fn probe_answers_what_store_would() {
+        // (name, earlier lines set from https://a.test/, the probed line, its URL, http API).
+        let cases: &[(&str, &[&str], &str, &str, bool)] = &[
+            ("new cookie", &[], "a=1", "https://a.test/", true),
+            ("replacement", &["a=1"], "a=2", "https://a.test/", true),
+            ("other path is new", &["a=1; Path=/x"], "a=2; Path=/", "https://a.test/", true),
+            ("domain vs host-only", &["a=1"], "a=2; Domain=a.test", "https://a.test/", true),
+            ("deletion", &["a=1"], "a=; Max-Age=0", "https://a.test/", true),
+            ("deletion of nothing", &[], "a=; Max-Age=0", "https://a.test/", true),
+            ("lifetime capped", &[], "a=1; Max-Age=99999999999", "https://a.test/", true),
+            ("http-only from script", &["a=1; HttpOnly"], "a=2", "https://a.test/", false),
+            ("leave secure alone", &["a=1; Secure"], "a=2", "http://a.test/", true),
+            ("secure from insecure", &[], "a=1; Secure", "http://a.test/", true),
+            ("foreign domain", &[], "a=1; Domain=b.test", "https://a.test/", true),
+            ("host prefix", &[], "__Host-a=1; Domain=a.test; Secure", "https://a.test/", true),
+        ];
+        for (name, earlier, line, url, http_api) in cases {
+            let mut jar = Jar::new();
+            for e in *earlier {
+                set(&mut jar, "https://a.test/", e).unwrap();
+            }
+            let url = u(url);
+            let mut ctx = Context::first_party(&url, T0 + 10);
+            ctx.http_api = *http_api;
+            let Ok(c) = set_cookie::parse(line) else { continue };
+            let probed = jar.probe(&c, &ctx);
+            let mut copy = jar.clone();
+            assert_eq!(probed, copy.store(&c, &ctx), "{name}");
+        }
     }
 }

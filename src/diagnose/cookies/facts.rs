@@ -12,6 +12,7 @@ use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
 use crate::model::{BlockedSetCookie, Browser};
 use crate::signals::FetchSite;
 use crate::site::Relation;
+use std::collections::{HashMap, HashSet};
 use url::Url;
 
 /// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
@@ -57,6 +58,8 @@ pub(crate) struct Facts<'c> {
     /// Whether `jar` holds everything known before this request: the snapshot, or a replay of the
     /// capture. `false` when the rules of this exchange did not need the replay.
     pub complete: bool,
+    /// Names of the cookies the request carried: one lookup per question instead of a scan.
+    pub sent_names: HashSet<&'c str>,
     /// Lines of earlier exchanges the replay refused: (exchange, cookie name, reason).
     pub earlier_rejections: Vec<(usize, String, Rejection)>,
     /// Earlier exchanges that deleted a cookie (Max-Age ≤ 0 or past Expires): (exchange, name).
@@ -81,6 +84,7 @@ impl<'c> Facts<'c> {
             jar: Jar::new(),
             from_snapshot: false,
             complete: false,
+            sent_names: ctx.sent_cookies.iter().map(|p| p.name).collect(),
             earlier_rejections: Vec::new(),
             earlier_deletions: Vec::new(),
             now_ms: now_ms(ctx),
@@ -147,26 +151,15 @@ impl<'c> Facts<'c> {
                 || h.eq_ignore_ascii_case(&here_site)
         };
         // The newest two same-site setters of every cookie name (older lines are almost always
-        // superseded), found through the correlation's per-name index without scanning the capture.
-        let mut mine: Vec<usize> = Vec::new();
-        for idxs in ctx.corr.cookie_setters.values() {
-            let end = idxs.partition_point(|&i| i < ctx.index);
-            let before = idxs.get(..end).unwrap_or(&[]);
-            let mut found = 0;
-            for &i in before.iter().rev().take(32) {
-                if ctx.capture.exchanges.get(i).is_some_and(|e| same_site(&e.url)) {
-                    mine.push(i);
-                    found += 1;
-                    if found == 2 {
-                        break;
-                    }
-                }
-            }
-        }
-        mine.sort_unstable();
-        mine.dedup();
-        let skip = mine.len().saturating_sub(MAX_REPLAY);
-        for i in mine.into_iter().skip(skip) {
+        // superseded), newest MAX_REPLAY of them. Walking back from this exchange finds them in
+        // time proportional to the walk; when that walk would be longer than the capture's number
+        // of cookie names, the per-name index answers instead (the same set either way).
+        let budget = ctx.corr.cookie_setters.len().max(MAX_REPLAY);
+        let mine = match newest_setters_by_walk(ctx, &same_site, budget) {
+            Some(m) => m,
+            None => newest_setters_by_name(ctx, &same_site),
+        };
+        for i in mine {
             self.replay_exchange(ctx, i);
         }
     }
@@ -190,9 +183,10 @@ impl<'c> Facts<'c> {
             lax_by_default: self.lax_by_default,
             source: Source::Exchange(i),
         };
+        let blocked: HashSet<&str> = ex.blocked_set_cookies.iter().map(|b| b.cookie_line.trim()).collect();
         for line in ex.response_headers.set_cookie_lines() {
             // A line Chromium reported as blocked was not stored, whatever the replay says.
-            if ex.blocked_set_cookies.iter().any(|b| b.cookie_line.trim() == line.trim()) {
+            if blocked.contains(line.trim()) {
                 continue;
             }
             match set_cookie::parse(line) {
@@ -209,29 +203,39 @@ impl<'c> Facts<'c> {
     fn build_lines(&mut self, ctx: &Ctx<'c, '_>) {
         let ex = ctx.ex;
         let mut lines = Vec::new();
+        // Each reported line by its text, the first report winning as a scan would.
+        let mut reports: HashMap<&str, &'c BlockedSetCookie<'c>> = HashMap::new();
+        for b in &ex.blocked_set_cookies {
+            reports.entry(b.cookie_line.trim()).or_insert(b);
+        }
         for raw in ex.response_headers.set_cookie_lines() {
-            let reported = ex.blocked_set_cookies.iter().find(|b| b.cookie_line.trim() == raw.trim());
+            let reported = reports.get(raw.trim()).copied();
             let parsed = set_cookie::parse(raw);
             let verdict = match &parsed {
                 Ok(c) => {
                     let mut jctx = self.context(&ex.method);
                     jctx.source = Source::Exchange(ctx.index);
-                    // Check against a copy so "leave secure cookies alone" sees the earlier jar.
-                    let mut probe = self.jar.clone();
-                    Some(probe.store(c, &jctx))
+                    // Probe, not store: "leave secure cookies alone" must see the earlier jar.
+                    Some(self.jar.probe(c, &jctx))
                 }
                 Err(_) => None,
             };
             lines.push(SetLine { raw, parsed, verdict, reported });
         }
         // CDP may report a blocked line the headers no longer show (HAR exporters drop them).
+        let shown: HashSet<&str> = lines.iter().map(|l: &SetLine<'c>| l.raw.trim()).collect();
         for b in &ex.blocked_set_cookies {
-            if !lines.iter().any(|l| l.raw.trim() == b.cookie_line.trim()) {
+            if !shown.contains(b.cookie_line.trim()) {
                 let raw: &'c str = &b.cookie_line;
                 lines.push(SetLine { raw, parsed: set_cookie::parse(raw), verdict: None, reported: Some(b) });
             }
         }
         self.lines = lines;
+    }
+
+    /// Whether the request carried a cookie named `name` in its `Cookie` header.
+    pub fn was_sent(&self, name: &str) -> bool {
+        self.sent_names.contains(name)
     }
 
     /// Stored cookies that share the request's registrable domain (the ones worth talking about).
@@ -243,6 +247,87 @@ impl<'c> Facts<'c> {
         let a = crate::site::registrable_domain(&host);
         a.is_some() && a == crate::site::registrable_domain(&c.domain)
     }
+}
+
+/// How many of a name's most recent setters the replay looks at for a same-site one.
+const SETTERS_LOOKED_AT: usize = 32;
+/// How many same-site setters of a name the replay keeps.
+const SETTERS_KEPT: usize = 2;
+
+/// The replay set through the correlation's per-name index: for every cookie name, its newest
+/// [`SETTERS_KEPT`] same-site setters among its [`SETTERS_LOOKED_AT`] newest setters before `ctx`;
+/// the newest [`MAX_REPLAY`] of those, in capture order. Costs one step per name in the capture.
+fn newest_setters_by_name(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool) -> Vec<usize> {
+    let mut mine: Vec<usize> = Vec::new();
+    for idxs in ctx.corr.cookie_setters.values() {
+        let end = idxs.partition_point(|&i| i < ctx.index);
+        let before = idxs.get(..end).unwrap_or(&[]);
+        let mut found = 0;
+        for &i in before.iter().rev().take(SETTERS_LOOKED_AT) {
+            if ctx.capture.exchanges.get(i).is_some_and(|e| same_site(&e.url)) {
+                mine.push(i);
+                found += 1;
+                if found == SETTERS_KEPT {
+                    break;
+                }
+            }
+        }
+    }
+    mine.sort_unstable();
+    mine.dedup();
+    let skip = mine.len().saturating_sub(MAX_REPLAY);
+    mine.into_iter().skip(skip).collect()
+}
+
+/// The same set as [`newest_setters_by_name`], found by walking back from `ctx` and counting each
+/// name's setters on the way; `None` when that takes more than `budget` exchanges. Names are read
+/// as the correlation reads them (each line of `Set-Cookie`, text before `=`, trimmed), once per
+/// exchange.
+fn newest_setters_by_walk(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool, budget: usize) -> Option<Vec<usize>> {
+    // Per name: (setters seen so far, newer than the current one; same-site setters kept).
+    let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut mine = Vec::new();
+    let mut names: Vec<&str> = Vec::new();
+    for (steps, i) in (0..ctx.index).rev().enumerate() {
+        if steps >= budget {
+            return None;
+        }
+        let Some(ex) = ctx.capture.exchanges.get(i) else { continue };
+        names.clear();
+        for line in ex.response_headers.get_all("set-cookie") {
+            names.extend(line.split('\n').filter_map(setter_name));
+        }
+        if names.is_empty() {
+            continue;
+        }
+        names.sort_unstable();
+        names.dedup();
+        let here = same_site(&ex.url);
+        let mut keep = false;
+        for &n in &names {
+            let e = seen.entry(n).or_default();
+            if here && e.0 < SETTERS_LOOKED_AT && e.1 < SETTERS_KEPT {
+                e.1 += 1;
+                keep = true;
+            }
+            e.0 += 1;
+        }
+        if keep {
+            mine.push(i);
+            if mine.len() == MAX_REPLAY {
+                break;
+            }
+        }
+    }
+    mine.reverse();
+    Some(mine)
+}
+
+/// The cookie name of a `Set-Cookie` line as `Correlation::cookie_setters` keys it.
+fn setter_name(line: &str) -> Option<&str> {
+    let pair = line.split(';').next()?;
+    let name = pair.split_once('=').map(|(n, _)| n).unwrap_or("").trim();
+    (!name.is_empty()).then_some(name)
 }
 
 /// The host part of a URL string without parsing it (the replay's cheap same-site filter).
@@ -304,6 +389,48 @@ mod tests {
     use crate::model::{Capture, Exchange};
     use std::borrow::Cow;
 
+    /// The walk back finds exactly the replay set the per-name index finds: shared and unique
+    /// names, two sites, exchanges without cookies, a name twice in one exchange, Firefox's joined
+    /// lines, and more than MAX_REPLAY candidates and more than SETTERS_LOOKED_AT setters of a name.
+    #[test]
+    fn replay_set_by_walk_equals_by_name() {
+        use crate::model::{Header, Headers};
+        let mut exchanges = Vec::new();
+        let mut x: u64 = 7;
+        for i in 0..1200 {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let r = (x >> 33) as usize;
+            let url = if r % 3 == 0 { "https://b.other.test/" } else { "https://a.example.com/p" };
+            let res = match r % 7 {
+                0 => vec![],
+                1 => vec![Header::new("Set-Cookie", format!("s{}=1\ns{}=2; Path=/", r % 5, r % 5).leak())],
+                2 => vec![Header::new("Set-Cookie", format!("u{i}=1").leak()), Header::new("Set-Cookie", "common=1")],
+                _ => vec![Header::new("Set-Cookie", format!("n{}=1", r % 90).leak())],
+            };
+            exchanges.push(Exchange {
+                method: Cow::Borrowed("GET"),
+                url: Cow::Borrowed(url),
+                status: 200,
+                response_headers: Headers(res),
+                ..Default::default()
+            });
+        }
+        let cap = Capture { exchanges, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let same_site = |u: &str| u.contains("example.com");
+        for (i, ex) in cap.exchanges.iter().enumerate() {
+            let ctx = Ctx::new(&cap, &corr, i, ex);
+            let by_name = newest_setters_by_name(&ctx, &same_site);
+            assert_eq!(newest_setters_by_walk(&ctx, &same_site, usize::MAX).as_ref(), Some(&by_name), "at {i}");
+            if let Some(w) = newest_setters_by_walk(&ctx, &same_site, 50) {
+                assert_eq!(w, by_name, "at {i}, short budget");
+            }
+        }
+        let last = Ctx::new(&cap, &corr, 1199, &cap.exchanges[1199]);
+        assert_eq!(newest_setters_by_name(&last, &same_site).len(), MAX_REPLAY);
+        assert_eq!(newest_setters_by_walk(&last, &same_site, 50), None);
+    }
+
     /// The table completes a jar the rules built without the replay; the result must be the jar
     /// (and the line verdicts) a replay from the start gives.
     #[test]
@@ -328,10 +455,10 @@ mod tests {
         let ctx = Ctx::new(&cap, &corr, 1, &cap.exchanges[1]);
         let full = Facts::build(&ctx, true).expect("url parses");
         let mut lazy = Facts::build(&ctx, false).expect("url parses");
-        assert!(!lazy.complete && lazy.jar.cookies().is_empty());
+        assert!(!lazy.complete && lazy.jar.is_empty());
         lazy.complete_jar(&ctx);
         assert!(lazy.complete);
-        assert_eq!(lazy.jar.cookies(), full.jar.cookies());
+        assert!(lazy.jar.cookies().eq(full.jar.cookies()));
         let verdicts = |f: &Facts<'_>| f.lines.iter().map(|l| l.verdict.clone()).collect::<Vec<_>>();
         assert_eq!(verdicts(&lazy), verdicts(&full));
         // The plain-http line may not replace the Secure cookie the replay knows about.

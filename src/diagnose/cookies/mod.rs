@@ -69,11 +69,6 @@ fn last_setter_before(ctx: &Ctx<'_, '_>, name: &str) -> Option<usize> {
     ctx.corr.setters_before(name, ctx.index).last()
 }
 
-/// Whether the request carried `name` in its `Cookie` header.
-fn was_sent(ctx: &Ctx<'_, '_>, name: &str) -> bool {
-    ctx.sent_cookies.iter().any(|p| p.name == name)
-}
-
 /// Cheap gate: nothing cookie-related can be said about an exchange without cookies, cookie
 /// verdicts or an authentication failure.
 fn worth_looking(ctx: &Ctx<'_, '_>) -> bool {

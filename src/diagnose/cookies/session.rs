@@ -151,7 +151,6 @@ fn duplicate_cookie_shadowing(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
     let copies: Vec<String> = f
         .jar
         .cookies()
-        .iter()
         .filter(|c| c.name == name && f.related(c))
         .map(|c| format!("{} {}", c.display_domain(), c.path))
         .collect();
@@ -212,9 +211,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
         story = Some((name.clone(), format!("it was never stored: when {} set it, {why}", url_of(ctx, *i)), Some(*i)));
     }
     if story.is_none() {
-        if let Some(c) =
-            f.jar.cookies().iter().find(|c| is_session_cookie_name(&c.name) && f.related(c) && c.expired(now))
-        {
+        if let Some(c) = f.jar.cookies().find(|c| is_session_cookie_name(&c.name) && f.related(c) && c.expired(now)) {
             let when = c.expiry_ms.map(|e| format_utc(e.div_euclid(1000))).unwrap_or_default();
             story = Some((
                 c.name.clone(),
@@ -244,7 +241,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
             pairs.iter().find(|p| is_session_cookie_name(p.name)).map(|p| (i, p.name.to_string()))
         });
         if let Some((i, name)) = earlier {
-            let in_jar = f.jar.cookies().iter().any(|c| c.name == name && !c.expired(now));
+            let in_jar = f.jar.cookies().any(|c| c.name == name && !c.expired(now));
             if !in_jar || f.from_snapshot {
                 story = Some((
                     name,
@@ -257,10 +254,7 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
             }
         }
     }
-    if story.is_none()
-        && f.from_snapshot
-        && !f.jar.cookies().iter().any(|c| is_session_cookie_name(&c.name) && f.related(c))
-    {
+    if story.is_none() && f.from_snapshot && !f.jar.cookies().any(|c| is_session_cookie_name(&c.name) && f.related(c)) {
         // The browser's own store has no session cookie for this site; say so only when the
         // server's answer shows it expected one (it starts a new session now).
         if let Some(l) = f.lines.iter().find(|l| l.parsed.as_ref().is_ok_and(|c| is_session_cookie_name(&c.name))) {

@@ -10,6 +10,7 @@ use crate::catalogue::FindingId;
 use crate::cookies::jar::{self, Cookie, Exclusion, Rejection, SiteContext};
 use crate::diagnose::context::Ctx;
 use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
+use std::collections::{HashMap, HashSet};
 
 /// Where a row of the cookie table comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -89,11 +90,15 @@ pub(crate) fn build(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Vec<CookieFact> {
     let r = f.jar.retrieve(&rctx);
     let source = if f.from_snapshot { RowSource::Jar } else { RowSource::Request };
     let sent = &ctx.sent_cookies;
-    let was_sent = |name: &str| sent.iter().any(|p| p.name == name);
     let row = |cookie, sent, outcome, finding, source| CookieFact { cookie, sent, outcome, finding, source };
+    // The jar's sent cookies by (name, value), the first winning as a scan would.
+    let mut by_pair: HashMap<(&str, &str), &Cookie> = HashMap::new();
+    for c in &r.sent {
+        by_pair.entry((c.name.as_str(), c.value.as_str())).or_insert(c);
+    }
     // Cookies the request carried, with their attributes when the jar knows them.
     for p in sent {
-        let cookie = match r.sent.iter().find(|c| c.name == p.name && c.value == p.value) {
+        let cookie = match by_pair.get(&(p.name, p.value)) {
             Some(c) => RowCookie::Stored((*c).clone()),
             None => RowCookie::Pair { name: p.name.to_string(), value: p.value.to_string() },
         };
@@ -102,7 +107,7 @@ pub(crate) fn build(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Vec<CookieFact> {
     // Cookies the jar would send that the captured request did not show (a replayed jar says
     // nothing when the capture has no Cookie header at all).
     for c in &r.sent {
-        if was_sent(&c.name) || sent.is_empty() && !f.from_snapshot {
+        if f.was_sent(&c.name) || sent.is_empty() && !f.from_snapshot {
             continue;
         }
         out.push(row(RowCookie::Stored((*c).clone()), false, Some(RowOutcome::NotInRequest), None, source));
@@ -115,10 +120,12 @@ pub(crate) fn build(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Vec<CookieFact> {
         out.push(row(RowCookie::Stored((*c).clone()), false, Some(RowOutcome::Excluded(*e)), finding, source));
     }
     // Chromium's verdicts on cookies the jar does not know.
+    let mut named: HashSet<String> = out.iter().map(|x| x.cookie.name().to_string()).collect();
     for a in &ctx.ex.associated_cookies {
-        if a.blocked_reasons.is_empty() || out.iter().any(|x| x.cookie.name() == a.name) {
+        if a.blocked_reasons.is_empty() || named.contains(a.name.as_ref()) {
             continue;
         }
+        named.insert(a.name.to_string());
         let finding = a.blocked_reasons.iter().find_map(|r| send_time::reported_id(r));
         let outcome = Some(RowOutcome::Blocked(a.blocked_reasons.clone()));
         out.push(row(RowCookie::Named(a.name.to_string()), false, outcome, finding, RowSource::Request));

@@ -7,7 +7,7 @@ mod explain;
 mod tests;
 
 use super::text::{others, with_cookie};
-use super::{Facts, auth_failed, last_setter_before, was_sent};
+use super::{Facts, auth_failed, last_setter_before};
 use crate::catalogue::{FindingId, Severity};
 use crate::cookies::jar::{Cookie, Exclusion, SiteContext};
 use crate::diagnose::context::Ctx;
@@ -102,7 +102,7 @@ fn reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         for reason in &a.blocked_reasons {
             let Some(id) = reported_id(reason) else { continue };
             let id = refine_reported(ctx, f, reason, id);
-            let stored = f.jar.cookies().iter().find(|c| c.name == a.name);
+            let stored = f.jar.cookies().find(|c| c.name == a.name);
             let (explanation, fix) = explain(ctx, f, id, &a.name, stored);
             let mut fnd = Finding::new(id, explanation, fix)
                 .with("browser verdict", format!("`{}` blocked: {reason}", a.name))
@@ -177,11 +177,8 @@ fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
     let host = ctx.url.as_ref().and_then(|u| u.host_str()).unwrap_or("this site");
     let top = ctx.page.as_ref().map(|u| u.origin().ascii_serialization());
     // The jar snapshot, when the extension sent one, says under which top-level site it lives.
-    let other = f
-        .jar
-        .cookies()
-        .iter()
-        .find(|c| c.partition.as_ref().is_some_and(|p| Some(p) != f.top_site.as_ref()) && f.related(c));
+    let other =
+        f.jar.cookies().find(|c| c.partition.as_ref().is_some_and(|p| Some(p) != f.top_site.as_ref()) && f.related(c));
     let mut fnd = Finding::new(
         CookieInOtherPartition,
         format!(
@@ -208,7 +205,7 @@ fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
 /// Whether an excluded cookie is worth reporting: it belongs to this site, the request did not
 /// carry a cookie of that name anyway, and it is the session (or no session cookie went at all).
 fn relevant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, c: &Cookie) -> bool {
-    if !f.related(c) || was_sent(ctx, &c.name) {
+    if !f.related(c) || f.was_sent(&c.name) {
         return false;
     }
     is_session_cookie_name(&c.name) || !ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name))
@@ -318,7 +315,7 @@ fn httponly_unreadable_by_script(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
     }
     let (scheme, cred) = (auth.scheme, auth.credential);
     let tokenish = |x: &Cookie| x.http_only && (is_token_cookie_name(&x.name) || x.value.starts_with("eyJ"));
-    let Some(cookie) = f.jar.cookies().iter().find(|x| tokenish(x) && f.related(x)) else { return };
+    let Some(cookie) = f.jar.cookies().find(|x| tokenish(x) && f.related(x)) else { return };
     let fnd = Finding::new(
         CookieHttponlyUnreadableByScript,
         format!(

@@ -4,7 +4,6 @@
 use super::super::Facts;
 use super::super::facts::SetLine;
 use super::super::text::{session_cookie_snippets, with_line};
-use super::super::was_sent;
 use super::host;
 use crate::catalogue::{FindingId::*, Severity};
 use crate::cookies::jar::Stored;
@@ -17,6 +16,7 @@ use crate::signals::is_session_cookie_name;
 /// `set-cookie-expired-on-arrival` — 6265bis §5.6.2 step 7, §5.7 step 6: `Max-Age<=0` or a past `Expires`.
 pub(super) fn expired_on_arrival(
     ctx: &Ctx<'_, '_>,
+    f: &Facts<'_>,
     l: &SetLine<'_>,
     c: &SetCookie,
     s: &Stored,
@@ -36,7 +36,7 @@ pub(super) fn expired_on_arrival(
         // A deletion is normal (logout, clearing stale state); it matters only for a session cookie
         // on a failing exchange, where it explains why the next request is anonymous.
         // When the request carried it, `session-cookie-rejected` tells that story better.
-        if !(is_session_cookie_name(&c.name) && super::super::auth_failed(ctx)) || was_sent(ctx, &c.name) {
+        if !(is_session_cookie_name(&c.name) && super::super::auth_failed(ctx)) || f.was_sent(&c.name) {
             return;
         }
         let how = match c.max_age {

@@ -47,7 +47,7 @@ pub(super) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
                     }
                 }
                 if let Some(Ok(s)) = &l.verdict {
-                    attributes::expired_on_arrival(ctx, l, c, s, out);
+                    attributes::expired_on_arrival(ctx, f, l, c, s, out);
                     attributes::default_path_too_narrow(ctx, f, l, c, s, out);
                     attributes::lifetime_capped(ctx, l, c, s, out);
                 }
