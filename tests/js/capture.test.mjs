@@ -168,13 +168,11 @@ test('hashKey: short, stable, different for different requests', () => {
 test('60 failing fetches with 1.9 MB URLs: every record is small, the failure memory too', async () => {
   const { capture, delivered, settle } = harness(new Proxy({}, { get: () => 'failure' }));
   const huge = (i) => `https://api.a.test/${i}/${'a'.repeat(1.9e6)}?t=${i}`;
-  const t0 = Date.now();
   for (let i = 0; i < 60; i++) {
     capture.onSendHeaders(ev(`r${i}`, huge(i), { requestHeaders: [{ name: 'Referer', value: huge(i) }] }));
     capture.onErrorOccurred(ev(`r${i}`, huge(i), { error: 'net::ERR_FAILED' }));
   }
   await settle();
-  assert.ok(Date.now() - t0 < 5000, 'bounded work');
   assert.equal(delivered.length, 60);
   for (const { chain } of delivered) {
     const size = JSON.stringify(chain).length;

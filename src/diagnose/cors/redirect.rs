@@ -29,7 +29,7 @@ pub(super) fn cors_redirect_contains_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_
             return;
         }
     }
-    let loc = location.map(|l| redact_userinfo_str(&l)).unwrap_or_else(|| "(not captured)".to_string());
+    let loc = location.map(|l| crate::secret::redact_url(&l)).unwrap_or_else(|| "(not captured)".to_string());
     let explanation = format!(
         "A redirect on this cross-origin request points to a URL with a user name or password in it ({loc}). \
          Browsers refuse to follow such a redirect for a CORS request."
@@ -38,20 +38,10 @@ pub(super) fn cors_redirect_contains_credentials(ctx: &Ctx<'_, '_>, f: &Facts<'_
     out.push(cors_finding(ctx, f, FindingId::CorsRedirectContainsCredentials, explanation, fix).with("Location", loc));
 }
 
-/// A URL with its `user:pass@` replaced by `…`, for evidence.
+/// A URL for evidence, through the one URL redactor (`user:` kept, password and token-like
+/// parameters redacted).
 pub(crate) fn redact_userinfo(u: &Url) -> String {
-    let mut c = u.clone();
-    if !c.username().is_empty() {
-        let _ = c.set_username("…");
-    }
-    if c.password().is_some() {
-        let _ = c.set_password(Some("…"));
-    }
-    c.to_string()
-}
-
-fn redact_userinfo_str(s: &str) -> String {
-    Url::parse(s).map(|u| redact_userinfo(&u)).unwrap_or_else(|_| "(redacted)".to_string())
+    crate::secret::redact_url(u.as_str())
 }
 
 /// `cors-mode-or-scheme-blocked` — Fetch "main fetch" (mode `same-origin`, CORS-enabled schemes,
