@@ -316,6 +316,8 @@ cmd_bench() {
     tools
     build_wasm
     cargo bench --locked --bench core
+    # Timing guards for hostile captures (SECURITY.md): exits non-zero when a case exceeds its ceiling.
+    cargo bench --locked --bench hostile
     local capture="$TARGET_DIR/bench-data/capture-10k.json"
     node tests/bench/wasm-bench.mjs "$capture"
     ensure_chromium
