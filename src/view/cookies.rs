@@ -31,8 +31,29 @@ pub struct CookieRow {
 }
 
 /// The cookie table of one exchange.
+/// Rows shown per request. A site can hold thousands of cookies (the jar keeps up to 3,300, as
+/// Chromium does) and a hostile one sets them on purpose; the popup needs the ones that explain the
+/// failure, so rows behind a finding are kept first, then the rest in order, up to this bound.
+const MAX_ROWS: usize = 150;
+
 pub(crate) fn rows(facts: &[CookieFact]) -> Vec<CookieRow> {
-    facts.iter().map(row).collect()
+    if facts.len() <= MAX_ROWS {
+        return facts.iter().map(row).collect();
+    }
+    let mut keep = vec![false; facts.len()];
+    let mut kept = 0;
+    for with_finding_only in [true, false] {
+        for (i, f) in facts.iter().enumerate() {
+            if kept == MAX_ROWS {
+                break;
+            }
+            if !keep[i] && (!with_finding_only || f.finding.is_some()) {
+                keep[i] = true;
+                kept += 1;
+            }
+        }
+    }
+    facts.iter().zip(keep).filter(|(_, k)| *k).map(|(f, _)| row(f)).collect()
 }
 
 fn row(f: &CookieFact) -> CookieRow {
@@ -148,6 +169,29 @@ mod tests {
             started_ms: Some(1.79e12),
             ..Default::default()
         }
+    }
+
+    /// A hostile page's thousands of cookies: the table stays bounded and keeps the rows behind a
+    /// finding, in their original order.
+    #[test]
+    fn rows_are_bounded_and_keep_the_explaining_ones() {
+        use crate::catalogue::FindingId;
+        use crate::diagnose::cookies::{CookieFact, RowCookie, RowSource};
+        let fact = |i: usize| CookieFact {
+            cookie: RowCookie::Named(format!("c{i}")),
+            sent: false,
+            outcome: None,
+            finding: (i % 500 == 499).then_some(FindingId::CookieNotOnPath),
+            source: RowSource::Request,
+        };
+        let facts: Vec<CookieFact> = (0..3_000).map(fact).collect();
+        let rows = super::rows(&facts);
+        assert_eq!(rows.len(), super::MAX_ROWS);
+        let explained: Vec<&str> = rows.iter().filter(|r| r.finding.is_some()).map(|r| r.name.as_str()).collect();
+        assert_eq!(explained, ["c499", "c999", "c1499", "c1999", "c2499", "c2999"]);
+        assert_eq!(rows.first().map(|r| r.name.as_str()), Some("c0"));
+        // Near miss: a table within the bound is shown whole.
+        assert_eq!(super::rows(&facts[..super::MAX_ROWS]).len(), super::MAX_ROWS);
     }
 
     #[test]
