@@ -12,6 +12,7 @@
 #   js     the extension shell's JS unit tests (node --test tests/js/)
 #   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, JS unit tests, e2e.
 #          Prints `e2e: N passed, N failed` last. Fails on any failure.
+#   fuzz   every cargo-fuzz target for FUZZ_SECONDS (default 4) each
 #   bench  benchmarks (BENCHMARKS.md): cargo bench, wasm in Node and in headless Chromium; no pass/fail
 #   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium)
 #   help   this text
@@ -109,6 +110,45 @@ ensure_zip() {
         $sudo apt-get update
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y zip
     fi
+}
+
+# cargo-fuzz for the bounded fuzz smoke run of `test` (pinned; built from crates.io, ~3 min once).
+CARGO_FUZZ_VERSION=0.13.2
+ensure_cargo_fuzz() {
+    local have=""
+    [ -x "$TOOLS/bin/cargo-fuzz" ] && have="$("$TOOLS/bin/cargo-fuzz" --version | awk '{print $2}')"
+    if [ "$have" != "$CARGO_FUZZ_VERSION" ]; then
+        install_note "cargo-fuzz $CARGO_FUZZ_VERSION into $TOOLS (cargo install --locked, ~3 min)"
+        cargo install cargo-fuzz --version "=$CARGO_FUZZ_VERSION" --locked --root "$TOOLS" --force
+    fi
+}
+
+# Every fuzz target for a few seconds (libFuzzer; FUZZ_SECONDS, default 4): a smoke run that keeps the
+# targets compiling and catches shallow crashes and slow inputs (-timeout). The machine's toolchain is
+# stable, so RUSTC_BOOTSTRAP=1 lets cargo-fuzz pass its -Z flags, and the sanitizer is off (its runtime
+# ships with nightly only). Longer runs: fuzz/README.md. A crash leaves its input in fuzz/artifacts/.
+run_fuzz() {
+    ensure_cargo_fuzz
+    local t secs="${FUZZ_SECONDS:-4}" seeds
+    for t in fuzz/fuzz_targets/*.rs; do
+        t="$(basename "$t" .rs)"
+        mkdir -p "fuzz/corpus/$t"
+        seeds=()
+        [ "$t" = har_import ] && seeds=(examples)
+        say "fuzz $t (${secs} s)"
+        local log rc=0
+        log="$(mktemp)"
+        RUSTC_BOOTSTRAP=1 cargo fuzz run -s none -O --fuzz-dir fuzz "$t" "fuzz/corpus/$t" "${seeds[@]}" -- \
+            -max_total_time="$secs" -max_len=65536 -timeout=10 >"$log" 2>&1 || rc=$?
+        grep -E '^(Done|SUMMARY)' "$log" || true
+        if [ "$rc" -ne 0 ]; then
+            tail -40 "$log" >&2
+            printf 'fuzz: %s failed (exit %s); a crash or slow input is in fuzz/artifacts/%s/\n' "$t" "$rc" "$t" >&2
+            rm -f "$log"
+            return 1
+        fi
+        rm -f "$log"
+    done
 }
 
 tools() {
@@ -287,6 +327,7 @@ cmd_test() {
     stage "cargo clippy --locked --all-targets -- -D warnings" cargo clippy --locked --all-targets -- -D warnings
     stage "core layering: no view/report below the views, no raw credential-header reads in rules" lint_layers
     stage "cargo test (whole crate: unit, integration, golden, conformance, doc tests)" cargo test --locked
+    stage "fuzz smoke run (every target, a few seconds each)" run_fuzz
     local before=${#FAILED_STAGES[@]} ext_ok=1
     stage "extension build (wasm, pkg, dist zips)" build_ext_quiet
     [ "${#FAILED_STAGES[@]}" -eq "$before" ] || ext_ok=0
@@ -339,6 +380,7 @@ case "${1:-all}" in
     js) run_js_tests ;;
     test) cmd_test ;;
     bench) cmd_bench ;;
+    fuzz) tools; run_fuzz ;;
     tools) tools; ensure_chromium ;;
     help|-h|--help) usage ;;
     *) usage >&2; exit 2 ;;
