@@ -294,9 +294,10 @@ fn newest_setters_by_walk(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool, b
         }
         let Some(ex) = ctx.capture.exchanges.get(i) else { continue };
         names.clear();
-        for line in ex.response_headers.get_all("set-cookie") {
-            names.extend(line.split('\n').filter_map(setter_name));
-        }
+        // Named as `Correlation::cookie_setters` names them: the one Set-Cookie line reader and parser.
+        names.extend(
+            ex.response_headers.set_cookie_lines().filter_map(|l| set_cookie::line_name(l).filter(|n| !n.is_empty())),
+        );
         if names.is_empty() {
             continue;
         }
@@ -321,13 +322,6 @@ fn newest_setters_by_walk(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool, b
     }
     mine.reverse();
     Some(mine)
-}
-
-/// The cookie name of a `Set-Cookie` line as `Correlation::cookie_setters` keys it.
-fn setter_name(line: &str) -> Option<&str> {
-    let pair = line.split(';').next()?;
-    let name = pair.split_once('=').map(|(n, _)| n).unwrap_or("").trim();
-    (!name.is_empty()).then_some(name)
 }
 
 /// The host part of a URL string without parsing it (the replay's cheap same-site filter).
