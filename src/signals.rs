@@ -149,6 +149,38 @@ impl FetchSite {
     }
 }
 
+/// Where a response came from when it did not come from the network (HAR `_fromCache`, the
+/// extension's `fromCache`): the browser's memory or disk cache, or a service worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheSource {
+    Memory,
+    Disk,
+    ServiceWorker,
+    /// Another spelling a capture used (`prefetch`, `push` …): still not the network.
+    Other,
+}
+
+impl CacheSource {
+    /// The source a capture names, case-insensitively; `None` when blank (the network answered).
+    pub fn parse(s: &str) -> Option<CacheSource> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        Some(match t.to_ascii_lowercase().as_str() {
+            "memory" => CacheSource::Memory,
+            "disk" => CacheSource::Disk,
+            "service-worker" => CacheSource::ServiceWorker,
+            _ => CacheSource::Other,
+        })
+    }
+
+    /// The source of `ex`'s response, if not the network.
+    pub fn of(ex: &Exchange<'_>) -> Option<CacheSource> {
+        ex.from_cache.as_deref().and_then(CacheSource::parse)
+    }
+}
+
 /// A CORS preflight (Fetch §4.8 CORS-preflight fetch): an `OPTIONS` carrying
 /// `Access-Control-Request-Method`, or one the capture marks as a preflight.
 pub fn is_preflight(ex: &Exchange<'_>) -> bool {
@@ -364,6 +396,14 @@ mod tests {
         assert_eq!(ResourceType::parse(" "), None);
         assert_eq!(ResourceType::Xhr.api_name(), "XHR");
         assert_eq!(ResourceType::Fetch.api_name(), "fetch");
+    }
+
+    #[test]
+    fn cache_sources() {
+        assert_eq!(CacheSource::parse(" Service-Worker "), Some(CacheSource::ServiceWorker));
+        assert_eq!(CacheSource::parse("disk"), Some(CacheSource::Disk));
+        assert_eq!(CacheSource::parse("prefetch"), Some(CacheSource::Other));
+        assert_eq!(CacheSource::parse(""), None);
     }
 
     #[test]

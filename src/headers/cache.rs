@@ -166,7 +166,7 @@ pub fn cache_hits(ex: &Exchange<'_>) -> Vec<CacheHit> {
     if let Some(src) = ex.from_cache.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         // A service worker that fetched from the network (or did not answer) passed a live
         // response through: no cache was involved.
-        let live = src.eq_ignore_ascii_case("service-worker")
+        let live = crate::signals::CacheSource::parse(src) == Some(crate::signals::CacheSource::ServiceWorker)
             && ex
                 .service_worker_response_source
                 .as_deref()

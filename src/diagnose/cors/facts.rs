@@ -219,7 +219,7 @@ impl<'c, 'a> Facts<'c, 'a> {
             (300..400).contains(&ex.status) && ctx.corr.redirected_to.get(ctx.index).copied().flatten().is_some();
         let exempt = matches!(ex.status, 304 | 407)
             || followed
-            || ex.from_cache.as_deref().is_some_and(|c| c.eq_ignore_ascii_case("service-worker"));
+            || crate::signals::CacheSource::of(ex) == Some(crate::signals::CacheSource::ServiceWorker);
         let has_response = !orphan_preflight && !exempt && !ex.response_headers.is_empty();
         let status = if ex.status == 0 && ex.response_headers.has_challenge() { 401 } else { ex.status };
         let acao = hc::allow_origin(&ex.response_headers);

@@ -220,7 +220,7 @@ pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mu
             return;
         }
     }
-    let cached = ctx.ex.from_cache.as_deref().is_some_and(|s| !s.trim().is_empty())
+    let cached = crate::signals::CacheSource::of(ctx.ex).is_some()
         || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0);
     let mut parts = Vec::new();
     let mut evidence = Vec::new();
