@@ -22,31 +22,15 @@
 //!   analyze           `authlens::analyze` alone on the parsed capture: diagnosis plus the popup's
 //!                     view of every flagged entry (the cost per flagged entry)
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-/// This thread's CPU time (Linux `CLOCK_THREAD_CPUTIME_ID`); `None` elsewhere.
-#[cfg(target_os = "linux")]
+/// CPU time so far (see `common::cpu`).
 fn thread_cpu() -> Option<Duration> {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    unsafe extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_THREAD_CPUTIME_ID: i32 = 3;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
-    let rc = unsafe { clock_gettime(CLOCK_THREAD_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn thread_cpu() -> Option<Duration> {
-    None
+    common::cpu(common::Clock::Thread)
 }
 
 struct Sample {

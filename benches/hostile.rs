@@ -24,6 +24,8 @@
 //!   AUTHLENS_HOSTILE_CEILING  the ceiling in seconds for the large scale (default 10)
 
 use std::io::Read;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -40,27 +42,9 @@ const SHAPES: &[(&str, usize)] =
 const SHORT: Duration = Duration::from_millis(500);
 const REPS: usize = 5;
 
-/// This process's CPU time (Linux `CLOCK_PROCESS_CPUTIME_ID`); `None` elsewhere.
-#[cfg(target_os = "linux")]
+/// CPU time so far (see `common::cpu`).
 fn process_cpu() -> Option<Duration> {
-    #[repr(C)]
-    struct Timespec {
-        tv_sec: i64,
-        tv_nsec: i64,
-    }
-    unsafe extern "C" {
-        fn clock_gettime(clock: i32, tp: *mut Timespec) -> i32;
-    }
-    const CLOCK_PROCESS_CPUTIME_ID: i32 = 2;
-    let mut ts = Timespec { tv_sec: 0, tv_nsec: 0 };
-    // SAFETY: `ts` is a valid, writable timespec; the call only writes it.
-    let rc = unsafe { clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    (rc == 0).then(|| Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn process_cpu() -> Option<Duration> {
-    None
+    common::cpu(common::Clock::Process)
 }
 
 /// One timed run: (cpu, wall) of `f`; CPU falls back to wall where it cannot be read.
