@@ -94,7 +94,7 @@ pub(super) fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Findi
         explanation.push_str(&format!(" Request #{w} won the race and received the new tokens."));
     }
     explanation.push_str(
-        " With refresh-token rotation each refresh token works once; concurrent refreshes from several tabs or          requests present an already-used token, and many servers then revoke the whole token family and log          the user out.",
+        " With refresh-token rotation each refresh token works once; concurrent refreshes from several tabs or requests present an already-used token, and many servers then revoke the whole token family and log the user out.",
     );
     let fix = Fix::new("Make token refresh single-flight: one refresh at a time, shared by every caller and tab.")
         .step("Within a tab, keep one shared promise for the refresh in progress and let every 401 handler await it.")
