@@ -278,7 +278,13 @@ pub struct Jar {
     domains: HashMap<String, BTreeSet<(bool, u64)>>,
     /// A snapshot held two cookies with one key (only the first is indexed).
     duplicate_keys: bool,
+    /// Cookie domain → its eviction bucket, so the Public Suffix List is consulted once per domain,
+    /// not on every store and removal (bounded: cleared past [`BUCKET_MEMO_MAX`] domains).
+    buckets: HashMap<String, String>,
 }
+
+/// Distinct cookie domains whose eviction bucket is remembered.
+const BUCKET_MEMO_MAX: usize = 4096;
 
 /// (name, domain, host-only, path, partition): cookies with equal keys replace each other.
 type Key = (String, String, bool, String, Option<String>);
@@ -288,8 +294,8 @@ fn key_of(c: &Cookie) -> Key {
 }
 
 /// Chromium's eviction bucket: the cookie domain's eTLD+1 (`CookieMonster::GetKey`).
-fn bucket_of(c: &Cookie) -> String {
-    crate::site::registrable_domain(&c.domain).unwrap_or_else(|| c.domain.clone())
+fn bucket_of(domain: &str) -> String {
+    crate::site::registrable_domain(domain).unwrap_or_else(|| domain.to_string())
 }
 
 impl Default for Jar {
@@ -352,7 +358,21 @@ impl Jar {
             expiries: BTreeSet::new(),
             domains: HashMap::new(),
             duplicate_keys: false,
+            buckets: HashMap::new(),
         }
+    }
+
+    /// The eviction bucket of a cookie domain, remembered.
+    fn bucket(&mut self, domain: &str) -> String {
+        if let Some(b) = self.buckets.get(domain) {
+            return b.clone();
+        }
+        if self.buckets.len() >= BUCKET_MEMO_MAX {
+            self.buckets.clear();
+        }
+        let b = bucket_of(domain);
+        self.buckets.insert(domain.to_string(), b.clone());
+        b
     }
 
     /// Every stored cookie, least recently stored first (expired ones included until the next store).
@@ -383,7 +403,8 @@ impl Jar {
         if let Some(e) = c.expiry_ms {
             self.expiries.insert((e, stamp));
         }
-        self.domains.entry(bucket_of(&c)).or_default().insert((c.secure, stamp));
+        let bucket = self.bucket(&c.domain);
+        self.domains.entry(bucket).or_default().insert((c.secure, stamp));
         self.cookies.insert(stamp, c);
     }
 
@@ -393,7 +414,7 @@ impl Jar {
         if let Some(e) = c.expiry_ms {
             self.expiries.remove(&(e, stamp));
         }
-        let bucket = bucket_of(&c);
+        let bucket = self.bucket(&c.domain);
         if let Some(b) = self.domains.get_mut(&bucket) {
             b.remove(&(c.secure, stamp));
             if b.is_empty() {
@@ -627,7 +648,7 @@ impl Jar {
                 self.seq += 1;
                 cookie.seq = self.seq;
             }
-            bucket = Some(bucket_of(&cookie));
+            bucket = Some(self.bucket(&cookie.domain));
             self.insert(cookie);
         }
         self.purge_expired(ctx.now_ms);
