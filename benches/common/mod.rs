@@ -1,7 +1,25 @@
 //! What the benchmarks share: reading CPU time (Linux `clock_gettime`), so figures do not depend on
 //! how loaded the shared machine was.
 
+use std::path::{Path, PathBuf};
 use std::time::Duration;
+
+/// Where generated inputs live: `$AUTHLENS_BENCH_DIR`, else `$CARGO_TARGET_DIR/bench-data`.
+pub fn data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("AUTHLENS_BENCH_DIR") {
+        return PathBuf::from(d);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("bench-data")
+}
+
+/// Stops the bench with a message (exit 2, as the CLI does for unusable input).
+pub fn die(msg: &str) -> ! {
+    eprintln!("bench: {msg}");
+    std::process::exit(2)
+}
 
 /// Which CPU clock to read.
 #[derive(Clone, Copy)]
