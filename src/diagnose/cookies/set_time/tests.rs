@@ -3,24 +3,17 @@
 use crate::catalogue::FindingId::{self, *};
 use crate::correlate::Correlation;
 use crate::diagnose::diagnose_entry;
-use crate::model::{Capture, Exchange, Header, Headers};
+use crate::model::{Capture, Exchange};
 use std::borrow::Cow;
 
-type Hs = &'static [(&'static str, &'static str)];
+use crate::testkit::Hs;
 
+/// A `fetch()` from the app's login page (`testkit::ex` plus the page and initiator).
 fn ex(method: &'static str, url: &'static str, status: u16, req: Hs, res: Hs) -> Exchange<'static> {
-    Exchange {
-        method: Cow::Borrowed(method),
-        url: Cow::Borrowed(url),
-        status,
-        request_headers: Headers(req.iter().map(|(n, v)| Header::new(n, v)).collect()),
-        response_headers: Headers(res.iter().map(|(n, v)| Header::new(n, v)).collect()),
-        started_ms: Some(1_790_000_000_000.0),
-        page_url: Some(Cow::Borrowed("https://app.example.com/login")),
-        initiator: Some(Cow::Borrowed("https://app.example.com")),
-        resource_type: Some(Cow::Borrowed("fetch")),
-        ..Default::default()
-    }
+    let mut e = crate::testkit::ex(method, url, status, req, res);
+    e.page_url = Some(Cow::Borrowed("https://app.example.com/login"));
+    e.initiator = Some(Cow::Borrowed("https://app.example.com"));
+    e
 }
 
 fn ids(exchanges: Vec<Exchange<'static>>, i: usize) -> Vec<FindingId> {
