@@ -50,7 +50,7 @@ pub fn interest(ex: &Exchange<'_>) -> Option<Interest> {
     if let Some(error) = ex.error.as_deref() {
         return if is_ignored_error(error) { None } else { Some(Interest::Failure) };
     }
-    if ex.response_headers.has("set-cookie") {
+    if ex.response_headers.has_set_cookie() {
         return Some(Interest::Cookie);
     }
     if ex.resource_type.as_deref() == Some("preflight") {
@@ -59,7 +59,7 @@ pub fn interest(ex: &Exchange<'_>) -> Option<Interest> {
     if (300..400).contains(&s) && is_script_request(ex) {
         return Some(Interest::Context);
     }
-    if ex.request_headers.has("authorization") && s >= 400 {
+    if ex.request_headers.authorization().is_some() && s >= 400 {
         return Some(Interest::Failure);
     }
     None
@@ -120,7 +120,7 @@ pub fn is_recovery(failed: &Exchange<'_>, later: &Exchange<'_>) -> bool {
     (200..400).contains(&later.status)
         && later.method == failed.method
         && later.url == failed.url
-        && (later.request_headers.has("authorization") || later.request_headers.has("cookie"))
+        && (later.request_headers.authorization().is_some() || later.request_headers.cookie_lines().next().is_some())
 }
 
 /// A request whose CORS preflight failed is never sent, so webRequest shows it only as an error,
