@@ -80,6 +80,10 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
     let (ctx, findings, facts) = diagnosed.into_facts();
     let ctx = &ctx;
     let ex = ctx.ex;
+    let findings: Vec<Finding> = if reveal { findings.iter().map(Finding::revealed).collect() } else { findings };
+    // The popup counts these; it never decides it itself.
+    let blocking = facts.recovered_by.is_none()
+        && findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
     let mut view = EntryView {
         index: ctx.index,
         method: ex.method.to_string(),
@@ -90,7 +94,7 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
         resource_type: ex.resource_type.as_deref().map(str::to_string),
         fetched_by_worker: ex.fetched_by_worker,
         recovered_by: facts.recovered_by,
-        blocking: false,
+        blocking,
         credentials: credentials::view(ctx, &facts.credentials),
         cookies: cookies::rows(&facts.cookies),
         cors: facts.cors.as_ref().map(cors::cors_view),
@@ -99,13 +103,11 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
         response_headers: pairs(&ex.response_headers, reveal),
         markdown: String::new(),
         curl: crate::report::curl::curl(ex, reveal),
-        findings: if reveal { findings.iter().map(Finding::revealed).collect() } else { findings },
+        findings,
     };
     if let Some(a) = view.credentials.authorization.as_mut() {
         a.jwt = facts.jwt.as_ref().map(jwt::view);
     }
-    view.blocking = view.recovered_by.is_none()
-        && view.findings.first().is_some_and(|f| f.severity == crate::catalogue::Severity::Error);
     view.markdown = crate::report::markdown::entry_markdown(
         ex,
         &view.findings,
