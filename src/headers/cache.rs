@@ -4,6 +4,7 @@
 //! a cached or cacheable 401 is a problem is decided in `diagnose::edge`.
 
 use crate::headers::date::parse_http_date;
+use crate::headers::syntax::split_list;
 use crate::model::{Exchange, Headers};
 
 /// Something in the caching headers a cache would ignore or read differently than meant.
@@ -45,22 +46,17 @@ fn parse_delta(v: &str) -> Option<u64> {
 /// Parses every `Cache-Control` line of `headers` (directive names are case-insensitive).
 pub fn cache_control(headers: &Headers<'_>) -> CacheControl {
     let mut cc = CacheControl::default();
-    let mut seen: Vec<String> = Vec::new();
+    // A set, not a list: a hostile header with thousands of directives must stay linear.
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for line in headers.get_all("cache-control").flat_map(|v| v.split('\n')) {
         cc.present = true;
-        for item in line.split(',') {
-            let item = item.trim();
-            if item.is_empty() {
-                continue;
-            }
+        for item in split_list(line) {
             let (name, arg) = match item.split_once('=') {
                 Some((n, a)) => (n.trim().to_ascii_lowercase(), Some(a.trim())),
                 None => (item.to_ascii_lowercase(), None),
             };
-            if seen.contains(&name) {
+            if !seen.insert(name.clone()) {
                 cc.notes.push(CacheNote::DuplicateDirective);
-            } else {
-                seen.push(name.clone());
             }
             match name.as_str() {
                 "max-age" => match arg.and_then(parse_delta) {
@@ -229,6 +225,10 @@ mod tests {
             }),
             ("qualified private", "private=\"set-cookie\"", |c| c.private),
             ("no-cache", "no-cache", |c| c.no_cache && c.max_age.is_none()),
+            // RFC 9110 §5.6.1: a comma inside a quoted argument does not start a directive.
+            ("quoted list argument", "no-cache=\"Set-Cookie, max-age=5\", private", |c| {
+                c.no_cache && c.private && c.max_age.is_none() && c.notes.is_empty()
+            }),
         ];
         for (name, v, ok) in cases {
             let cc = cache_control(&hs(&[("Cache-Control", v)]));

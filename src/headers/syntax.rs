@@ -74,6 +74,35 @@ pub fn scan_quoted(bytes: &[u8], start: usize) -> QuotedScan {
     QuotedScan { end: bytes.len(), closed: false, escaped }
 }
 
+/// The elements of a comma-separated list (RFC 9110 §5.6.1), trimmed and non-empty, with commas
+/// inside a `quoted-string` kept in their element (`no-cache="Set-Cookie, Authorization"` is one).
+/// Linear in the input: each byte is looked at once.
+pub fn split_list(s: &str) -> impl Iterator<Item = &str> {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while start <= bytes.len() {
+            // Find the next top-level comma, skipping quoted strings whole.
+            while let Some(&c) = bytes.get(i) {
+                match c {
+                    b'"' => i = scan_quoted(bytes, i + 1).end + 1,
+                    b',' => break,
+                    _ => i += 1,
+                }
+            }
+            let end = i.min(bytes.len());
+            let item = s.get(start..end).unwrap_or("").trim_matches(|c| c == ' ' || c == '\t');
+            start = end + 1;
+            i = start;
+            if !item.is_empty() {
+                return Some(item);
+            }
+        }
+        None
+    })
+}
+
 /// What [`scan_quoted`] found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct QuotedScan {
@@ -96,6 +125,20 @@ mod tests {
         assert!(!is_token68_char(b'=') && !is_token68_char(b',') && !is_token68_char_char('é'));
         assert!(is_tchar_char('~') && !is_tchar_char('é'));
         assert!(is_ows(b'\t') && !is_ows(b'\n'));
+    }
+
+    #[test]
+    fn lists_keep_commas_inside_quoted_strings() {
+        let got: Vec<&str> = split_list(r#" no-cache="Set-Cookie, Authorization", max-age=0 ,, private"#).collect();
+        assert_eq!(got, [r#"no-cache="Set-Cookie, Authorization""#, "max-age=0", "private"]);
+        let got: Vec<&str> = split_list(r#"a="x\",y", b"#).collect();
+        assert_eq!(got, [r#"a="x\",y""#, "b"], "an escaped quote does not end the string");
+        let got: Vec<&str> = split_list(r#"a="unterminated, b"#).collect();
+        assert_eq!(got, [r#"a="unterminated, b"#], "an unterminated string runs to the end");
+        assert_eq!(split_list("").count(), 0);
+        assert_eq!(split_list(" , ,").count(), 0);
+        // Near miss: without quotes the comma separates.
+        assert_eq!(split_list("a=x, y").collect::<Vec<_>>(), ["a=x", "y"]);
     }
 
     #[test]
