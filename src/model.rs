@@ -216,7 +216,8 @@ impl Exchange<'_> {
     /// Whether a service worker answered the page's request (HAR `_fetchedViaServiceWorker`,
     /// `fromCache: "service-worker"`), whether from its cache or from the network.
     pub fn answered_by_worker(&self) -> bool {
-        self.from_cache.as_deref().is_some_and(|c| c.trim().eq_ignore_ascii_case("service-worker"))
+        self.from_cache.as_deref().and_then(crate::signals::CacheSource::parse)
+            == Some(crate::signals::CacheSource::ServiceWorker)
     }
 }
 

@@ -47,15 +47,7 @@ pub(crate) fn get_combined<'h>(headers: &'h Headers<'_>, name: &'h str) -> Optio
     }
 }
 
-/// RFC 9110 `tchar`.
-fn is_tchar(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b)
-}
-
-/// RFC 9110 `token` (non-empty, tchar only).
-pub(crate) fn is_token(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(is_tchar)
-}
+pub(crate) use crate::headers::syntax::is_token;
 
 // ───────────────────────────── request side ─────────────────────────────
 
