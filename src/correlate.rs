@@ -20,6 +20,11 @@ pub struct Correlation {
     pub cookie_setters: HashMap<String, Vec<usize>>,
     /// Every exchange by URL without its fragment, in capture order.
     pub by_url: HashMap<String, Vec<usize>>,
+    /// Exchanges whose response has `Set-Cookie` lines, in capture order.
+    pub setters: Vec<usize>,
+    /// The jar replays of the cookie rules, built lazily and only ever moved forward (one store
+    /// per `Set-Cookie` line, however many failures read them).
+    pub replays: std::cell::RefCell<crate::cookies::replay::ReplayCache>,
 }
 
 /// The URL key used for matching (fragment dropped; browsers never send it).
@@ -89,6 +94,9 @@ impl Correlation {
                 if let Some(t) = target {
                     pending_redirect.insert(url_key(&t).to_string(), i);
                 }
+            }
+            if ex.response_headers.has_set_cookie() {
+                c.setters.push(i);
             }
             for l in ex.response_headers.set_cookie_lines() {
                 if let Some(name) = crate::headers::set_cookie::line_name(l).filter(|n| !n.is_empty()) {

@@ -3,3 +3,4 @@
 //! which rule excluded it. Pure: the clock and the request context come from the caller.
 
 pub mod jar;
+pub mod replay;

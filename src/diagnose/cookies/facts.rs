@@ -7,16 +7,15 @@
 
 use super::is_top_level_navigation;
 use crate::cookies::jar::{self, Cookie, Jar, Rejection, SiteContext, Source, Stored};
+use crate::cookies::replay::{ReplayKey, SiteReplay};
 use crate::diagnose::context::Ctx;
 use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
 use crate::model::{BlockedSetCookie, Browser};
 use crate::signals::FetchSite;
 use crate::site::Relation;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use url::Url;
-
-/// At most this many earlier `Set-Cookie` responses of the same site are replayed into the jar.
-const MAX_REPLAY: usize = 200;
 
 /// One `Set-Cookie` line of this exchange's response and what became of it.
 pub(crate) struct SetLine<'c> {
@@ -52,7 +51,7 @@ pub(crate) struct Facts<'c> {
     /// This response's `Set-Cookie` lines.
     pub lines: Vec<SetLine<'c>>,
     /// The jar as it stood before this request (snapshot, else replayed from the capture).
-    pub jar: Jar,
+    pub jar: Rc<Jar>,
     /// The jar comes from the browser's own store rather than a replay.
     pub from_snapshot: bool,
     /// Whether `jar` holds everything known before this request: the snapshot, or a replay of the
@@ -81,7 +80,7 @@ impl<'c> Facts<'c> {
             tp_blocked,
             lax_by_default: ctx.browser() == Browser::Chromium,
             lines: Vec::new(),
-            jar: Jar::new(),
+            jar: Rc::new(Jar::new()),
             from_snapshot: false,
             complete: false,
             sent_names: ctx.sent_cookies.iter().map(|p| p.name).collect(),
@@ -126,9 +125,11 @@ impl<'c> Facts<'c> {
     fn build_jar(&mut self, ctx: &Ctx<'c, '_>, replay: bool) {
         if let Some(snap) = &ctx.ex.jar {
             let now = self.now_ms.unwrap_or(0);
+            let mut jar = Jar::new();
             for j in snap {
-                self.jar.insert_snapshot(j, now);
+                jar.insert_snapshot(j, now);
             }
+            self.jar = Rc::new(jar);
             self.from_snapshot = true;
             self.complete = true;
             return;
@@ -137,67 +138,32 @@ impl<'c> Facts<'c> {
             return;
         }
         self.complete = true;
-        // Replay the Set-Cookie lines of earlier exchanges of this site, in capture order. Cookies
-        // of other sites can never domain-match this request, so they are skipped unparsed, and
-        // only the most recent setters are replayed to bound the cost on huge captures.
+        // The jar of this site as of this request: the capture's earlier Set-Cookie lines of the
+        // site, stored once in capture order (cookies of other sites can never domain-match this
+        // request). The replay is shared by every exchange of the site and only moves forward.
         let here_host = jar::canonical_host(&self.url).unwrap_or_default();
-        let here_site = crate::site::registrable_domain(&here_host).unwrap_or_else(|| here_host.clone());
-        let same_site = |u: &str| {
-            let h = raw_host(u);
-            h.eq_ignore_ascii_case(&here_host)
-                || h.len() > here_site.len()
-                    && h.get(h.len() - here_site.len()..).is_some_and(|t| t.eq_ignore_ascii_case(&here_site))
-                    && h.as_bytes().get(h.len() - here_site.len() - 1) == Some(&b'.')
-                || h.eq_ignore_ascii_case(&here_site)
-        };
-        // The newest two same-site setters of every cookie name (older lines are almost always
-        // superseded), newest MAX_REPLAY of them. Walking back from this exchange finds them in
-        // time proportional to the walk; when that walk would be longer than the capture's number
-        // of cookie names, the per-name index answers instead (the same set either way).
-        let budget = ctx.corr.cookie_setters.len().max(MAX_REPLAY);
-        let mine = match newest_setters_by_walk(ctx, &same_site, budget) {
-            Some(m) => m,
-            None => newest_setters_by_name(ctx, &same_site),
-        };
-        for i in mine {
-            self.replay_exchange(ctx, i);
-        }
-    }
-
-    /// Stores the `Set-Cookie` lines of earlier exchange `i` into the jar, noting refusals and
-    /// deletions.
-    fn replay_exchange(&mut self, ctx: &Ctx<'c, '_>, i: usize) {
-        let Some(ex) = ctx.capture.exchanges.get(i) else { return };
-        let sctx = Ctx::new(ctx.capture, ctx.corr, i, ex);
-        let Some(surl) = sctx.url.clone() else { return };
-        let jctx = jar::Context {
-            url: &surl,
-            method: &ex.method,
-            now_ms: now_ms(&sctx).or(self.now_ms).unwrap_or(0),
-            http_api: true,
-            site: site_context(&sctx),
-            top_level_navigation: is_top_level_navigation(&sctx),
-            top_level_site: sctx.page.as_ref().and_then(jar::site_key),
-            third_party: matches!(sctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
+        let key = ReplayKey {
+            site: crate::site::registrable_domain(&here_host).unwrap_or(here_host),
             third_party_blocked: self.tp_blocked,
             lax_by_default: self.lax_by_default,
-            source: Source::Exchange(i),
         };
-        let blocked: HashSet<&str> = ex.blocked_set_cookies.iter().map(|b| b.cookie_line.trim()).collect();
-        for line in ex.response_headers.set_cookie_lines() {
-            // A line Chromium reported as blocked was not stored, whatever the replay says.
-            if blocked.contains(line.trim()) {
-                continue;
-            }
-            match set_cookie::parse(line) {
-                Ok(c) => match self.jar.store(&c, &jctx) {
-                    Ok(s) if s.expired_on_arrival => self.earlier_deletions.push((i, c.name)),
-                    Ok(_) => {}
-                    Err(r) => self.earlier_rejections.push((i, c.name, r)),
-                },
-                Err(e) => self.earlier_rejections.push((i, String::new(), Rejection::Syntax(e))),
-            }
-        }
+        let fallback_now = self.now_ms;
+        let setters = || {
+            ctx.corr
+                .setters
+                .iter()
+                .filter_map(|&i| ctx.capture.exchanges.get(i).map(|e| (i, site_of_url(&e.url))))
+                .collect()
+        };
+        let flags = KeyFlags { tp_blocked: self.tp_blocked, lax_by_default: self.lax_by_default };
+        let replay = ctx
+            .corr
+            .replays
+            .borrow_mut()
+            .advance(key, ctx.index, setters, |r, i| replay_exchange(ctx, r, i, fallback_now, flags));
+        self.jar = replay.jar;
+        self.earlier_rejections = replay.rejections;
+        self.earlier_deletions = replay.deletions;
     }
 
     fn build_lines(&mut self, ctx: &Ctx<'c, '_>) {
@@ -249,79 +215,54 @@ impl<'c> Facts<'c> {
     }
 }
 
-/// How many of a name's most recent setters the replay looks at for a same-site one.
-const SETTERS_LOOKED_AT: usize = 32;
-/// How many same-site setters of a name the replay keeps.
-const SETTERS_KEPT: usize = 2;
-
-/// The replay set through the correlation's per-name index: for every cookie name, its newest
-/// [`SETTERS_KEPT`] same-site setters among its [`SETTERS_LOOKED_AT`] newest setters before `ctx`;
-/// the newest [`MAX_REPLAY`] of those, in capture order. Costs one step per name in the capture.
-fn newest_setters_by_name(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool) -> Vec<usize> {
-    let mut mine: Vec<usize> = Vec::new();
-    for idxs in ctx.corr.cookie_setters.values() {
-        let end = idxs.partition_point(|&i| i < ctx.index);
-        let before = idxs.get(..end).unwrap_or(&[]);
-        let mut found = 0;
-        for &i in before.iter().rev().take(SETTERS_LOOKED_AT) {
-            if ctx.capture.exchanges.get(i).is_some_and(|e| same_site(&e.url)) {
-                mine.push(i);
-                found += 1;
-                if found == SETTERS_KEPT {
-                    break;
-                }
-            }
-        }
-    }
-    mine.sort_unstable();
-    mine.dedup();
-    let skip = mine.len().saturating_sub(MAX_REPLAY);
-    mine.into_iter().skip(skip).collect()
+/// (third-party cookies blocked, Lax by default) of the request whose replay stores a line.
+#[derive(Clone, Copy)]
+struct KeyFlags {
+    tp_blocked: bool,
+    lax_by_default: bool,
 }
 
-/// The same set as [`newest_setters_by_name`], found by walking back from `ctx` and counting each
-/// name's setters on the way; `None` when that takes more than `budget` exchanges. Names are read
-/// as the correlation reads them (each line of `Set-Cookie`, text before `=`, trimmed), once per
-/// exchange.
-fn newest_setters_by_walk(ctx: &Ctx<'_, '_>, same_site: &dyn Fn(&str) -> bool, budget: usize) -> Option<Vec<usize>> {
-    // Per name: (setters seen so far, newer than the current one; same-site setters kept).
-    let mut seen: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut mine = Vec::new();
-    let mut names: Vec<&str> = Vec::new();
-    for (steps, i) in (0..ctx.index).rev().enumerate() {
-        if steps >= budget {
-            return None;
-        }
-        let Some(ex) = ctx.capture.exchanges.get(i) else { continue };
-        names.clear();
-        // Named as `Correlation::cookie_setters` names them: the one Set-Cookie line reader and parser.
-        names.extend(
-            ex.response_headers.set_cookie_lines().filter_map(|l| set_cookie::line_name(l).filter(|n| !n.is_empty())),
-        );
-        if names.is_empty() {
+/// Stores the `Set-Cookie` lines of earlier exchange `i` into `r`'s jar, noting refusals and
+/// deletions. The setter's own request context decides (its URL, site-for-cookies, clock).
+fn replay_exchange(ctx: &Ctx<'_, '_>, r: &mut SiteReplay, i: usize, fallback_now: Option<i64>, k: KeyFlags) {
+    let Some(ex) = ctx.capture.exchanges.get(i) else { return };
+    let sctx = Ctx::new(ctx.capture, ctx.corr, i, ex);
+    let Some(surl) = sctx.url.clone() else { return };
+    let jctx = jar::Context {
+        url: &surl,
+        method: &ex.method,
+        now_ms: now_ms(&sctx).or(fallback_now).unwrap_or(0),
+        http_api: true,
+        site: site_context(&sctx),
+        top_level_navigation: is_top_level_navigation(&sctx),
+        top_level_site: sctx.page.as_ref().and_then(jar::site_key),
+        third_party: matches!(sctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
+        third_party_blocked: k.tp_blocked,
+        lax_by_default: k.lax_by_default,
+        source: Source::Exchange(i),
+    };
+    let blocked: HashSet<&str> = ex.blocked_set_cookies.iter().map(|b| b.cookie_line.trim()).collect();
+    for line in ex.response_headers.set_cookie_lines() {
+        // A line Chromium reported as blocked was not stored, whatever the replay says.
+        if blocked.contains(line.trim()) {
             continue;
         }
-        names.sort_unstable();
-        names.dedup();
-        let here = same_site(&ex.url);
-        let mut keep = false;
-        for &n in &names {
-            let e = seen.entry(n).or_default();
-            if here && e.0 < SETTERS_LOOKED_AT && e.1 < SETTERS_KEPT {
-                e.1 += 1;
-                keep = true;
-            }
-            e.0 += 1;
-        }
-        if keep {
-            mine.push(i);
-            if mine.len() == MAX_REPLAY {
-                break;
-            }
+        match set_cookie::parse(line) {
+            Ok(c) => match r.jar_mut().store(&c, &jctx) {
+                Ok(s) if s.expired_on_arrival => r.deletions.push((i, c.name)),
+                Ok(_) => {}
+                Err(e) => r.rejections.push((i, c.name, e)),
+            },
+            Err(e) => r.rejections.push((i, String::new(), Rejection::Syntax(e))),
         }
     }
-    mine.reverse();
-    Some(mine)
+}
+
+/// The replay's site key of a setter's URL: its host's registrable domain (the host when it has
+/// none), read without a full URL parse.
+fn site_of_url(url: &str) -> String {
+    let h = raw_host(url).to_ascii_lowercase();
+    crate::site::registrable_domain(&h).unwrap_or(h)
 }
 
 /// The host part of a URL string without parsing it (the replay's cheap same-site filter).
@@ -383,50 +324,6 @@ mod tests {
     use crate::model::{Capture, Exchange};
     use std::borrow::Cow;
 
-    /// The walk back finds exactly the replay set the per-name index finds: shared and unique
-    /// names, two sites, exchanges without cookies, a name twice in one exchange, Firefox's joined
-    /// lines, and more than MAX_REPLAY candidates and more than SETTERS_LOOKED_AT setters of a name.
-    #[test]
-    fn replay_set_by_walk_equals_by_name() {
-        use crate::model::{Header, Headers};
-        let mut exchanges = Vec::new();
-        let mut x: u64 = 7;
-        for i in 0..1200 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let r = (x >> 33) as usize;
-            let url = if r % 3 == 0 { "https://b.other.test/" } else { "https://a.example.com/p" };
-            let res = match r % 7 {
-                0 => vec![],
-                1 => vec![Header::new("Set-Cookie", format!("s{}=1\ns{}=2; Path=/", r % 5, r % 5).leak())],
-                2 => vec![Header::new("Set-Cookie", format!("u{i}=1").leak()), Header::new("Set-Cookie", "common=1")],
-                _ => vec![Header::new("Set-Cookie", format!("n{}=1", r % 90).leak())],
-            };
-            exchanges.push(Exchange {
-                method: Cow::Borrowed("GET"),
-                url: Cow::Borrowed(url),
-                status: 200,
-                response_headers: Headers(res),
-                ..Default::default()
-            });
-        }
-        let cap = Capture { exchanges, ..Default::default() };
-        let corr = Correlation::build(&cap);
-        let same_site = |u: &str| u.contains("example.com");
-        for (i, ex) in cap.exchanges.iter().enumerate() {
-            let ctx = Ctx::new(&cap, &corr, i, ex);
-            let by_name = newest_setters_by_name(&ctx, &same_site);
-            assert_eq!(newest_setters_by_walk(&ctx, &same_site, usize::MAX).as_ref(), Some(&by_name), "at {i}");
-            if let Some(w) = newest_setters_by_walk(&ctx, &same_site, 50) {
-                assert_eq!(w, by_name, "at {i}, short budget");
-            }
-        }
-        let last = Ctx::new(&cap, &corr, 1199, &cap.exchanges[1199]);
-        assert_eq!(newest_setters_by_name(&last, &same_site).len(), MAX_REPLAY);
-        assert_eq!(newest_setters_by_walk(&last, &same_site, 50), None);
-    }
-
-    /// The table completes a jar the rules built without the replay; the result must be the jar
-    /// (and the line verdicts) a replay from the start gives.
     #[test]
     fn completed_jar_equals_replayed_jar() {
         use crate::model::{Header, Headers};
@@ -457,6 +354,103 @@ mod tests {
         assert_eq!(verdicts(&lazy), verdicts(&full));
         // The plain-http line may not replace the Secure cookie the replay knows about.
         assert_eq!(verdicts(&full), [Some(Err(Rejection::OverwriteSecure))]);
+    }
+
+    /// 14 exchanges of one site, a second site in between; `sid` set at 5, replaced at 7, deleted at 9.
+    fn timeline() -> Capture<'static> {
+        use crate::model::{Header, Headers};
+        let exchanges = (0..14)
+            .map(|i| {
+                let set = match i {
+                    5 => Some("sid=one; Path=/; Secure"),
+                    7 => Some("sid=two; Path=/; Secure"),
+                    9 => Some("sid=; Path=/; Secure; Max-Age=0"),
+                    3 | 6 => Some("other=1; Path=/"),
+                    _ => None,
+                };
+                let url = if i == 6 { "https://elsewhere.test/" } else { "https://app.example.com/api" };
+                Exchange {
+                    method: Cow::Borrowed("GET"),
+                    url: Cow::Borrowed(url),
+                    status: 401,
+                    response_headers: Headers(set.map(|v| Header::new("Set-Cookie", v)).into_iter().collect()),
+                    started_ms: Some(1.79e12 + i as f64 * 1000.0),
+                    ..Default::default()
+                }
+            })
+            .collect();
+        Capture { exchanges, ..Default::default() }
+    }
+
+    /// The shared replay gives each exchange the jar as it stood before its own request: a cookie
+    /// replaced keeps its creation time (6265bis §5.7 step 22), a deleted one is gone after, and
+    /// the other site's cookie never enters.
+    #[test]
+    fn replay_reads_the_jar_as_of_each_request() {
+        let cap = timeline();
+        let corr = Correlation::build(&cap);
+        let at = |i: usize| {
+            let ctx = Ctx::new(&cap, &corr, i, &cap.exchanges[i]);
+            let f = Facts::build(&ctx, true).expect("url parses");
+            let sid = f.jar.cookies().find(|c| c.name == "sid").map(|c| (c.value.clone(), c.creation_ms));
+            let names: Vec<String> = f.jar.cookies().map(|c| c.name.clone()).collect();
+            (sid, names, f.earlier_deletions.clone())
+        };
+        // In capture order, as analyze() asks.
+        let (sid, names, _) = at(4);
+        assert_eq!(sid, None);
+        assert_eq!(names, ["other"]);
+        let (sid, names, _) = at(6);
+        assert_eq!((sid, names), (None, vec![]), "exchange 6 is another site: its jar is its own");
+        let (sid, _, _) = at(7);
+        assert_eq!(sid, Some(("one".to_string(), 1_790_000_005_000)));
+        let (sid, names, _) = at(8);
+        assert_eq!(sid, Some(("two".to_string(), 1_790_000_005_000)), "replaced, creation time kept");
+        assert_eq!(names.iter().filter(|n| *n == "other").count(), 1, "the other site's line never enters: {names:?}");
+        let (sid, _, deletions) = at(11);
+        assert_eq!(sid, None, "deleted at 9");
+        assert_eq!(deletions, [(9, "sid".to_string())]);
+        // An earlier exchange asked after a later one gets its own, correct replay.
+        let (sid, _, deletions) = at(8);
+        assert_eq!(sid, Some(("two".to_string(), 1_790_000_005_000)));
+        assert!(deletions.is_empty());
+        // A fresh correlation asked at 10 first agrees with the one that walked there.
+        let fresh = Correlation::build(&cap);
+        let ctx = Ctx::new(&cap, &fresh, 10, &cap.exchanges[10]);
+        let f = Facts::build(&ctx, true).expect("url parses");
+        assert!(f.jar.cookies().all(|c| c.name != "sid"));
+        assert_eq!(f.earlier_deletions, [(9, "sid".to_string())]);
+    }
+
+    /// Every `Set-Cookie` response is stored once, however many failures read the jar after it.
+    #[test]
+    fn replay_work_is_linear() {
+        use crate::model::{Header, Headers};
+        let n = 300;
+        let exchanges = (0..n)
+            .map(|i| Exchange {
+                method: Cow::Borrowed("GET"),
+                url: Cow::Borrowed("https://app.example.com/api"),
+                status: 401,
+                response_headers: Headers(vec![Header::new("Set-Cookie", format!("c{i}=v; Path=/").leak())]),
+                started_ms: Some(1.79e12 + i as f64),
+                ..Default::default()
+            })
+            .collect();
+        let cap = Capture { exchanges, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        for i in 0..n {
+            let ctx = Ctx::new(&cap, &corr, i, &cap.exchanges[i]);
+            let f = Facts::build(&ctx, true).expect("url parses");
+            // Browser-like: past DOMAIN_MAX cookies the domain is evicted down to DOMAIN_KEEP.
+            let len = f.jar.len();
+            assert!(
+                len == i || i > crate::cookies::jar::DOMAIN_MAX && len <= crate::cookies::jar::DOMAIN_MAX,
+                "{i}: {len}"
+            );
+        }
+        // n - 1 setters precede the last request; each was stored exactly once.
+        assert_eq!(corr.replays.borrow().stores, n - 1);
     }
 
     #[test]
