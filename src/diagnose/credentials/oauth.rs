@@ -58,8 +58,8 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
          registered for Basic (or the reverse), a secret not form-URL-encoded before Basic encoding, or a browser app \
          registered as a confidential client."
     );
-    if let Some(d) = &desc {
-        explanation.push_str(&format!(" The server says: \"{d}\"."));
+    if desc.is_some() {
+        explanation.push_str(" What the server said is quoted under Evidence.");
     }
     let fix = Fix::new("Make the client authentication match the registration.")
         .step("Check token_endpoint_auth_method in the client registration and send the secret that way.")
@@ -72,6 +72,9 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         .with("Token endpoint", ctx.ex.url.to_string());
     if let Some(code) = aad {
         finding = finding.with("Entra ID code", code.to_ascii_uppercase());
+    }
+    if let Some(d) = desc {
+        finding = finding.with(super::rejected::SERVER_SAID, d);
     }
     out.push(finding);
 }
@@ -97,21 +100,23 @@ pub fn oauth_invalid_grant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
         _ => "The grant (code, refresh token or credentials) is invalid, expired or revoked.",
     };
     let mut explanation = format!("The token endpoint rejected the grant (invalid_grant, grant_type={grant}). {cause}");
-    if let Some(d) = &desc {
-        explanation.push_str(&format!(" The server says: \"{d}\"."));
+    if desc.is_some() {
+        explanation.push_str(" What the server said is quoted under Evidence.");
     }
     let fix = Fix::new("Restart the login flow, and keep the flow's values consistent.")
         .step("Send the identical redirect_uri in the authorization and token requests.")
         .step("Send the code_verifier that matches the code_challenge of this flow; use each code once.")
         .step("Refresh tokens: run one refresh at a time (single-flight) and store the rotated token before reuse.")
         .snippet("js", "let refreshing;\nfunction refreshOnce() { return refreshing ??= doRefresh().finally(() => (refreshing = undefined)); }");
-    out.push(
-        Finding::new(FindingId::OauthInvalidGrant, explanation, fix)
-            .source("RFC 6749 §4.1.3 and §5.2 (invalid_grant); RFC 7636 §4.6")
-            .signal(Signal::Reported)
-            .with("Token endpoint", ctx.ex.url.to_string())
-            .with("grant_type", grant),
-    );
+    let mut finding = Finding::new(FindingId::OauthInvalidGrant, explanation, fix)
+        .source("RFC 6749 §4.1.3 and §5.2 (invalid_grant); RFC 7636 §4.6")
+        .signal(Signal::Reported)
+        .with("Token endpoint", ctx.ex.url.to_string())
+        .with("grant_type", grant);
+    if let Some(d) = desc {
+        finding = finding.with(super::rejected::SERVER_SAID, d);
+    }
+    out.push(finding);
 }
 
 /// `oauth-redirect-uri-mismatch` — RFC 6749 §3.1.2, §4.1.2.1; RFC 9700 §2.1 (exact matching).

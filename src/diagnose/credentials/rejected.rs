@@ -37,12 +37,9 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
     if let Some(k) = &ctx.creds.api_key_header {
         sent.push(format!("the {k} header"));
     }
-    let detail = f
-        .challenges
-        .bearer_like()
-        .and_then(|c| c.param("error_description").or(c.param("error")))
-        .map(|d| format!(" The server says: \"{d}\"."))
-        .unwrap_or_default();
+    // Server text stays in its own evidence field, never inside our sentences (issue 8 item 5).
+    let said = f.challenges.bearer_like().and_then(|c| c.param("error_description").or(c.param("error")));
+    let detail = if said.is_some() { " What the server said is quoted under Evidence." } else { "" };
     let explanation = format!(
         "The request carried {} and the server still answered 401, which means it refused those credentials.{detail} \
          Nothing more specific could be established from the capture: read the challenge and the response body.",
@@ -59,8 +56,14 @@ pub fn credentials_rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
     if f.has_challenge_header {
         finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
     }
+    if let Some(d) = said {
+        finding = finding.with(SERVER_SAID, d);
+    }
     out.push(finding);
 }
+
+/// The evidence label of the server's own error text (`error_description`, an OAuth error body).
+pub(crate) const SERVER_SAID: &str = "Server said";
 
 /// `basic-credentials-malformed` — RFC 7617 §2 (syntax), §2.1 (charset).
 pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
@@ -236,7 +239,8 @@ fn token_rejected_with<'f>(ctx: &Ctx<'_, '_>, f: &'f Facts<'_>, want: BearerErro
 pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let Some(ch) = token_rejected_with(ctx, f, BearerError::InvalidToken) else { return };
     let b = ch.bearer();
-    let desc = b.error_description.map(|d| format!(" The server adds: \"{d}\".")).unwrap_or_default();
+    let said = b.error_description;
+    let desc = if said.is_some() { " What the server said is quoted under Evidence." } else { "" };
     let explanation = format!(
         "The API rejected the access token (error=\"invalid_token\"): it is expired, revoked, malformed, or issued \
          for another API.{desc} The token findings below, if any, say which."
@@ -254,6 +258,9 @@ pub fn bearer_invalid_token(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
         .source("RFC 6750 §3.1 (invalid_token)")
         .signal(Signal::Reported)
         .with("WWW-Authenticate", f.challenge_text(ctx));
+    if let Some(d) = said {
+        finding = finding.with(SERVER_SAID, d);
+    }
     if let Some(v) = f.auth_raw {
         finding = finding.evidence(Evidence::secret("Authorization", v, Exposure::Prefix));
     }
@@ -356,6 +363,7 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
     if in_body {
         where_.push("the access_token form field");
     }
+    let said = f.challenges.bearer_like().and_then(|c| c.param("error_description"));
     let explanation = if twice {
         format!(
             "The token was sent {} ways at once ({}). RFC 6750 forbids more than one method per request, and servers \
@@ -364,12 +372,7 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
             where_.join(", ")
         )
     } else {
-        let desc = f
-            .challenges
-            .bearer_like()
-            .and_then(|c| c.param("error_description"))
-            .map(|d| format!(" The server adds: \"{d}\"."))
-            .unwrap_or_default();
+        let desc = if said.is_some() { " What the server said is quoted under Evidence." } else { "" };
         format!(
             "The server says the request is malformed for the Bearer scheme (error=\"invalid_request\"): a required \
              parameter is missing or repeated, or the token was sent more than one way.{desc}"
@@ -388,6 +391,9 @@ pub fn bearer_invalid_request(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Fi
         .signal(if coded { Signal::Reported } else { Signal::Inferred });
     if f.has_challenge_header {
         finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
+    }
+    if let Some(d) = said {
+        finding = finding.with(SERVER_SAID, d);
     }
     out.push(finding.with("Token sent in", where_.join(", ")));
 }

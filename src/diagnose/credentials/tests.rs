@@ -166,3 +166,29 @@ fn key_headers_are_read_once_into_the_context() {
     assert_eq!(ctx.creds.api_key_header.as_deref(), Some("api-key"));
     assert_eq!(CredentialFacts::new(&ctx).api_keys, ctx.api_keys);
 }
+
+/// Issue 8 item 5: the server's own text (`error_description`) is evidence, never part of our
+/// sentences, so a report renders it as quoted code, not as live Markdown.
+#[test]
+fn server_text_stays_in_its_own_field() {
+    let hostile = "![x](https://evil.example/px.gif) [click](javascript:alert(1))";
+    let challenge: &'static str = Box::leak(
+        format!("Bearer realm=\"api\", error=\"invalid_token\", error_description=\"{hostile}\"").into_boxed_str(),
+    );
+    let cap = capture(401, vec![("Authorization", "Bearer abc.def")], vec![("WWW-Authenticate", challenge)]);
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::BearerInvalidToken).expect("found");
+    assert!(!f.explanation.contains("evil.example"), "{}", f.explanation);
+    assert!(f.explanation.contains("quoted under Evidence"), "{}", f.explanation);
+    let said = f.evidence.iter().find(|e| e.label == rejected::SERVER_SAID).expect("server text as evidence");
+    assert_eq!(said.value, hostile);
+    // Near miss: no description, no "Server said" evidence and no pointer to it.
+    let cap = capture(
+        401,
+        vec![("Authorization", "Bearer abc.def")],
+        vec![("WWW-Authenticate", "Bearer realm=\"api\", error=\"invalid_token\"")],
+    );
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::BearerInvalidToken).expect("found");
+    assert!(f.evidence.iter().all(|e| e.label != rejected::SERVER_SAID) && !f.explanation.contains("Evidence"));
+}
