@@ -1,7 +1,8 @@
-//! `authlens check FILE.har`: the command-line front end of the core.
+//! `authlens check FILE.har` and `authlens audit FILE.har`: the command-line front end of the core.
 //!
-//! Reads a HAR (a file or `-` for stdin), diagnoses every exchange and prints a report as text,
-//! JSON (the contract of `report::Report`) or Markdown. Exit codes: 0 when the check ran, 1 when
+//! `check` reads a HAR (a file or `-` for stdin), diagnoses every exchange and prints a report as
+//! text, JSON (the contract of `report::Report`) or Markdown. `audit` grades the authentication
+//! surface of a recorded sign-in (`audit::Report`), also as SARIF 2.1.0 for code scanning. Exit codes: 0 when the check ran, 1 when
 //! `--fail-on` matched, 2 on a usage error or unreadable input (the message goes to stderr).
 //! Argument parsing is hand-written: four options do not justify a parser dependency.
 
@@ -14,11 +15,15 @@ authlens: why was this request unauthorized?
 
 Usage:
   authlens check FILE.har [--format text|json|markdown] [--reveal-secrets] [--fail-on error|warn]
-  authlens check -            read the HAR from standard input
+  authlens audit FILE.har [--format text|json|markdown|sarif] [--reveal-secrets] [--fail-on error|warn]
+  authlens check -            read the HAR from standard input (audit - too)
+
+check explains why requests failed; audit grades a recorded sign-in flow (cookies, challenges,
+CORS, transport, tokens) with a verdict per browser engine.
   authlens --help | --version
 
 Options:
-  -f, --format FORMAT    text (default), json or markdown
+  -f, --format FORMAT    text (default), json or markdown; sarif (audit only)
       --reveal-secrets   show tokens, passwords and cookie values in full (default: redacted)
       --fail-on LEVEL    exit 1 when a finding of LEVEL or worse exists (error, warn)
       --color WHEN       auto (default), always or never; NO_COLOR is honoured
@@ -33,6 +38,7 @@ enum Format {
     Text,
     Json,
     Markdown,
+    Sarif,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,6 +69,7 @@ enum Command {
     Help,
     Version,
     Check(Options),
+    Audit(Options),
 }
 
 /// Splits `--name=value` into its parts; other arguments come back unchanged.
@@ -79,9 +86,10 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
     match first.as_str() {
         "-h" | "--help" | "help" => return Ok(Command::Help),
         "-V" | "--version" => return Ok(Command::Version),
-        "check" => {}
+        "check" | "audit" => {}
         other => return Err(format!("unknown command '{other}' (try 'authlens check FILE.har')")),
     }
+    let audit = first == "audit";
     let mut file = None;
     let mut opts =
         Options { file: String::new(), format: Format::Text, reveal: false, fail_on: None, color: Color::Auto };
@@ -109,7 +117,9 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
                     "text" => Format::Text,
                     "json" => Format::Json,
                     "markdown" | "md" => Format::Markdown,
-                    other => return Err(format!("unknown format '{other}' (text, json or markdown)")),
+                    "sarif" if audit => Format::Sarif,
+                    "sarif" => return Err("--format sarif is for 'authlens audit'".to_string()),
+                    other => return Err(format!("unknown format '{other}' (text, json, markdown or sarif)")),
                 }
             }
             "--fail-on" => {
@@ -132,7 +142,7 @@ fn parse_args(args: &[String]) -> Result<Command, String> {
         }
     }
     opts.file = file.ok_or_else(|| "no HAR file given (use '-' for standard input)".to_string())?;
-    Ok(Command::Check(opts))
+    Ok(if audit { Command::Audit(opts) } else { Command::Check(opts) })
 }
 
 /// Reads the whole input: the file, or stdin for `-`.
@@ -146,6 +156,52 @@ fn read_input(file: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Whether stdout gets colour.
+fn color(opts: &Options) -> bool {
+    match opts.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Writes `out` to stdout; a closed pipe (`| head`) is not an error worth reporting.
+fn emit(out: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
+}
+
+/// The exit code for `--fail-on` given the counts.
+fn exit_code(fail_on: Option<FailOn>, errors: usize, warnings: usize) -> ExitCode {
+    let failed = match fail_on {
+        Some(FailOn::Error) => errors > 0,
+        Some(FailOn::Warn) => errors + warnings > 0,
+        None => false,
+    };
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn pretty_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
+    let mut s = serde_json::to_string_pretty(v).map_err(|e| format!("cannot write JSON: {e}"))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn run_audit(opts: &Options) -> Result<ExitCode, String> {
+    let bytes = read_input(&opts.file)?;
+    let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
+    let capture = authlens::har::parse_bytes(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let report = authlens::audit::audit(shown, &capture, opts.reveal);
+    let out = match opts.format {
+        Format::Json => pretty_json(&report)?,
+        Format::Sarif => pretty_json(&report::sarif::from_audit(&report))?,
+        Format::Markdown => report::audit::markdown(&report),
+        Format::Text => report::audit::text(&report, color(opts)),
+    };
+    emit(&out);
+    Ok(exit_code(opts.fail_on, report.summary.errors, report.summary.warnings))
+}
+
 fn run(opts: &Options) -> Result<ExitCode, String> {
     let bytes = read_input(&opts.file)?;
     let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
@@ -153,30 +209,14 @@ fn run(opts: &Options) -> Result<ExitCode, String> {
     let diagnoses = authlens::diagnose::diagnose_capture(&capture);
     let report = Report::build(shown, &capture, &diagnoses, opts.reveal);
     let out = match opts.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&report).map_err(|e| format!("cannot write JSON: {e}"))?;
-            s.push('\n');
-            s
-        }
+        Format::Json => pretty_json(&report)?,
         Format::Markdown => report::markdown::render(&report),
-        Format::Text => {
-            let color = match opts.color {
-                Color::Always => true,
-                Color::Never => false,
-                Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
-            };
-            report::text::render(&report, color)
-        }
+        Format::Text => report::text::render(&report, color(opts)),
+        // parse_args only accepts sarif for audit.
+        Format::Sarif => return Err("--format sarif is for 'authlens audit'".to_string()),
     };
-    let mut stdout = std::io::stdout().lock();
-    // A closed pipe (`| head`) is not an error worth reporting.
-    let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
-    let failed = match opts.fail_on {
-        Some(FailOn::Error) => report.summary.errors > 0,
-        Some(FailOn::Warn) => report.summary.errors + report.summary.warnings > 0,
-        None => false,
-    };
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    emit(&out);
+    Ok(exit_code(opts.fail_on, report.summary.errors, report.summary.warnings))
 }
 
 fn main() -> ExitCode {
@@ -191,6 +231,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Ok(Command::Check(opts)) => match run(&opts) {
+            Ok(code) => code,
+            Err(msg) => {
+                eprintln!("authlens: {msg}");
+                ExitCode::from(2)
+            }
+        },
+        Ok(Command::Audit(opts)) => match run_audit(&opts) {
             Ok(code) => code,
             Err(msg) => {
                 eprintln!("authlens: {msg}");

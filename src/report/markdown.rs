@@ -11,7 +11,7 @@ use crate::secret::redact_url;
 use std::fmt::Write as _;
 
 /// `s` as an inline code span that survives backticks inside it.
-fn code(s: &str) -> String {
+pub(crate) fn code(s: &str) -> String {
     let s = s.replace(['\r', '\n'], " ");
     let mut ticks = 1;
     while s.contains(&"`".repeat(ticks)) {
@@ -30,7 +30,7 @@ const ACTIVE: &[char] = &['\\', '`', '*', '_', '[', ']', '<', '>', '!', '|', '~'
 /// inert Markdown: code spans stay code spans (their content is literal), everything else has
 /// its active characters escaped and line breaks folded, so no text a server sent can become an
 /// image, a link, HTML or a heading in a pasted bug report.
-fn prose(s: &str) -> String {
+pub(crate) fn prose(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     let mut rest = s;
     while let Some(start) = rest.find('`') {
@@ -83,7 +83,7 @@ fn push_escaped(out: &mut String, text: &str) {
 }
 
 /// A fenced block whose fence is longer than any backtick run inside `body`.
-fn fenced(out: &mut String, lang: &str, body: &str) {
+pub(crate) fn fenced(out: &mut String, lang: &str, body: &str) {
     let mut n = 3;
     while body.contains(&"`".repeat(n)) {
         n += 1;

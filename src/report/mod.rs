@@ -1,8 +1,10 @@
 //! Reports of a diagnosed capture: the JSON contract of `authlens check --format json`,
 //! and the text and Markdown renderings for people.
 
+pub mod audit;
 pub mod curl;
 pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::catalogue::Severity;

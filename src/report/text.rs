@@ -9,21 +9,21 @@ use crate::catalogue::Severity;
 use std::fmt::Write as _;
 
 /// ANSI styling, or none.
-struct Style {
-    on: bool,
+pub(crate) struct Style {
+    pub(crate) on: bool,
 }
 
 impl Style {
-    fn paint(&self, code: &str, s: &str) -> String {
+    pub(crate) fn paint(&self, code: &str, s: &str) -> String {
         if self.on { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
     }
-    fn bold(&self, s: &str) -> String {
+    pub(crate) fn bold(&self, s: &str) -> String {
         self.paint("1", s)
     }
-    fn dim(&self, s: &str) -> String {
+    pub(crate) fn dim(&self, s: &str) -> String {
         self.paint("2", s)
     }
-    fn severity(&self, sev: Severity) -> String {
+    pub(crate) fn severity(&self, sev: Severity) -> String {
         let (code, label) = match sev {
             Severity::Error => ("1;31", "ERROR"),
             Severity::Warn => ("1;33", "WARN "),
