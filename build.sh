@@ -102,6 +102,17 @@ ensure_chromium() {
     command -v openssl >/dev/null || die "openssl is required for the e2e test certificates"
 }
 
+# Python's jsonschema validates the SARIF of `authlens audit` against the vendored OASIS schema (tests/audit.rs).
+JSONSCHEMA_VERSION=4.26.0
+ensure_jsonschema() {
+    command -v python3 >/dev/null || die "python3 is required (JSON contract and SARIF schema checks)"
+    if ! python3 -c 'import jsonschema' 2>/dev/null; then
+        install_note "python jsonschema $JSONSCHEMA_VERSION (pip --user)"
+        python3 -m pip install --user --quiet "jsonschema==$JSONSCHEMA_VERSION" \
+            || python3 -m pip install --quiet "jsonschema==$JSONSCHEMA_VERSION"
+    fi
+}
+
 ensure_zip() {
     if ! command -v zip >/dev/null; then
         install_note "zip (Debian package, apt-get)"
@@ -244,7 +255,7 @@ lint_rust() {
 # credential headers itself: src/headers/fields.rs is their one reader, so every rule sees them split
 # and parsed the same way.
 lint_layers() {
-    local below=(src/diagnose src/headers src/cookies src/fetch src/correlate.rs src/signals.rs src/site.rs src/model.rs)
+    local below=(src/diagnose src/audit src/headers src/cookies src/fetch src/correlate.rs src/signals.rs src/site.rs src/model.rs)
     local existing=() p bad status=0
     for p in "${below[@]}"; do [ -e "$p" ] && existing+=("$p"); done
     bad="$(grep -rnE '\b(crate|super)::(view|report)\b|^use (crate|super)::\{[^}]*\b(view|report)\b' "${existing[@]}" || true)"
@@ -252,7 +263,7 @@ lint_layers() {
         printf 'lint_layers: modules below the views import view/ or report/:\n%s\n' "$bad" >&2
         status=1
     fi
-    bad="$(grep -rniE '\b(get|get_all|has|count)\("(cookie|set-cookie|authorization|www-authenticate)"\)' src/diagnose || true)"
+    bad="$(grep -rniE '\b(get|get_all|has|count)\("(cookie|set-cookie|authorization|www-authenticate)"\)' src/diagnose src/audit || true)"
     if [ -n "$bad" ]; then
         printf 'lint_layers: rules read raw credential headers (use Ctx or headers/fields.rs):\n%s\n' "$bad" >&2
         status=1
@@ -323,6 +334,7 @@ stage() {
 cmd_test() {
     tools
     ensure_chromium
+    ensure_jsonschema
     stage "cargo fmt --check" cargo fmt --check
     stage "cargo clippy --locked --all-targets -- -D warnings" cargo clippy --locked --all-targets -- -D warnings
     stage "core layering: no view/report below the views, no raw credential-header reads in rules" lint_layers

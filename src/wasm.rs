@@ -87,6 +87,22 @@ pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
     to_js(&measured(|| crate::analyze_with(&capture, true)))
 }
 
+/// Audits a recorded sign-in (the same capture JSON as [`analyze`], every exchange of the flow):
+/// `audit::Report`, the JSON of `authlens audit --format json`. Secrets redacted unless `reveal`
+/// (the audit page's own Reveal toggle).
+#[wasm_bindgen]
+pub fn audit(capture_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
+    let capture = parse(capture_json)?;
+    to_js(&crate::audit::audit("extension recording", &capture, reveal))
+}
+
+/// The Markdown of [`audit`], for the audit page's export (inert, redacted unless `reveal`).
+#[wasm_bindgen(js_name = auditMarkdown)]
+pub fn audit_markdown(capture_json: &str, reveal: bool) -> Result<String, JsValue> {
+    let capture = parse(capture_json)?;
+    Ok(crate::report::audit::markdown(&crate::audit::audit("extension recording", &capture, reveal)))
+}
+
 /// How much one exchange (JSON, `model::Exchange`) matters: `"failure"`, `"cookie"`,
 /// `"context"` or `null` (see `interest::interest`). Unparseable input warns and gives `null`.
 #[wasm_bindgen]
