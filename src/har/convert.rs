@@ -196,9 +196,29 @@ pub(super) fn finish(log: Log<'_>) -> Option<Capture<'_>> {
     let browser = browser_of(&log);
     let log_creator = log.creator.as_ref().and_then(|c| c.name.as_ref()).map(|n| n.0.clone());
     let mut exchanges = log.entries?.0;
-    let page_urls = page_urls(log.pages.unwrap_or_default(), &exchanges);
+    let pages = log.pages.unwrap_or_default();
+    // Pages whose title is a URL are one navigation each (Chrome, Safari); the others (Firefox,
+    // Playwright's recordHar: one page per tab, titled with the document's title) may span
+    // several navigations.
+    let spanning: std::collections::HashSet<Cow<'_, str>> = pages
+        .iter()
+        .filter(|p| !p.title.as_ref().is_some_and(|t| is_http_url(&t.0)))
+        .filter_map(|p| p.id.clone().and_then(Text::non_empty))
+        .collect();
+    let page_urls = page_urls(pages, &exchanges);
+    // pageref → the URL of its latest top-level navigation so far (entries are in time order).
+    let mut current: HashMap<Cow<'_, str>, Cow<'_, str>> = HashMap::new();
     for x in &mut exchanges {
         if let Some(r) = x.page_url.take() {
+            if spanning.contains(r.as_ref()) {
+                if is_top_level_navigation(x) {
+                    current.insert(r.clone(), x.url.clone());
+                }
+                if let Some(u) = current.get(r.as_ref()) {
+                    x.page_url = Some(u.clone());
+                    continue;
+                }
+            }
             x.page_url = page_urls.get(r.as_ref()).cloned().flatten();
         }
     }
@@ -209,6 +229,15 @@ pub(super) fn finish(log: Log<'_>) -> Option<Capture<'_>> {
         exchanges.iter_mut().for_each(|x| x.request_headers_provisional = false);
     }
     Some(Capture { exchanges, browser, third_party_cookies_blocked: None, credential_headers_removed })
+}
+
+/// Whether `x` is a top-level navigation: `Sec-Fetch-Dest: document` (frames say `iframe`), or a
+/// document request of a capture that sends no Fetch metadata.
+fn is_top_level_navigation(x: &Exchange<'_>) -> bool {
+    match x.request_headers.get("sec-fetch-dest") {
+        Some(d) => d.trim().eq_ignore_ascii_case("document"),
+        None => x.resource_type.as_deref().is_some_and(|t| t.eq_ignore_ascii_case("document") || t == "main_frame"),
+    }
 }
 
 /// pageref id → page URL: the title when it is a URL, else the URL of the page's document
@@ -416,6 +445,35 @@ mod tests {
         let c = parse(text).unwrap();
         assert_eq!(c.browser, Browser::Firefox);
         assert_eq!(c.exchanges[1].page_url.as_deref(), Some("https://app.example.test/"));
+    }
+
+    /// Playwright's recordHar keeps one page per tab, titled with the document title, across
+    /// navigations: each entry's page is the latest top-level navigation before it, not the first.
+    #[test]
+    fn a_page_spanning_navigations_follows_them() {
+        let doc = |url: &str, dest: &str| {
+            format!(
+                r#"{{"pageref":"p","request":{{"method":"GET","url":"{url}","headers":[{{"name":"Sec-Fetch-Dest","value":"{dest}"}}]}},
+                   "response":{{"status":200,"content":{{"mimeType":"text/html"}}}}}}"#
+            )
+        };
+        let api = r#"{"pageref":"p","request":{"method":"GET","url":"https://api.example.test/x"}}"#;
+        let text = format!(
+            r#"{{"log":{{"creator":{{"name":"Playwright"}},"pages":[{{"id":"p","title":"Sign in"}}],"entries":[{},{},{},{},{},{}]}}}}"#,
+            doc("http://www.example.test/login", "document"),
+            api,
+            doc("https://www.example.test/home", "document"),
+            api,
+            doc("https://widget.other.test/frame", "iframe"),
+            api
+        );
+        let c = parse(&text).unwrap();
+        let pages: Vec<Option<&str>> = c.exchanges.iter().map(|x| x.page_url.as_deref()).collect();
+        assert_eq!(pages[1], Some("http://www.example.test/login"));
+        assert_eq!(pages[3], Some("https://www.example.test/home"), "after the second navigation");
+        // Near miss: a frame's document is not a top-level navigation.
+        assert_eq!(pages[5], Some("https://www.example.test/home"));
+        assert_eq!(pages[4], Some("https://www.example.test/home"), "the frame's page is its parent's");
     }
 
     #[test]
