@@ -5,6 +5,7 @@
 //   jar-snapshot.js  the cookies of a failing request's site
 //   core.js          the one place a capture is built and handed to the wasm core
 //   messages.js      message names and the router
+//   audit-recorder.js  the site owner's audit recording of a tab (everything relevant, not only failures)
 //   browser-compat.js  the one file that knows Chrome from Firefox
 //
 // Rules this file lives by (PLATFORM.md):
@@ -17,6 +18,7 @@ import * as wasm from './pkg/authlens.js';
 import {
   action, api, browserName, cookieStoreOf, errorSpec, EXTRA, getAllCookies, onThirdPartyCookiesChange, thirdPartyCookiesBlocked,
 } from './browser-compat.js';
+import { createAuditRecorder } from './audit-recorder.js';
 import { createCapture } from './capture.js';
 import { createCore } from './core.js';
 import { createDigest, createJarSnapshot } from './jar-snapshot.js';
@@ -33,9 +35,21 @@ let tpcBlocked = thirdPartyCookiesBlocked();
 onThirdPartyCookiesChange(() => (tpcBlocked = thirdPartyCookiesBlocked()));
 
 const work = createWork();
-const store = createTabStore({
+const sealer = createSealer(globalThis.crypto, api.storage.session);
+const recorder = createAuditRecorder({
   storage: api.storage.session,
   action,
+  keeps: (x) => core.auditKeeps(x),
+  sealer,
+});
+// While a tab records an audit its badge says REC: the failure count waits until it finishes.
+const badge = action && {
+  setBadgeText: (d) => (recorder.isRecording(d?.tabId) ? Promise.resolve() : action.setBadgeText(d)),
+  setBadgeBackgroundColor: (d) => (recorder.isRecording(d?.tabId) ? Promise.resolve() : action.setBadgeBackgroundColor(d)),
+};
+const store = createTabStore({
+  storage: api.storage.session,
+  action: badge,
   core,
   snapshotJar: createJarSnapshot({
     cookies: { getAll: (q) => getAllCookies(q) },
@@ -47,9 +61,9 @@ const store = createTabStore({
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),
   tabExists: (tabId) => api.tabs.get(tabId).then(() => true, () => false),
   thirdPartyCookiesBlocked: () => tpcBlocked,
-  sealer: createSealer(globalThis.crypto, api.storage.session),
+  sealer,
 });
-const capture = createCapture({ core, deliver: store.record, track: work.track });
+const capture = createCapture({ core, deliver: store.record, track: work.track, observe: recorder.observe });
 
 // ---------------------------------------------------------------------------------------------
 // Listeners: registered synchronously, before anything is awaited.
@@ -69,6 +83,7 @@ wr.onAuthRequired.addListener(capture.onAuthRequired, FILTER, ['responseHeaders'
 
 api.tabs.onRemoved.addListener((tabId) => {
   capture.forgetTab(tabId);
+  recorder.drop(tabId).catch(() => {});
   store.clear(tabId, { badge: false, closed: true });
 });
 api.tabs.onUpdated.addListener((tabId, change) => {
@@ -93,6 +108,23 @@ api.runtime.onMessage.addListener(
       },
       [MSG.IDLE]: () => work.whenIdle(),
       [MSG.PING]: () => ({}),
+      [MSG.AUDIT_START]: (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('audit-start needs a tab id');
+        return recorder.start(msg.tabId);
+      },
+      [MSG.AUDIT_FINISH]: async (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('audit-finish needs a tab id');
+        // Requests still being processed belong to the recording.
+        await work.whenIdle();
+        const done = await recorder.finish(msg.tabId);
+        await store.repaint(msg.tabId);
+        return done;
+      },
+      [MSG.AUDIT_STATE]: async (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('audit-state needs a tab id');
+        const rec = await recorder.read(msg.tabId);
+        return { state: rec?.state ?? null, count: rec?.exchanges.length ?? 0, capped: Boolean(rec?.capped) };
+      },
     },
     { selfId: api.runtime.id },
   ),
@@ -103,6 +135,7 @@ api.runtime.onMessage.addListener(
 // ---------------------------------------------------------------------------------------------
 
 capture.hydrateTabs(api.tabs.query({}));
+recorder.hydrate().catch((e) => console.warn('AuthLens: cannot read audit recordings', e));
 store
   .readAll()
   .then((records) => capture.rememberFailures(records))
@@ -115,5 +148,6 @@ globalThis.__authlens = {
   ready,
   whenIdle: work.whenIdle,
   readTab: store.read,
+  readAudit: recorder.read,
   inFlight: () => capture.flights.size,
 };

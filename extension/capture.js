@@ -186,9 +186,10 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
  * `track(promise)` counts work for `whenIdle`.
  * @param {{core: ReturnType<import('./core.js').createCore>,
  *   deliver: (tabId: number, chain: object[], trigger: string|null) => Promise<unknown>,
- *   track?: (p: Promise<unknown>) => void}} deps
+ *   track?: (p: Promise<unknown>) => void,
+ *   observe?: (tabId: number, chain: object[]) => Promise<unknown> | void}} deps
  */
-export function createCapture({ core, deliver, track = () => {} }) {
+export function createCapture({ core, deliver, track = () => {}, observe = () => {} }) {
   /** @type {Map<string, Flight>} */
   const flights = new Map();
   /**
@@ -295,6 +296,13 @@ export function createCapture({ core, deliver, track = () => {} }) {
   /** A request (with its redirect hops) is over: the core says what to keep; keep it, per tab. */
   async function finish(f, chain) {
     await core.load();
+    // A site owner's audit recording sees every finished request of its tab (it keeps what the
+    // core calls relevant), before the failure triage below drops healthy traffic.
+    if (!f.worker && f.tabId >= 0) {
+      await Promise.resolve()
+        .then(() => observe(f.tabId, chain))
+        .catch((e) => console.warn('AuthLens: the audit recording missed a request', e));
+    }
     const t = core.triage(chain);
     if (t.ignored) return;
     const last = chain[chain.length - 1];

@@ -59,6 +59,21 @@ export function createCore(wasm, { browser, wasmUrl }) {
     preflightBorrowings(exchanges) {
       return wasm.preflightBorrowings(json(exchanges));
     },
+    /** Whether a site owner's audit recording keeps this exchange (interest::audit_relevant). */
+    auditKeeps(exchange) {
+      return wasm.auditKeeps(json(exchange));
+    },
+    /**
+     * The audit of a recording (`audit::Report`); `reveal` shows secrets (audit page toggle only).
+     * @param {{exchanges?: object[]} | null} rec
+     */
+    audit(rec, { reveal = false } = {}) {
+      return wasm.audit(json(captureOf(rec, browser)), reveal);
+    },
+    /** The audit as Markdown, redacted unless `reveal`. */
+    auditMarkdown(rec, { reveal = false } = {}) {
+      return wasm.auditMarkdown(json(captureOf(rec, browser)), reveal);
+    },
     /** `url` with token-like query/fragment parameters and a userinfo password redacted (secret.rs). */
     redactUrl(url) {
       return wasm.redactUrl(url);

@@ -9,6 +9,12 @@ export const MSG = Object.freeze({
   IDLE: 'idle',
   /** `{type}`: answers at once (is the worker responsive under load?). */
   PING: 'ping',
+  /** `{type, tabId}`: starts the site owner's audit recording of the tab (badge REC). */
+  AUDIT_START: 'audit-start',
+  /** `{type, tabId}`: finishes the recording; the audit page reads it. */
+  AUDIT_FINISH: 'audit-finish',
+  /** `{type, tabId}`: `{state: 'recording'|'finished'|null, count, capped}` of the tab's recording. */
+  AUDIT_STATE: 'audit-state',
 });
 
 /**

@@ -564,9 +564,55 @@ async function main() {
   });
   api.storage.session.onChanged.addListener((changes) => {
     if (tabId !== null && tabKey(tabId) in changes) refresh();
+    if (tabId !== null && `audit:${tabId}` in changes) paintAudit();
   });
+  $('audit').addEventListener('click', () => toggleAudit().catch((e) => ($('audit-note').textContent = `Audit: ${e?.message ?? e}`)));
+  $('audit-open').addEventListener('click', () => openAudit());
+  await paintAudit();
   await refresh();
   document.body.dataset.ready = 'true';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The site owner's audit: start and finish the recording here; the audit itself is audit.html.
+// ---------------------------------------------------------------------------------------------
+
+async function auditState() {
+  if (tabId === null) return null;
+  const r = await api.runtime.sendMessage({ type: MSG.AUDIT_STATE, tabId });
+  return r?.ok ? r : null;
+}
+
+async function paintAudit() {
+  const st = await auditState();
+  const recording = st?.state === 'recording';
+  $('audit').textContent = recording ? 'Finish audit' : 'Audit this site';
+  $('audit').classList.toggle('primary', recording);
+  $('audit-open').hidden = st?.state !== 'finished';
+  $('audit-note').textContent = recording
+    ? `Recording: ${st.count} request${st.count === 1 ? '' : 's'}${st.capped ? ' (cap reached)' : ''}. Sign in and use the site, then finish.`
+    : '';
+  document.body.dataset.audit = st?.state ?? 'none';
+}
+
+function openAudit() {
+  if (tabId === null) return;
+  api.tabs.create({ url: api.runtime.getURL(`audit.html?tab=${tabId}`) });
+}
+
+async function toggleAudit() {
+  if (tabId === null) return;
+  const st = await auditState();
+  if (st?.state === 'recording') {
+    const r = await api.runtime.sendMessage({ type: MSG.AUDIT_FINISH, tabId });
+    if (!r?.ok) throw new Error(r?.error ?? 'could not finish');
+    await paintAudit();
+    openAudit();
+  } else {
+    const r = await api.runtime.sendMessage({ type: MSG.AUDIT_START, tabId });
+    if (!r?.ok) throw new Error(r?.error ?? 'could not start');
+    await paintAudit();
+  }
 }
 
 main().catch((e) => {

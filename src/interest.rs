@@ -352,3 +352,44 @@ mod tests {
         assert_eq!(got, vec![(1, 2)], "the newest preflight of the request lends its headers");
     }
 }
+
+/// Whether a site owner's audit recording keeps `ex`: documents and frames, script calls and
+/// preflights, anything that sets cookies, carries credentials or a challenge, redirects, or
+/// failed. Static subresources (images, styles, fonts, scripts) without any of that are left out:
+/// they say nothing about the authentication surface and would fill the recording.
+pub fn audit_relevant(ex: &Exchange<'_>) -> bool {
+    use crate::signals::ResourceType as R;
+    let typed = crate::signals::ResourceType::of(ex);
+    matches!(typed, Some(R::Document | R::Subdocument | R::Xhr | R::Fetch | R::Preflight | R::WebSocket))
+        || typed.is_none()
+        || crate::signals::is_preflight(ex)
+        || ex.response_headers.has_set_cookie()
+        || ex.response_headers.has_challenge()
+        || ex.request_headers.authorization().is_some()
+        || ex.request_headers.sends_cookie()
+        || (300..400).contains(&ex.status)
+        || ex.status >= 400
+        || ex.error.is_some()
+        || ex.resource_type.as_deref() == Some("ping")
+}
+
+#[cfg(test)]
+mod audit_tests {
+    use super::*;
+    use crate::testkit::{Adjust, ex};
+
+    #[test]
+    fn audit_keeps_auth_traffic_and_drops_plain_static_files() {
+        let img = ex("GET", "https://app.example.com/logo.png", 200, &[], &[]).typed(Some("image"));
+        assert!(!audit_relevant(&img), "a plain image");
+        let img_cookie =
+            ex("GET", "https://app.example.com/logo.png", 200, &[("Cookie", "sid=1")], &[]).typed(Some("image"));
+        assert!(audit_relevant(&img_cookie), "an image that carries the session");
+        let set = ex("GET", "https://app.example.com/app.js", 200, &[], &[("Set-Cookie", "a=1")]).typed(Some("script"));
+        assert!(audit_relevant(&set));
+        assert!(audit_relevant(&ex("GET", "https://api.example.com/v1", 200, &[], &[])), "a fetch");
+        assert!(audit_relevant(&ex("GET", "https://x.example/", 200, &[], &[]).typed(Some("main_frame"))));
+        let css401 = ex("GET", "https://app.example.com/a.css", 401, &[], &[]).typed(Some("stylesheet"));
+        assert!(audit_relevant(&css401), "a failure of any kind");
+    }
+}

@@ -113,6 +113,13 @@ pub fn interest(exchange_json: &str) -> JsValue {
         .unwrap_or(JsValue::NULL)
 }
 
+/// Whether an audit recording keeps this exchange (JSON, `model::Exchange`); see
+/// `interest::audit_relevant`. Unparseable input warns and gives `false`.
+#[wasm_bindgen(js_name = auditKeeps)]
+pub fn audit_keeps(exchange_json: &str) -> bool {
+    parse_quiet::<Exchange<'_>>("an exchange", exchange_json).is_some_and(|ex| interest::audit_relevant(&ex))
+}
+
 /// The shell's decision for a finished request: `chain_json` is its redirect hops then where it
 /// ended (a JSON array of exchanges). Returns `{keep, trigger, interests, ignored}` (see
 /// `interest::triage`). Unparseable input warns and keeps nothing.

@@ -2,6 +2,7 @@
 // ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
 // Expectation keys are documented at check() in run.mjs.
 
+import { auditScenarios } from './audit-scenarios.mjs';
 import { HOSTILE, jwt, planted, secrets } from './server.mjs';
 
 /** fetch() from inside the page; resolves to the status, or the error text for a network/CORS failure. */
@@ -860,4 +861,7 @@ export const scenarios = [
       return { tabId };
     },
   },
+
+  // ---- the site-owner audit (issue 9): audit-scenarios.mjs ----------------------------------
+  ...auditScenarios,
 ];

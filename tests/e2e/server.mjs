@@ -12,6 +12,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { auditRoutes } from './audit-flows.mjs';
 
 /** A compact unsigned-looking JWT (HS256 header, dummy signature): the extension only decodes it. */
 export function jwt(claims) {
@@ -374,7 +375,8 @@ export async function startServer({ httpPort = 0, httpsPort = 0 } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'authlens-e2e-cert-'));
   const { key, cert } = makeCert(dir);
   const tok = tokens();
-  const table = routes(tok);
+  const ports = {};
+  const table = { ...routes(tok), ...auditRoutes({ httpsOrigin: (host) => `https://${host}:${ports.https}` }) };
   const log = [];
   const handler = (scheme) => (req, res) => {
     const url = new URL(req.url ?? '/', `${scheme}://${req.headers.host ?? 'localhost'}`);
@@ -401,6 +403,7 @@ export async function startServer({ httpPort = 0, httpsPort = 0 } = {}) {
     new Promise((ok) => h2.listen(httpsPort, '127.0.0.1', ok)),
   ]);
   rmSync(dir, { recursive: true, force: true }); // the key lives in memory only
+  ports.https = /** @type {import('node:net').AddressInfo} */ (h2.address()).port;
   return {
     httpPort: /** @type {import('node:net').AddressInfo} */ (h1.address()).port,
     httpsPort: /** @type {import('node:net').AddressInfo} */ (h2.address()).port,

@@ -10,7 +10,9 @@ const call = (listener, msg, sender = { id: SELF }) =>
   });
 
 test('message names are the wire strings the popup and the tests send', () => {
-  assert.deepEqual({ ...MSG }, { CLEAR_TAB: 'clear-tab', IDLE: 'idle', PING: 'ping' });
+  assert.deepEqual({ ...MSG }, {
+    CLEAR_TAB: 'clear-tab', IDLE: 'idle', PING: 'ping', AUDIT_START: 'audit-start', AUDIT_FINISH: 'audit-finish', AUDIT_STATE: 'audit-state',
+  });
   assert.throws(() => {
     'use strict';
     MSG.NEW = 'x';
