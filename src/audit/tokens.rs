@@ -37,6 +37,23 @@ pub(super) fn check(s: &Scope<'_, '_>, out: &mut Vec<AuditFinding>) {
             );
             out.push(AuditFinding::from_catalogue(&f, Area::Tokens, iss.clone()).at(i));
         }
+        // The same signs the failure diagnosis reads (its rule only runs on failures).
+        if let Some((signs, _)) = crate::diagnose::tokens::kind::id_token_signs(&t, false) {
+            if !s.diagnosed(i, FindingId::IdTokenAsAccessToken) {
+                let f = Finding::new(
+                    FindingId::IdTokenAsAccessToken,
+                    format!(
+                        "The app sends an OpenID Connect ID token to the API as its access token: {}. An ID token \
+                         is for the client app; APIs that check the audience or typ at+jwt reject it, and it \
+                         usually lives longer than an access token should.",
+                        signs.join("; ")
+                    ),
+                    Fix::new("Send the access_token, not the id_token, in the Authorization header."),
+                );
+                out.push(AuditFinding::from_catalogue(&f, Area::Tokens, iss.clone()).at(i));
+            }
+            continue;
+        }
         let claims = t.claims();
         let num = |k: &str| claims.and_then(|m| m.get(k)).and_then(|v| v.as_i64());
         if let (Some(iat), Some(exp)) = (num("iat").or(num("nbf")), num("exp")) {

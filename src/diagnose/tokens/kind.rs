@@ -8,7 +8,7 @@ use super::server_text::Complaint;
 use crate::catalogue::FindingId;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix, Signal};
-use crate::headers::jwt::{JwtError, JwtNote, Kind, Payload, TimeClaim};
+use crate::headers::jwt::{Jwt, JwtError, JwtNote, Kind, Payload, TimeClaim};
 
 /// `jwt-malformed` — RFC 7519 §7.2 and RFC 7515 §7.1: a token that looks like a JWT but cannot be
 /// read as one (segment count, base64url, JSON, `alg`).
@@ -87,10 +87,10 @@ pub(super) fn jwt_malformed(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
     out.push(finding);
 }
 
-/// `id-token-as-access-token` — OpenID Connect Core §2, RFC 9068 §2.1 and §4, RFC 8725 §3.11: an ID
-/// token (for the client app) sent to an API as its access token.
-pub(super) fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
-    let Some(j) = f.jwt() else { return };
+/// The signs that `j` is an OpenID Connect ID token (OIDC Core §2), with their strength; `None`
+/// when it carries an access token's counter-signs or fewer than two independent signs.
+/// `aud_is_client`: its audience is the client app (the caller knows the client id).
+pub(crate) fn id_token_signs(j: &Jwt, aud_is_client: bool) -> Option<(Vec<String>, u8)> {
     let claims = j.claims();
     let claim_typ = claims.and_then(|m| m.get("typ")).and_then(serde_json::Value::as_str);
     // Counter-signs: Keycloak marks access tokens with a `typ: Bearer` claim (and may copy `nonce`
@@ -100,7 +100,7 @@ pub(super) fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, ou
         || !j.scope().is_empty()
         || !j.scp().is_empty()
     {
-        return;
+        return None;
     }
     let mut signs: Vec<String> = Vec::new();
     let mut strong = 0;
@@ -121,14 +121,22 @@ pub(super) fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, ou
         strong += 1;
     }
     let aud = j.aud();
-    if aud_is_client(ctx, j) {
+    if aud_is_client {
         signs.push(format!("its audience is the client app itself ({})", aud.join(", ")));
         strong += 1;
     }
     // Two independent signs; the header typ alone proves little (most access tokens say "JWT").
     if strong < 2 {
-        return;
+        return None;
     }
+    Some((signs, strong))
+}
+
+/// `id-token-as-access-token` — OpenID Connect Core §2, RFC 9068 §2.1 and §4, RFC 8725 §3.11: an ID
+/// token (for the client app) sent to an API as its access token.
+pub(super) fn id_token_as_access_token(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
+    let Some(j) = f.jwt() else { return };
+    let Some((mut signs, strong)) = id_token_signs(j, aud_is_client(ctx, j)) else { return };
     if let Some(t) =
         j.typ().filter(|t| !t.eq_ignore_ascii_case("at+jwt") && !t.eq_ignore_ascii_case("application/at+jwt"))
     {

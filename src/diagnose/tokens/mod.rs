@@ -17,7 +17,7 @@ mod alg;
 mod audience;
 mod dpop;
 mod facts;
-mod kind;
+pub(crate) mod kind;
 mod oauth;
 mod server_text;
 mod source;
