@@ -32,3 +32,31 @@ export function withTimeout(p, ms, msg) {
   let t;
   return Promise.race([p, new Promise((_, rej) => (t = setTimeout(() => rej(new Error(msg)), ms)))]).finally(() => clearTimeout(t));
 }
+
+/** The popup's flagged requests as painted: URL, status and findings in rank order. */
+export function popupEntries(popup) {
+  return popup.evaluate(() =>
+    [...document.querySelectorAll('[data-entry]')].map((e) => ({
+      url: e.getAttribute('data-url'),
+      status: Number(e.getAttribute('data-status')),
+      findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
+    })),
+  );
+}
+
+/**
+ * Reveal secrets must not change the diagnosis: the popup's revealed analysis (core.js hands the
+ * core the same capture as the worker's) paints the same entries with the same findings, in the
+ * same order. Run on every real scenario (the synthetic popup ones check Reveal themselves).
+ * @returns {Promise<string|null>}
+ */
+export async function revealProblem(popup, entries) {
+  await popup.click('#reveal');
+  await popup.waitForSelector('body[data-reveal="on"]', { timeout: 5000 });
+  const revealed = await popupEntries(popup);
+  // The URL is compared without its query and fragment: since secret.rs, the core redacts token-like
+  // query parameters (?code=) in the view unless revealed, and that difference is the point of Reveal.
+  const bare = (url) => String(url).split(/[?#]/, 1)[0];
+  const line = (list) => list.map((e) => `${e.status} ${bare(e.url)}: ${e.findings.map((f) => `${f.id}/${f.severity}`).join('>')}`).join(' | ');
+  return line(revealed) === line(entries) ? null : `Reveal changed the diagnosis: ${line(entries) || 'nothing'} became ${line(revealed) || 'nothing'}`;
+}

@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startServer } from './server.mjs';
 import { scenarios } from './scenarios.mjs';
-import { check, withTimeout } from './expect.mjs';
+import { check, popupEntries, revealProblem, withTimeout } from './expect.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ZIP = join(ROOT, 'dist', 'authlens-firefox.zip');
@@ -43,6 +43,7 @@ export const NOT_IN_FIREFOX = {
   'hostile-burst-restart': 'CDP-only worker stop (as above)',
   'service-worker-restart': 'CDP-only worker stop (as above)',
   'iframe-third-party-cookie': "Chromium's premise (third-party cookies blocked outright); Firefox partitions them instead (Total Cookie Protection), a different cause with its own scenario",
+  'hostile-page': 'its popup check grants clipboard-read/write (CDP Browser.grantPermissions) and opens chrome-extension:// directly; neither exists over BiDi',
   'popup-copy-redaction': 'grants clipboard-read/write through Playwright (CDP Browser.grantPermissions); BiDi cannot grant clipboard permissions to a moz-extension:// page',
 };
 
@@ -130,6 +131,7 @@ try {
 
   const env = {
     browserName: 'firefox',
+    out: OUT,
     server,
     sw: () => sw,
     extId: uuid,
@@ -162,6 +164,8 @@ try {
   function shim(page) {
     page.waitForURL = (re, opts = {}) => page.waitForFunction((src) => new RegExp(src).test(location.href), { timeout: opts.timeout ?? 10000 }, re.source);
     page.setViewportSize = (s) => page.setViewport(s);
+    // Media emulation is CDP-only in puppeteer; over BiDi the popup-contract "dark" screenshot stays light.
+    page.emulateMedia = async () => {};
     return page;
   }
 
@@ -206,10 +210,16 @@ try {
       const browserOfCapture = stored?.capture?.browser ?? stored?.browser;
       const problem =
         check(expect, result.entries) ??
-        (sc.checkPopup ? await sc.checkPopup(popup, env) : null) ??
+        (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
         (browserOfCapture && browserOfCapture !== 'firefox' ? `the capture names browser ${browserOfCapture}` : null);
       result.ok = problem === null;
       result.detail = problem ?? '';
+      if (sc.firefox?.pending) {
+        // A known gap: failing is expected (XFAIL); passing means the mark must go (XPASS fails).
+        result.pending = sc.firefox.pending;
+        result.detail = result.ok ? `passes now: remove its firefox.pending mark (${sc.firefox.pending})` : `${problem} [known: ${sc.firefox.pending}]`;
+        result.ok = !result.ok;
+      }
     } catch (e) {
       result.detail = String(e?.stack ?? e).split('\n').slice(0, 3).join(' | ');
     }
@@ -217,7 +227,8 @@ try {
     result.ms = Date.now() - started;
     results.push(result);
     const got = result.entries.map((e) => `${e.status}:${e.findings.map((f) => f.id).join('>') || '-'}`).join('  ') || 'nothing flagged';
-    console.log(`${result.ok ? 'PASS' : 'FAIL'} ${sc.name} (${result.ms} ms)${result.ok ? '' : `: ${result.detail}`}\n     got ${got}`);
+    const verdict = result.pending ? (result.ok ? 'XFAIL' : 'XPASS') : result.ok ? 'PASS' : 'FAIL';
+    console.log(`${verdict} ${sc.name} (${result.ms} ms)${result.ok && !result.pending ? '' : `: ${result.detail}`}\n     got ${got}`);
     if (!result.ok || process.env.E2E_VERBOSE) console.log(`     captured ${result.captured.join(' | ') || 'nothing'}`);
   }
 } catch (e) {
@@ -229,21 +240,11 @@ try {
   rmSync(extDir, { recursive: true, force: true });
 }
 
-/** The popup's flagged requests as painted: URL, status and findings in rank order. */
-function popupEntries(popup) {
-  return popup.evaluate(() =>
-    [...document.querySelectorAll('[data-entry]')].map((e) => ({
-      url: e.getAttribute('data-url'),
-      status: Number(e.getAttribute('data-status')),
-      findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
-    })),
-  );
-}
-
-const passed = results.filter((r) => r.ok).length;
-const failed = results.length - passed + (exitCode ? 1 : 0);
+const passed = results.filter((r) => r.ok && !r.pending).length;
+const known = results.filter((r) => r.ok && r.pending).length;
+const failed = results.filter((r) => !r.ok).length + (exitCode ? 1 : 0);
 const skipped = Object.entries(NOT_IN_FIREFOX).map(([name, reason]) => ({ name, reason }));
-writeFileSync(join(OUT, 'results.json'), JSON.stringify({ browser: 'firefox', passed, failed, seconds: (Date.now() - t0) / 1000, results, notInFirefox: skipped }, null, 2));
+writeFileSync(join(OUT, 'results.json'), JSON.stringify({ browser: 'firefox', passed, failed, knownGaps: known, seconds: (Date.now() - t0) / 1000, results, notInFirefox: skipped }, null, 2));
 console.log(`e2e-firefox: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; results in test-results/e2e-firefox/`);
-console.log(`e2e-firefox: ${passed} passed, ${failed} failed (${skipped.length} scenarios do not apply to Firefox)`);
+console.log(`e2e-firefox: ${passed} passed, ${failed} failed (${known} known Firefox gaps, ${skipped.length} scenarios do not apply to Firefox)`);
 process.exit(failed ? 1 : 0);

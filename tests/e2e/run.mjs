@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from './server.mjs';
 import { scenarios } from './scenarios.mjs';
-import { check, withTimeout } from './expect.mjs';
+import { check, popupEntries, revealProblem, withTimeout } from './expect.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = join(ROOT, 'extension');
@@ -62,6 +62,7 @@ try {
 
   const env = {
     ctx,
+    out: OUT,
     server,
     sw: () => sw,
     extId,
@@ -164,34 +165,6 @@ try {
   await ctx.close().catch(() => {});
   await server.close().catch(() => {});
   rmSync(userDataDir, { recursive: true, force: true });
-}
-
-/** The popup's flagged requests as painted: URL, status and findings in rank order. */
-function popupEntries(popup) {
-  return popup.evaluate(() =>
-    [...document.querySelectorAll('[data-entry]')].map((e) => ({
-      url: e.getAttribute('data-url'),
-      status: Number(e.getAttribute('data-status')),
-      findings: [...e.querySelectorAll('[data-finding]')].map((f) => ({ id: f.getAttribute('data-finding'), severity: f.getAttribute('data-severity') })),
-    })),
-  );
-}
-
-/**
- * Reveal secrets must not change the diagnosis: the popup's revealed analysis (core.js hands the
- * core the same capture as the worker's) paints the same entries with the same findings, in the
- * same order. Run on every real scenario (the synthetic popup ones check Reveal themselves).
- * @returns {Promise<string|null>}
- */
-async function revealProblem(popup, entries) {
-  await popup.click('#reveal');
-  await popup.waitForSelector('body[data-reveal="on"]', { timeout: 5000 });
-  const revealed = await popupEntries(popup);
-  // The URL is compared without its query and fragment: since secret.rs, the core redacts token-like
-  // query parameters (?code=) in the view unless revealed, and that difference is the point of Reveal.
-  const bare = (url) => String(url).split(/[?#]/, 1)[0];
-  const line = (list) => list.map((e) => `${e.status} ${bare(e.url)}: ${e.findings.map((f) => `${f.id}/${f.severity}`).join('>')}`).join(' | ');
-  return line(revealed) === line(entries) ? null : `Reveal changed the diagnosis: ${line(entries) || 'nothing'} became ${line(revealed) || 'nothing'}`;
 }
 
 const passed = results.filter((r) => r.ok).length;

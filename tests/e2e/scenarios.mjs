@@ -1,6 +1,8 @@
 // The e2e scenarios: each drives real pages the way a user's app would, and names the catalogue
 // ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
-// Expectation keys are documented at check() in run.mjs.
+// Expectation keys are documented at check() in expect.mjs. Optional `firefox: {expect}` replaces `expect` in
+// the Firefox runner where Firefox behaves differently; `firefox: {pending: why}` marks a known Firefox gap: the
+// runner reports it as XFAIL, and as a failure (XPASS) once it passes, so the mark is removed then.
 
 import { HOSTILE, jwt, planted, secrets } from './server.mjs';
 
@@ -299,7 +301,7 @@ export const scenarios = [
       if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       return popup.evaluate(() => {
         const e = [...document.querySelectorAll('[data-entry]')].find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'));
         if (!e) return 'the 401 is not listed';
@@ -323,7 +325,7 @@ export const scenarios = [
       if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const label = await popup.evaluate(() =>
         [...document.querySelectorAll('[data-entry]')]
           .find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'))
@@ -468,6 +470,12 @@ export const scenarios = [
     name: 'cors-wildcard-with-credentials',
     title: 'ACAO * on a credentialed cross-site fetch',
     expect: { first: 'cors-wildcard-with-credentials', urlIncludes: '/cors/wildcard' },
+    firefox: {
+      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
+      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
+      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
+      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
+    },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/wildcard'), { credentials: 'include' });
@@ -478,6 +486,12 @@ export const scenarios = [
     name: 'cors-allow-credentials-missing',
     title: 'Origin reflected but no Access-Control-Allow-Credentials',
     expect: { first: 'cors-allow-credentials-invalid', urlIncludes: '/cors/no-acac' },
+    firefox: {
+      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
+      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
+      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
+      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
+    },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/no-acac'), { credentials: 'include' });
@@ -589,7 +603,7 @@ export const scenarios = [
       }
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const via = await popup.evaluate(() =>
         [...document.querySelectorAll('[data-entry]')]
           .filter((e) => (e.getAttribute('data-url') ?? '').includes('/pwa/api/me'))
@@ -675,7 +689,7 @@ export const scenarios = [
       await env.sw().evaluate(({ key, rec }) => chrome.storage.session.set({ [key]: rec }), { key: `tab:${tabId}`, rec: syntheticRecord() });
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const dom = await popup.evaluate(() => ({
         entries: [...document.querySelectorAll('[data-entry]')].map((e) => ({
           url: e.getAttribute('data-url'),
@@ -720,7 +734,7 @@ export const scenarios = [
       await popup.emulateMedia({ colorScheme: 'dark' });
       const h = await popup.evaluate(() => document.documentElement.scrollHeight);
       await popup.setViewportSize({ width: 640, height: Math.min(h, 6000) });
-      await popup.screenshot({ path: 'test-results/e2e/popup-contract-dark.png' });
+      await popup.screenshot({ path: `${env.out ?? 'test-results/e2e'}/popup-contract-dark.png` });
       return null;
     },
   },
@@ -832,7 +846,7 @@ export const scenarios = [
       }
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const urls = await popup.evaluate(() => [...document.querySelectorAll('[data-entry]')].map((e) => e.getAttribute('data-url') ?? ''));
       const problems = [];
       for (let w = 0; w < 3; w++) {
