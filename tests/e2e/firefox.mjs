@@ -183,6 +183,7 @@ try {
 
   for (const sc of scenarios) {
     if (ONLY.length && !ONLY.includes(sc.name)) continue;
+    if (sc.browsers && !sc.browsers.includes('firefox')) continue;
     if (NOT_IN_FIREFOX[sc.name]) {
       console.log(`SKIP ${sc.name}: ${NOT_IN_FIREFOX[sc.name]}`);
       continue;

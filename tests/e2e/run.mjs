@@ -107,6 +107,7 @@ try {
 
   for (const sc of scenarios) {
     if (ONLY.length && !ONLY.includes(sc.name)) continue;
+    if (sc.browsers && !sc.browsers.includes('chromium')) continue;
     const started = Date.now();
     const result = { name: sc.name, title: sc.title, ok: false, ms: 0, detail: '', entries: [], captured: [] };
     const pages = [];

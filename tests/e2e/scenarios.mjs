@@ -465,6 +465,22 @@ export const scenarios = [
     },
   },
 
+  {
+    name: 'firefox-cookie-other-partition',
+    title: 'Total Cookie Protection: a widget signed in while embedded in www.b.test has no cookie when embedded in app.c.test',
+    // Chromium blocks the third-party cookie outright (iframe-third-party-cookie covers that flow).
+    browsers: ['firefox'],
+    expect: { includes: ['cookie-in-other-partition'], urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const login = await env.open(env.https('www.b.test', '/embed-login'));
+      await new Promise((r) => setTimeout(r, 500));
+      await login.page.close();
+      const { tabId } = await env.open(env.https('app.c.test', '/embed'));
+      await new Promise((r) => setTimeout(r, 800)); // the widget's fetch
+      return { tabId };
+    },
+  },
+
   // ---- F. CORS ----------------------------------------------------------------------------------
   {
     name: 'cors-wildcard-with-credentials',
