@@ -108,14 +108,17 @@ ensure_chromium() {
 
 # Firefox ESR from Debian for the Firefox e2e (driven over WebDriver BiDi by puppeteer-core; no geckodriver).
 ensure_firefox() {
-    if [ ! -x "$FIREFOX" ]; then
-        install_note "firefox-esr (Debian package, apt-get)"
+    # unzip too: the Firefox e2e installs the very files of dist/authlens-firefox.zip.
+    local want=()
+    [ -x "$FIREFOX" ] || want+=(firefox-esr)
+    command -v unzip >/dev/null || want+=(unzip)
+    if [ "${#want[@]}" -gt 0 ]; then
+        install_note "${want[*]} (Debian packages, apt-get)"
         local sudo=""
         [ "$(id -u)" = 0 ] || sudo="sudo"
         $sudo apt-get update
-        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y firefox-esr
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${want[@]}"
     fi
-    command -v unzip >/dev/null || die "unzip is required (the Firefox e2e installs the files of dist/authlens-firefox.zip)"
 }
 
 # Python's jsonschema validates the SARIF of `authlens audit` against the vendored OASIS schema (tests/audit.rs).
