@@ -525,6 +525,17 @@ export const scenarios = [
     },
   },
   {
+    name: 'cors-bearer-preflight-ok',
+    title: "a token API without cookies: the preflight succeeds (no Allow-Credentials needed), the call gets 401 for an expired JWT; no CORS alarm (issue 11 §4, Firefox's separate preflight events)",
+    expect: { first: 'jwt-expired', urlIncludes: '/cors/bearer-only', excludes: ['cors-allow-credentials-invalid', 'cors-wildcard-with-credentials'] },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      const status = await pageFetch(page, env.https('api.a.test', '/cors/bearer-only'), { headers: bearer(env.tokens.expired) });
+      if (status !== 401) throw new Error(`/cors/bearer-only answered ${status}, expected 401`);
+      return { tabId };
+    },
+  },
+  {
     name: 'cors-preflight-401',
     title: 'the auth layer answers the OPTIONS preflight with 401',
     expect: { first: 'cors-preflight-blocked-by-auth', urlIncludes: '/cors/preflight-401' },
