@@ -8,17 +8,19 @@
 #   cli    build the command-line tool (target/release/authlens)
 #   check  run `authlens check` on every examples/*.har
 #   lint   cargo fmt --check, cargo clippy -D warnings, web-ext lint (no errors allowed)
-#   e2e    build the extension and run the browser end-to-end suite (tests/e2e/run.mjs)
+#   e2e    build the extension and run the browser end-to-end suite in Chromium (tests/e2e/run.mjs)
+#   e2e-firefox  build the extension and its zips, run the same suite in Firefox ESR (tests/e2e/firefox.mjs)
 #   js     the extension shell's JS unit tests (node --test tests/js/)
-#   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, JS unit tests, e2e.
-#          Prints `e2e: N passed, N failed` last. Fails on any failure.
+#   test   EVERYTHING: lint, cargo test (all targets), extension build, web-ext lint, JS unit tests, e2e in
+#          Chromium, then in Firefox ESR. Prints `e2e: N passed, N failed` (both browsers summed) last.
+#          Fails on any failure.
 #   fuzz   every cargo-fuzz target for FUZZ_SECONDS (default 4) each
 #   bench  benchmarks (BENCHMARKS.md): cargo bench, wasm in Node and in headless Chromium; no pass/fail
-#   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium)
+#   tools  install whatever is missing (rust target/components, wasm-bindgen-cli, npm ci, chromium, firefox-esr)
 #   help   this text
 #
 # Environment: CARGO_TARGET_DIR (default ./target), AUTHLENS_TOOLS (default ~/.cache/authlens/tools), E2E_ONLY=name,name (subset of e2e scenarios),
-# CHROMIUM (default /usr/bin/chromium).
+# CHROMIUM (default /usr/bin/chromium), FIREFOX (default /usr/bin/firefox-esr).
 #
 # Installs are announced on one line each, with pinned versions. Nothing is hidden: every failure stops the script.
 set -euo pipefail
@@ -31,6 +33,7 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 TOOLS="${AUTHLENS_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/authlens/tools}"
 export PATH="$TOOLS/bin:$PATH"
 CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
+FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
 EXT_DIR="$ROOT/extension"
 PKG_DIR="$EXT_DIR/pkg"
 DIST="$ROOT/dist"
@@ -86,8 +89,9 @@ ensure_npm() {
     command -v npm >/dev/null || die "node and npm are required (Node 20 or later)"
     # Re-run npm ci when the lock file changed since the last install.
     if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-        install_note "npm ci (playwright-core, binaryen, web-ext as pinned in package-lock.json)"
-        npm ci --no-audit --no-fund
+        install_note "npm ci (playwright-core, puppeteer-core, binaryen, web-ext as pinned in package-lock.json)"
+        # puppeteer-core never downloads a browser; the variable keeps any puppeteer install hook quiet too.
+        PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund
     fi
 }
 
@@ -100,6 +104,21 @@ ensure_chromium() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium
     fi
     command -v openssl >/dev/null || die "openssl is required for the e2e test certificates"
+}
+
+# Firefox ESR from Debian for the Firefox e2e (driven over WebDriver BiDi by puppeteer-core; no geckodriver).
+ensure_firefox() {
+    # unzip too: the Firefox e2e installs the very files of dist/authlens-firefox.zip.
+    local want=()
+    [ -x "$FIREFOX" ] || want+=(firefox-esr)
+    command -v unzip >/dev/null || want+=(unzip)
+    if [ "${#want[@]}" -gt 0 ]; then
+        install_note "${want[*]} (Debian packages, apt-get)"
+        local sudo=""
+        [ "$(id -u)" = 0 ] || sudo="sudo"
+        $sudo apt-get update
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y "${want[@]}"
+    fi
 }
 
 # Python's jsonschema validates the SARIF of `authlens audit` against the vendored OASIS schema (tests/audit.rs).
@@ -307,6 +326,29 @@ run_e2e() {
     CHROMIUM="$CHROMIUM" node tests/e2e/run.mjs
 }
 
+# The same scenarios in Firefox ESR, on the files of dist/authlens-firefox.zip (package_ext must have run).
+run_e2e_firefox() {
+    ensure_firefox
+    say "e2e-firefox: node tests/e2e/firefox.mjs"
+    FIREFOX="$FIREFOX" node tests/e2e/firefox.mjs
+}
+
+# Both browsers, one after the other; the last line sums them as `e2e: N passed, N failed`.
+run_e2e_both() {
+    local log rc=0 rc2=0 p1 f1 p2 f2
+    log="$(mktemp)"
+    run_e2e 2>&1 | tee "$log" || rc=$?
+    p1="$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)"
+    f1="$(sed -n 's/^e2e: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)"
+    run_e2e_firefox 2>&1 | tee "$log" || rc2=$?
+    p2="$(sed -n 's/^e2e-firefox: \([0-9]*\) passed, \([0-9]*\) failed.*/\1/p' "$log" | tail -1)"
+    f2="$(sed -n 's/^e2e-firefox: \([0-9]*\) passed, \([0-9]*\) failed.*/\2/p' "$log" | tail -1)"
+    rm -f "$log"
+    printf 'e2e: Chromium %s passed, %s failed; Firefox %s passed, %s failed\n' "${p1:-0}" "${f1:-1}" "${p2:-0}" "${f2:-1}"
+    echo "e2e: $(( ${p1:-0} + ${p2:-0} )) passed, $(( ${f1:-1} + ${f2:-1} )) failed"
+    [ "$rc" -eq 0 ] && [ "$rc2" -eq 0 ]
+}
+
 cmd_all() {
     build_ext
     build_cli
@@ -334,6 +376,7 @@ stage() {
 cmd_test() {
     tools
     ensure_chromium
+    ensure_firefox
     ensure_jsonschema
     stage "cargo fmt --check" cargo fmt --check
     stage "cargo clippy --locked --all-targets -- -D warnings" cargo clippy --locked --all-targets -- -D warnings
@@ -355,7 +398,7 @@ cmd_test() {
     # Last, so its `e2e: N passed, N failed` line is the final line of the run.
     local e2e_rc=0
     if [ "$ext_ok" = 1 ]; then
-        run_e2e || e2e_rc=$?
+        run_e2e_both || e2e_rc=$?
     else
         echo "e2e: 0 passed, 1 failed (the extension did not build)"
         e2e_rc=1
@@ -389,11 +432,12 @@ case "${1:-all}" in
     check) build_cli; check_examples ;;
     lint) tools; lint_rust; build_wasm; package_ext; lint_ext ;;
     e2e) tools; build_wasm; run_e2e ;;
+    e2e-firefox) tools; build_wasm; package_ext; run_e2e_firefox ;;
     js) run_js_tests ;;
     test) cmd_test ;;
     bench) cmd_bench ;;
     fuzz) tools; run_fuzz ;;
-    tools) tools; ensure_chromium ;;
+    tools) tools; ensure_chromium; ensure_firefox ;;
     help|-h|--help) usage ;;
     *) usage >&2; exit 2 ;;
 esac

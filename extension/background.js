@@ -16,7 +16,7 @@
 
 import * as wasm from './pkg/authlens.js';
 import {
-  action, api, browserName, cookieStoreOf, errorSpec, EXTRA, getAllCookies, onThirdPartyCookiesChange, thirdPartyCookiesBlocked,
+  action, api, browserName, cookieInOtherPartition, cookieStoreOf, errorSpec, EXTRA, getAllCookies, onThirdPartyCookiesChange, thirdPartyCookiesBlocked,
 } from './browser-compat.js';
 import { createAuditRecorder } from './audit-recorder.js';
 import { createCapture } from './capture.js';
@@ -56,6 +56,7 @@ const store = createTabStore({
     core,
     digest: createDigest(globalThis.crypto, api.storage.session),
     storeOf: cookieStoreOf,
+    otherPartition: (q, topSite) => cookieInOtherPartition(q, topSite),
   }),
   pageOf: (tabId) => capture.pageOf(tabId),
   tabUrl: (tabId) => api.tabs.get(tabId).then((t) => t?.url ?? t?.pendingUrl ?? null, () => null),

@@ -28,7 +28,7 @@ export function errorSpec() {
 /**
  * Whether the profile blocks third-party cookies, as `true`/`false`, or `undefined` when the
  * browser does not say. Chromium: privacy.websites.thirdPartyCookiesAllowed; Firefox:
- * privacy.websites.cookieConfig (dFPI partitions foreign cookies, which blocks unpartitioned ones).
+ * privacy.websites.cookieConfig (its default partitions foreign cookies: not blocked).
  * @returns {Promise<boolean | undefined>}
  */
 export async function thirdPartyCookiesBlocked() {
@@ -37,8 +37,11 @@ export async function thirdPartyCookiesBlocked() {
     if (w?.thirdPartyCookiesAllowed) return !(await w.thirdPartyCookiesAllowed.get({})).value;
     if (w?.cookieConfig) {
       const b = (await w.cookieConfig.get({})).value?.behavior;
-      if (b === 'allow_all') return false;
-      if (b === 'reject_third_party' || b === 'reject_all' || b === 'reject_trackers_and_partition_foreign') return true;
+      // Firefox's default, Total Cookie Protection, partitions foreign cookies rather than blocking
+      // them (and reject_trackers blocks known trackers only): neither is "third-party cookies
+      // blocked". A cookie kept in another partition is reported by partitionsOtherThan() instead.
+      if (b === 'allow_all' || b === 'reject_trackers' || b === 'reject_trackers_and_partition_foreign') return false;
+      if (b === 'reject_third_party' || b === 'reject_all') return true;
     }
   } catch {
     // No permission or no such setting: unknown.
@@ -86,5 +89,29 @@ export async function getAllCookies(query, cookies = api.cookies) {
   } catch (e) {
     if (browserName !== 'firefox' && !/firstPartyDomain/i.test(String(e?.message ?? e))) throw e;
     return cookies.getAll({ ...query, firstPartyDomain: null });
+  }
+}
+
+/**
+ * Whether `domain` has cookies kept under a top-level site other than `topSite` (Firefox's Total
+ * Cookie Protection keys a third-party cookie by the top-level site it was set under, so an embedded
+ * app's cookie from one site is absent under another): the core's `siteHasCookieInOtherPartition`,
+ * which Chromium states itself through CDP. `partitionKey: {}` asks Firefox for every partition;
+ * Chromium answers per named partition only, so it gets `undefined` (unknown) here.
+ * @param {object} query the jar query (`domain`, maybe `storeId`)
+ * @param {string} topSite the request's top-level site, `scheme://registrable-domain`
+ * @param {{getAll: (q: object) => Promise<object[]>}} [cookies]
+ * @returns {Promise<boolean | undefined>}
+ */
+export async function cookieInOtherPartition(query, topSite, cookies = api.cookies) {
+  if (browserName !== 'firefox' || !topSite) return undefined;
+  try {
+    const all = await getAllCookies({ ...query, partitionKey: {} }, cookies);
+    return all.some((c) => {
+      const site = c.partitionKey?.topLevelSite;
+      return Boolean(site) && site !== topSite;
+    });
+  } catch {
+    return undefined;
   }
 }

@@ -330,6 +330,22 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
     await Promise.all(tabIds.map((id, i) => deliver(id, i ? structuredClone(chain) : chain, t.trigger)));
   }
 
+  /**
+   * A request waiting on its CORS preflight leaves only once the preflight succeeded (Fetch §4.8).
+   * Firefox reports the request's headers (onSendHeaders) before it sends the preflight, so its
+   * start would precede its own preflight and the core would pair them wrongly (issue 11 §4): the
+   * open, unanswered request of the same tab and URL is stamped with the preflight's end instead.
+   * In Chromium the request's events only begin after the preflight, so nothing matches here.
+   * Bounded: one pass over the open flights (at most MAX_FLIGHTS).
+   */
+  function sentAfterPreflight(preflight, endedMs) {
+    for (const f of flights.values()) {
+      if (f.tabId === preflight.tabId && f.url === preflight.url && f.status === 0 && f.startedMs <= preflight.startedMs && resourceType(f) !== 'preflight') {
+        f.startedMs = endedMs;
+      }
+    }
+  }
+
   const end = (f, d, hop) => track(finish(f, [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))]));
 
   return {
@@ -382,7 +398,9 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
       // headers are lost, but its answer is here: still a record, rather than a failure never shown.
       const f = flights.get(d.requestId) ?? newFlight(d);
       flights.delete(d.requestId);
-      if (f) end(f, d, { status: d.statusCode, responseHeaders: d.responseHeaders });
+      if (!f) return;
+      if (resourceType(f) === 'preflight') sentAfterPreflight(f, d.timeStamp);
+      end(f, d, { status: d.statusCode, responseHeaders: d.responseHeaders });
     },
     /** webRequest.onErrorOccurred */
     onErrorOccurred(d) {

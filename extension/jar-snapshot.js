@@ -109,9 +109,10 @@ export function mergeCookies(...lists) {
  * @param {{cookies: {getAll: (q: object) => Promise<object[]>}, core: ReturnType<import('./core.js').createCore>,
  *   digest?: ((value: string) => Promise<string>) | null, storeOf?: (tabId: number) => Promise<string|undefined>}} deps
  * `cookies.getAll` should be browser-compat.js `getAllCookies` (first-party isolation); `storeOf`
- * its `cookieStoreOf`.
+ * its `cookieStoreOf`; `otherPartition(query, topSite)` its `cookieInOtherPartition` (sets the
+ * exchange's `siteHasCookieInOtherPartition` when it answers true).
  */
-export function createJarSnapshot({ cookies, core, digest = null, storeOf = async () => undefined }) {
+export function createJarSnapshot({ cookies, core, digest = null, storeOf = async () => undefined, otherPartition = async () => undefined }) {
   async function read(domain, topSite, storeId) {
     // The tab's own store: incognito (spanning mode) and Firefox containers have their own jars.
     const base = storeId ? { domain, storeId } : { domain };
@@ -125,7 +126,8 @@ export function createJarSnapshot({ cookies, core, digest = null, storeOf = asyn
         // No partitionKey support in this browser.
       }
     }
-    return mergeCookies(plain, partitioned).map(jarCookie);
+    const elsewhere = await otherPartition(base, topSite).catch(() => undefined);
+    return { jar: mergeCookies(plain, partitioned).map(jarCookie), elsewhere };
   }
   return async function snapshot(x, cache = new Map(), tabId = undefined) {
     let host;
@@ -149,8 +151,11 @@ export function createJarSnapshot({ cookies, core, digest = null, storeOf = asyn
     const key = `${domain}\u0000${topSite ?? ''}\u0000${storeId ?? ''}`;
     if (!cache.has(key)) cache.set(key, read(domain, topSite, storeId));
     const sent = sentPairs(x);
+    const { jar, elsewhere } = await cache.get(key);
+    // Only ever raised: Chromium's CDP verdict, when the capture has one, is not overruled.
+    if (elsewhere === true) x.siteHasCookieInOtherPartition = true;
     x.jar = await Promise.all(
-      (await cache.get(key)).map(async (c) =>
+      jar.map(async (c) =>
         sent.has(`${c.name}=${c.value}`) || (!c.name && sent.has(c.value)) || !c.value
           ? c
           : { ...c, value: reduceValue(c.value, digest ? await digest(`${c.name}=${c.value}`).catch(() => '') : '') },

@@ -1,6 +1,8 @@
 // The e2e scenarios: each drives real pages the way a user's app would, and names the catalogue
 // ids (DIAGNOSES.md) the popup must show. `run(env)` returns the tabId whose popup is checked.
-// Expectation keys are documented at check() in run.mjs.
+// Expectation keys are documented at check() in expect.mjs. Optional `firefox: {expect}` replaces `expect` in
+// the Firefox runner where Firefox behaves differently; `firefox: {pending: why}` marks a known Firefox gap: the
+// runner reports it as XFAIL, and as a failure (XPASS) once it passes, so the mark is removed then.
 
 import { auditScenarios } from './audit-scenarios.mjs';
 import { HOSTILE, jwt, planted, secrets } from './server.mjs';
@@ -300,7 +302,7 @@ export const scenarios = [
       if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       return popup.evaluate(() => {
         const e = [...document.querySelectorAll('[data-entry]')].find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'));
         if (!e) return 'the 401 is not listed';
@@ -324,7 +326,7 @@ export const scenarios = [
       if (again !== 200) throw new Error(`the retry answered ${again}, expected 200`);
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const label = await popup.evaluate(() =>
         [...document.querySelectorAll('[data-entry]')]
           .find((x) => (x.getAttribute('data-url') ?? '').includes('/api/me'))
@@ -464,11 +466,33 @@ export const scenarios = [
     },
   },
 
+  {
+    name: 'firefox-cookie-other-partition',
+    title: 'Total Cookie Protection: a widget signed in while embedded in www.b.test has no cookie when embedded in app.c.test',
+    // Chromium blocks the third-party cookie outright (iframe-third-party-cookie covers that flow).
+    browsers: ['firefox'],
+    expect: { includes: ['cookie-in-other-partition'], urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const login = await env.open(env.https('www.b.test', '/embed-login'));
+      await new Promise((r) => setTimeout(r, 500));
+      await login.page.close();
+      const { tabId } = await env.open(env.https('app.c.test', '/embed'));
+      await new Promise((r) => setTimeout(r, 800)); // the widget's fetch
+      return { tabId };
+    },
+  },
+
   // ---- F. CORS ----------------------------------------------------------------------------------
   {
     name: 'cors-wildcard-with-credentials',
     title: 'ACAO * on a credentialed cross-site fetch',
     expect: { first: 'cors-wildcard-with-credentials', urlIncludes: '/cors/wildcard' },
+    firefox: {
+      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
+      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
+      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
+      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
+    },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/wildcard'), { credentials: 'include' });
@@ -479,6 +503,12 @@ export const scenarios = [
     name: 'cors-allow-credentials-missing',
     title: 'Origin reflected but no Access-Control-Allow-Credentials',
     expect: { first: 'cors-allow-credentials-invalid', urlIncludes: '/cors/no-acac' },
+    firefox: {
+      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
+      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
+      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
+      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
+    },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/no-acac'), { credentials: 'include' });
@@ -492,6 +522,17 @@ export const scenarios = [
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/no-authz'), { headers: bearer(env.tokens.valid) });
+      return { tabId };
+    },
+  },
+  {
+    name: 'cors-bearer-preflight-ok',
+    title: "a token API without cookies: the preflight succeeds (no Allow-Credentials needed), the call gets 401 for an expired JWT; no CORS alarm (issue 11 §4, Firefox's separate preflight events)",
+    expect: { first: 'jwt-expired', urlIncludes: '/cors/bearer-only', excludes: ['cors-allow-credentials-invalid', 'cors-wildcard-with-credentials'] },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      const status = await pageFetch(page, env.https('api.a.test', '/cors/bearer-only'), { headers: bearer(env.tokens.expired) });
+      if (status !== 401) throw new Error(`/cors/bearer-only answered ${status}, expected 401`);
       return { tabId };
     },
   },
@@ -590,7 +631,7 @@ export const scenarios = [
       }
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const via = await popup.evaluate(() =>
         [...document.querySelectorAll('[data-entry]')]
           .filter((e) => (e.getAttribute('data-url') ?? '').includes('/pwa/api/me'))
@@ -676,7 +717,7 @@ export const scenarios = [
       await env.sw().evaluate(({ key, rec }) => chrome.storage.session.set({ [key]: rec }), { key: `tab:${tabId}`, rec: syntheticRecord() });
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const dom = await popup.evaluate(() => ({
         entries: [...document.querySelectorAll('[data-entry]')].map((e) => ({
           url: e.getAttribute('data-url'),
@@ -721,7 +762,7 @@ export const scenarios = [
       await popup.emulateMedia({ colorScheme: 'dark' });
       const h = await popup.evaluate(() => document.documentElement.scrollHeight);
       await popup.setViewportSize({ width: 640, height: Math.min(h, 6000) });
-      await popup.screenshot({ path: 'test-results/e2e/popup-contract-dark.png' });
+      await popup.screenshot({ path: `${env.out ?? 'test-results/e2e'}/popup-contract-dark.png` });
       return null;
     },
   },
@@ -833,7 +874,7 @@ export const scenarios = [
       }
       return { tabId };
     },
-    async checkPopup(popup) {
+    async checkPopup(popup, env) {
       const urls = await popup.evaluate(() => [...document.querySelectorAll('[data-entry]')].map((e) => e.getAttribute('data-url') ?? ''));
       const problems = [];
       for (let w = 0; w < 3; w++) {

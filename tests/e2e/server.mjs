@@ -262,6 +262,18 @@ function routes(tok) {
       res.setHeader('Vary', 'Origin');
       send(res, 200, json({ ok: true }));
     },
+    // A token API that never uses cookies: the preflight succeeds without Allow-Credentials (none is needed
+    // for credentials: 'same-origin'), the call itself answers 401 for an expired token.
+    '/cors/bearer-only': (req, res) => {
+      res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+      res.setHeader('Access-Control-Allow-Headers', 'Authorization');
+      res.setHeader('Access-Control-Expose-Headers', 'WWW-Authenticate');
+      res.setHeader('Vary', 'Origin');
+      if (req.method === 'OPTIONS') return send(res, 204);
+      if (bearer(req) === tok.valid) return send(res, 200, json({ user: 'alice' }));
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api", error="invalid_token", error_description="The access token expired"');
+      send(res, 401, json({ error: 'invalid_token' }));
+    },
     '/cors/no-authz': (req, res) => {
       res.setHeader('Access-Control-Allow-Origin', req.headers.origin ?? '*');
       res.setHeader('Access-Control-Allow-Credentials', 'true');
@@ -323,6 +335,9 @@ function routes(tok) {
     // Iframe: a widget on another site that calls its own API with its own cookie.
     '/embed': (req, res, url) =>
       send(res, 200, PAGE('Embedding page', `<iframe id="w" src="https://app.a.test:${url.port}/widget"></iframe>`), 'text/html; charset=utf-8'),
+    // The same widget signing in while embedded (its cookie lands in this top-level site's partition in Firefox).
+    '/embed-login': (req, res, url) =>
+      send(res, 200, PAGE('Embedding page, widget signs in', `<iframe id="w" src="https://app.a.test:${url.port}/set/none-secure"></iframe>`), 'text/html; charset=utf-8'),
     '/widget': (req, res) =>
       send(res, 200, PAGE('Widget', `<script src="/widget.js"></script>`), 'text/html; charset=utf-8'),
     '/widget.js': (req, res) =>

@@ -47,3 +47,33 @@ test('Chromium: other getAll errors are not retried with a key Chromium rejects'
   const m = await load('chromium', { cookies: { getAll: async () => { throw new Error('No cookie store found'); } } });
   await assert.rejects(m.getAllCookies({ domain: 'a.test', storeId: '9' }), /No cookie store/);
 });
+
+test('Firefox: a cookie of the site kept under another top-level site (Total Cookie Protection) is found with partitionKey: {}', async () => {
+  const queries = [];
+  const jar = [{ name: 'sid', partitionKey: { topLevelSite: 'https://b.test' } }, { name: 'pref' }];
+  const m = await load('firefox', { cookies: { getAll: async (q) => (queries.push(q), jar) } });
+  assert.equal(await m.cookieInOtherPartition({ domain: 'a.test' }, 'https://c.test'), true);
+  assert.deepEqual(queries[0], { domain: 'a.test', partitionKey: {} });
+  // Near misses: the partition is the request's own top-level site; an unpartitioned cookie alone.
+  assert.equal(await m.cookieInOtherPartition({ domain: 'a.test' }, 'https://b.test'), false);
+  jar.shift();
+  assert.equal(await m.cookieInOtherPartition({ domain: 'a.test' }, 'https://c.test'), false);
+  assert.equal(await m.cookieInOtherPartition({ domain: 'a.test' }, null), undefined, 'no top-level site: unknown');
+});
+
+test('Chromium: cookieInOtherPartition is unknown (CDP states it; getAll answers per named partition only)', async () => {
+  const m = await load('chromium', { cookies: { getAll: async () => { throw new Error('must not be asked'); } } });
+  assert.equal(await m.cookieInOtherPartition({ domain: 'a.test' }, 'https://c.test'), undefined);
+});
+
+test('Firefox: Total Cookie Protection (the default cookieConfig) partitions, it does not block; reject_third_party blocks', async () => {
+  let behavior = 'reject_trackers_and_partition_foreign';
+  const m = await load('firefox', { privacy: { websites: { cookieConfig: { get: async () => ({ value: { behavior } }) } } } });
+  assert.equal(await m.thirdPartyCookiesBlocked(), false);
+  behavior = 'reject_trackers';
+  assert.equal(await m.thirdPartyCookiesBlocked(), false);
+  behavior = 'reject_third_party';
+  assert.equal(await m.thirdPartyCookiesBlocked(), true);
+  behavior = 'something_new';
+  assert.equal(await m.thirdPartyCookiesBlocked(), undefined);
+});

@@ -233,3 +233,36 @@ test('a request that completes after a worker restart (no flight) is still recor
   assert.equal(delivered[0].chain[0].status, 401);
   assert.deepEqual(delivered[0].chain[0].requestHeaders, []);
 });
+
+test("a request announced before its own preflight (Firefox) is stamped with the preflight's end; Chromium's order and other URLs are untouched", async () => {
+  const url = 'https://api.a.test/me';
+  const acrm = [{ name: 'Access-Control-Request-Method', value: 'GET' }];
+  // Firefox: the request's onSendHeaders (t=100), then its preflight (101..105), then the answer.
+  {
+    const { capture, delivered, settle } = harness({ [url]: 'failure', 'https://api.a.test/else': 'failure' });
+    capture.onSendHeaders(ev('a', url, { timeStamp: 100, requestHeaders: [{ name: 'Authorization', value: 'Bearer t' }] }));
+    capture.onSendHeaders(ev('other', 'https://api.a.test/else', { timeStamp: 100, requestHeaders: [] }));
+    capture.onSendHeaders(ev('p', url, { method: 'OPTIONS', timeStamp: 101, requestHeaders: acrm }));
+    capture.onCompleted(ev('p', url, { method: 'OPTIONS', timeStamp: 105, statusCode: 204, responseHeaders: [] }));
+    capture.onCompleted(ev('a', url, { timeStamp: 110, statusCode: 401, responseHeaders: [] }));
+    capture.onCompleted(ev('other', 'https://api.a.test/else', { timeStamp: 111, statusCode: 401, responseHeaders: [] }));
+    await settle();
+    const started = Object.fromEntries(delivered.map(({ chain: [x] }) => [`${x.method} ${x.url}`, x.startedMs]));
+    assert.deepEqual(started, { [`OPTIONS ${url}`]: 101, [`GET ${url}`]: 105, 'GET https://api.a.test/else': 100 });
+  }
+  // Chromium: the preflight ends before the request's events begin; a request already answered is not restamped.
+  {
+    const { capture, delivered, settle } = harness({ [url]: 'failure' });
+    capture.onSendHeaders(ev('p', url, { method: 'OPTIONS', timeStamp: 101, requestHeaders: acrm }));
+    capture.onCompleted(ev('p', url, { method: 'OPTIONS', timeStamp: 105, statusCode: 204, responseHeaders: [] }));
+    capture.onSendHeaders(ev('a', url, { timeStamp: 106, requestHeaders: [] }));
+    capture.onCompleted(ev('a', url, { timeStamp: 110, statusCode: 401, responseHeaders: [] }));
+    capture.onSendHeaders(ev('b', url, { timeStamp: 120, requestHeaders: [] }));
+    capture.onHeadersReceived(ev('b', url, { timeStamp: 121, statusCode: 401, responseHeaders: [] }));
+    capture.onSendHeaders(ev('q', url, { method: 'OPTIONS', timeStamp: 122, requestHeaders: acrm }));
+    capture.onCompleted(ev('q', url, { method: 'OPTIONS', timeStamp: 125, statusCode: 204, responseHeaders: [] }));
+    capture.onCompleted(ev('b', url, { timeStamp: 126, statusCode: 401, responseHeaders: [] }));
+    await settle();
+    assert.deepEqual(delivered.map(({ chain: [x] }) => `${x.method} ${x.startedMs}`), ['OPTIONS 101', 'GET 106', 'OPTIONS 122', 'GET 120']);
+  }
+});

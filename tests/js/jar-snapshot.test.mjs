@@ -42,6 +42,26 @@ test('snapshot asks for the whole site, and for its partition under the top-leve
   assert.deepEqual(z.jar.map((c) => c.name), ['sid'], 'no page: no partition query');
 });
 
+test('snapshot marks siteHasCookieInOtherPartition only when the browser says a partition elsewhere holds the site\'s cookies', async () => {
+  const cookies = { getAll: async () => [cookie('sid')] };
+  const core = createCore(fakeWasm(), { browser: 'firefox', wasmUrl: 'x' });
+  const asked = [];
+  const answers = { 'https://b.test': true, 'https://c.test': false };
+  const snapshot = createJarSnapshot({ cookies, core, otherPartition: async (q, top) => (asked.push([q, top]), answers[top]) });
+  const x = { url: 'https://api.a.test/me', pageUrl: 'https://www.b.test/embed' };
+  await snapshot(x);
+  assert.equal(x.siteHasCookieInOtherPartition, true);
+  assert.deepEqual(asked[0], [{ domain: 'a.test' }, 'https://b.test']);
+  const y = { url: 'https://api.a.test/me', pageUrl: 'https://www.c.test/embed' };
+  await snapshot(y);
+  assert.equal(y.siteHasCookieInOtherPartition, undefined, 'false leaves the field alone');
+  const z = { url: 'https://api.a.test/me', pageUrl: 'https://www.b.test/embed', siteHasCookieInOtherPartition: true };
+  const w = { url: 'https://api.a.test/me', pageUrl: 'https://www.c.test/x', siteHasCookieInOtherPartition: true };
+  await snapshot(z);
+  await snapshot(w);
+  assert.equal(w.siteHasCookieInOtherPartition, true, "a CDP verdict is never lowered");
+});
+
 test('reduceValue keeps the length and the prefix the core shows, the rest is the keyed hash', () => {
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.sig-sig-sig';
   const r = reduceValue(jwt, 'abc123');

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
 const manifest = JSON.parse(readFileSync(new URL('../../extension/manifest.json', import.meta.url), 'utf8'));
@@ -21,4 +24,21 @@ test("the extension pages' CSP denies by default and allows exactly what the pop
 
 test('no tabs permission: tab ids, URLs and cookie stores come from host access and the cookies API', () => {
   assert.deepEqual([...manifest.permissions].sort(), ['cookies', 'privacy', 'storage', 'webRequest']);
+});
+
+test('the Firefox variant runs background.scripts as an event page and exposes no page to websites', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'authlens-manifest-'));
+  try {
+    const out = join(dir, 'manifest.json');
+    execFileSync(process.execPath, ['tools/ext/manifest-variant.mjs', 'firefox', 'extension/manifest.json', out]);
+    const m = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(m.background.service_worker, undefined);
+    assert.deepEqual(m.background.scripts, ['background.js']);
+    assert.equal(m.browser_specific_settings.gecko.id, 'authlens@authlens.dev', 'the Firefox e2e pins the extension origin by this id');
+    // The Firefox e2e's test copy adds popup.html here (PLATFORM.md §10.1); the shipped manifest never may:
+    // it would let every site probe for the extension.
+    assert.equal(m.web_accessible_resources, undefined);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
