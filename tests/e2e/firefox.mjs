@@ -45,6 +45,9 @@ export const NOT_IN_FIREFOX = {
   'iframe-third-party-cookie': "Chromium's premise (third-party cookies blocked outright); Firefox partitions them instead (Total Cookie Protection), a different cause with its own scenario",
   'hostile-page': 'its popup check grants clipboard-read/write (CDP Browser.grantPermissions) and opens chrome-extension:// directly; neither exists over BiDi',
   'popup-copy-redaction': 'grants clipboard-read/write through Playwright (CDP Browser.grantPermissions); BiDi cannot grant clipboard permissions to a moz-extension:// page',
+  'audit-good-flow': 'drives the popup and the audit page through Playwright pages of the Chromium context and compares with a Playwright HAR; not yet ported to the BiDi runner (the audit core is browser-independent and its CLI half runs in cargo test)',
+  'audit-careful-flow': 'as audit-good-flow, and it stops the worker with CDP (as above)',
+  'audit-bad-flow': 'as audit-good-flow',
 };
 
 if (!existsSync(ZIP)) {
