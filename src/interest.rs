@@ -62,7 +62,33 @@ pub fn interest(ex: &Exchange<'_>) -> Option<Interest> {
     if ex.request_headers.authorization().is_some() && s >= 400 {
         return Some(Interest::Failure);
     }
+    if fails_cors_check(ex) {
+        return Some(Interest::Failure);
+    }
     None
+}
+
+/// Whether a completed cross-origin script request's response fails the Fetch CORS check
+/// (Fetch #cors-check). Firefox reports such a response to the extension as an ordinary completed
+/// one (no `onErrorOccurred`: only the console knows), so the pre-filter must judge the headers.
+/// Credentials mode: `include` when the request carried cookies (the only mode that sends them
+/// cross-origin) or the server answers `Access-Control-Allow-Credentials: true` (it serves
+/// credentialed calls, for which a wildcard always fails), else `same-origin`, under which a
+/// wildcard passes.
+fn fails_cors_check(ex: &Exchange<'_>) -> bool {
+    use crate::fetch::{CredentialsMode, cors_check_headers};
+    if !is_script_request(ex) || !(200..300).contains(&ex.status) || crate::signals::is_preflight(ex) {
+        return false;
+    }
+    let Some(origin) = ex.request_headers.get("origin").map(str::trim) else { return false };
+    let same_origin = url::Url::parse(&ex.url).is_ok_and(|u| u.origin().ascii_serialization() == origin);
+    if same_origin {
+        return false;
+    }
+    let acac = ex.response_headers.get("access-control-allow-credentials").is_some_and(|v| v.trim() == "true");
+    let mode =
+        if ex.request_headers.sends_cookie() || acac { CredentialsMode::Include } else { CredentialsMode::SameOrigin };
+    cors_check_headers(origin, mode, &ex.response_headers).is_err()
 }
 
 /// Whether a request that was redirected (`chain` holds its hops, `last` where it ended) is an API
@@ -371,6 +397,41 @@ pub fn audit_relevant(ex: &Exchange<'_>) -> bool {
         || ex.status >= 400
         || ex.error.is_some()
         || ex.resource_type.as_deref() == Some("ping")
+}
+
+#[cfg(test)]
+mod cors_tests {
+    use super::*;
+    use crate::testkit::ex;
+
+    /// Firefox's CORS-blocked 200s reach the extension as completed responses: kept as failures.
+    #[test]
+    fn a_completed_response_that_fails_cors_is_a_failure() {
+        const O: (&str, &str) = ("Origin", "https://www.b.test");
+        const WITH_COOKIE: crate::testkit::Hs = &[O, ("Cookie", "sid=1")];
+        const BARE: crate::testkit::Hs = &[O];
+        let wildcard: crate::testkit::Hs =
+            &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")];
+        let x = ex("GET", "https://api.a.test/cors/wildcard", 200, WITH_COOKIE, wildcard);
+        assert_eq!(interest(&x), Some(Interest::Failure));
+        // Near misses: no cookies (a wildcard passes), a correct answer, a same-origin request.
+        // Without cookies, Allow-Credentials: true still says the endpoint serves credentialed calls.
+        let x = ex("GET", "https://api.a.test/cors/wildcard", 200, BARE, wildcard);
+        assert_eq!(interest(&x), Some(Interest::Failure));
+        let plain: crate::testkit::Hs = &[("Access-Control-Allow-Origin", "*")];
+        let x = ex("GET", "https://api.a.test/cors/open", 200, BARE, plain);
+        assert_eq!(interest(&x), None, "a public wildcard API is fine");
+        let ok: crate::testkit::Hs =
+            &[("Access-Control-Allow-Origin", "https://www.b.test"), ("Access-Control-Allow-Credentials", "true")];
+        let x = ex("GET", "https://api.a.test/x", 200, WITH_COOKIE, ok);
+        assert_eq!(interest(&x), None);
+        let x = ex("POST", "https://www.b.test/x", 200, BARE, &[]);
+        assert_eq!(interest(&x), None, "same-origin POSTs carry Origin too");
+        // Missing Allow-Credentials on a credentialed call.
+        let no_acac: crate::testkit::Hs = &[("Access-Control-Allow-Origin", "https://www.b.test")];
+        let x = ex("GET", "https://api.a.test/x", 200, WITH_COOKIE, no_acac);
+        assert_eq!(interest(&x), Some(Interest::Failure));
+    }
 }
 
 #[cfg(test)]

@@ -486,13 +486,9 @@ export const scenarios = [
   {
     name: 'cors-wildcard-with-credentials',
     title: 'ACAO * on a credentialed cross-site fetch',
+    // In Firefox the blocked response arrives as an ordinary completed one (issue 11 §4): the core's
+    // pre-filter judges its CORS headers (interest::fails_cors_check).
     expect: { first: 'cors-wildcard-with-credentials', urlIncludes: '/cors/wildcard' },
-    firefox: {
-      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
-      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
-      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
-      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
-    },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
       await pageFetch(page, env.https('api.a.test', '/cors/wildcard'), { credentials: 'include' });
@@ -504,10 +500,11 @@ export const scenarios = [
     title: 'Origin reflected but no Access-Control-Allow-Credentials',
     expect: { first: 'cors-allow-credentials-invalid', urlIncludes: '/cors/no-acac' },
     firefox: {
-      // Firefox hands a CORS-blocked response to webRequest as an ordinary completed one (no
-      // onErrorOccurred, issue 11 §4); the core's pre-filter (interest.rs) drops a 2xx without
-      // Set-Cookie, so it never reaches the CORS rules. Pending the core's completed-response check.
-      pending: 'core pre-filter drops the completed, CORS-blocked 200 (issue 11 §4)',
+      // Firefox hands the CORS-blocked response to webRequest as an ordinary completed one (no
+      // onErrorOccurred, issue 11 §4), and nothing in it says the call was credentialed: no cookie
+      // went (the jar is empty) and the server sends no Allow-Credentials. webRequest does not
+      // expose the credentials mode, so the core cannot tell this 200 from a healthy one.
+      pending: 'credentials mode unknowable from a completed Firefox response without cookies or Allow-Credentials (issue 11 §4)',
     },
     async run(env) {
       const { page, tabId } = await env.open(env.https('www.b.test', '/page'));
