@@ -29,6 +29,9 @@ function send(res, status, body = '', type = 'application/json', headers = []) {
   res.end(body);
 }
 
+/** The bad API's habit: whatever Origin comes, allowed with credentials. */
+const reflect = (req) => (req.headers.origin ? [['Access-Control-Allow-Origin', req.headers.origin], ['Access-Control-Allow-Credentials', 'true']] : []);
+
 const bearerOf = (req) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 const cookieOf = (req, name) => new RegExp(`(?:^|;\\s*)${name}=([^;]*)`).exec(req.headers.cookie ?? '')?.[1] ?? null;
 
@@ -90,8 +93,16 @@ export function auditRoutes({ httpsOrigin }) {
         : send(res, 200, PAGE('Bad bank sign-in'), 'text/html; charset=utf-8'),
     '/audit/bad/session': (req, res) =>
       send(res, 200, '{"ok":true}', 'application/json', [
-        ['Set-Cookie', ['sid=bad-secure-session; Path=/', 'sso_state=s1; Path=/; SameSite=None']],
+        ['Set-Cookie', [
+          'sid=bad-secure-session; Path=/',
+          'sso_state=s1; Path=/; SameSite=None',
+          // Already Secure, host-only, Path=/: could be __Host-.
+          'remember_token=r1; Path=/; Secure; HttpOnly; SameSite=Lax',
+          // Shared with every subdomain, used by www only (its path keeps it off the API calls).
+          'auth_token=a1; Domain=b.test; Path=/audit/bad/api/balance; Secure; HttpOnly; SameSite=Lax',
+        ]],
       ]),
+    '/audit/bad/api/balance': (req, res) => send(res, 200, '{"balance":1}', 'application/json', [['Cache-Control', 'no-store']]),
     '/audit/bad/page': (req, res) => send(res, 200, PAGE('Bad bank'), 'text/html; charset=utf-8'),
     '/audit/bad/api/me': (req, res) => {
       const o = req.headers.origin;
@@ -103,6 +114,24 @@ export function auditRoutes({ httpsOrigin }) {
       const o = req.headers.origin;
       send(res, 401, '{"message":"Unauthorized"}', 'application/json', o ? [['Access-Control-Allow-Origin', o], ['Access-Control-Allow-Credentials', 'true'], ['Vary', 'Origin']] : []);
     },
+    // A challenge script cannot read, allowed to be cached.
+    '/audit/bad/api/cards': (req, res) =>
+      send(res, 401, '', 'application/json', [...reflect(req), ['Vary', 'Origin'], ['Cache-Control', 'public, max-age=300'],
+        ['WWW-Authenticate', 'Bearer realm="api", error="invalid_token"']]),
+    // A scope error as 401 (RFC 6750: 403), a missing credential as 403 (RFC 9110: 401).
+    '/audit/bad/api/admin': (req, res) =>
+      send(res, 401, '', 'application/json', [...reflect(req), ['Vary', 'Origin'], ['Cache-Control', 'no-store'],
+        ['Access-Control-Expose-Headers', 'WWW-Authenticate'], ['WWW-Authenticate', 'Bearer realm="api", error="insufficient_scope", scope="admin"']]),
+    '/audit/bad/api/statements': (req, res) =>
+      send(res, 403, '{"error":"forbidden"}', 'application/json', [...reflect(req), ['Vary', 'Origin'], ['Cache-Control', 'no-store']]),
+    // An API answered with a redirect to the sign-in page.
+    '/audit/bad/api/profile': (req, res) => {
+      res.setHeader('Location', `${httpsOrigin('www.b.test')}/audit/bad/signin-page`);
+      send(res, 302, '', 'text/plain', reflect(req));
+    },
+    '/audit/bad/signin-page': (req, res) => send(res, 200, PAGE('Sign in'), 'text/html; charset=utf-8', reflect(req)),
+    // A token in the URL.
+    '/audit/bad/api/export': (req, res) => send(res, 200, 'a,b', 'text/csv', [...reflect(req), ['Vary', 'Origin'], ['Cache-Control', 'no-store']]),
     '/audit/bad/api/config': (req, res) =>
       send(res, 200, '{}', 'application/json', [['Access-Control-Allow-Origin', '*'], ['Access-Control-Allow-Credentials', 'true']]),
   };
@@ -151,6 +180,12 @@ export async function goodFlow(page, origin, { careful = false, between = async 
   }
 }
 
+/** An OpenID Connect ID token (nonce, at_hash, audience the client, no scope). */
+function idToken() {
+  const now = Math.floor(Date.now() / 1000);
+  return jwt({ iss: 'https://www.b.test/', aud: 'bad-web-client', sub: 'jo', nonce: 'n-7', at_hash: 'h4', iat: now, exp: now + 600 });
+}
+
 /** Plays the bad flow in `page`, starting at http://www.b.test/audit/bad/login. */
 export async function badFlow(page, { http, https }) {
   await pageFetch(page, http('www.b.test', '/audit/bad/login'), { method: 'POST', body: 'user=jo&password=hunter2' });
@@ -160,6 +195,14 @@ export async function badFlow(page, { http, https }) {
   await pageFetch(page, https('api.b.test', '/audit/bad/api/orders'), { credentials: 'include' });
   // Not credentialed, so it succeeds: the wildcard + credentials answer is a trap for the calls that are.
   await pageFetch(page, https('api.b.test', '/audit/bad/api/config'));
+  await pageFetch(page, https('www.b.test', '/audit/bad/api/balance'));
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/cards'), { credentials: 'include' });
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/admin'), { credentials: 'include' });
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/statements'));
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/profile'), { credentials: 'include' });
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/export?access_token=bGVha2VkLXRva2Vu&format=csv'));
+  // The app sends its ID token as the API credential.
+  await pageFetch(page, https('api.b.test', '/audit/bad/api/me'), { credentials: 'include', headers: { Authorization: `Bearer ${idToken()}` } });
   // Another site calls the same API with credentials, and it answers that origin too.
   await page.goto(https('app.c.test', '/page'));
   await pageFetch(page, https('api.b.test', '/audit/bad/api/me'), { credentials: 'include' });
@@ -187,6 +230,15 @@ export const LIVE_EXPECT = {
       'auth-failure-not-no-store',
       'jwt-alg-rejected',
       'jwt-long-lived',
+      'hsts-missing',
+      'cookie-host-prefix-recommended',
+      'cookie-domain-broader-than-needed',
+      'cors-challenge-headers-not-exposed',
+      'auth-failure-cacheable',
+      'error-status-mismatch',
+      '403-for-missing-credentials',
+      'bearer-token-in-url',
+      'id-token-as-access-token',
     ],
   },
 };
