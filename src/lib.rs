@@ -18,6 +18,7 @@ pub mod har;
 pub mod headers;
 pub mod interest;
 pub mod model;
+pub mod offline;
 pub mod quote;
 pub mod report;
 pub(crate) mod secret;

@@ -189,3 +189,34 @@ pub fn registrable_domain(host: &str) -> String {
 pub fn redact_url(url: &str) -> String {
     crate::secret::redact_url(url)
 }
+
+// ---- HAR import and export (DevTools panel, import page) ------------------------------------
+
+/// A HAR file checked as `authlens check` does (`offline::check_har`): `{report, entries,
+/// markdown}`, where `report` is the JSON `authlens check --format json` prints and `entries` the
+/// popup's views. A file that is not a HAR becomes a JS `Error` whose message is the CLI's text
+/// (`HarError`'s Display).
+#[wasm_bindgen(js_name = checkHar)]
+pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<JsValue, JsValue> {
+    match measured(|| crate::offline::check_har(bytes, file, reveal)) {
+        Ok(checked) => to_js(&checked),
+        Err(e) => Err(JsValue::from(js_sys::Error::new(&e.to_string()))),
+    }
+}
+
+/// A redacted HAR (text) of the flagged requests of the HAR `bytes` (`har::redact`: Cookie,
+/// Set-Cookie and Authorization removed as in Chrome's sanitized export, token-like values
+/// redacted). Errors as [`check_har`].
+#[wasm_bindgen(js_name = redactedHar)]
+pub fn redacted_har(bytes: &[u8]) -> Result<String, JsValue> {
+    crate::offline::redacted_har(bytes).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// A redacted HAR of the flagged requests of a capture given as JSON (the tab record the
+/// background keeps), for the panel's export of live requests.
+#[wasm_bindgen(js_name = redactedHarOfCapture)]
+pub fn redacted_har_of_capture(capture_json: &str) -> Result<String, JsValue> {
+    let capture = parse(capture_json)?;
+    let flagged = crate::offline::flagged_indices(&capture);
+    Ok(crate::har::redact::redacted_har(&capture, &flagged, crate::report::VERSION))
+}

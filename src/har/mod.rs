@@ -19,13 +19,15 @@
 //! - `wire`: the HAR document shape as serde structs (only the fields the diagnosis reads);
 //! - `lenient`: the value types those structs are made of, tolerant where exporters disagree;
 //! - `convert`: wire structs → [`Capture`] (headers, bodies, cache hints, pages, browser,
-//!   sanitized-export and provisional-header detection).
+//!   sanitized-export and provisional-header detection);
+//! - `redact`: the other way, chosen exchanges → a HAR with secrets removed, for sharing.
 //!
 //! Timestamps are RFC 3339 date-times, read by [`crate::headers::date`] with the other date
 //! grammars.
 
 mod convert;
 mod lenient;
+pub mod redact;
 mod wire;
 
 use crate::model::Capture;

@@ -213,6 +213,19 @@ fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// `ms` since the epoch as an RFC 3339 UTC date-time with milliseconds (HAR 1.2
+/// `startedDateTime`), the inverse of [`parse_rfc3339_ms`]; `None` outside years 0–9999.
+pub fn format_rfc3339_ms(ms: f64) -> Option<String> {
+    if !ms.is_finite() || !(-62_167_219_200_000.0..253_402_300_800_000.0).contains(&ms) {
+        return None;
+    }
+    let total = ms.floor() as i64;
+    let (days, rem) = (total.div_euclid(86_400_000), total.rem_euclid(86_400_000));
+    let (y, m, d) = civil_from_days(days);
+    let (h, min, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
+    Some(format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z"))
+}
+
 /// Days since 1970-01-01 (Howard Hinnant's algorithm).
 fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
@@ -240,6 +253,17 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc3339_round_trips() {
+        for ms in [0.0, 1_733_312_345_678.0, 951_782_400_000.0, -1.0] {
+            let text = format_rfc3339_ms(ms).unwrap();
+            assert_eq!(parse_rfc3339_ms(&text), Some(ms), "{text}");
+        }
+        assert_eq!(format_rfc3339_ms(1_733_312_345_678.0).unwrap(), "2024-12-04T11:39:05.678Z");
+        assert_eq!(format_rfc3339_ms(f64::NAN), None);
+        assert_eq!(format_rfc3339_ms(1e20), None, "past year 9999");
+    }
 
     #[test]
     fn http_date_forms() {

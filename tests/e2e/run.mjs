@@ -145,6 +145,7 @@ try {
         check(sc.expect, result.entries) ??
         badgeProblem ??
         (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
+        (sc.checkPopup ? null : await panelProblem(ctx, extId, tabId, result.entries)) ??
         (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null) ??
         (dialogs.length ? `the popup opened a dialog: ${dialogs[0]}` : null);
       result.ok = problem === null;
@@ -166,6 +167,25 @@ try {
   await ctx.close().catch(() => {});
   await server.close().catch(() => {});
   rmSync(userDataDir, { recursive: true, force: true });
+}
+
+/**
+ * The DevTools panel page (panel.html?tab=<id>, issue 12) shows the same flagged requests with the
+ * same findings in the same rank order as the popup (the rows may be ordered differently).
+ * @returns {Promise<string|null>}
+ */
+async function panelProblem(ctx, extId, tabId, entries) {
+  const panel = await ctx.newPage();
+  try {
+    await panel.goto(`chrome-extension://${extId}/panel.html?tab=${tabId}`);
+    await panel.waitForSelector('body[data-ready="true"]', { timeout: 5000 });
+    const rows = await panel.$$eval('#rows tr', (trs) => trs.map((tr) => `${tr.dataset.status}:${tr.dataset.findings}`));
+    const want = entries.map((e) => `${e.status}:${e.findings.map((f) => f.id).join(' ')}`);
+    const key = (l) => JSON.stringify([...l].sort());
+    return key(rows) === key(want) ? null : `the panel shows ${rows.join(' | ') || 'nothing'}, the popup ${want.join(' | ') || 'nothing'}`;
+  } finally {
+    await panel.close().catch(() => {});
+  }
 }
 
 const passed = results.filter((r) => r.ok).length;
