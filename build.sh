@@ -323,7 +323,13 @@ run_js_tests() {
 run_e2e() {
     ensure_chromium
     say "e2e: node tests/e2e/run.mjs"
-    CHROMIUM="$CHROMIUM" node tests/e2e/run.mjs
+    CHROMIUM="$CHROMIUM" CARGO_TARGET_DIR="$TARGET_DIR" node tests/e2e/run.mjs
+}
+
+# The HAR import page and the panel in headless Chromium: same ids and order as the CLI, redacted export.
+run_panel_e2e() {
+    ensure_chromium
+    CHROMIUM="$CHROMIUM" CARGO_TARGET_DIR="$TARGET_DIR" node tests/e2e/panel.mjs
 }
 
 # The same scenarios in Firefox ESR, on the files of dist/authlens-firefox.zip (package_ext must have run).
@@ -392,6 +398,9 @@ cmd_test() {
     stage "JS unit tests (node --test tests/js/)" run_js_tests
     stage "cli build" build_cli
     stage "authlens check examples/*.har" check_examples
+    if [ "$ext_ok" = 1 ]; then
+        stage "e2e: HAR import page and DevTools panel vs authlens check (tests/e2e/panel.mjs)" run_panel_e2e
+    fi
     if [ "${#FAILED_STAGES[@]}" -gt 0 ]; then
         printf 'build.sh test: %s stage(s) failed: %s\n' "${#FAILED_STAGES[@]}" "$(IFS=';'; echo "${FAILED_STAGES[*]}")" >&2
     fi
