@@ -37,6 +37,9 @@ def epoch(t):
 
 
 class Har:
+    # Where save() writes; the audit fixtures (tests/audit/make_fixtures.py) point it elsewhere.
+    OUT_DIR = HERE
+
     def __init__(self):
         self.pages, self.entries, self.t = [], [], T0
 
@@ -166,7 +169,7 @@ class Har:
     def save(self, name):
         doc = {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
                        "pages": self.pages, "entries": self.entries}}
-        with open(os.path.join(HERE, name), 'w') as f:
+        with open(os.path.join(self.OUT_DIR, name), 'w') as f:
             json.dump(doc, f, indent=2)
             f.write('\n')
 

@@ -79,6 +79,25 @@ impl Fix {
     }
 }
 
+/// How many findings of each severity: the `summary` of `check` and `audit` reports.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    /// Counts one finding of severity `s`.
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.errors += 1,
+            Severity::Warn => self.warnings += 1,
+            Severity::Info => self.infos += 1,
+        }
+    }
+}
+
 /// One diagnosis for one exchange.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Finding {

@@ -192,13 +192,8 @@ pub struct AreaGrade {
     pub infos: usize,
 }
 
-/// Counts per severity.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-}
+/// Counts per severity (the same type as `check`'s summary).
+pub use crate::finding::Summary;
 
 /// `input` of the report.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -313,11 +308,7 @@ impl Scope<'_, '_> {
 fn count<'f>(fs: impl IntoIterator<Item = &'f AuditFinding>) -> Summary {
     let mut s = Summary::default();
     for f in fs {
-        match f.severity {
-            Severity::Error => s.errors += 1,
-            Severity::Warn => s.warnings += 1,
-            Severity::Info => s.infos += 1,
-        }
+        s.add(f.severity);
     }
     s
 }

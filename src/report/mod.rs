@@ -7,7 +7,6 @@ pub mod markdown;
 pub mod sarif;
 pub mod text;
 
-use crate::catalogue::Severity;
 use crate::diagnose::EntryDiagnosis;
 use crate::finding::Finding;
 use crate::model::Capture;
@@ -34,12 +33,7 @@ pub struct Entry {
 }
 
 /// `summary` of the JSON contract.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub infos: usize,
-}
+pub use crate::finding::Summary;
 
 /// Something about the capture as a whole that changes how its findings read (not a cause, so
 /// not a finding; the JSON has `notices` only when there is one).
@@ -99,11 +93,7 @@ impl Report {
                 let findings: Vec<Finding> =
                     d.findings.iter().map(|f| if reveal { f.revealed() } else { f.clone() }).collect();
                 for f in &findings {
-                    match f.severity {
-                        Severity::Error => summary.errors += 1,
-                        Severity::Warn => summary.warnings += 1,
-                        Severity::Info => summary.infos += 1,
-                    }
+                    summary.add(f.severity);
                 }
                 Some(Entry {
                     index: d.index,

@@ -20,12 +20,7 @@ HTML = mx.HTML
 
 
 class Har(mx.Har):
-    def save(self, name):
-        doc = {"log": {"version": "1.2", "creator": {"name": "WebInspector", "version": "537.36"},
-                       "pages": self.pages, "entries": self.entries}}
-        with open(os.path.join(HERE, name), 'w') as f:
-            json.dump(doc, f, indent=2)
-            f.write('\n')
+    OUT_DIR = HERE
 
 
 HSTS = ('strict-transport-security', 'max-age=63072000; includeSubDomains')
