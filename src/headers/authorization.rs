@@ -81,6 +81,9 @@ pub enum Note {
     Base64Unpadded,
     /// The decoded value has no `:`.
     MissingColon,
+    /// The decoded user-id or password holds `%xx` escapes (`user%40example.com`): the client
+    /// URL-encoded them before base64, a layer RFC 7617 §2 does not have.
+    DecodedPercentEncoded,
     /// The decoded value contains a control character.
     ControlChar,
     /// The decoded value ends with a newline (`echo user:pass | base64` without `-n`).
@@ -339,6 +342,9 @@ fn basic(raw: &str, notes: &mut Vec<Note>) -> Option<BasicCredential> {
     if pass.contains(':') {
         notes.push(Note::ColonInPassword);
     }
+    if has_percent_escape(user) || has_percent_escape(pass) {
+        notes.push(Note::DecodedPercentEncoded);
+    }
     if user.is_empty() {
         notes.push(Note::EmptyUser);
     }
@@ -479,6 +485,15 @@ mod tests {
             ("percent", "Basic dXNlcjpwYXNzMQ%3D%3D", Some("user"), vec![Note::PercentEncoded]),
             ("latin-1", "Basic dXNlcjpw5A==", Some("user"), vec![Note::NotUtf8, Note::DecodedNonAscii]),
             ("colon in password", "Basic YTpiOmM=", Some("a"), vec![Note::ColonInPassword]),
+            // base64("alice%40example.com:p%21ss")
+            (
+                "url-encoded user",
+                "Basic YWxpY2UlNDBleGFtcGxlLmNvbTpwJTIxc3M=",
+                Some("alice%40example.com"),
+                vec![Note::DecodedPercentEncoded],
+            ),
+            // base64("alice@example.com:100%") — a lone '%' is no escape
+            ("literal percent", "Basic YWxpY2VAZXhhbXBsZS5jb206MTAwJQ==", Some("alice@example.com"), vec![]),
             ("control", "Basic dXNlcjpwYQFzcw==", Some("user"), vec![Note::ControlChar]),
             ("lowercase scheme", "basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==", Some("Aladdin"), vec![Note::SchemeCase]),
             ("unpadded", "Basic dXNlcjpwYXNzMQ", Some("user"), vec![Note::Base64Unpadded]),

@@ -83,6 +83,7 @@ pub fn basic_credentials_malformed(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
             Note::Base64Invalid
             | Note::Base64Url
             | Note::MissingColon
+            | Note::DecodedPercentEncoded
             | Note::ControlChar
             | Note::DecodedTrailingNewline
             | Note::PercentEncoded
@@ -138,6 +139,7 @@ pub fn basic_credentials_invalid(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec
             Note::Base64Invalid
                 | Note::Base64Url
                 | Note::MissingColon
+                | Note::DecodedPercentEncoded
                 | Note::ControlChar
                 | Note::DecodedTrailingNewline
                 | Note::PercentEncoded

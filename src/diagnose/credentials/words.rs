@@ -27,6 +27,11 @@ pub fn cred_note(n: &Note) -> String {
         Note::Base64Url => "base64url characters (- or _), which Basic does not use".into(),
         Note::Base64Unpadded => "base64 without its = padding".into(),
         Note::MissingColon => "the decoded value has no ':' between user-id and password".into(),
+        Note::DecodedPercentEncoded => {
+            "the decoded user-id or password holds %xx escapes (it was URL-encoded before base64, so the server \
+             compares the escaped text, e.g. %40 instead of @)"
+                .into()
+        }
         Note::ControlChar => "a control character in the decoded user-id or password".into(),
         Note::DecodedTrailingNewline => {
             "the decoded value ends with a newline (typical of `echo user:pass | base64` without -n)".into()
