@@ -44,15 +44,21 @@ fn scheme_names(f: &Facts<'_>) -> String {
 
 /// `no-credentials-sent` — RFC 9110 §11.4, §15.5.2: 401 and no credential of any kind on the wire.
 pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if f.status != 401 || f.credentials_unknown || f.any_credential(ctx) {
+    if f.status != 401 || f.any_credential(ctx) {
+        return;
+    }
+    // An exporter that removed every credential header (Chrome's sanitized HAR) leaves the request's
+    // other headers: the absence is then thin evidence, not none (§0.7 rule 2: never silent).
+    // A Bearer `error=` says a token was presented (RFC 6750 §3.1): then nothing is missing.
+    let server_saw_token = f.challenges.bearer_like().is_some_and(|c| c.bearer().error.is_some());
+    let removed = ctx.capture.credential_headers_removed && !ctx.ex.request_headers.is_empty() && !server_saw_token;
+    if f.credentials_unknown && !removed {
         return;
     }
     // Provisional headers (a HAR without the network stack's view) show what the page's script
-    // set, so a missing Bearer token is still evidence; a missing cookie is not.
+    // set, so a missing Bearer token is still evidence; a missing cookie is only a likely reading.
     let wants_token = f.challenges.bearer_like().is_some();
-    if ctx.creds.cookie_unknown && !wants_token {
-        return;
-    }
+    let thin = removed || (ctx.creds.cookie_unknown && !wants_token);
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
     if crate::signals::is_preflight(ctx.ex) {
         return;
@@ -106,7 +112,21 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              header and credentials mode behind.",
         );
     }
-    let sanitized = super::neighbours::possibly_sanitized(ctx);
+    let sanitized = !thin && super::neighbours::possibly_sanitized(ctx);
+    if removed {
+        explanation.push_str(
+            " Note: this HAR has no Cookie, Set-Cookie or Authorization header anywhere, which is what Chrome's \
+             default \"Export HAR (sanitized)\" produces. The credential may have been sent and removed on export; \
+             this is the most likely cause only if it was not. Export again with sensitive data to confirm or rule \
+             it out.",
+        );
+    } else if thin {
+        explanation.push_str(
+            " Note: this entry's request headers are provisional (the browser recorded what the page asked for, not \
+             what went on the wire), so a cookie the browser added is not visible. A capture with the network \
+             stack's headers (the AuthLens extension, or DevTools with the request completed) would confirm it.",
+        );
+    }
     if sanitized {
         explanation.push_str(
             " Note: no request near this one carries any Cookie, Authorization or Set-Cookie header. If the tool that \
@@ -137,11 +157,20 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     };
     let mut finding = Finding::new(FindingId::NoCredentialsSent, explanation, fix)
         .source("RFC 9110 §11.4 and §15.5.2; RFC 6750 §3")
-        .confidence(if sanitized { 35 } else { 60 })
+        .confidence(if thin {
+            30
+        } else if sanitized {
+            35
+        } else {
+            60
+        })
         .with("Status", "401")
         .with("Credentials on the request", "none (no Authorization, Cookie or API-key header)");
     if f.has_challenge_header {
         finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
+    }
+    if thin {
+        finding = finding.severity(Severity::Warn);
     }
     out.push(finding);
 }

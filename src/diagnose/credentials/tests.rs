@@ -192,3 +192,25 @@ fn server_text_stays_in_its_own_field() {
     let f = findings.iter().find(|f| f.id == FindingId::BearerInvalidToken).expect("found");
     assert!(f.evidence.iter().all(|e| e.label != rejected::SERVER_SAID) && !f.explanation.contains("Evidence"));
 }
+
+/// DIAGNOSES §0.7 rule 2: a 401 in a HAR exported without credential headers is not left silent;
+/// the likely cause comes at warn, saying what would confirm it.
+#[test]
+fn a_sanitized_capture_is_never_silent_on_a_401() {
+    let mut cap =
+        capture(401, vec![("Accept", "application/json")], vec![("WWW-Authenticate", "Bearer realm=\"api\"")]);
+    cap.credential_headers_removed = true;
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::NoCredentialsSent).expect("reported");
+    assert_eq!(f.severity, crate::catalogue::Severity::Warn);
+    assert!(f.explanation.contains("Export again with sensitive data"), "{}", f.explanation);
+    // Near miss: the server's error= says a token was presented, so nothing is missing.
+    let mut cap = capture(
+        401,
+        vec![("Accept", "application/json")],
+        vec![("WWW-Authenticate", "Bearer realm=\"api\", error=\"invalid_token\"")],
+    );
+    cap.credential_headers_removed = true;
+    let (findings, _) = run(&cap);
+    assert!(findings.iter().all(|f| f.id != FindingId::NoCredentialsSent), "{findings:?}");
+}
