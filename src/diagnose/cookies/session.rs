@@ -209,6 +209,8 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
             other => format!("the browser refused it ({})", rejection_short(other)),
         };
         story = Some((name.clone(), format!("it was never stored: when {} set it, {why}", url_of(ctx, *i)), Some(*i)));
+        // §0.7 rule 1: the root cause leads on the failing request, wherever its evidence lives.
+        out.push(set_time_cause_here(ctx, *i, name, r, &why));
     }
     if story.is_none() {
         if let Some(c) = f.jar.cookies().find(|c| is_session_cookie_name(&c.name) && f.related(c) && c.expired(now)) {
@@ -286,6 +288,26 @@ fn session_cookie_absent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding
         fnd = fnd.related(i);
     }
     out.push(fnd);
+}
+
+/// The set-time cause of a session cookie's absence, on the failing request (DIAGNOSES §0.7 rule 1):
+/// the setter's id, `related` → the setter, ranked above the generic `session-cookie-absent`.
+fn set_time_cause_here(ctx: &Ctx<'_, '_>, setter: usize, name: &str, r: &Rejection, why: &str) -> Finding {
+    let id = super::set_time::rejection_id(r);
+    Finding::new(
+        id,
+        format!(
+            "This request went without the session cookie `{name}` because the browser never stored it: when {} set \
+             it, {why}. The fix is on that response's Set-Cookie line.",
+            url_of(ctx, setter)
+        ),
+        Fix::new(format!("Fix the Set-Cookie of `{name}` on the response that sets it (see that entry's finding)."))
+            .step("Then sign in again: the browser stores the cookie and sends it with this request."),
+    )
+    .with("cookie", name)
+    .with("set by", url_of(ctx, setter))
+    .related(setter)
+    .confidence(85)
 }
 
 fn rejection_short(r: &Rejection) -> &'static str {
