@@ -121,6 +121,12 @@ fn sarif_is_valid_2_1_0() {
         let results = v["runs"][0]["results"].as_array().expect("results").len();
         let findings = json(&audit(flow, &["--format", "json"]))["findings"].as_array().expect("findings").len();
         assert_eq!(results, findings, "{flow}: one result per finding");
+        // GitHub code scanning accepts only file-scheme artifacts in the checkout: no result URI
+        // may carry a scheme (https: URIs fail the upload).
+        for r in v["runs"][0]["results"].as_array().expect("results") {
+            let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().expect("uri");
+            assert!(!uri.contains("://") && !uri.contains(':'), "{flow}: result URI {uri}");
+        }
         let mut child = Command::new("python3")
             .arg(root().join("tests/validate_sarif.py"))
             .stdin(Stdio::piped())

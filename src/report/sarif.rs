@@ -1,15 +1,16 @@
 //! SARIF 2.1.0 (OASIS) of an audit, for code-scanning dashboards that already read ZAP or
-//! Semgrep output. One run; one rule per finding id; one result per finding, located at the URL
-//! of the first entry it rests on. `partialFingerprints` make results stable across runs.
-//! Validated against the vendored schema in `tests/sarif-schema-2.1.0.json`.
+//! Semgrep output. One run; one rule per finding id; one result per finding.
+//!
+//! A result's physical location is the audited HAR file, as a path relative to where the audit
+//! ran: GitHub code scanning only accepts `file`-scheme artifacts inside the checkout (an `https:`
+//! URI fails the upload, github/codeql-action#754), so the request a finding rests on is a logical
+//! location and `properties.url`. `partialFingerprints` make results stable across runs. Validated
+//! against the vendored schema in `tests/sarif-schema-2.1.0.json`.
 
 use crate::audit::{AuditFinding, Report};
 use crate::catalogue::Severity;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-
-/// Where a finding id is documented.
-const HELP_URI: &str = "https://github.com/authlens/authlens/blob/main/README.md#audit-ids";
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -17,6 +18,32 @@ fn level(s: Severity) -> &'static str {
         Severity::Warn => "warning",
         Severity::Info => "note",
     }
+}
+
+/// GitHub's `security-severity` (a CVSS-like score) per severity: error high, warn medium, info low.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "8.0",
+        Severity::Warn => "5.0",
+        Severity::Info => "2.0",
+    }
+}
+
+/// The audited file as a relative URI reference: forward slashes, no leading `./`, and every byte
+/// outside the unreserved set and `/` percent-encoded (codeql-action checks `uri-reference`).
+fn file_uri(path: &str) -> String {
+    let p = path.replace('\\', "/");
+    let p = p.trim_start_matches("./");
+    let p = if p == "(stdin)" || p.is_empty() { "stdin.har" } else { p };
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// A stable fingerprint of a finding: its id and subject, hashed (FNV-1a, 64 bit).
@@ -29,8 +56,7 @@ fn fingerprint(f: &AuditFinding) -> String {
     format!("{h:016x}")
 }
 
-/// The SARIF log of `r`. `uri` of each result is the (redacted unless revealed) URL of the first
-/// entry the finding rests on, or the input file when it has none.
+/// The SARIF log of `r`.
 pub fn from_audit(r: &Report) -> Value {
     let mut rules: BTreeMap<&str, Value> = BTreeMap::new();
     for f in &r.findings {
@@ -40,43 +66,38 @@ pub fn from_audit(r: &Report) -> Value {
                 "name": f.id.as_str(),
                 "shortDescription": { "text": f.title },
                 "fullDescription": { "text": format!("{} Source: {}", f.title, f.source) },
-                "helpUri": HELP_URI,
                 "help": { "text": f.fix.summary },
                 "defaultConfiguration": { "level": level(f.severity) },
-                "properties": { "tags": ["security", "authentication", f.area.as_str()] },
+                "properties": {
+                    "tags": ["security", "authentication", f.area.as_str()],
+                    "security-severity": security_severity(f.severity),
+                },
             })
         });
     }
     let order: Vec<&str> = rules.keys().copied().collect();
+    let file = file_uri(&r.input.file);
     let results: Vec<Value> = r
         .findings
         .iter()
         .map(|f| {
-            let uri = f
-                .evidence
-                .iter()
-                .find(|e| e.label == "URL")
-                .map(|e| e.value.clone())
-                .unwrap_or_else(|| f.subject.clone());
-            let location = if uri.starts_with("http://") || uri.starts_with("https://") {
-                json!({ "physicalLocation": { "artifactLocation": { "uri": uri } },
-                        "logicalLocations": [{ "name": f.subject, "kind": "resource" }] })
-            } else {
-                json!({ "physicalLocation": { "artifactLocation": { "uri": r.input.file } },
-                        "logicalLocations": [{ "name": f.subject, "kind": "resource" }] })
-            };
+            // The first entry's request, as the audit shows it (redacted unless revealed).
+            let url = f.evidence.iter().find(|e| e.label == "URL").map(|e| e.value.clone());
             json!({
                 "ruleId": f.id.as_str(),
                 "ruleIndex": order.iter().position(|id| *id == f.id.as_str()).unwrap_or(0),
                 "level": level(f.severity),
                 "message": { "text": format!("{} {} Fix: {}", f.title, f.explanation, f.fix.summary) },
-                "locations": [location],
+                "locations": [{
+                    "physicalLocation": { "artifactLocation": { "uri": file } },
+                    "logicalLocations": [{
+                        "name": f.subject,
+                        "fullyQualifiedName": format!("{}:{}", f.id.as_str(), f.subject),
+                        "kind": "resource",
+                    }],
+                }],
                 "partialFingerprints": { "authlensFinding/v1": fingerprint(f) },
-                "properties": {
-                    "area": f.area.as_str(),
-                    "entries": f.entries,
-                    "browsers": f.browsers,
-                },
+                "properties": { "area": f.area.as_str(), "entries": f.entries, "browsers": f.browsers, "url": url },
             })
         })
         .collect();
@@ -87,12 +108,25 @@ pub fn from_audit(r: &Report) -> Value {
             "tool": { "driver": {
                 "name": "AuthLens",
                 "version": r.version,
-                "informationUri": "https://github.com/authlens/authlens",
                 "rules": rules.into_values().collect::<Vec<_>>(),
             }},
-            "artifacts": [{ "location": { "uri": r.input.file } }],
+            "artifacts": [{ "location": { "uri": file } }],
             "results": results,
             "properties": { "grade": r.grade.as_str(), "score": r.score },
         }],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_uri;
+
+    #[test]
+    fn the_artifact_is_a_relative_file_reference() {
+        assert_eq!(file_uri("./captures/login flow.har"), "captures/login%20flow.har");
+        assert_eq!(file_uri("a\\b.har"), "a/b.har");
+        assert_eq!(file_uri("(stdin)"), "stdin.har");
+        // Near miss: nothing that could read as a scheme or a query survives.
+        assert_eq!(file_uri("https://x/y?z"), "https%3A//x/y%3Fz");
+    }
 }
