@@ -3,6 +3,7 @@
 //! The few words for a refused or ignored line serve the findings and the popup's cookie table
 //! (`view::cookies`) alike.
 
+use super::Facts;
 use crate::cookies::jar::{Cookie, PrefixRule, Rejection, Source};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding};
@@ -196,5 +197,15 @@ mod tests {
         assert!(r.ends_with("; Path=/; Secure"));
         assert!(!r.contains("supersecretvalue123"));
         assert!(!redact_line("nameless-secret-value").contains("nameless-secret-value"));
+    }
+}
+
+/// Why third-party cookies are blocked here: the engine's default (Safari's ITP) or the profile.
+pub(crate) fn third_party_block_words(f: &Facts<'_>) -> String {
+    match f.engine {
+        Some(e) if f.tp_blocked_by_engine => {
+            format!("{e} blocks third-party cookies by default (Intelligent Tracking Prevention)")
+        }
+        _ => "this browser profile blocks third-party cookies".to_string(),
     }
 }
