@@ -186,6 +186,16 @@ pub(crate) fn prefix_rule_words(r: PrefixRule) -> &'static str {
     }
 }
 
+/// Why third-party cookies are blocked here: the engine's default (Safari's ITP) or the profile.
+pub(crate) fn third_party_block_words(f: &Facts<'_>) -> String {
+    match f.engine {
+        Some(e) if f.tp_blocked_by_engine => {
+            format!("{e} blocks third-party cookies by default (Intelligent Tracking Prevention)")
+        }
+        _ => "this browser profile blocks third-party cookies".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,15 +207,5 @@ mod tests {
         assert!(r.ends_with("; Path=/; Secure"));
         assert!(!r.contains("supersecretvalue123"));
         assert!(!redact_line("nameless-secret-value").contains("nameless-secret-value"));
-    }
-}
-
-/// Why third-party cookies are blocked here: the engine's default (Safari's ITP) or the profile.
-pub(crate) fn third_party_block_words(f: &Facts<'_>) -> String {
-    match f.engine {
-        Some(e) if f.tp_blocked_by_engine => {
-            format!("{e} blocks third-party cookies by default (Intelligent Tracking Prevention)")
-        }
-        _ => "this browser profile blocks third-party cookies".to_string(),
     }
 }

@@ -217,7 +217,8 @@ pub(super) fn cors_method_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out:
 pub(super) fn cors_authorization_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     let failed = matches!(f.preflight_failure(), Some(PreflightFailure::HeaderNotAllowed { name, .. }) if fetch::is_cors_non_wildcard_request_header_name(name))
         && preflight_status_ok(f);
-    let predictive = !failed && f.authorization_by_wildcard;
+    // "Works here" only when the browser did not refuse the exchange for another reason.
+    let predictive = !failed && f.authorization_by_wildcard && !f.blocked;
     if !failed && !predictive {
         return;
     }

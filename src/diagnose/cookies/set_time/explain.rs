@@ -182,7 +182,7 @@ fn none_insecure_verdict(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> String {
              and fails there",
             f.engine.unwrap_or("this browser")
         ),
-        Some(e) => format!("so {e} refused it, as Chromium and Firefox both do"),
+        Some(e) => format!("so {e} refused it ({} does too)", if e == "Firefox" { "Chromium" } else { "Firefox" }),
         None => "so the browser refused it".to_string(),
     }
 }
