@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod cookies;
 pub mod correlate;
 pub mod diagnose;
+pub mod engine;
 pub mod fetch;
 pub mod finding;
 pub mod har;

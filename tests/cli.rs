@@ -129,6 +129,7 @@ const EXPECTED_TOP: &[(&str, usize, &str)] = &[
     ("cors-error-masks-401.har", 3, "jwt-audience-mismatch"),
     ("cors-preflight-blocked-by-auth.har", 3, "cors-preflight-blocked-by-auth"),
     ("login-samesite-none-insecure.har", 1, "set-cookie-samesite-none-insecure"),
+    ("login-samesite-none-insecure.har", 2, "set-cookie-samesite-none-insecure"),
     ("cookie-default-path-too-narrow.har", 2, "set-cookie-default-path-too-narrow"),
     ("cookie-default-path-too-narrow.har", 4, "cookie-not-on-path"),
     ("spa-jwt-expired-sanitized.har", 3, "bearer-invalid-token"),

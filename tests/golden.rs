@@ -7,7 +7,8 @@
 //!  "expect": [{"entry": 0, "first": "jwt-expired", "includes": ["…"], "excludes": ["…"], "ids": ["…"]}]}
 //! ```
 //! `first` is the top-ranked id, `includes`/`excludes` are sets, `ids` (optional) is the exact ranked
-//! list. `BLESS=1 cargo test --test golden` rewrites every `ids` list from the actual output.
+//! list. Instead of `capture`, a scenario may hold `har`: a HAR 1.2 document as a browser exports it
+//! (Firefox, Safari, Chrome), imported like `authlens check` imports a file. `BLESS=1 cargo test --test golden` rewrites every `ids` list from the actual output.
 
 use authlens::catalogue::FindingId;
 use authlens::correlate::Correlation;
@@ -34,9 +35,17 @@ fn golden_scenarios() {
     for path in &files {
         let text = std::fs::read_to_string(path).unwrap();
         let mut doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let capture_text = doc["capture"].to_string();
-        let capture: Capture<'_> =
-            serde_json::from_str(&capture_text).unwrap_or_else(|e| panic!("{}: capture: {e}", path.display()));
+        // A scenario holds a `model::Capture`, or (`har`) a HAR log exactly as a browser exports it,
+        // read by the same importer as `authlens check` (browser from `creator`/`browser`).
+        let (capture_text, is_har) = match doc.get("har") {
+            Some(h) => (h.to_string(), true),
+            None => (doc["capture"].to_string(), false),
+        };
+        let capture: Capture<'_> = if is_har {
+            authlens::har::parse(&capture_text).unwrap_or_else(|e| panic!("{}: har: {e}", path.display()))
+        } else {
+            serde_json::from_str(&capture_text).unwrap_or_else(|e| panic!("{}: capture: {e}", path.display()))
+        };
         let corr = Correlation::build(&capture);
         let name = path.strip_prefix(&root).unwrap_or(path).display().to_string();
         let expects = doc["expect"].as_array().cloned().unwrap_or_default();

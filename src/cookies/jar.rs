@@ -112,6 +112,10 @@ pub struct Context<'u> {
     pub third_party: bool,
     /// Third-party cookies are blocked in this profile.
     pub third_party_blocked: bool,
+    /// Third-party cookies live in a jar per top-level site (Firefox's Total Cookie Protection):
+    /// a third-party response stores into the top-level site's partition, and a third-party
+    /// request sees only that partition.
+    pub third_party_partitioned: bool,
     /// Chromium enforces `SameSite` Default as Lax; Firefox and Safari as None.
     pub lax_by_default: bool,
     pub source: Source,
@@ -130,6 +134,7 @@ impl<'u> Context<'u> {
             top_level_site: None,
             third_party: false,
             third_party_blocked: false,
+            third_party_partitioned: false,
             lax_by_default: true,
             source: Source::Other,
         }
@@ -594,7 +599,14 @@ impl Jar {
         if c.partitioned && !c.secure {
             return Err(Rejection::PartitionedWithoutSecure);
         }
-        let partition = if c.partitioned { ctx.top_level_site.clone().or_else(|| site_key(url)) } else { None };
+        let partition = if c.partitioned {
+            ctx.top_level_site.clone().or_else(|| site_key(url))
+        } else if ctx.third_party && ctx.third_party_partitioned && !ctx.third_party_blocked {
+            // Total Cookie Protection: every third-party cookie is kept under the top-level site.
+            ctx.top_level_site.clone()
+        } else {
+            None
+        };
         if ctx.third_party && ctx.third_party_blocked && partition.is_none() {
             return Err(Rejection::ThirdPartyBlocked);
         }
@@ -724,6 +736,14 @@ impl Jar {
             } else if let Some(e) = same_site_exclusion(c, ctx, safe_method) {
                 Some(e)
             } else if c.partition.is_some() && ctx.top_level_site.is_some() && c.partition != ctx.top_level_site {
+                Some(Exclusion::OtherPartition)
+            } else if ctx.third_party
+                && ctx.third_party_partitioned
+                && !ctx.third_party_blocked
+                && c.partition.is_none()
+            {
+                // Total Cookie Protection: a cookie set first-party lives in its own site's jar,
+                // which a third-party request under another top-level site does not see.
                 Some(Exclusion::OtherPartition)
             } else if ctx.third_party && ctx.third_party_blocked && c.partition.is_none() {
                 Some(Exclusion::ThirdPartyBlocked)
@@ -970,6 +990,29 @@ mod tests {
         ctx.top_level_site = Some("https://other.test".into());
         let r = jar.retrieve(&ctx);
         assert_eq!(r.excluded.first().map(|x| x.1), Some(Exclusion::OtherPartition));
+    }
+
+    /// Total Cookie Protection: a first-party cookie is not sent to the same site embedded under
+    /// another top-level site; one set there is kept under that top-level site only.
+    #[test]
+    fn total_cookie_protection_partitions_third_party_cookies() {
+        let mut jar = Jar::new();
+        let url = u("https://widget.test/api");
+        let first = Context::first_party(&url, 0);
+        jar.set_line("sid=1; Path=/; SameSite=None; Secure", &first).unwrap();
+        let mut ctx = cross(&url, "GET", false, 0);
+        ctx.third_party = true;
+        ctx.top_level_site = Some("https://host.test".into());
+        // Near miss: without partitioning (Chromium's default) the cookie goes.
+        assert_eq!(jar.retrieve(&ctx).header(), "sid=1");
+        ctx.third_party_partitioned = true;
+        let r = jar.retrieve(&ctx);
+        assert_eq!(r.header(), "");
+        assert_eq!(r.excluded.first().map(|x| x.1), Some(Exclusion::OtherPartition));
+        jar.set_line("emb=1; Path=/; SameSite=None; Secure", &ctx).unwrap();
+        assert_eq!(jar.retrieve(&ctx).header(), "emb=1");
+        ctx.top_level_site = Some("https://other.test".into());
+        assert_eq!(jar.retrieve(&ctx).header(), "");
     }
 
     /// Stores `n` cookies `{prefix}{i}=v` from `url` at T0 + i ms (so store order is i).

@@ -20,6 +20,7 @@ pub struct ReplayKey {
     /// The request's registrable domain (its host when it has none), lowercase.
     pub site: String,
     pub third_party_blocked: bool,
+    pub third_party_partitioned: bool,
     pub lax_by_default: bool,
 }
 

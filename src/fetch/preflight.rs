@@ -11,8 +11,9 @@ use crate::model::Headers;
 pub enum AuthorizationWildcard {
     /// Fetch: `*` never covers `Authorization`.
     Spec,
-    /// Chromium (measured, 156): without credentials `*` lets `Authorization` through.
-    ChromiumLenient,
+    /// Chromium and Firefox (measured: Chromium 156, Firefox ESR 153): without credentials `*`
+    /// lets `Authorization` through (`engine::wildcard_covers_authorization`).
+    Lenient,
 }
 
 /// The actual request a preflight was made for.
@@ -102,7 +103,7 @@ pub fn check_preflight(
         }
         let star = names.has_wildcard();
         if is_cors_non_wildcard_request_header_name(name) {
-            if star && !credentialed && req.authorization_wildcard == AuthorizationWildcard::ChromiumLenient {
+            if star && !credentialed && req.authorization_wildcard == AuthorizationWildcard::Lenient {
                 authorization_by_wildcard = true;
                 continue;
             }
@@ -178,7 +179,7 @@ mod tests {
             unsafe_headers: &auth,
             mode: Omit,
             origin: O,
-            authorization_wildcard: AuthorizationWildcard::ChromiumLenient,
+            authorization_wildcard: AuthorizationWildcard::Lenient,
         };
         assert_eq!(check_preflight(&req, 200, &hs(star)).map(|o| o.authorization_by_wildcard), Ok(true));
         let lower = &[("access-control-allow-origin", "*"), ("access-control-allow-methods", "put")];

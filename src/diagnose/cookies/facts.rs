@@ -9,8 +9,9 @@ use super::is_top_level_navigation;
 use crate::cookies::jar::{self, Cookie, Jar, Rejection, SiteContext, Source, Stored};
 use crate::cookies::replay::{ReplayKey, SiteReplay};
 use crate::diagnose::context::Ctx;
+use crate::engine::{self, ThirdPartyCookies};
 use crate::headers::set_cookie::{self, SetCookie, SetCookieError};
-use crate::model::{BlockedSetCookie, Browser};
+use crate::model::BlockedSetCookie;
 use crate::signals::FetchSite;
 use crate::site::Relation;
 use std::collections::{HashMap, HashSet};
@@ -47,6 +48,12 @@ pub(crate) struct Facts<'c> {
     pub top_site: Option<String>,
     pub third_party: bool,
     pub tp_blocked: bool,
+    /// Third-party cookies are partitioned by top-level site (the engine's default policy).
+    pub tp_partitioned: bool,
+    /// `tp_blocked` comes from the engine's default (Safari's ITP), not from a stated setting.
+    pub tp_blocked_by_engine: bool,
+    /// The capturing engine's name, for explanations (`None`: unknown browser).
+    pub engine: Option<&'static str>,
     pub lax_by_default: bool,
     /// This response's `Set-Cookie` lines.
     pub lines: Vec<SetLine<'c>>,
@@ -71,14 +78,21 @@ impl<'c> Facts<'c> {
     pub fn build(ctx: &Ctx<'c, '_>, replay: bool) -> Option<Facts<'c>> {
         let url = ctx.url.clone()?;
         let ex = ctx.ex;
-        let tp_blocked = ex.third_party_cookies_blocked.or(ctx.capture.third_party_cookies_blocked).unwrap_or(false);
+        // The profile's own setting, when the capture states it, else the engine's default policy.
+        let policy = engine::third_party_cookies(ctx.browser());
+        let stated = ex.third_party_cookies_blocked.or(ctx.capture.third_party_cookies_blocked);
+        let tp_blocked = stated.unwrap_or(policy == ThirdPartyCookies::Blocked);
+        let tp_partitioned = !tp_blocked && policy == ThirdPartyCookies::Partitioned;
         let mut f = Facts {
             site: site_context(ctx),
             nav: is_top_level_navigation(ctx),
             top_site: ctx.page.as_ref().and_then(jar::site_key),
             third_party: matches!(ctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
             tp_blocked,
-            lax_by_default: ctx.browser() == Browser::Chromium,
+            tp_partitioned,
+            tp_blocked_by_engine: tp_blocked && stated.is_none(),
+            engine: engine::name(ctx.browser()),
+            lax_by_default: engine::lax_by_default(ctx.browser()),
             lines: Vec::new(),
             jar: Rc::new(Jar::new()),
             from_snapshot: false,
@@ -117,6 +131,7 @@ impl<'c> Facts<'c> {
             top_level_site: self.top_site.clone(),
             third_party: self.third_party,
             third_party_blocked: self.tp_blocked,
+            third_party_partitioned: self.tp_partitioned,
             lax_by_default: self.lax_by_default,
             source: Source::Other,
         }
@@ -145,6 +160,7 @@ impl<'c> Facts<'c> {
         let key = ReplayKey {
             site: crate::site::registrable_domain(&here_host).unwrap_or(here_host),
             third_party_blocked: self.tp_blocked,
+            third_party_partitioned: self.tp_partitioned,
             lax_by_default: self.lax_by_default,
         };
         let fallback_now = self.now_ms;
@@ -155,7 +171,11 @@ impl<'c> Facts<'c> {
                 .filter_map(|&i| ctx.capture.exchanges.get(i).map(|e| (i, site_of_url(&e.url))))
                 .collect()
         };
-        let flags = KeyFlags { tp_blocked: self.tp_blocked, lax_by_default: self.lax_by_default };
+        let flags = KeyFlags {
+            tp_blocked: self.tp_blocked,
+            tp_partitioned: self.tp_partitioned,
+            lax_by_default: self.lax_by_default,
+        };
         let replay = ctx
             .corr
             .replays
@@ -215,10 +235,11 @@ impl<'c> Facts<'c> {
     }
 }
 
-/// (third-party cookies blocked, Lax by default) of the request whose replay stores a line.
+/// (third-party cookies blocked, partitioned, Lax by default) of the request whose replay stores a line.
 #[derive(Clone, Copy)]
 struct KeyFlags {
     tp_blocked: bool,
+    tp_partitioned: bool,
     lax_by_default: bool,
 }
 
@@ -238,6 +259,7 @@ fn replay_exchange(ctx: &Ctx<'_, '_>, r: &mut SiteReplay, i: usize, fallback_now
         top_level_site: sctx.page.as_ref().and_then(jar::site_key),
         third_party: matches!(sctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
         third_party_blocked: k.tp_blocked,
+        third_party_partitioned: k.tp_partitioned,
         lax_by_default: k.lax_by_default,
         source: Source::Exchange(i),
     };

@@ -19,6 +19,7 @@ pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         return;
     }
     session_cookie_rejected(ctx, f, out);
+    refused_at_set_time(ctx, f, out);
     duplicate_cookie_shadowing(ctx, f, out);
     instance_session_mismatch(ctx, f, out);
     let explained = out.iter().any(|x| {
@@ -35,6 +36,65 @@ pub(crate) fn check(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         tls_offload_secure_cookie_missing(ctx, f, out);
         session_cookie_absent(ctx, f, out);
     }
+}
+
+/// The set-time refusals that lead on a later failing request (DIAGNOSES §0.7 rule 1): the
+/// refused session cookie is why the request went without a session. Class 1 of issue 10 widens
+/// this list to every set-time cause.
+const LEADS_ON_LATER_FAILURE: &[FindingId] = &[SetCookieSamesiteNoneInsecure];
+
+/// `set-cookie-samesite-none-insecure` on the failing request — RFC 6265bis §5.7 step 19, in the
+/// engines that enforce it (`engine::rejects_samesite_none_insecure`): the session cookie this
+/// request lacks was refused when an earlier response of the site set it.
+fn refused_at_set_time(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name)) || ctx.creds.authorization {
+        return;
+    }
+    let site = crate::site::registrable_domain(f.url.host_str().unwrap_or(""));
+    let same_site = |i: usize| {
+        ctx.capture
+            .exchanges
+            .get(i)
+            .and_then(|e| url::Url::parse(&e.url).ok())
+            .is_some_and(|u| site.is_some() && crate::site::registrable_domain(u.host_str().unwrap_or("")) == site)
+    };
+    let Some((i, name, r)) =
+        f.earlier_rejections.iter().rev().find(|(i, n, _)| is_session_cookie_name(n) && same_site(*i))
+    else {
+        return;
+    };
+    let id = super::set_time::rejection_id(r);
+    if !LEADS_ON_LATER_FAILURE.contains(&id) || !crate::engine::rejects_samesite_none_insecure(ctx.browser()) {
+        return;
+    }
+    // Already carried by this very response (a login that failed on its own)?
+    if out.iter().any(|x| x.id == id) {
+        return;
+    }
+    let who = f.engine.map_or_else(|| "the browser".to_string(), |e| format!("{e} (like every engine but Safari)"));
+    out.push(
+        Finding::new(
+            id,
+            format!(
+                "This request to {} went without the session cookie `{name}` because the cookie never reached the \
+                 cookie jar: when {} set it with `SameSite=None` but without `Secure`, {who} refused it. A cookie \
+                 that may travel cross-site must be Secure (RFC 6265bis §5.7).",
+                ctx.ex.url,
+                url_of(ctx, *i)
+            ),
+            session_cookie_snippets(
+                Fix::new("Add `Secure` to every `SameSite=None` cookie and serve it over https.")
+                    .step("If the cookie does not need to travel cross-site, use `SameSite=Lax` instead."),
+                name,
+                "None",
+                None,
+            ),
+        )
+        .with("cookie", name.clone())
+        .with("refused when set by", url_of(ctx, *i))
+        .related(*i)
+        .confidence(90),
+    );
 }
 
 /// `session-cookie-rejected` — RFC 9110 §11.4, 6265bis §8.4: the session cookie went, the server said 401.

@@ -3,6 +3,7 @@
 //! The few words for a refused or ignored line serve the findings and the popup's cookie table
 //! (`view::cookies`) alike.
 
+use super::Facts;
 use crate::cookies::jar::{Cookie, PrefixRule, Rejection, Source};
 use crate::diagnose::context::Ctx;
 use crate::finding::{Evidence, Finding};
@@ -182,6 +183,16 @@ pub(crate) fn prefix_rule_words(r: PrefixRule) -> &'static str {
         PrefixRule::PathNotRoot => "needs Path=/",
         PrefixRule::NotHttpOnly => "needs HttpOnly",
         PrefixRule::NamelessLooksPrefixed => "a nameless cookie may not look prefixed",
+    }
+}
+
+/// Why third-party cookies are blocked here: the engine's default (Safari's ITP) or the profile.
+pub(crate) fn third_party_block_words(f: &Facts<'_>) -> String {
+    match f.engine {
+        Some(e) if f.tp_blocked_by_engine => {
+            format!("{e} blocks third-party cookies by default (Intelligent Tracking Prevention)")
+        }
+        _ => "this browser profile blocks third-party cookies".to_string(),
     }
 }
 

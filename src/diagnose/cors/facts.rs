@@ -6,6 +6,7 @@
 
 use super::reported::{self, Kind, Reported};
 use crate::diagnose::context::Ctx;
+use crate::engine;
 use crate::fetch::{self, AuthorizationWildcard, CorsFailure, CredentialsMode, PreflightFailure, PreflightRequest};
 use crate::finding::Signal;
 use crate::headers::cors::{self as hc, AllowCredentials, AllowOriginField, RequestOrigin};
@@ -76,6 +77,10 @@ pub struct Facts<'c, 'a> {
     actual_sent: bool,
     /// `Sec-Fetch-Mode` was captured (so this is known to be a CORS-mode request).
     mode_known: bool,
+    /// How the capturing engine treats `Access-Control-Allow-Headers: *` for `Authorization`.
+    authorization_wildcard: AuthorizationWildcard,
+    /// The capturing engine's name, for explanations.
+    pub engine: Option<&'static str>,
 }
 
 /// Whether the browser refused this exchange's response.
@@ -246,6 +251,12 @@ impl<'c, 'a> Facts<'c, 'a> {
             include_would_fail: None,
             actual_sent: has_response && ex.status != 0 && !blocked,
             mode_known: ctx.mode.is_some(),
+            authorization_wildcard: if engine::wildcard_covers_authorization(ctx.browser()) {
+                AuthorizationWildcard::Lenient
+            } else {
+                AuthorizationWildcard::Spec
+            },
+            engine: engine::name(ctx.browser()),
         };
 
         if let Some(r) = &f.reported {
@@ -254,9 +265,13 @@ impl<'c, 'a> Facts<'c, 'a> {
             return Some(f);
         }
         let mut found = f.run_checks(mode);
+        // DIAGNOSES §0.7 rule 3: credentials are inferred only from a refusal that nothing else
+        // explains. A failure the engine's rules explain without credentials (`found`) settles it,
+        // and a preflight whose actual request is not captured proves nothing about that request:
+        // its own Allow-Credentials is judged only when the request is known to be credentialed.
         if found.is_none() && basis == CredBasis::Unknown {
             let with_creds = f.run_checks(CredentialsMode::Include);
-            if with_creds.is_some() && (blocked || f.orphan_preflight) {
+            if with_creds.is_some() && blocked && !f.orphan_preflight {
                 mode = CredentialsMode::Include;
                 basis = CredBasis::FailureOnlyWithCredentials;
                 f.mode = mode;
@@ -282,16 +297,18 @@ impl<'c, 'a> Facts<'c, 'a> {
                 origin: &self.origin,
                 authorization_wildcard: AuthorizationWildcard::Spec,
             };
+            let lenient = self.authorization_wildcard == AuthorizationWildcard::Lenient;
             let pre_status = if pre.ex.status == 0 && pre.ex.response_headers.is_empty() { 0 } else { pre.ex.status };
             match fetch::check_preflight(&req, pre_status, &pre.ex.response_headers) {
                 Ok(_) => {}
                 Err(PreflightFailure::HeaderNotAllowed { name, wildcard_ignored: true })
-                    if mode != CredentialsMode::Include && fetch::is_cors_non_wildcard_request_header_name(&name) =>
+                    if lenient
+                        && mode != CredentialsMode::Include
+                        && fetch::is_cors_non_wildcard_request_header_name(&name) =>
                 {
-                    // Chromium lets this through; look for what else could fail.
+                    // This engine lets it through (the spec does not); look for what else could fail.
                     self.authorization_by_wildcard = true;
-                    let lenient =
-                        PreflightRequest { authorization_wildcard: AuthorizationWildcard::ChromiumLenient, ..req };
+                    let lenient = PreflightRequest { authorization_wildcard: AuthorizationWildcard::Lenient, ..req };
                     if let Err(e) = fetch::check_preflight(&lenient, pre_status, &pre.ex.response_headers) {
                         if !self.actual_sent {
                             return Some(Primary::Preflight(e));

@@ -217,7 +217,8 @@ pub(super) fn cors_method_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out:
 pub(super) fn cors_authorization_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, out: &mut Vec<Finding>) {
     let failed = matches!(f.preflight_failure(), Some(PreflightFailure::HeaderNotAllowed { name, .. }) if fetch::is_cors_non_wildcard_request_header_name(name))
         && preflight_status_ok(f);
-    let predictive = !failed && f.authorization_by_wildcard;
+    // "Works here" only when the browser did not refuse the exchange for another reason.
+    let predictive = !failed && f.authorization_by_wildcard && !f.blocked;
     if !failed && !predictive {
         return;
     }
@@ -244,10 +245,11 @@ pub(super) fn cors_authorization_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_
     }
     let mut x;
     if predictive {
-        explanation.push_str(
-            " Chromium currently lets Authorization through under `*` when the request has no credentials, so this \
-             works here, but the Fetch standard, and browsers that follow it, refuse the request.",
-        );
+        explanation.push_str(&format!(
+            " {} still lets Authorization through under `*` when the request has no credentials, so this works \
+             here, but the Fetch standard, and engines that follow it (Safari), refuse the request.",
+            f.engine.unwrap_or("This browser")
+        ));
         x = Finding::new(FindingId::CorsAuthorizationNotAllowed, String::new(), Fix::default())
             .severity(Severity::Warn)
             .signal(Signal::Predictive);
@@ -255,6 +257,12 @@ pub(super) fn cors_authorization_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_
         x.evidence = base.evidence;
         x.related = base.related;
     } else {
+        if star && f.mode != CredentialsMode::Include {
+            if let Some(e) = f.engine {
+                // Only an engine that follows the spec here gets this far without credentials.
+                explanation.push_str(&format!(" {e} follows the standard here."));
+            }
+        }
         explanation.push_str(" The browser therefore never sent the actual request.");
         x = cors_finding(ctx, f, FindingId::CorsAuthorizationNotAllowed, String::new(), Fix::default()).confidence(85);
     }
@@ -306,6 +314,11 @@ pub(super) fn cors_request_header_not_allowed(ctx: &Ctx<'_, '_>, f: &Facts<'_, '
     );
 }
 
+/// A preflight-cache cap in words ("2 hours", "10 minutes").
+fn cap_words(secs: u64) -> String {
+    if secs % 3600 == 0 { format!("{} hours", secs / 3600) } else { format!("{} minutes", secs / 60) }
+}
+
 /// How far back to look for an earlier preflight of the same request.
 const PREFLIGHT_LOOKBACK: usize = 512;
 
@@ -337,13 +350,8 @@ pub(super) fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, o
         return;
     };
     let elapsed = ((now - then) / 1000.0).max(0.0) as u64;
-    // Each browser caps the cache: Chromium at 2 hours (preflight_result.cc kMaxTimeout), Firefox at
-    // 24 hours, WebKit at 10 minutes. Past the cap the browser would have sent a new preflight.
-    let cap = match ctx.browser() {
-        crate::model::Browser::Chromium => 7_200,
-        crate::model::Browser::Safari => 600,
-        crate::model::Browser::Firefox | crate::model::Browser::Unknown => 86_400,
-    };
+    // Each engine caps the cache; past the cap the browser would have sent a new preflight.
+    let cap = crate::engine::preflight_cache_cap_secs(ctx.browser());
     if elapsed > age.min(cap) || !(200..300).contains(&pre.status) {
         return;
     }
@@ -354,10 +362,9 @@ pub(super) fn cors_preflight_cache_stale(ctx: &Ctx<'_, '_>, f: &Facts<'_, '_>, o
         ctx.ex.method,
         crate::headers::date::format_duration(elapsed as i64),
         crate::headers::date::format_duration(age.min(cap) as i64),
-        match ctx.browser() {
-            crate::model::Browser::Chromium => "Chromium keeps preflights 2 hours at most",
-            crate::model::Browser::Safari => "WebKit keeps preflights 10 minutes at most",
-            _ => "Firefox keeps preflights 24 hours at most",
+        match crate::engine::name(ctx.browser()) {
+            Some(engine) => format!("{engine} keeps preflights {} at most", cap_words(cap)),
+            None => format!("browsers keep preflights {} at most", cap_words(cap)),
         }
     );
     let fix = Fix::new("Wait for the cached preflight to expire, or restart the browser; use a short Access-Control-Max-Age (600) while rolling out CORS changes.")

@@ -125,8 +125,8 @@ pub(super) fn explain(
         }
         CookieThirdPartyBlocked => (
             format!(
-                "{host} is a different site than the page ({from}), and third-party cookies are blocked in this browser \
-                 profile, so `{name}` was not sent to {url}."
+                "{host} is a different site than the page ({from}), and {}, so `{name}` was not sent to {url}.",
+                super::super::text::third_party_block_words(f)
             ),
             Fix::new("Do not depend on third-party cookies.")
                 .step("Embedded widget: partitioned cookies (`Partitioned; Secure; SameSite=None`) or the Storage Access API.")
@@ -150,8 +150,12 @@ pub(super) fn explain(
         ),
         SetCookieSamesiteNoneInsecure => (
             format!(
-                "`{name}` is `SameSite=None` without `Secure`. Browsers refuse to send such a cookie, so the request to \
-                 {url} went without it."
+                "`{name}` is `SameSite=None` without `Secure`. {} such a cookie, so the request to {url} went without it.",
+                match f.engine {
+                    Some(e) if crate::engine::rejects_samesite_none_insecure(ctx.browser()) => format!("{e} refuses to store or send"),
+                    Some(e) => format!("{e} keeps it today, but Chromium and Firefox refuse"),
+                    None => "Browsers refuse to store or send".to_string(),
+                }
             ),
             session_cookie_snippets(Fix::new("Add `Secure` to every `SameSite=None` cookie (https only)."), name, "None", None),
         ),
@@ -159,13 +163,28 @@ pub(super) fn explain(
             format!("`{name}` is larger than 4096 bytes (name plus value), so the browser does not send it."),
             Fix::new("Keep a small session id in the cookie and the data on the server."),
         ),
-        CookieInOtherPartition => (
-            format!(
-                "`{name}` exists, but partitioned under another top-level site ({}), so it is invisible from this page.",
-                c.and_then(|c| c.partition.clone()).unwrap_or_default()
-            ),
-            Fix::new("Authenticate inside this partition (popup + postMessage, or the Storage Access API)."),
-        ),
+        CookieInOtherPartition => {
+            let top = f.top_site.clone().unwrap_or_else(|| from.clone());
+            let elsewhere = match c.and_then(|c| c.partition.clone()) {
+                Some(p) => format!("under the top-level site {p}"),
+                None => format!("while {host} was the top-level site (visited directly)"),
+            };
+            let why = match (f.tp_partitioned, f.engine) {
+                (true, Some(e)) => format!(
+                    "{e}'s Total Cookie Protection keeps a separate cookie jar for every top-level site: `{name}` was                      stored {elsewhere}, and this request to {url} is made from inside {top}, whose jar for {host} does                      not have it"
+                ),
+                _ => format!(
+                    "`{name}` exists, but partitioned {elsewhere}: partitioned (CHIPS) cookies are keyed by the                      top-level site, so it is invisible from {top}"
+                ),
+            };
+            (
+                format!("{why}. The request went without it."),
+                Fix::new("Get access to the unpartitioned cookie, or authenticate inside this partition.")
+                    .step("Storage Access API: inside the embedded frame, after a user click, `await document.requestStorageAccess()`; then the frame's requests carry the cookies set first-party.")
+                    .step("Or sign in inside the embed (a popup that hands a token to the iframe with postMessage), keeping state per top-level site.")
+                    .snippet("js", "button.onclick = async () => { await document.requestStorageAccess(); location.reload(); };"),
+            )
+        }
         OriginBoundCookieMismatch => {
             let here = ctx.url.as_ref().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
             let setter = last_setter_before(ctx, name)

@@ -182,15 +182,18 @@ fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
     let mut fnd = Finding::new(
         CookieInOtherPartition,
         format!(
-            "The browser holds a cookie for {host}, but in another top-level partition{}. Partitioned (CHIPS) cookies \
-             are keyed by the top-level site, so a login done while {host} was embedded in another site (or visited \
-             directly) is invisible while it is embedded in {}.",
+            "The browser holds a cookie for {host}, but in another top-level partition{}. {}, so a login done while \
+             {host} was embedded in another site (or visited directly) is invisible while it is embedded in {}.",
             other.and_then(|c| c.partition.as_ref()).map(|p| format!(" (`{}` is stored under {p})", other.map(|c| c.name.as_str()).unwrap_or(""))).unwrap_or_default(),
+            match (f.tp_partitioned, f.engine) {
+                (true, Some(e)) => format!("{e}'s Total Cookie Protection keeps a separate cookie jar for every top-level site"),
+                _ => "Partitioned (CHIPS) cookies are keyed by the top-level site".to_string(),
+            },
             top.as_deref().unwrap_or("this page")
         ),
-        Fix::new("Authenticate inside this partition.")
-            .step("Log in through a popup and hand a token to the iframe with postMessage, or use the Storage Access API (`document.requestStorageAccess()` after a user gesture).")
-            .step("Design per-partition state: each embedding site gets its own session."),
+        Fix::new("Get access to the unpartitioned cookie, or authenticate inside this partition.")
+            .step("Storage Access API: inside the embedded frame, after a user click, `await document.requestStorageAccess()`; then the frame's requests carry the cookies set first-party.")
+            .step("Or log in through a popup and hand a token to the iframe with postMessage, keeping state per top-level site."),
     )
     .with("browser verdict", "siteHasCookieInOtherPartition: true")
     .with("request", format!("{} {}", ctx.ex.method, ctx.ex.url))
@@ -238,7 +241,7 @@ fn inferred(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
         if let Some(o) = others(&names) {
             fnd = fnd.with("also not sent for the same reason", o);
         }
-        if *id == SetCookieSamesiteNoneInsecure && ctx.browser() != crate::model::Browser::Chromium {
+        if *id == SetCookieSamesiteNoneInsecure && !crate::engine::rejects_samesite_none_insecure(ctx.browser()) {
             fnd = fnd.severity(Severity::Warn).signal(Signal::Predictive);
         }
         out.push(fnd);

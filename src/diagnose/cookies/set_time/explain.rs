@@ -27,7 +27,8 @@ pub(super) fn explain(
         SetCookieSamesiteNoneInsecure => (
             format!(
                 "The response to {url} sets `{name}` with `SameSite=None` but without `Secure`. A cookie that may travel \
-                 cross-site must be Secure, so the browser refused it (`{line}`)."
+                 cross-site must be Secure (RFC 6265bis), {} (`{line}`).",
+                none_insecure_verdict(ctx, f)
             ),
             session_cookie_snippets(
                 Fix::new("Add `Secure` to every `SameSite=None` cookie and serve it over https.")
@@ -66,8 +67,9 @@ pub(super) fn explain(
         }
         SetCookieThirdPartyBlocked => (
             format!(
-                "{host} is a third party on this page, and this browser profile blocks third-party cookies, so `{name}` \
-                 was not stored. The same flow may work in another profile or browser."
+                "{host} is a third party on this page, and {}, so `{name}` was not stored. The same flow may work in \
+                 another profile or browser.",
+                super::super::text::third_party_block_words(f)
             ),
             Fix::new("Do not depend on third-party cookies for this login.")
                 .step("Embedded widget: use partitioned cookies (`Partitioned; Secure; SameSite=None`).")
@@ -169,5 +171,18 @@ pub(super) fn explain(
             )
         }
         _ => (format!("Cookie `{name}` from {url} was not stored."), Fix::new("See the Set-Cookie line.")),
+    }
+}
+
+/// Who refused a `SameSite=None` cookie without `Secure`, in the capturing engine's terms.
+fn none_insecure_verdict(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> String {
+    match f.engine {
+        _ if !crate::engine::rejects_samesite_none_insecure(ctx.browser()) => format!(
+            "which Chromium and Firefox enforce by refusing the cookie; {} still stores it, so the flow works here \
+             and fails there",
+            f.engine.unwrap_or("this browser")
+        ),
+        Some(e) => format!("so {e} refused it ({} does too)", if e == "Firefox" { "Chromium" } else { "Firefox" }),
+        None => "so the browser refused it".to_string(),
     }
 }

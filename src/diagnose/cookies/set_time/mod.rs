@@ -158,8 +158,8 @@ fn rejected(ctx: &Ctx<'_, '_>, f: &Facts<'_>, l: &SetLine<'_>, c: &SetCookie, r:
     let mut fnd = with_line(Finding::new(id, explanation, fix), ctx, &c.name, l.raw)
         .with("refused because", rejection_words(r))
         .confidence(80);
-    if id == SetCookieSamesiteNoneInsecure && ctx.browser() != crate::model::Browser::Chromium {
-        // Only Chromium enforces "None requires Secure" today; elsewhere it will break later.
+    if id == SetCookieSamesiteNoneInsecure && !crate::engine::rejects_samesite_none_insecure(ctx.browser()) {
+        // WebKit stores it; the engines that refuse it (and the spec) break the flow.
         fnd = fnd.severity(Severity::Warn).signal(Signal::Predictive);
     }
     if let Some(src) = rejection_source(r) {

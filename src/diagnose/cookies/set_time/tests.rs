@@ -138,3 +138,39 @@ fn lifetime_cap_table() {
         assert_eq!(ids(vec![e], 0).contains(&SetCookieLifetimeCapped), *want, "{name}");
     }
 }
+
+/// `SameSite=None` without `Secure` is an error where the engine refuses it (Chromium, Firefox,
+/// and the spec for an unknown browser), and only a predictive warning in Safari, which stores it;
+/// the later 401 leads with it only where the cookie was refused.
+#[test]
+fn samesite_none_insecure_severity_by_engine() {
+    use crate::catalogue::Severity;
+    use crate::finding::Signal;
+    use crate::model::Browser;
+    let set = ex(
+        "POST",
+        "https://app.example.com/login",
+        200,
+        &[],
+        &[("Set-Cookie", "sid=abc123; Path=/; HttpOnly; SameSite=None")],
+    );
+    let later = ex("GET", "https://app.example.com/api/me", 401, &[], &[]);
+    for (browser, severity, leads) in [
+        (Browser::Chromium, Severity::Error, true),
+        (Browser::Firefox, Severity::Error, true),
+        (Browser::Unknown, Severity::Error, true),
+        (Browser::Safari, Severity::Warn, false),
+    ] {
+        let cap = Capture { exchanges: vec![set.clone(), later.clone()], browser, ..Default::default() };
+        let corr = Correlation::build(&cap);
+        let at_set = diagnose_entry(&cap, &corr, 0);
+        let f = at_set.iter().find(|f| f.id == SetCookieSamesiteNoneInsecure).expect("reported at set time");
+        assert_eq!(f.severity, severity, "{browser:?}");
+        assert_eq!(f.signal == Signal::Predictive, severity == Severity::Warn, "{browser:?}");
+        let on_401 = diagnose_entry(&cap, &corr, 1);
+        assert_eq!(on_401.first().map(|f| f.id) == Some(SetCookieSamesiteNoneInsecure), leads, "{browser:?}");
+        if leads {
+            assert_eq!(on_401.first().and_then(|f| f.related.first().copied()), Some(0), "{browser:?}");
+        }
+    }
+}
