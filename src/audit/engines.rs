@@ -1,22 +1,14 @@
 //! What each browser engine does with a cookie or CORS finding: works, blocked, or works until a
-//! change its vendor has announced. From each engine's documented rules, not from any one capture.
+//! change its vendor has announced. The engine differences themselves are stated once, with their
+//! sources, in `crate::engine`; this module turns them into the audit's verdicts.
 //!
-//! - Chromium treats a cookie without SameSite as Lax (chromestatus 5088147346030592, since
-//!   Chrome 80, with a 2-minute Lax+POST exemption); Firefox and Safari never shipped
-//!   Lax-by-default (Firefox reverted it in 96; WebKit never enabled it).
-//! - Third-party cookies: Firefox's Total Cookie Protection partitions them by default (Firefox
-//!   103+), so a session set first-party is absent in an embed; Safari's ITP blocks them outright
-//!   (Safari 13.1+); Chromium allows them by default (its 2025 plan kept them, users and incognito
-//!   can block them).
-//! - `SameSite=None` without `Secure` is rejected by Chromium (Chrome 80+) and Firefox (69+ behind
-//!   a pref, default since 2024 builds per issue 11); WebKit stores it.
-//! - CORS is one standard (Fetch): a wildcard never carries credentials and never covers
-//!   `Authorization`, in every engine.
+//! CORS is one standard (Fetch) except where `crate::engine` says otherwise: a wildcard never
+//! carries credentials in any engine, while `Allow-Headers: *` still admits `Authorization` in
+//! Chromium and Firefox (measured), which both have announced they will stop.
 
 use super::AuditFinding;
 use super::ids::{AuditRule, Id};
 use crate::catalogue::FindingId;
-use crate::model::Capture;
 use serde::Serialize;
 
 /// A browser engine.
@@ -70,61 +62,93 @@ fn v(browser: Engine, verdict: Verdict, note: &str) -> BrowserVerdict {
     BrowserVerdict { browser, verdict, note: note.to_string() }
 }
 
-/// The verdicts of finding `id` about `subject` (a cookie name or an origin) in `capture`.
-pub fn verdicts(id: Id, _subject: &str, _capture: &Capture<'_>) -> Vec<BrowserVerdict> {
-    use Engine::*;
+impl Engine {
+    /// The capture-browser value the core's engine rules (`crate::engine`) answer for.
+    fn browser(self) -> crate::model::Browser {
+        match self {
+            Engine::Chromium => crate::model::Browser::Chromium,
+            Engine::Firefox => crate::model::Browser::Firefox,
+            Engine::Safari => crate::model::Browser::Safari,
+        }
+    }
+}
+
+/// Each engine's verdict, from the core's one statement of engine differences (`crate::engine`).
+fn per_engine(f: impl Fn(Engine) -> (Verdict, &'static str)) -> Vec<BrowserVerdict> {
+    Engine::ALL
+        .iter()
+        .map(|&e| {
+            let (verdict, note) = f(e);
+            v(e, verdict, note)
+        })
+        .collect()
+}
+
+/// Whether a finding rests on `Access-Control-Allow-Headers: *` (the wildcard case engines differ on).
+fn on_allow_headers_wildcard(f: &AuditFinding) -> bool {
+    f.evidence.iter().any(|e| {
+        e.label.to_ascii_lowercase().contains("allow-headers") && e.value.trim().trim_matches('`').trim() == "*"
+    })
+}
+
+/// The verdicts of finding `f` (cookie and CORS findings; other areas get none).
+pub fn verdicts(f: &AuditFinding) -> Vec<BrowserVerdict> {
+    use crate::engine::{self as en, ThirdPartyCookies};
     use Verdict::*;
-    match id {
-        Id::Audit(AuditRule::CookieSamesiteUnset) => vec![
-            v(
-                Chromium,
-                Blocked,
-                "treated as Lax: not sent on cross-site subrequests or cross-site POSTs (after 2 minutes)",
-            ),
-            v(
-                Firefox,
-                Works,
-                "treated as None: sent cross-site (no Lax-by-default), so CSRF protection rests on the app",
-            ),
-            v(Safari, Works, "treated as None for first-party use; cross-site, ITP blocks it as a third-party cookie"),
-        ],
-        Id::Catalogue(FindingId::SetCookieSamesiteNoneInsecure) => vec![
-            v(Chromium, Blocked, "SameSite=None without Secure is rejected when set"),
-            v(Firefox, Blocked, "SameSite=None without Secure is rejected when set"),
-            v(Safari, Works, "stored, but a third-party use is still blocked by ITP"),
-        ],
-        Id::Catalogue(FindingId::CookieThirdPartyBlocked | FindingId::SetCookieThirdPartyBlocked) => vec![
-            v(
-                Chromium,
-                Works,
-                "third-party cookies are allowed by default; blocked in incognito and where the user or policy blocks them",
-            ),
-            v(
-                Firefox,
-                Blocked,
-                "Total Cookie Protection partitions the cookie by top-level site: the session set first-party is absent here",
-            ),
-            v(Safari, Blocked, "Intelligent Tracking Prevention blocks third-party cookies"),
-        ],
-        Id::Catalogue(FindingId::CookieSamesiteLaxExcluded | FindingId::CookieLaxAllowUnsafeExpired) => vec![
-            v(Chromium, Blocked, "Lax (explicit or by default) is not sent on this cross-site request"),
-            v(Firefox, Works, "only an explicit SameSite=Lax is withheld; without the attribute Firefox sends it"),
-            v(
-                Safari,
-                Works,
-                "only an explicit SameSite=Lax is withheld; without the attribute Safari sends it (ITP permitting)",
-            ),
-        ],
-        Id::Catalogue(FindingId::SetCookieLifetimeCapped) | Id::Audit(AuditRule::CookieLongLivedSession) => vec![
-            v(Chromium, Works, "lifetime capped at 400 days"),
-            v(Firefox, Works, "lifetime capped at 400 days"),
-            v(Safari, Works, "lifetime capped at 400 days (7 days for cookies set by script under ITP)"),
-        ],
-        Id::Catalogue(FindingId::SetCookiePartitionedWithoutSecure) => vec![
-            v(Chromium, Blocked, "Partitioned without Secure is rejected"),
-            v(Firefox, Works, "the attribute is ignored; third-party use is partitioned anyway"),
-            v(Safari, Works, "stored; third-party use is blocked by ITP"),
-        ],
+    match f.id {
+        Id::Audit(AuditRule::CookieSamesiteUnset) => per_engine(|e| {
+            if en::lax_by_default(e.browser()) {
+                (Blocked, "treated as Lax: not sent on cross-site subrequests or cross-site POSTs (after 2 minutes)")
+            } else {
+                (Works, "treated as None: sent cross-site (no Lax-by-default), so CSRF protection rests on the app")
+            }
+        }),
+        Id::Catalogue(FindingId::SetCookieSamesiteNoneInsecure) => per_engine(|e| {
+            if en::rejects_samesite_none_insecure(e.browser()) {
+                (Blocked, "SameSite=None without Secure is refused when set")
+            } else {
+                (Works, "stored (a third-party use is still subject to the engine's third-party cookie policy)")
+            }
+        }),
+        Id::Catalogue(FindingId::CookieThirdPartyBlocked | FindingId::SetCookieThirdPartyBlocked) => {
+            per_engine(|e| match en::third_party_cookies(e.browser()) {
+                ThirdPartyCookies::Allowed => (
+                    Works,
+                    "third-party cookies are allowed by default; incognito, a user setting or policy can block them",
+                ),
+                ThirdPartyCookies::Partitioned => (
+                    Blocked,
+                    "Total Cookie Protection partitions the cookie by top-level site: the session set first-party is absent here",
+                ),
+                ThirdPartyCookies::Blocked => (Blocked, "Intelligent Tracking Prevention blocks third-party cookies"),
+            })
+        }
+        Id::Catalogue(FindingId::CookieSamesiteLaxExcluded | FindingId::CookieLaxAllowUnsafeExpired) => {
+            per_engine(|e| {
+                if en::lax_by_default(e.browser()) {
+                    (Blocked, "Lax (explicit or by default) is not sent on this cross-site request")
+                } else {
+                    (Works, "only an explicit SameSite=Lax is withheld; without the attribute this engine sends it")
+                }
+            })
+        }
+        Id::Catalogue(FindingId::SetCookieLifetimeCapped) | Id::Audit(AuditRule::CookieLongLivedSession) => {
+            per_engine(|_| (Works, "lifetime capped at 400 days"))
+        }
+        Id::Catalogue(FindingId::SetCookiePartitionedWithoutSecure) => per_engine(|e| match e {
+            Engine::Chromium => (Blocked, "Partitioned without Secure is rejected"),
+            _ => (Works, "stored; third-party use follows the engine's own partitioning or blocking"),
+        }),
+        Id::Catalogue(FindingId::CorsAuthorizationNotAllowed) if on_allow_headers_wildcard(f) => per_engine(|e| {
+            if en::wildcard_covers_authorization(e.browser()) {
+                (
+                    Changing,
+                    "the wildcard still admits Authorization here, against the Fetch standard; the engine warns it will stop",
+                )
+            } else {
+                (Blocked, "Fetch: Access-Control-Allow-Headers: * never covers Authorization")
+            }
+        }),
         Id::Catalogue(
             FindingId::CorsWildcardWithCredentials
             | FindingId::CorsAuthorizationNotAllowed
@@ -136,20 +160,14 @@ pub fn verdicts(id: Id, _subject: &str, _capture: &Capture<'_>) -> Vec<BrowserVe
             | FindingId::CorsMethodNotAllowed
             | FindingId::CorsRequestHeaderNotAllowed
             | FindingId::CorsAllowOriginMalformed,
-        ) => Engine::ALL
-            .iter()
-            .map(|&e| v(e, Blocked, "the Fetch standard's CORS check fails in every engine"))
-            .collect(),
+        ) => per_engine(|_| (Blocked, "the Fetch standard's CORS check fails in every engine")),
         Id::Catalogue(FindingId::CorsChallengeHeadersNotExposed) => {
-            Engine::ALL.iter().map(|&e| v(e, Works, "the call works, but script cannot read the challenge")).collect()
+            per_engine(|_| (Works, "the call works, but script cannot read the challenge"))
         }
         Id::Catalogue(FindingId::CorsVaryOriginMissing) | Id::Audit(AuditRule::CorsOriginReflectedWithCredentials) => {
-            Engine::ALL
-                .iter()
-                .map(|&e| v(e, Works, "works, and is a security problem: the browser cannot protect against it"))
-                .collect()
+            per_engine(|_| (Works, "works, and is a security problem: the browser cannot protect against it"))
         }
-        _ => Engine::ALL.iter().map(|&e| v(e, Works, "no engine difference known for this finding")).collect(),
+        _ => per_engine(|_| (Works, "no engine difference known for this finding")),
     }
 }
 

@@ -250,7 +250,7 @@ pub fn audit(file: &str, capture: &Capture<'_>, reveal: bool) -> Report {
     let mut findings = aggregate(found);
     for f in &mut findings {
         if f.area.has_verdicts() && f.browsers.is_empty() {
-            f.browsers = engines::verdicts(f.id, &f.subject, capture);
+            f.browsers = engines::verdicts(f);
         }
         if reveal {
             *f = f.revealed();
