@@ -25,6 +25,8 @@ pub struct Correlation {
     /// The jar replays of the cookie rules, built lazily and only ever moved forward (one store
     /// per `Set-Cookie` line, however many failures read them).
     pub replays: std::cell::RefCell<crate::cookies::replay::ReplayCache>,
+    /// The servers' clocks against the client's, measured across the capture.
+    pub clock: Option<crate::clock::ClockOffset>,
 }
 
 /// The URL key used for matching (fragment dropped; browsers never send it).
@@ -62,6 +64,7 @@ impl Correlation {
             preflight: vec![None; n],
             redirected_from: vec![None; n],
             redirected_to: vec![None; n],
+            clock: crate::clock::measure(capture),
             ..Default::default()
         };
         // The most recent OPTIONS per URL, waiting for its actual request.

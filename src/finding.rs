@@ -115,6 +115,10 @@ pub struct Finding {
     /// Rule-specific confidence in [0, 100]; only used to order findings of equal precedence.
     #[serde(skip)]
     pub confidence: u8,
+    /// This finding explains a more specific-looking one on the same exchange (a skewed clock that
+    /// made the app send an expired token): it ranks with the causes that stop a credential.
+    #[serde(skip)]
+    pub leads: bool,
 }
 
 impl Finding {
@@ -131,6 +135,7 @@ impl Finding {
             related: Vec::new(),
             signal: Signal::Inferred,
             confidence: 50,
+            leads: false,
         }
     }
 
@@ -149,6 +154,12 @@ impl Finding {
     /// Sets the confidence (0–100).
     pub fn confidence(mut self, c: u8) -> Self {
         self.confidence = c.min(100);
+        self
+    }
+
+    /// Marks this finding as the explanation of the other findings of its exchange (see `leads`).
+    pub fn leads(mut self) -> Self {
+        self.leads = true;
         self
     }
 

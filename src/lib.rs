@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod catalogue;
+pub mod clock;
 pub mod cookies;
 pub mod correlate;
 pub mod diagnose;

@@ -155,10 +155,16 @@ fn explains_rejection(id: FindingId) -> bool {
             && precedence(id) <= 4)
 }
 
+/// A finding that explains the others of its exchange ranks at level 2 at most: it is why the
+/// credential was missing or refused, so it goes above the rejection it explains (DIAGNOSES.md §0.7).
+fn effective_precedence(f: &Finding) -> u8 {
+    if f.leads { precedence(f.id).min(2) } else { precedence(f.id) }
+}
+
 /// Sorts findings into rank order, drops repeated ids (the first, best-ranked, copy stays) and
 /// drops the generic `credentials-rejected` when a specific rejection cause is present.
 pub fn rank(findings: &mut Vec<Finding>) {
-    findings.sort_by_key(|f| (precedence(f.id), f.severity, f.signal, 100 - f.confidence.min(100)));
+    findings.sort_by_key(|f| (effective_precedence(f), f.severity, f.signal, 100 - f.confidence.min(100)));
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.id));
     if findings.iter().any(|f| explains_rejection(f.id)) {
@@ -193,6 +199,20 @@ mod tests {
         ];
         rank(&mut v);
         assert_eq!(v.iter().map(|f| f.id).collect::<Vec<_>>(), [CredentialsRejected, Status401WithoutWwwAuthenticate]);
+    }
+
+    #[test]
+    fn a_leading_cause_goes_above_what_it_explains_but_not_above_a_block() {
+        let mut v = vec![
+            Finding::new(JwtExpired, "", Fix::default()),
+            Finding::new(ClockSkew, "", Fix::default()).leads(),
+            Finding::new(CorsAllowOriginMissing, "", Fix::default()),
+        ];
+        rank(&mut v);
+        assert_eq!(v.iter().map(|f| f.id).collect::<Vec<_>>(), [CorsAllowOriginMissing, ClockSkew, JwtExpired]);
+        let mut plain = vec![Finding::new(JwtExpired, "", Fix::default()), Finding::new(ClockSkew, "", Fix::default())];
+        rank(&mut plain);
+        assert_eq!(plain.iter().map(|f| f.id).collect::<Vec<_>>(), [JwtExpired, ClockSkew]);
     }
 
     /// The levels in use are exactly the documented ones, and every level holds at least one id

@@ -49,10 +49,13 @@ fn headers_as_sent(h: Option<Vec<HarHeader<'_>>>) -> (Headers<'_>, bool) {
 }
 
 /// Whether a response body may matter to a rule: redirects and client errors (their bodies carry
-/// the server's own error text), HTML (login pages answering API calls) and JSON error objects.
+/// the server's own error text), HTML (login pages answering API calls), JSON error objects and
+/// token responses (RFC 6749 §5.1: the clock rules read `expires_in` and the new token's `exp`).
 fn keep_body(status: u16, mime: &str, text: &str) -> bool {
     let mime = mime.to_ascii_lowercase();
-    (300..500).contains(&status) || mime.contains("html") || (mime.contains("json") && text.contains("error"))
+    (300..500).contains(&status)
+        || mime.contains("html")
+        || (mime.contains("json") && (text.contains("error") || text.contains("access_token")))
 }
 
 /// Decodes a base64 body prefix (cut to whole quads) into text when it is small.

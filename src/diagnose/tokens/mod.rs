@@ -19,6 +19,7 @@ mod dpop;
 mod facts;
 pub(crate) mod kind;
 mod oauth;
+mod refresh;
 mod server_text;
 mod source;
 mod time;

@@ -584,3 +584,109 @@ fn hostile_host_stays_quoted_in_audience_snippets() {
     assert!(code("aspnet").contains(&format!("new[] {{ {lit}, ")), "{}", code("aspnet"));
     assert_eq!(code("spring"), format!("spring.security.oauth2.resourceserver.jwt.audiences: {lit}"));
 }
+
+/// A capture of an SPA whose computer's clock is `skew` seconds off the servers' (positive: ahead):
+/// five page loads, a token refresh answered with `token_body`, then `api` (the failing call) 30 s
+/// later. Every response's Date is the servers' time; every start is the client's.
+fn skewed_capture(skew: i64, token_body: String, api: Exchange<'static>) -> Capture<'static> {
+    use crate::headers::date::format_http_date;
+    let at = |server: i64, mut ex: Exchange<'static>| {
+        ex.started_ms = Some((server + skew) as f64 * 1000.0 + 120.0);
+        ex.response_headers.0.push(Header { name: "Date".into(), value: format_http_date(server).into() });
+        ex
+    };
+    let page = |i: i64| {
+        at(
+            NOW - 60 + i,
+            Exchange {
+                url: format!("https://app.example.com/static/{i}.js").into(),
+                status: 200,
+                ..Default::default()
+            },
+        )
+    };
+    let refresh = at(
+        NOW - 30,
+        Exchange {
+            method: "POST".into(),
+            url: "https://id.example.com/oauth/token".into(),
+            status: 200,
+            request_body: Some("grant_type=refresh_token&refresh_token=r1".into()),
+            response_body: Some(token_body.into()),
+            ..Default::default()
+        },
+    );
+    let mut exchanges: Vec<_> = (0..5).map(page).collect();
+    exchanges.push(refresh);
+    exchanges.push(at(NOW, api));
+    Capture { exchanges, ..Default::default() }
+}
+
+fn api_call(auth: Option<String>) -> Exchange<'static> {
+    let mut rq = vec![Header::new("Accept", "application/json")];
+    let www = if auth.is_some() { "Bearer error=\"invalid_token\"" } else { "Bearer realm=\"api\"" };
+    if let Some(a) = auth {
+        rq.push(Header { name: "Authorization".into(), value: a.into() });
+    }
+    Exchange {
+        url: "https://api.example.com/v1/orders".into(),
+        status: 401,
+        resource_type: Some("fetch".into()),
+        request_headers: Headers(rq),
+        response_headers: Headers(vec![Header::new("WWW-Authenticate", www)]),
+        ..Default::default()
+    }
+}
+
+fn first_ids(c: &Capture<'_>) -> Vec<&'static str> {
+    let d = crate::diagnose::diagnose_capture(c);
+    let last = d.iter().find(|e| e.index == c.exchanges.len() - 1).expect("the API call is diagnosed");
+    ids(&last.findings)
+}
+
+#[test]
+fn a_clock_ahead_discards_a_fresh_token_and_the_skew_leads() {
+    let body = |life: i64| {
+        let at = token(r#"{"alg":"RS256"}"#, &format!(r#"{{"exp":{}}}"#, NOW - 30 + life));
+        format!(r#"{{"access_token":"{at}","token_type":"Bearer","expires_in":{life}}}"#)
+    };
+    // Two hours ahead, a five-minute token: by this computer's clock it expired before it arrived.
+    let c = skewed_capture(7200, body(300), api_call(None));
+    let got = first_ids(&c);
+    assert_eq!(got.first(), Some(&"clock-skew"), "{got:?}");
+    let d = crate::diagnose::diagnose_capture(&c);
+    let f = &d.last().unwrap().findings[0];
+    assert!(f.explanation.contains("follows this computer's clock"), "{}", f.explanation);
+    assert!(f.explanation.contains("7 of the 7"), "{}", f.explanation);
+    assert_eq!(f.related, [5], "points at the refresh");
+    // Opaque token: expires_in alone dates it.
+    let opaque = skewed_capture(7200, r#"{"access_token":"abc","expires_in":"600"}"#.into(), api_call(None));
+    assert_eq!(first_ids(&opaque).first(), Some(&"clock-skew"));
+    // Near misses: the clocks agree; the token outlives the skew; the token really is expired.
+    assert_ne!(first_ids(&skewed_capture(3, body(300), api_call(None))).first(), Some(&"clock-skew"));
+    let story = |c: &Capture<'_>| {
+        crate::diagnose::diagnose_capture(c)
+            .last()
+            .is_some_and(|d| d.findings.iter().any(|f| f.explanation.contains("token endpoint issued")))
+    };
+    assert!(story(&c));
+    assert!(!story(&skewed_capture(7200, body(86_400), api_call(None))), "the token outlives the skew");
+    assert!(!story(&skewed_capture(7200, body(10), api_call(None))), "expired by the servers' clock too");
+    let dead = skewed_capture(7200, body(10), api_call(None));
+    let d = crate::diagnose::diagnose_capture(&dead);
+    assert!(d.last().unwrap().findings.iter().all(|f| !f.explanation.contains("token endpoint issued")));
+}
+
+#[test]
+fn a_clock_behind_keeps_an_expired_token_and_the_skew_leads() {
+    let expired = bearer(&format!(r#"{{"exp":{}}}"#, NOW - 300));
+    // Ten minutes behind: the app's clock says the token has 5 min left.
+    let c = skewed_capture(-600, r#"{"access_token":"abc","expires_in":300}"#.into(), api_call(Some(expired.clone())));
+    let got = first_ids(&c);
+    assert_eq!(got[..2], ["clock-skew", "jwt-expired"], "{got:?}");
+    // In sync: the token is simply expired.
+    let c = skewed_capture(0, r#"{"access_token":"abc","expires_in":300}"#.into(), api_call(Some(expired)));
+    let got = first_ids(&c);
+    assert_eq!(got.first(), Some(&"jwt-expired"), "{got:?}");
+    assert!(!got.contains(&"clock-skew"), "{got:?}");
+}

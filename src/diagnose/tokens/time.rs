@@ -3,8 +3,10 @@
 //! the popup's token rows ([`TimeCheck`]).
 
 use super::facts::{Basis, Relative, TimeCheck, TokenFacts};
+use super::refresh::{self, ExpiryFrom};
 use super::server_text::Complaint;
 use crate::catalogue::FindingId;
+use crate::clock::ClockOffset;
 use crate::diagnose::context::Ctx;
 use crate::finding::{Finding, Fix};
 use crate::headers::date::{format_duration, format_utc};
@@ -209,22 +211,50 @@ pub(super) fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 /// `clock-skew` — RFC 7519 §4.1.4–4.1.5 and RFC 9110 §6.6.1: the client's clock, the server's `Date`
 /// or the issuer's `iat` disagree by more than a minute.
 ///
-/// Runs on token failures, and on other rejected credentialed requests (cookie sessions, whose
-/// expiry the skew also breaks); `f` is the token, when there is one.
+/// Runs on token failures, on other rejected credentialed requests (cookie sessions, whose expiry
+/// the skew also breaks), and on failures right after a successful token refresh; `f` is the token,
+/// when there is one. The client's skew is the capture-wide median ([`crate::clock`]) when enough
+/// responses agree, else this one entry's difference.
 pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mut Vec<Finding>) {
-    let Some(server) = ctx.server_date else { return };
-    if f.is_none() {
-        let status = ctx.ex.status;
+    let rejected = matches!(ctx.ex.status, 401 | 403 | 419 | 440);
+    let measured = ctx.corr.clock.filter(ClockOffset::is_consistent);
+    let refresh_story = measured.and_then(|o| skew_after_refresh(ctx, f, o));
+    if f.is_none() && refresh_story.is_none() {
         let credentialed = ctx.creds.any() || ctx.ex.response_headers.has_set_cookie();
-        if !(credentialed && matches!(status, 401 | 403 | 419 | 440)) {
+        if !(credentialed && rejected) {
             return;
         }
     }
-    let cached = crate::signals::CacheSource::of(ctx.ex).is_some()
-        || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0);
+    let server = ctx.server_date.or_else(|| Some(measured?.to_server(ctx.clock?)));
+    let Some(server) = server else { return };
     let mut parts = Vec::new();
     let mut evidence = Vec::new();
-    if let Some(client) = ctx.clock.filter(|_| !cached) {
+    let mut confidence = 50;
+    let mut leads = false;
+    if let Some(o) = measured {
+        let skew = o.server_minus_client;
+        if skew.abs() > SKEW_LIMIT {
+            parts.push(format!(
+                "This computer's clock runs {} {} the servers': {} of the {} timed responses in this capture agree \
+                 (each response's Date against the moment this computer started the request).{}",
+                format_duration(skew),
+                if skew > 0 { "behind" } else { "ahead of" },
+                o.agreeing,
+                o.samples,
+                // A story below says what the skew did; the generic consequence would repeat it.
+                if refresh_story.is_some() {
+                    String::new()
+                } else {
+                    format!(" {}", skew_consequence(skew > 0, f.is_some()))
+                }
+            ));
+            evidence.push((
+                "Client clock offset",
+                format!("{}{}", if skew > 0 { "-" } else { "+" }, format_duration(skew)),
+            ));
+            confidence = 70;
+        }
+    } else if let Some(client) = ctx.clock.filter(|_| ctx.server_date.is_some() && !is_stored(ctx)) {
         let skew = server - client;
         if skew.abs() > SKEW_LIMIT {
             parts.push(format!(
@@ -233,25 +263,17 @@ pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mu
                 format_duration(skew),
                 format_utc(client),
                 at(server, client),
-                match (skew > 0, f.is_some()) {
-                    (true, true) => {
-                        "This computer is behind, so the app believes tokens are still valid after the server has \
-                         stopped accepting them."
-                    }
-                    (false, true) => {
-                        "This computer is ahead, so the app may think fresh tokens are expired or not yet valid."
-                    }
-                    (true, false) => {
-                        "This computer is behind, so cookies keep being sent after the server considers them expired."
-                    }
-                    (false, false) => {
-                        "This computer is ahead, so cookies with an Expires date can be dropped as already expired \
-                         when they arrive."
-                    }
-                }
+                skew_consequence(skew > 0, f.is_some())
             ));
             evidence.push(("Client clock", format_utc(client)));
         }
+    }
+    let mut related = None;
+    if let Some(story) = refresh_story.or_else(|| measured.and_then(|o| expired_by_server_only(ctx, f?, o))) {
+        parts.push(story.text);
+        confidence = confidence.max(story.confidence);
+        leads |= story.leads;
+        related = story.related;
     }
     if let Some(iat) = f.and_then(TokenFacts::jwt).and_then(Jwt::iat).and_then(TimeClaim::secs) {
         let ahead = iat - server;
@@ -277,16 +299,126 @@ pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mu
             Fix::new("Synchronise clocks with NTP, and allow a small leeway when validating tokens.")
                 .step("On servers: timedatectl set-ntp true, then check chronyc tracking (or w32tm /query /status on Windows).")
                 .step("On the client: turn on \"Set time automatically\" in the system settings.")
+                .step("In the app: judge token expiry by expires_in counted from when the response arrived, not by comparing exp with the local clock.")
                 .step("On the API: allow about 60 s of clock skew for exp, nbf and iat (library defaults differ)."),
         ),
     )
     .title("Clocks disagree")
-    .source("RFC 7519 §4.1.4–§4.1.5 (leeway); RFC 9110 §6.6.1 (Date)")
+    .source("RFC 7519 §4.1.4–§4.1.5 (leeway); RFC 9110 §6.6.1 (Date); RFC 6749 §5.1 (expires_in)")
+    .confidence(confidence)
     .with("Server Date", format_utc(server));
+    if leads {
+        finding = finding.leads();
+    }
+    if let Some(r) = related {
+        finding = finding.related(r);
+    }
     for (l, v) in evidence {
         finding = finding.with(l, v);
     }
     out.push(finding);
+}
+
+/// A clock story told across entries: its words, how sure it is, whether it explains the
+/// exchange's other findings, and the entry it points at.
+struct Story {
+    text: String,
+    confidence: u8,
+    leads: bool,
+    related: Option<usize>,
+}
+
+/// What a client clock that is behind (`behind`) or ahead does to tokens or cookies.
+fn skew_consequence(behind: bool, token: bool) -> &'static str {
+    match (behind, token) {
+        (true, true) => {
+            "This computer is behind, so the app believes tokens are still valid after the server has stopped \
+             accepting them."
+        }
+        (false, true) => "This computer is ahead, so the app may think fresh tokens are expired or not yet valid.",
+        (true, false) => "This computer is behind, so cookies keep being sent after the server considers them expired.",
+        (false, false) => {
+            "This computer is ahead, so the app may think fresh tokens are expired, and cookies with an Expires date \
+             can be dropped as already expired when they arrive."
+        }
+    }
+}
+
+/// Whether this response was stored (a cache answered, or `Age` > 0): its `Date` is not "now".
+fn is_stored(ctx: &Ctx<'_, '_>) -> bool {
+    crate::signals::CacheSource::of(ctx.ex).is_some()
+        || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0)
+}
+
+/// The app refreshed its token successfully, its clock runs ahead by more than the new token's
+/// remaining life, and then it called the API without a token: by its own clock the token had
+/// already expired (RFC 7519 §4.1.4 judged on the wrong clock).
+fn skew_after_refresh(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, o: ClockOffset) -> Option<Story> {
+    let ahead = -o.server_minus_client;
+    if ahead <= SKEW_LIMIT || !matches!(ctx.ex.status, 401 | 403) || f.is_some_and(TokenFacts::in_authorization) {
+        return None;
+    }
+    let client_now = ctx.clock?;
+    let r = refresh::latest_before(ctx)?;
+    // Expired by this computer's clock, still valid by the servers'.
+    if client_now < r.expires || o.to_server(client_now) >= r.expires {
+        return None;
+    }
+    let sent = if ctx.creds.cookie_unknown {
+        "this request's credentials are not in the capture (it was exported without them), and it was refused"
+    } else {
+        "this request went out without an Authorization header"
+    };
+    let lifetime = match r.from {
+        ExpiryFrom::JwtExp => format!("its exp is {}", format_utc(r.expires)),
+        ExpiryFrom::ExpiresIn(s) => {
+            format!("expires_in {s}, so it is valid until {} by the servers' clock", format_utc(r.expires))
+        }
+    };
+    Some(Story {
+        text: format!(
+            "The token endpoint issued a new access token at {} (request #{}, {lifetime}), and then {sent}. By this \
+             computer's clock the request started at {}, after that expiry, although the server still had {} of the \
+             token's life left: an app that compares the token's expiry with the local clock throws the new token \
+             away or never attaches it. The failure follows this computer's clock, not the server's.",
+            format_utc(r.issued),
+            r.index,
+            format_utc(client_now),
+            format_duration(r.expires - o.to_server(client_now)),
+        ),
+        confidence: 90,
+        leads: false,
+        related: Some(r.index),
+    })
+}
+
+/// The token was sent, the server's clock says it has expired, and this computer's clock (behind by
+/// the capture's consistent skew) says it has not: the app did not refresh it because its clock is
+/// wrong, so the skew leads over `jwt-expired`.
+fn expired_by_server_only(ctx: &Ctx<'_, '_>, f: &TokenFacts<'_>, o: ClockOffset) -> Option<Story> {
+    let behind = o.server_minus_client;
+    if behind <= SKEW_LIMIT || !f.rejected {
+        return None;
+    }
+    let exp = f.jwt()?.exp()?.secs()?;
+    let server = ctx.server_date?;
+    let client = ctx.clock?;
+    if server < exp || client >= exp {
+        return None;
+    }
+    Some(Story {
+        text: format!(
+            "The token expired at {} by the server's clock, {} before it answered; by this computer's clock it still \
+             had {} left, so the app kept sending it instead of refreshing it. The failure follows the server's \
+             clock; this computer's clock is the cause.",
+            format_utc(exp),
+            format_duration(server - exp),
+            format_duration(exp - client)
+        ),
+        confidence: 85,
+        leads: true,
+        related: None,
+    })
 }
 
 /// Where a NumericDate claim stands against "now" (the server's `Date`, else the client clock),
