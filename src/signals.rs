@@ -208,6 +208,31 @@ pub fn is_candidate_status(s: u16) -> bool {
     s == 0 || (300..400).contains(&s) || (400..=407).contains(&s) || s == 429 || s == 431 || s == 494
 }
 
+/// Form fields that carry a credential in a request body: OAuth client authentication and grants
+/// (RFC 6749 §2.3.1, §4.1.3, §6; RFC 7523; RFC 7636) and form logins.
+const BODY_CREDENTIAL_KEYS: &[&str] =
+    &["client_secret", "client_assertion", "password", "refresh_token", "code_verifier", "access_token"];
+
+/// Whether a request body (form or JSON) carries a credential.
+pub fn body_carries_credentials(body: &str) -> bool {
+    BODY_CREDENTIAL_KEYS.iter().any(|k| {
+        body.match_indices(k).any(|(i, _)| {
+            let after = body.get(i + k.len()..).and_then(|r| r.chars().next());
+            after == Some('=') || (after == Some('"') && body.get(..i).is_some_and(|b| b.ends_with('"')))
+        })
+    })
+}
+
+/// OAuth error codes that an authorization server sends back in the callback's query (RFC 6749
+/// §4.1.2.1) and that the rules read, plus Entra's redirect-URI code.
+const CALLBACK_ERRORS: &[&str] =
+    &["error=redirect_uri_mismatch", "error=unauthorized_client", "error=invalid_scope", "AADSTS50011"];
+
+/// Whether a URL carries an authorization server's refusal that a rule reads.
+pub fn carries_oauth_error(url: &str) -> bool {
+    url.contains("error=") && CALLBACK_ERRORS.iter().any(|e| url.contains(e))
+}
+
 /// Path and query words of sign-in pages and identity-provider endpoints, lowercase.
 const LOGIN_WORDS: &[&str] = &[
     "login",

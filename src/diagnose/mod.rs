@@ -50,7 +50,7 @@ pub fn is_candidate(ex: &Exchange<'_>) -> bool {
         || cors::wants(ex)
         || transport::wants(ex)
         // An OAuth callback that carries the authorization server's refusal.
-        || ex.url.contains("error=redirect_uri_mismatch")
+        || crate::signals::carries_oauth_error(&ex.url)
         || (s == 200
             && ex.response_headers.get("content-type").is_some_and(|c| c.contains("text/html"))
             && ex.request_headers.get("sec-fetch-dest").map(crate::signals::FetchDest::parse)

@@ -129,6 +129,9 @@ impl<'f> Facts<'f> {
     /// Whether any credential at all reached the wire (Authorization, Cookie, Proxy-Authorization
     /// or a custom key header).
     pub fn any_credential(&self, ctx: &Ctx<'_, '_>) -> bool {
-        ctx.creds.any() || self.cookie_sent || ctx.creds.api_key_header.is_some()
+        ctx.creds.any()
+            || self.cookie_sent
+            || ctx.creds.api_key_header.is_some()
+            || ctx.ex.request_body.as_deref().is_some_and(crate::signals::body_carries_credentials)
     }
 }

@@ -72,14 +72,6 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if ctx.url.as_ref().is_some_and(|u| !u.username().is_empty()) {
         return;
     }
-    // Credentials in a form body (OAuth token requests, form logins) are credentials too.
-    if ctx.ex.request_body.as_deref().is_some_and(|b| {
-        ["client_secret=", "client_assertion=", "password=", "refresh_token=", "code_verifier=", "access_token="]
-            .iter()
-            .any(|k| b.contains(k))
-    }) {
-        return;
-    }
     let first = f.challenges.challenges.first();
     let expects = match first.map(|c| c.kind()) {
         Some(Scheme::Basic) => "a username and password (Basic)",

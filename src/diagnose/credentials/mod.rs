@@ -53,6 +53,8 @@ const RULES: &[Rule] = &[
     rejected::bearer_invalid_request,
     rejected::stale_browser_auth_cache,
     oauth::oauth_invalid_client,
+    oauth::oauth_authorize_error,
+    oauth::token_request_failed_before,
     oauth::oauth_invalid_grant,
     oauth::oauth_redirect_uri_mismatch,
     rejected::ntlm_handshake_broken,
@@ -98,9 +100,8 @@ fn relevant(ctx: &Ctx<'_, '_>) -> bool {
                 .is_some_and(|c| c.contains("text/html")))
         || ex.response_headers.has_challenge()
         || ctx.url.as_ref().is_some_and(|u| !u.username().is_empty())
-        // An OAuth callback that came back with the redirect_uri error in its query.
-        || ex.url.contains("error=redirect_uri_mismatch")
-        || ex.url.contains("AADSTS50011")
+        // An OAuth callback that came back with the authorization server's error in its query.
+        || crate::signals::carries_oauth_error(&ex.url)
 }
 
 /// Runs every rule of this module on `ctx`'s exchange.

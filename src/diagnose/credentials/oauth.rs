@@ -10,15 +10,91 @@ use crate::headers::scheme::Scheme;
 /// Whether `path` names an OAuth token endpoint (`/token`, `/oauth/token`, `/oauth2/v2.0/token`,
 /// `/connect/token`, `/protocol/openid-connect/token`).
 fn is_token_endpoint(ctx: &Ctx<'_, '_>) -> bool {
-    if !ctx.ex.method.eq_ignore_ascii_case("POST") {
+    is_token_request(ctx.ex)
+}
+
+/// [`is_token_endpoint`] for any exchange of the capture: a POST to a token path, or with a grant.
+fn is_token_request(ex: &crate::model::Exchange<'_>) -> bool {
+    if !ex.method.eq_ignore_ascii_case("POST") {
         return false;
     }
-    let path_token = ctx.url.as_ref().is_some_and(|u| {
-        let p = u.path().trim_end_matches('/').to_ascii_lowercase();
-        p.ends_with("/token") || p.ends_with("/access_token") || p.ends_with("/oauth2/token")
-    });
-    let body_grant = ctx.ex.request_body.as_deref().is_some_and(|b| b.contains("grant_type="));
+    let path = ex.url.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
+    let path_token = path.ends_with("/token") || path.ends_with("/access_token");
+    let body_grant = ex.request_body.as_deref().is_some_and(|b| b.contains("grant_type"));
     path_token || body_grant
+}
+
+/// The token request's refusal codes that leave the app without a token (RFC 6749 §5.2).
+const NO_TOKEN_CODES: &[&str] = &["invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope"];
+/// At most this many earlier exchanges are searched for the token request that failed.
+const TOKEN_FAILURE_LOOKBACK: usize = 100;
+/// A token failure this long before the 401 (by the client's clock) is another story.
+const TOKEN_FAILURE_WINDOW_MS: f64 = 300_000.0;
+
+/// The cause on another entry (DIAGNOSES §0.7 rule 1): a 401 that went without a token right after
+/// the app's token request was refused (RFC 6749 §5.2) carries that refusal, pointing at it, so it
+/// leads over the generic `no-credentials-sent`.
+pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
+    if f.status != 401 || ctx.creds.authorization || is_token_endpoint(ctx) {
+        return;
+    }
+    let all = &ctx.capture.exchanges;
+    let t0 = ctx.ex.started_ms;
+    for i in (0..ctx.index).rev().take(TOKEN_FAILURE_LOOKBACK) {
+        let Some(ex) = all.get(i) else { break };
+        if let (Some(a), Some(b)) = (t0, ex.started_ms) {
+            if a - b > TOKEN_FAILURE_WINDOW_MS {
+                return;
+            }
+        }
+        if !is_token_request(ex) {
+            continue;
+        }
+        if (200..300).contains(&ex.status) {
+            // The app got a token after all: a later failure is not this one's doing.
+            return;
+        }
+        if !is_token_error_status(ex.status) {
+            continue;
+        }
+        let Some((code, desc)) = oauth_error(ex.response_body.as_deref()) else { continue };
+        if !NO_TOKEN_CODES.contains(&code.as_str()) {
+            continue;
+        }
+        let id = if code == "invalid_grant" { FindingId::OauthInvalidGrant } else { FindingId::OauthInvalidClient };
+        let grant = grant_type(ex.request_body.as_deref()).unwrap_or_else(|| "unknown".to_string());
+        let sent = if ctx.creds.cookie_unknown {
+            "this request's headers are not all in the capture, and it was refused"
+        } else {
+            "this request went out without a token"
+        };
+        let explanation = format!(
+            "The app's token request (#{i}, grant_type={grant}) was refused with {code} ({} answer), and {sent}: \
+             without a new token the API call cannot succeed. The cause is at the token endpoint; see that entry.",
+            ex.status
+        );
+        let fix = if code == "invalid_grant" {
+            Fix::new("Fix the token request first; when a refresh token is refused, send the user through the login again.")
+                .step("invalid_grant on a refresh: the refresh token expired, was revoked or was already used (rotation); start a new login instead of calling the API without a token.")
+                .step("Make token refresh single-flight, so parallel refreshes do not consume a rotated refresh token twice.")
+        } else {
+            Fix::new("Fix the client's registration or its token request (see the token endpoint's entry).")
+                .step("Check the client_id, the client authentication method and the grant types and scopes enabled for the client.")
+        };
+        let mut finding = Finding::new(id, explanation, fix)
+            .title(format!("The token request before this call was refused ({code})"))
+            .source("RFC 6749 §5.2; DIAGNOSES §0.7 rule 1 (the cause on another entry)")
+            .signal(Signal::Reported)
+            .confidence(80)
+            .related(i)
+            .with("Token endpoint", ex.url.to_string())
+            .with("error", code);
+        if let Some(d) = desc {
+            finding = finding.with(super::rejected::SERVER_SAID, d);
+        }
+        out.push(finding);
+        return;
+    }
 }
 
 /// The OAuth error object of a JSON body (`{"error": "...", "error_description": "..."}`, RFC 6749 §5.2).
@@ -33,17 +109,46 @@ fn oauth_error(body: Option<&str>) -> Option<(String, Option<String>)> {
     Some((err, desc))
 }
 
-/// `oauth-invalid-client` — RFC 6749 §2.3.1, §5.2 (`invalid_client`).
+/// Statuses a token endpoint's error arrives with: RFC 6749 §5.2 says 400 (401 for a client that
+/// authenticated with the Authorization header); some providers answer 403.
+fn is_token_error_status(status: u16) -> bool {
+    matches!(status, 400 | 401 | 403)
+}
+
+/// The client-side error codes of RFC 6749 §5.2 and §4.1.2.1 that say the client's registration
+/// does not allow what it asked for, with what each means.
+fn client_refusal(code: &str) -> Option<(&'static str, &'static str)> {
+    match code {
+        "invalid_client" => Some((
+            "refused to authenticate the client (invalid_client)",
+            "Usual causes: a wrong client_id or secret, the secret sent in the body while the client is registered \
+             for Basic (or the reverse), a secret not form-URL-encoded before Basic encoding, or a browser app \
+             registered as a confidential client.",
+        )),
+        "unauthorized_client" => Some((
+            "said this client may not use this grant type (unauthorized_client)",
+            "The client is registered, but the grant it used (authorization_code, refresh_token, client_credentials \
+             …) is not enabled for it, or a public client asked for a confidential-client grant.",
+        )),
+        "invalid_scope" => Some((
+            "refused the requested scope (invalid_scope)",
+            "The scope is unknown, malformed, not granted to this client, or (on a refresh) wider than the scope \
+             originally granted.",
+        )),
+        _ => None,
+    }
+}
+
+/// `oauth-invalid-client` — RFC 6749 §2.3.1, §5.2 (`invalid_client`, `unauthorized_client`,
+/// `invalid_scope`: the client's registration refuses the request).
 pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !matches!(f.status, 400 | 401) || !is_token_endpoint(ctx) {
+    if !is_token_error_status(f.status) || !is_token_endpoint(ctx) {
         return;
     }
     let json = oauth_error(ctx.ex.response_body.as_deref());
     let aad = f.body_has(&["aadsts7000215", "aadsts700016", "aadsts7000218"]);
-    let coded = json.as_ref().is_some_and(|(e, _)| e == "invalid_client");
-    if !coded && aad.is_none() {
-        return;
-    }
+    let code = json.as_ref().map(|(e, _)| e.as_str()).unwrap_or(if aad.is_some() { "invalid_client" } else { "" });
+    let Some((what, causes)) = client_refusal(code) else { return };
     let desc = json.as_ref().and_then(|(_, d)| d.clone());
     let secret_in = if f.cred.is_some_and(|c| c.kind == Some(Scheme::Basic)) {
         "in the Authorization header (client_secret_basic)"
@@ -52,24 +157,38 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
     } else {
         "not at all (a public client)"
     };
-    let mut explanation = format!(
-        "The token endpoint refused to authenticate the client (invalid_client). The client secret was sent \
-         {secret_in}. Usual causes: a wrong client_id or secret, the secret sent in the body while the client is \
-         registered for Basic (or the reverse), a secret not form-URL-encoded before Basic encoding, or a browser app \
-         registered as a confidential client."
-    );
+    let grant = grant_type(ctx.ex.request_body.as_deref());
+    let mut explanation =
+        format!("The token endpoint {what}, answering {}. {causes} The client secret was sent {secret_in}", f.status);
+    if let Some(g) = &grant {
+        explanation.push_str(&format!("; grant_type was {g}"));
+    }
+    explanation.push('.');
     if desc.is_some() {
         explanation.push_str(" What the server said is quoted under Evidence.");
     }
-    let fix = Fix::new("Make the client authentication match the registration.")
-        .step("Check token_endpoint_auth_method in the client registration and send the secret that way.")
-        .step("For Basic, form-URL-encode client_id and secret before base64.")
-        .step("A single-page app cannot keep a secret: register it as a public client and use PKCE.")
-        .snippet("js", "const basic = btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`);");
+    let fix = match code {
+        "unauthorized_client" => Fix::new("Enable the grant type for this client, or use the one it is registered for.")
+            .step("In the client's registration (Auth0/Okta Grant Types, Keycloak Standard flow / Service accounts, Entra platform settings) enable the grant the app uses.")
+            .step("A single-page app uses authorization_code with PKCE; enable refresh_token too if it refreshes."),
+        "invalid_scope" => Fix::new("Request only scopes the client is allowed and that the server knows.")
+            .step("Compare the scope parameter with the scopes granted to the client (API permissions, client scopes).")
+            .step("On a refresh, ask for the original scope or a subset of it.")
+            .snippet("js", "body.set('scope', 'openid profile api.read'); // only scopes granted to this client"),
+        _ => Fix::new("Make the client authentication match the registration.")
+            .step("Check token_endpoint_auth_method in the client registration and send the secret that way.")
+            .step("For Basic, form-URL-encode client_id and secret before base64.")
+            .step("A single-page app cannot keep a secret: register it as a public client and use PKCE.")
+            .snippet("js", "const basic = btoa(`${encodeURIComponent(clientId)}:${encodeURIComponent(secret)}`);"),
+    };
     let mut finding = Finding::new(FindingId::OauthInvalidClient, explanation, fix)
-        .source("RFC 6749 §2.3.1 and §5.2 (invalid_client); RFC 7636")
+        .source("RFC 6749 §2.3.1 and §5.2 (invalid_client, unauthorized_client, invalid_scope); RFC 7636")
         .signal(Signal::Reported)
-        .with("Token endpoint", ctx.ex.url.to_string());
+        .with("Token endpoint", ctx.ex.url.to_string())
+        .with("error", code.to_string());
+    if code != "invalid_client" {
+        finding = finding.title(format!("The token endpoint refused the client's request ({code})"));
+    }
     if let Some(code) = aad {
         finding = finding.with("Entra ID code", code.to_ascii_uppercase());
     }
@@ -79,17 +198,70 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
     out.push(finding);
 }
 
+/// The `grant_type` of a token request's form or JSON body.
+fn grant_type(body: Option<&str>) -> Option<String> {
+    let b = body?.trim_start();
+    if b.starts_with('{') {
+        let v: serde_json::Value = serde_json::from_str(b).ok()?;
+        return v.get("grant_type")?.as_str().map(str::to_string);
+    }
+    url::form_urlencoded::parse(b.as_bytes()).find(|(k, _)| k == "grant_type").map(|(_, v)| v.into_owned())
+}
+
+/// `oauth-invalid-client` from the authorization endpoint — RFC 6749 §4.1.2.1: the server
+/// redirects back to the client with `error=unauthorized_client` or `error=invalid_scope` in the
+/// query (the redirect's `Location`, or the callback request itself), so no code was issued.
+pub fn oauth_authorize_error(ctx: &Ctx<'_, '_>, _: &Facts<'_>, out: &mut Vec<Finding>) {
+    let location = (300..400)
+        .contains(&ctx.ex.status)
+        .then(|| ctx.ex.response_headers.get("location"))
+        .flatten()
+        .and_then(|l| ctx.url.as_ref().and_then(|u| u.join(l.trim()).ok()));
+    let on_callback = ctx.url.as_ref().filter(|u| u.query_pairs().any(|(k, _)| k == "state"));
+    let Some(u) = location.as_ref().or(on_callback) else { return };
+    let mut code = None;
+    let mut desc = None;
+    for (k, v) in u.query_pairs() {
+        match k.as_ref() {
+            "error" => code = Some(v.into_owned()),
+            "error_description" => desc = Some(v.into_owned()),
+            _ => {}
+        }
+    }
+    let Some(code) = code.filter(|c| c != "invalid_client") else { return };
+    let Some((what, causes)) = client_refusal(&code) else { return };
+    let explanation = format!(
+        "The authorization server {what} and sent the browser back to the app with the error in the URL, so no \
+         authorization code (and no token) was issued; the app's API calls then fail. {causes}"
+    );
+    let fix = if code == "invalid_scope" {
+        Fix::new("Request only scopes the client is allowed and that the server knows.")
+            .step("Compare the scope parameter of the authorization request with the scopes granted to the client.")
+    } else {
+        Fix::new("Enable the response type and grant for this client in its registration.")
+            .step("A single-page app uses response_type=code with PKCE: enable the authorization code grant for it.")
+    };
+    let mut finding = Finding::new(FindingId::OauthInvalidClient, explanation, fix)
+        .title(format!("The authorization server refused the client's request ({code})"))
+        .source("RFC 6749 §4.1.2.1 (error response of the authorization endpoint)")
+        .signal(Signal::Reported)
+        .with("error", code);
+    if let Some(d) = desc {
+        finding = finding.with(super::rejected::SERVER_SAID, d);
+    }
+    out.push(finding);
+}
+
 /// `oauth-invalid-grant` — RFC 6749 §4.1.3, §5.2 (`invalid_grant`); RFC 7636 §4.6.
 pub fn oauth_invalid_grant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
-    if !matches!(f.status, 400 | 401) || !is_token_endpoint(ctx) {
+    if !is_token_error_status(f.status) || !is_token_endpoint(ctx) {
         return;
     }
     let Some((err, desc)) = oauth_error(ctx.ex.response_body.as_deref()) else { return };
     if err != "invalid_grant" {
         return;
     }
-    let body = ctx.ex.request_body.as_deref().unwrap_or("");
-    let grant = body.split('&').find_map(|kv| kv.strip_prefix("grant_type=")).unwrap_or("unknown").replace("%3A", ":");
+    let grant = grant_type(ctx.ex.request_body.as_deref()).unwrap_or_else(|| "unknown".to_string());
     let cause = match grant.as_str() {
         "refresh_token" => {
             "The refresh token expired, was revoked, or was already used (rotation: a parallel refresh may have consumed it)."

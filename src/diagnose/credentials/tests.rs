@@ -214,3 +214,75 @@ fn a_sanitized_capture_is_never_silent_on_a_401() {
     let (findings, _) = run(&cap);
     assert!(findings.iter().all(|f| f.id != FindingId::NoCredentialsSent), "{findings:?}");
 }
+
+/// A token-endpoint POST answered `status` with `body`, the request's form `form`.
+fn token_call(status: u16, form: &'static str, body: &'static str) -> Capture<'static> {
+    let mut cap = capture(status, vec![("Content-Type", "application/x-www-form-urlencoded")], vec![]);
+    let ex = &mut cap.exchanges[0];
+    ex.method = Cow::Borrowed("POST");
+    ex.url = Cow::Borrowed("https://id.example.com/realms/app/protocol/openid-connect/token");
+    ex.request_body = Some(Cow::Borrowed(form));
+    ex.response_body = Some(Cow::Borrowed(body));
+    cap
+}
+
+/// RFC 6749 §5.2: the client-registration codes, with 400, 401 and the 403 some providers use.
+#[test]
+fn token_endpoint_client_refusals_are_read_from_the_body() {
+    let cases = [
+        (401, r#"{"error":"invalid_client"}"#, Some("invalid_client")),
+        (
+            400,
+            r#"{"error":"unauthorized_client","error_description":"Client not allowed for direct access grants"}"#,
+            Some("unauthorized_client"),
+        ),
+        (403, r#"{"error":"invalid_scope"}"#, Some("invalid_scope")),
+        // Near misses: another code, and no JSON at all.
+        (400, r#"{"error":"invalid_request"}"#, None),
+        (400, "Bad Request", None),
+    ];
+    for (status, body, want) in cases {
+        let (findings, _) = run(&token_call(status, "grant_type=client_credentials&client_id=svc", body));
+        let got = findings.iter().find(|f| f.id == FindingId::OauthInvalidClient);
+        match want {
+            Some(code) => {
+                let f = got.unwrap_or_else(|| panic!("{status} {body}: {findings:?}"));
+                assert!(f.evidence.iter().any(|e| e.label == "error" && e.value == code), "{f:?}");
+                assert!(f.explanation.contains("client_credentials"), "{}", f.explanation);
+            }
+            None => assert!(got.is_none(), "{status} {body}: {findings:?}"),
+        }
+    }
+    let (findings, _) =
+        run(&token_call(403, "grant_type=refresh_token&refresh_token=r", r#"{"error":"invalid_grant"}"#));
+    assert!(findings.iter().any(|f| f.id == FindingId::OauthInvalidGrant), "403 invalid_grant: {findings:?}");
+}
+
+/// RFC 6749 §4.1.2.1: the authorization endpoint's refusal comes back in the redirect's query.
+#[test]
+fn authorize_redirect_errors_are_read() {
+    let mut cap = capture(
+        302,
+        vec![],
+        vec![(
+            "Location",
+            "https://app.example.com/callback?error=unauthorized_client&error_description=Grant%20not%20enabled&state=xyz",
+        )],
+    );
+    cap.exchanges[0].url = Cow::Borrowed("https://id.example.com/authorize?client_id=spa&response_type=code&state=xyz");
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::OauthInvalidClient).expect("read from Location");
+    assert!(f.evidence.iter().any(|e| e.value == "Grant not enabled"), "{f:?}");
+    // The callback itself, when the redirect was not captured.
+    let mut cb = capture(200, vec![], vec![]);
+    cb.exchanges[0].url = Cow::Borrowed("https://app.example.com/callback?error=invalid_scope&state=xyz");
+    assert!(run(&cb).0.iter().any(|f| f.id == FindingId::OauthInvalidClient));
+    // Near misses: an ordinary page with error= but no OAuth state; the user declining consent.
+    let mut plain = capture(200, vec![], vec![]);
+    plain.exchanges[0].url = Cow::Borrowed("https://app.example.com/search?error=invalid_scope");
+    assert!(run(&plain).0.iter().all(|f| f.id != FindingId::OauthInvalidClient));
+    let mut denied =
+        capture(302, vec![], vec![("Location", "https://app.example.com/callback?error=access_denied&state=xyz")]);
+    denied.exchanges[0].url = Cow::Borrowed("https://id.example.com/authorize?client_id=spa");
+    assert!(run(&denied).0.iter().all(|f| f.id != FindingId::OauthInvalidClient));
+}

@@ -44,7 +44,8 @@ fn refresh_grant<'b>(ex: &'b crate::model::Exchange<'_>) -> Option<std::borrow::
 /// single-use (rotated) refresh token at once; the losers get `invalid_grant`.
 pub(super) fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Finding>) {
     let ex = ctx.ex;
-    if !matches!(ex.status, 400 | 401) {
+    // RFC 6749 §5.2 says 400; some providers answer 401 or 403.
+    if !matches!(ex.status, 400 | 401 | 403) {
         return;
     }
     let Some(mine) = refresh_grant(ex) else { return };
@@ -83,7 +84,7 @@ pub(super) fn refresh_token_rotation_race(ctx: &Ctx<'_, '_>, out: &mut Vec<Findi
     let winner =
         others.iter().find(|(i, _)| ctx.capture.exchanges.get(*i).is_some_and(|e| (200..300).contains(&e.status)));
     let mut explanation = format!(
-        "{} other refresh request{} went to the same token endpoint within 2 s of this one, and this one was          answered invalid_grant.",
+        "{} other refresh request{} went to the same token endpoint within 2 s of this one, and this one was answered invalid_grant.",
         others.len(),
         if others.len() == 1 { "" } else { "s" }
     );
