@@ -1026,19 +1026,20 @@ def e_express_audience_noisy():
 
 def e_django_csrf_lax():
     c = cap('e-django-csrf-cookie-lax-cross-site.har', 'chrome', 'Django REST Framework (SessionAuthentication) + cross-site SPA',
-            "The SPA on www.recipebox.example posts to api.recipebox-api.example with credentials. sessionid is "
+            "The SPA on www.recipebox.example posts to api.recipebox-api.example with credentials. Both cookies are "
+            "set for Domain=recipebox-api.example by the accounts host; sessionid is "
             "SameSite=None; Secure, but csrftoken keeps Django's default SameSite=Lax, so Chrome leaves it off the "
             "cross-site POST: DRF answers 403 \"CSRF Failed: CSRF cookie not set.\"", 'everyday', day=30)
     acc, app, api = 'https://accounts.recipebox-api.example', 'https://www.recipebox.example', 'https://api.recipebox-api.example'
     c.page(acc + '/login/', 0)
     c.add(0, 'GET', acc + '/login/', 200, kind='document', mime='text/html', body='<!doctype html><form method="post"></form>',
-          res=[('set-cookie', 'csrftoken=' + opaque(32, 'csrf') + '; expires=Thu, 21 Oct 2027 09:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax; Secure'),
+          res=[('set-cookie', 'csrftoken=' + opaque(32, 'csrf') + '; Domain=recipebox-api.example; expires=Thu, 21 Oct 2027 09:00:00 GMT; Max-Age=31449600; Path=/; SameSite=Lax; Secure'),
                ('vary', 'Cookie'), ('x-frame-options', 'DENY')])
     sid = opaque(32, 'dj-sid')
     c.add(7, 'POST', acc + '/login/', 302, kind='document', referrer=acc + '/login/', body='', mime='text/html', redirect=app + '/',
           req=[('cookie', 'csrftoken=' + opaque(32, 'csrf'))],
           post=('application/x-www-form-urlencoded', 'csrfmiddlewaretoken=' + opaque(64, 'mw') + '&username=chef&password=Basil-and-Thyme-9'),
-          res=[('location', app + '/'), ('set-cookie', f'sessionid={sid}; expires=Thu, 05 Nov 2026 09:00:07 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=None; Secure')])
+          res=[('location', app + '/'), ('set-cookie', f'sessionid={sid}; Domain=recipebox-api.example; expires=Thu, 05 Nov 2026 09:00:07 GMT; HttpOnly; Max-Age=1209600; Path=/; SameSite=None; Secure')])
     c.spa_shell(7.3, app, '/', 'Recipe Box', referrer=acc + '/login/')
     c.add(7.8, 'GET', api + '/api/csrf/', 200, req=[('cookie', f'sessionid={sid}')], body='{"csrfToken":"' + opaque(64, 'mw2') + '"}', res=cors_ok(app) + [('vary', 'Cookie, Origin')])
     c.preflight(9, api + '/api/recipes/', 'POST', 'content-type,x-csrftoken', cors_ok(app) + [('access-control-allow-headers', 'accept, authorization, content-type, user-agent, x-csrftoken, x-requested-with'), ('access-control-allow-methods', 'DELETE, GET, OPTIONS, PATCH, POST, PUT'), ('access-control-max-age', '86400')])
