@@ -99,6 +99,12 @@ struct Outcome {
     silent: BTreeSet<String>,
     false_alarms: BTreeSet<String>,
     alarm_rows: Vec<String>,
+    /// Warn-level findings on healthy captures: not false alarms by §0.3, but printed for whoever tunes.
+    healthy_warnings: Vec<String>,
+    /// Top-1 hits on the expected id alone (without alternates).
+    strict_hits: usize,
+    /// `file#entry: id` of hits through an alternate.
+    alternate_hits: Vec<String>,
     healthy: usize,
 }
 
@@ -147,6 +153,11 @@ fn run(stories: &[Story]) -> Outcome {
             for (i, findings) in &found {
                 let errors: Vec<&str> =
                     findings.iter().filter(|(_, s)| *s == Severity::Error).map(|(id, _)| id.as_str()).collect();
+                let warnings: Vec<&str> =
+                    findings.iter().filter(|(_, s)| *s == Severity::Warn).map(|(id, _)| id.as_str()).collect();
+                if !warnings.is_empty() {
+                    out.healthy_warnings.push(format!("{}#{i}: {}", story.file, warnings.join(", ")));
+                }
                 if !errors.is_empty() {
                     let key = format!("{}#{i}", story.file);
                     out.alarm_rows.push(format!("{key}: {}", errors.join(", ")));
@@ -166,6 +177,14 @@ fn run(stories: &[Story]) -> Outcome {
             ] {
                 t.graded += 1;
                 t.hits += usize::from(hit);
+            }
+            out.strict_hits += usize::from(got.first() == Some(&f.expected));
+            if hit && got.first() != Some(&f.expected) {
+                out.alternate_hits.push(format!(
+                    "{key}: {} (expected {})",
+                    got.first().map_or("", String::as_str),
+                    f.expected
+                ));
             }
             if got.is_empty() {
                 out.silent.insert(key.clone());
@@ -195,6 +214,8 @@ fn print(out: &Outcome, stories: &[Story]) {
         out.silent.len(),
         out.false_alarms.len()
     );
+    println!("  top-1 on the expected id alone (no alternates): {}/{}", out.strict_hits, out.all.graded);
+    out.alternate_hits.iter().for_each(|r| println!("    through an alternate: {r}"));
     for (name, group) in [("class", &out.by_class), ("export", &out.by_style)] {
         let parts: Vec<String> = group.iter().map(|(k, t)| format!("{k} {}", t.line())).collect();
         println!("  by {name}: {}", parts.join(" · "));
@@ -205,6 +226,10 @@ fn print(out: &Outcome, stories: &[Story]) {
             let got = if m.got.is_empty() { "(no finding)".to_string() } else { m.got.join(", ") };
             println!("| {} | {} | {got} |", m.key, m.expected);
         }
+    }
+    if !out.healthy_warnings.is_empty() {
+        println!("\nwarnings on healthy captures (not false alarms, shown for tuning):");
+        out.healthy_warnings.iter().for_each(|r| println!("  {r}"));
     }
     if !out.alarm_rows.is_empty() {
         println!("\nfalse alarms:");
