@@ -2,7 +2,7 @@
 //! failing entry with the root cause it must show first, written before the tool ran on them.
 //!
 //! Every capture goes through the path of `authlens check` (`har::parse_bytes`,
-//! `diagnose::diagnose_capture`, `report::Report::build`). The test prints the top-1 rate (the first
+//! `diagnose::diagnose_capture`, `report::Report::build`, then the text, Markdown and JSON renderings). The test prints the top-1 rate (the first
 //! finding of a failing entry is its expected id or an allowed alternate), the failing entries left
 //! without any finding, the false alarms (error findings on healthy captures) and a table of every
 //! miss with the tool's top three. It then holds the figures to `tests/corpus/baseline.json`, the
@@ -134,6 +134,9 @@ fn check(story: &Story) -> BTreeMap<usize, Vec<(String, Severity)>> {
     }
     let diagnoses = authlens::diagnose::diagnose_capture(&capture);
     let report = Report::build(&story.file, &capture, &diagnoses, false);
+    // Everything `authlens check` prints must render too (a panic here would kill the wasm module).
+    let _ = (authlens::report::text::render(&report, false), authlens::report::markdown::render(&report));
+    serde_json::to_string(&report).unwrap_or_else(|e| panic!("{}: JSON report: {e}", story.file));
     report
         .entries
         .iter()
