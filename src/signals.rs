@@ -276,6 +276,22 @@ pub fn is_sign_in_step(path: &str) -> bool {
     }
 }
 
+/// Whether a cookie name is an anti-CSRF cookie (Django `csrftoken`, Angular/Laravel `XSRF-TOKEN`,
+/// Express `_csrf`, ASP.NET Core `.AspNetCore.Antiforgery.*`).
+pub fn is_csrf_cookie_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    ["csrf", "xsrf", "antiforgery"].iter().any(|k| n.contains(k))
+}
+
+/// Whether an answer is a CSRF refusal: 403 (419 is Laravel's) whose body names CSRF.
+pub fn is_csrf_failure(ex: &Exchange<'_>) -> bool {
+    matches!(ex.status, 403 | 419)
+        && ex.response_body.as_deref().is_some_and(|b| {
+            let b = b.get(..b.len().min(4096)).unwrap_or(b).to_ascii_lowercase();
+            ["csrf", "xsrf", "antiforgery"].iter().any(|k| b.contains(k))
+        })
+}
+
 /// Whether a cookie name is a well-known session or auth cookie (DIAGNOSES `session-cookie-rejected`
 /// list, plus the common framework defaults). Anti-CSRF, consent and analytics names are not.
 pub fn is_session_cookie_name(name: &str) -> bool {
@@ -399,6 +415,24 @@ pub fn has_access_token_param(s: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn csrf_refusals_and_cookies() {
+        let ex = |status: u16, body: &'static str| crate::model::Exchange {
+            status,
+            response_body: Some(body.into()),
+            ..Default::default()
+        };
+        assert!(is_csrf_failure(&ex(403, r#"{"detail":"CSRF Failed: CSRF cookie not set."}"#)));
+        assert!(is_csrf_failure(&ex(419, "CSRF token mismatch.")));
+        // Near misses: a 403 about something else; a 401 naming CSRF.
+        assert!(!is_csrf_failure(&ex(403, r#"{"detail":"You do not have permission."}"#)));
+        assert!(!is_csrf_failure(&ex(401, "csrf")));
+        for n in ["csrftoken", "XSRF-TOKEN", "_csrf", ".AspNetCore.Antiforgery.x1"] {
+            assert!(is_csrf_cookie_name(n), "{n}");
+        }
+        assert!(!is_csrf_cookie_name("sessionid"));
+    }
     use super::*;
     use crate::model::{Exchange, Header, Headers};
     use std::borrow::Cow;

@@ -157,14 +157,32 @@ fn explains_rejection(id: FindingId) -> bool {
 
 /// A finding that explains the others of its exchange ranks at level 2 at most: it is why the
 /// credential was missing or refused, so it goes above the rejection it explains (DIAGNOSES.md §0.7).
-fn effective_precedence(f: &Finding) -> u8 {
-    if f.leads { precedence(f.id).min(2) } else { precedence(f.id) }
+fn effective_precedence(f: &Finding, token_defect: bool) -> u8 {
+    if f.leads {
+        precedence(f.id).min(2)
+    } else if token_defect
+        && f.id == ProxyStrippedAuthorization
+        && f.confidence < crate::diagnose::credentials::BODY_SAYS_MISSING
+    {
+        // A stripped header is read from the server's silence (a bare challenge); a defect visible
+        // in the token itself explains the same silence with evidence, so the strip ranks after it.
+        4
+    } else {
+        precedence(f.id)
+    }
+}
+
+/// Defects visible in the token itself (RFC 7519 claims, its form, its kind).
+fn is_token_defect(id: FindingId) -> bool {
+    matches!(id, JwtExpired | JwtNotYetValid | JwtMalformed | JwtAlgRejected | JwtIssuerMismatch | IdTokenAsAccessToken)
 }
 
 /// Sorts findings into rank order, drops repeated ids (the first, best-ranked, copy stays) and
 /// drops the generic `credentials-rejected` when a specific rejection cause is present.
 pub fn rank(findings: &mut Vec<Finding>) {
-    findings.sort_by_key(|f| (effective_precedence(f), f.severity, f.signal, 100 - f.confidence.min(100)));
+    let token_defect = findings.iter().any(|f| is_token_defect(f.id));
+    findings
+        .sort_by_key(|f| (effective_precedence(f, token_defect), f.severity, f.signal, 100 - f.confidence.min(100)));
     let mut seen = std::collections::HashSet::new();
     findings.retain(|f| seen.insert(f.id));
     if findings.iter().any(|f| explains_rejection(f.id)) {
@@ -213,6 +231,21 @@ mod tests {
         let mut plain = vec![Finding::new(JwtExpired, "", Fix::default()), Finding::new(ClockSkew, "", Fix::default())];
         rank(&mut plain);
         assert_eq!(plain.iter().map(|f| f.id).collect::<Vec<_>>(), [JwtExpired, ClockSkew]);
+    }
+
+    #[test]
+    fn a_token_defect_outranks_a_strip_read_from_silence() {
+        let strip = |c: u8| Finding::new(ProxyStrippedAuthorization, "", Fix::default()).confidence(c);
+        let mut v = vec![strip(55), Finding::new(IdTokenAsAccessToken, "", Fix::default())];
+        rank(&mut v);
+        assert_eq!(v[0].id, IdTokenAsAccessToken);
+        // Near misses: the body said the header was missing; no token defect at all.
+        let mut v = vec![strip(80), Finding::new(IdTokenAsAccessToken, "", Fix::default())];
+        rank(&mut v);
+        assert_eq!(v[0].id, ProxyStrippedAuthorization);
+        let mut v = vec![Finding::new(BearerInvalidToken, "", Fix::default()), strip(55)];
+        rank(&mut v);
+        assert_eq!(v[0].id, ProxyStrippedAuthorization);
     }
 
     /// The levels in use are exactly the documented ones, and every level holds at least one id

@@ -228,7 +228,12 @@ pub(super) fn finish(log: Log<'_>) -> Option<Capture<'_>> {
     let credential_headers_removed = sanitized_by_devtools(&log_creator, &exchanges);
     // Only Chromium shows provisional headers; Firefox and Safari list what they sent, with or
     // without a `Host` line.
-    if browser != Browser::Chromium {
+    // Chromium marks only requests that never completed on the network (cache hits, blocked
+    // requests) as provisional; when no entry with headers carries a wire marker at all, the
+    // exporter or a tool after it (HAR cleaners, strict HAR 1.2 writers) dropped the pseudo-headers,
+    // and their absence says nothing about any one entry.
+    let no_wire_lines = exchanges.iter().all(|x| x.request_headers.is_empty() || x.request_headers_provisional);
+    if browser != Browser::Chromium || (no_wire_lines && exchanges.len() > 1) {
         exchanges.iter_mut().for_each(|x| x.request_headers_provisional = false);
     }
     Some(Capture { exchanges, browser, third_party_cookies_blocked: None, credential_headers_removed })
@@ -418,6 +423,12 @@ mod tests {
             let c = parse(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!(c.exchanges[0].request_headers_provisional, want, "{name}");
         }
+        // A capture in which no entry has a wire marker lost them on export: none is provisional.
+        let c = parse(&har(&format!("{no_authority},{no_authority}"))).unwrap();
+        assert!(c.exchanges.iter().all(|x| !x.request_headers_provisional));
+        // Beside an entry as sent, the unmarked one stays provisional.
+        let c = parse(&har(&format!("{ENTRY},{no_authority}"))).unwrap();
+        assert_eq!(c.exchanges.iter().map(|x| x.request_headers_provisional).collect::<Vec<_>>(), [false, true]);
     }
 
     #[test]

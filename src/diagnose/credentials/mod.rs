@@ -21,6 +21,7 @@ mod tests;
 pub(crate) mod words;
 
 pub use facts::{CredentialFacts, CredentialState};
+pub(crate) use proxy::BODY_SAYS_MISSING;
 
 use super::context::Ctx;
 use crate::finding::Finding;

@@ -43,9 +43,16 @@ const TOKEN_SEEN_BODIES: &[&str] = &[
     "invalid signature",
     "signature verification",
     "token is not valid",
+    "not yet valid",
+    "signature has expired",
+    "could not validate credentials",
     "audience",
     "issuer",
 ];
+
+/// The confidence of a strip the body confirms ("no token"): the ranker keeps only such a strip
+/// above a defect visible in the token itself.
+pub(crate) const BODY_SAYS_MISSING: u8 = 80;
 
 /// PHP application signatures in a body.
 const PHP_BODIES: &[&str] =
@@ -189,7 +196,7 @@ pub fn proxy_stripped_authorization(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut 
         .step("Edge/serverless functions: copy the incoming Authorization header onto the upstream request.");
     let mut finding = Finding::new(FindingId::ProxyStrippedAuthorization, explanation, fix)
         .source("RFC 9110 §11.6.2; RFC 6750 §3.1")
-        .confidence(if body_says_missing { 80 } else { 55 });
+        .confidence(if body_says_missing { BODY_SAYS_MISSING } else { 55 });
     if f.has_challenge_header {
         finding = finding.with("WWW-Authenticate", f.challenge_text(ctx));
     }

@@ -206,12 +206,15 @@ fn other_partition_reported(ctx: &Ctx<'_, '_>, f: &Facts<'_>) -> Finding {
 }
 
 /// Whether an excluded cookie is worth reporting: it belongs to this site, the request did not
-/// carry a cookie of that name anyway, and it is the session (or no session cookie went at all).
-fn relevant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, c: &Cookie) -> bool {
+/// carry a cookie of that name anyway, and it is the session (or no session cookie went at all),
+/// or the answer is a CSRF refusal and it is the anti-CSRF cookie (double-submit needs it).
+fn relevant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, c: &Cookie, csrf_failure: bool) -> bool {
     if !f.related(c) || f.was_sent(&c.name) {
         return false;
     }
-    is_session_cookie_name(&c.name) || !ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name))
+    is_session_cookie_name(&c.name)
+        || !ctx.sent_cookies.iter().any(|p| is_session_cookie_name(p.name))
+        || (csrf_failure && crate::signals::is_csrf_cookie_name(&c.name))
 }
 
 /// The jar's §5.8.3 verdicts (signal Inferred), one finding per id, session cookies first.
@@ -219,8 +222,9 @@ fn inferred(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Finding>) {
     let rctx = f.context(&ctx.ex.method);
     let r = f.jar.retrieve(&rctx);
     let mut hits: Vec<(FindingId, &Cookie)> = Vec::new();
+    let csrf_failure = crate::signals::is_csrf_failure(ctx.ex);
     for (c, e) in &r.excluded {
-        if !relevant(ctx, f, c) {
+        if !relevant(ctx, f, c, csrf_failure) {
             continue;
         }
         if let Some(id) = exclusion_id(*e) {
