@@ -424,10 +424,12 @@ mod tests {
             assert_eq!(c.exchanges[0].request_headers_provisional, want, "{name}");
         }
         // A capture in which no entry has a wire marker lost them on export: none is provisional.
-        let c = parse(&har(&format!("{no_authority},{no_authority}"))).unwrap();
+        let both = har(&format!("{no_authority},{no_authority}"));
+        let c = parse(&both).unwrap();
         assert!(c.exchanges.iter().all(|x| !x.request_headers_provisional));
         // Beside an entry as sent, the unmarked one stays provisional.
-        let c = parse(&har(&format!("{ENTRY},{no_authority}"))).unwrap();
+        let mixed = har(&format!("{ENTRY},{no_authority}"));
+        let c = parse(&mixed).unwrap();
         assert_eq!(c.exchanges.iter().map(|x| x.request_headers_provisional).collect::<Vec<_>>(), [false, true]);
     }
 
