@@ -20,6 +20,23 @@ pub struct Checked {
     pub markdown: String,
 }
 
+/// Reads what `authlens check` accepts: a HAR, or an AuthLens capture file (the extension's stored
+/// record of a tab: a JSON object with `exchanges` in the core's own shape, as the popup hands it to
+/// the core), so the CLI can replay exactly what the popup diagnosed.
+pub fn parse_input(bytes: &[u8]) -> Result<Capture<'_>, HarError> {
+    let har_error = match har::parse_bytes(bytes) {
+        Ok(c) => return Ok(c),
+        Err(e) => e,
+    };
+    let Ok(text) = std::str::from_utf8(bytes) else { return Err(har_error) };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    // Only a document that names `exchanges` is tried as a capture; any other reads as a HAR error.
+    if !text.contains("\"exchanges\"") {
+        return Err(har_error);
+    }
+    serde_json::from_str::<Capture<'_>>(text).map_err(|_| har_error)
+}
+
 /// Checks a HAR given as bytes, named `file` in the report; `reveal` shows secrets in full.
 pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<Checked, HarError> {
     let capture = har::parse_bytes(bytes)?;
@@ -55,6 +72,21 @@ mod tests {
         {"request":{"method":"GET","url":"https://api.test/me","headers":[{"name":"Authorization","value":"Bearer abcdefghijklmnopqrstuvwxyz0123"}]},
          "response":{"status":401,"headers":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}]}},
         {"request":{"method":"GET","url":"https://api.test/ok"},"response":{"status":200}}]}}"#;
+
+    #[test]
+    fn a_capture_file_reads_like_the_popup_does() {
+        let cap = r#"{"exchanges":[{"method":"GET","url":"https://api.test/me","status":401,
+            "requestHeaders":[{"name":"Authorization","value":"Bearer abcdefghijklmnopqrstuvwxyz0123"}],
+            "responseHeaders":[{"name":"WWW-Authenticate","value":"Bearer error=\"invalid_token\""}]}],
+            "browser":"firefox","updatedMs":1,"entries":[]}"#;
+        let c = parse_input(cap.as_bytes()).expect("a capture file");
+        assert_eq!(c.exchanges.len(), 1);
+        assert_eq!(c.browser, crate::model::Browser::Firefox);
+        assert_eq!(parse_input(HAR.as_bytes()).unwrap().exchanges.len(), 2);
+        // Near misses keep the HAR importer's error: no `exchanges`, or exchanges of the wrong shape.
+        assert_eq!(parse_input(b"{\"foo\":1}").unwrap_err(), har::parse(r#"{"foo":1}"#).unwrap_err());
+        assert!(parse_input(br#"{"exchanges":5}"#).is_err());
+    }
 
     #[test]
     fn same_report_as_the_cli_path() {

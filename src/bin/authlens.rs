@@ -18,6 +18,9 @@ Usage:
   authlens audit FILE.har [--format text|json|markdown|sarif] [--reveal-secrets] [--fail-on error|warn]
   authlens check -            read the HAR from standard input (audit - too)
 
+FILE may also be an AuthLens capture (the JSON the extension stores per tab, with `exchanges`),
+which replays exactly what the popup diagnosed.
+
 check explains why requests failed; audit grades a recorded sign-in flow (cookies, challenges,
 CORS, transport, tokens) with a verdict per browser engine.
   authlens --help | --version
@@ -190,7 +193,7 @@ fn pretty_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
 fn run_audit(opts: &Options) -> Result<ExitCode, String> {
     let bytes = read_input(&opts.file)?;
     let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
-    let capture = authlens::har::parse_bytes(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let capture = authlens::offline::parse_input(&bytes).map_err(|e| format!("{shown}: {e}"))?;
     let report = authlens::audit::audit(shown, &capture, opts.reveal);
     let out = match opts.format {
         Format::Json => pretty_json(&report)?,
@@ -205,7 +208,7 @@ fn run_audit(opts: &Options) -> Result<ExitCode, String> {
 fn run(opts: &Options) -> Result<ExitCode, String> {
     let bytes = read_input(&opts.file)?;
     let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
-    let capture = authlens::har::parse_bytes(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let capture = authlens::offline::parse_input(&bytes).map_err(|e| format!("{shown}: {e}"))?;
     let diagnoses = authlens::diagnose::diagnose_capture(&capture);
     let report = Report::build(shown, &capture, &diagnoses, opts.reveal);
     let out = match opts.format {

@@ -7,6 +7,7 @@
 // Usage: node tests/e2e/run.mjs   (E2E_ONLY=a,b runs a subset; CHROMIUM=/path overrides the browser)
 // Prints `e2e: N passed, N failed` last and exits 1 when anything failed.
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -20,6 +21,8 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const EXT = join(ROOT, 'extension');
 const OUT = join(ROOT, 'test-results', 'e2e');
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+// The CLI the stored captures are replayed through (build.sh builds it before the e2e).
+const CLI = join(process.env.CARGO_TARGET_DIR ?? join(ROOT, 'target'), 'release', 'authlens');
 const ONLY = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
 
 if (!existsSync(join(EXT, 'pkg', 'authlens_bg.wasm'))) {
@@ -146,6 +149,7 @@ try {
         badgeProblem ??
         (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
         (sc.checkPopup ? null : await panelProblem(ctx, extId, tabId, result.entries)) ??
+        (sc.checkPopup ? null : cliProblem(sc.name, stored, result.entries)) ??
         (cspErrors.length ? `CSP refused something in the popup: ${cspErrors[0]}` : null) ??
         (dialogs.length ? `the popup opened a dialog: ${dialogs[0]}` : null);
       result.ok = problem === null;
@@ -167,6 +171,25 @@ try {
   await ctx.close().catch(() => {});
   await server.close().catch(() => {});
   rmSync(userDataDir, { recursive: true, force: true });
+}
+
+/**
+ * The popup and the CLI agree (issue 10): the capture the popup's core diagnosed, stored as an
+ * AuthLens capture file, gives `authlens check` the same flagged requests with the same first
+ * finding. Kept under test-results/e2e/<scenario>.capture.json for anyone to replay.
+ * @returns {string|null}
+ */
+function cliProblem(name, stored, entries) {
+  const file = join(OUT, `${name}.capture.json`);
+  const capture = { exchanges: stored?.exchanges ?? [], browser: 'chromium', thirdPartyCookiesBlocked: stored?.thirdPartyCookiesBlocked ?? null };
+  writeFileSync(file, JSON.stringify(capture, null, 1));
+  const out = spawnSync(CLI, ['check', file, '--format', 'json'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (out.status !== 0) return `authlens check on the stored capture exited ${out.status}: ${String(out.stderr).slice(0, 200)}`;
+  const bare = (url) => String(url).split(/[?#]/, 1)[0];
+  const line = (list) => list.map((e) => `${e.status} ${bare(e.url)}: ${e.findings[0]?.id ?? '-'}`).sort().join(' | ');
+  const cli = line(JSON.parse(out.stdout).entries);
+  const popup = line(entries);
+  return cli === popup ? null : `authlens check on the stored capture disagrees with the popup: CLI ${cli || 'nothing'}; popup ${popup || 'nothing'}`;
 }
 
 /**
