@@ -52,13 +52,15 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     // A Bearer `error=` says a token was presented (RFC 6750 §3.1): then nothing is missing.
     let server_saw_token = f.challenges.bearer_like().is_some_and(|c| c.bearer().error.is_some());
     let removed = ctx.capture.credential_headers_removed && !ctx.ex.request_headers.is_empty() && !server_saw_token;
-    if f.credentials_unknown && !removed {
+    // A capture that recorded none of the request's headers: thin evidence again, never silence.
+    let headerless = ctx.ex.request_headers.is_empty() && !server_saw_token;
+    if f.credentials_unknown && !removed && !headerless {
         return;
     }
     // Provisional headers (a HAR without the network stack's view) show what the page's script
     // set, so a missing Bearer token is still evidence; a missing cookie is only a likely reading.
     let wants_token = f.challenges.bearer_like().is_some();
-    let thin = removed || (ctx.creds.cookie_unknown && !wants_token);
+    let thin = removed || headerless || (ctx.creds.cookie_unknown && !wants_token);
     // A CORS preflight never carries credentials (Fetch #cors-preflight-fetch): the CORS rules own it.
     if crate::signals::is_preflight(ctx.ex) {
         return;
@@ -111,6 +113,12 @@ pub fn no_credentials_sent(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
              default \"Export HAR (sanitized)\" produces. The credential may have been sent and removed on export; \
              this is the most likely cause only if it was not. Export again with sensitive data to confirm or rule \
              it out.",
+        );
+    } else if headerless {
+        explanation.push_str(
+            " Note: the capture recorded none of this request's headers, so whether a credential went is not \
+             known; this is the most likely cause only if none did. A capture with the request headers (the AuthLens \
+             extension, or a HAR exported after the request completed) would confirm it.",
         );
     } else if thin {
         explanation.push_str(
