@@ -208,6 +208,19 @@ pub fn is_candidate_status(s: u16) -> bool {
     s == 0 || (300..400).contains(&s) || (400..=407).contains(&s) || s == 429 || s == 431 || s == 494
 }
 
+/// Whether `ex` is an OAuth token request (RFC 6749 §3.2): a POST to a token path (`/token`,
+/// `/oauth/token`, `/oauth2/v2.0/token`, `/connect/token`, `/protocol/openid-connect/token`,
+/// GitHub's `/access_token`), or a POST whose body names a grant.
+pub fn is_token_request(ex: &Exchange<'_>) -> bool {
+    if !ex.method.eq_ignore_ascii_case("POST") {
+        return false;
+    }
+    let path = ex.url.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
+    let path_token = path.ends_with("/token") || path.ends_with("/access_token");
+    let body_grant = ex.request_body.as_deref().is_some_and(|b| b.contains("grant_type"));
+    path_token || body_grant
+}
+
 /// Form fields that carry a credential in a request body: OAuth client authentication and grants
 /// (RFC 6749 §2.3.1, §4.1.3, §6; RFC 7523; RFC 7636) and form logins.
 const BODY_CREDENTIAL_KEYS: &[&str] =

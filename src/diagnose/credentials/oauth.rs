@@ -10,18 +10,7 @@ use crate::headers::scheme::Scheme;
 /// Whether `path` names an OAuth token endpoint (`/token`, `/oauth/token`, `/oauth2/v2.0/token`,
 /// `/connect/token`, `/protocol/openid-connect/token`).
 fn is_token_endpoint(ctx: &Ctx<'_, '_>) -> bool {
-    is_token_request(ctx.ex)
-}
-
-/// [`is_token_endpoint`] for any exchange of the capture: a POST to a token path, or with a grant.
-fn is_token_request(ex: &crate::model::Exchange<'_>) -> bool {
-    if !ex.method.eq_ignore_ascii_case("POST") {
-        return false;
-    }
-    let path = ex.url.split(['?', '#']).next().unwrap_or("").trim_end_matches('/').to_ascii_lowercase();
-    let path_token = path.ends_with("/token") || path.ends_with("/access_token");
-    let body_grant = ex.request_body.as_deref().is_some_and(|b| b.contains("grant_type"));
-    path_token || body_grant
+    crate::signals::is_token_request(ctx.ex)
 }
 
 /// The token request's refusal codes that leave the app without a token (RFC 6749 §5.2).
@@ -47,7 +36,7 @@ pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
                 return;
             }
         }
-        if !is_token_request(ex) {
+        if !crate::signals::is_token_request(ex) {
             continue;
         }
         if (200..300).contains(&ex.status) {

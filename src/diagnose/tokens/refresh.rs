@@ -25,9 +25,9 @@ pub(super) struct Refresh {
     pub index: usize,
     /// When it was issued, by the server's clock (its `Date`).
     pub issued: i64,
-    /// When the new token expires, by the server's clock.
-    pub expires: i64,
-    pub from: ExpiryFrom,
+    /// When the new token expires, by the server's clock, and how that is known; `None` when the
+    /// capture has no body for the answer (the extension never sees response bodies).
+    pub expires: Option<(i64, ExpiryFrom)>,
 }
 
 /// The last successful token response before this exchange, within [`LOOKBACK`] entries.
@@ -36,18 +36,21 @@ pub(super) fn latest_before(ctx: &Ctx<'_, '_>) -> Option<Refresh> {
     (0..ctx.index).rev().take(LOOKBACK).find_map(|i| all.get(i).and_then(|ex| read(i, ex)))
 }
 
-/// Reads one exchange as a token response, if it is one.
+/// Reads one exchange as a token response, if it is one: a successful token request whose JSON
+/// answer carries `access_token`, or one whose answer the capture does not hold.
 fn read(index: usize, ex: &crate::model::Exchange<'_>) -> Option<Refresh> {
     if !(200..300).contains(&ex.status) {
         return None;
     }
-    let body = ex.response_body.as_deref().filter(|b| b.len() <= MAX_BODY)?;
-    if !body.contains("access_token") || !body.trim_start().starts_with('{') {
+    let issued = parse_http_date(ex.response_headers.get("date")?)?;
+    let Some(body) = ex.response_body.as_deref() else {
+        return crate::signals::is_token_request(ex).then_some(Refresh { index, issued, expires: None });
+    };
+    if body.len() > MAX_BODY || !body.contains("access_token") || !body.trim_start().starts_with('{') {
         return None;
     }
     let v: serde_json::Value = serde_json::from_str(body).ok()?;
     let token = v.get("access_token")?.as_str()?;
-    let issued = parse_http_date(ex.response_headers.get("date")?)?;
     let exp = crate::headers::jwt::decode(token).ok().and_then(|j| j.exp()).and_then(|c| match c {
         TimeClaim::Seconds { secs, looks_like_millis: false, .. } => Some(secs),
         _ => None,
@@ -55,11 +58,10 @@ fn read(index: usize, ex: &crate::model::Exchange<'_>) -> Option<Refresh> {
     let expires_in = v.get("expires_in").and_then(|e| {
         e.as_i64().or_else(|| e.as_f64().map(|f| f as i64)).or_else(|| e.as_str().and_then(|s| s.trim().parse().ok()))
     });
-    match (exp, expires_in) {
-        (Some(exp), _) => Some(Refresh { index, issued, expires: exp, from: ExpiryFrom::JwtExp }),
-        (None, Some(s)) if (0..=10 * 365 * 86_400).contains(&s) => {
-            Some(Refresh { index, issued, expires: issued.saturating_add(s), from: ExpiryFrom::ExpiresIn(s) })
-        }
-        _ => None,
-    }
+    let expires = match (exp, expires_in) {
+        (Some(exp), _) => (exp, ExpiryFrom::JwtExp),
+        (None, Some(s)) if (0..=10 * 365 * 86_400).contains(&s) => (issued.saturating_add(s), ExpiryFrom::ExpiresIn(s)),
+        _ => return None,
+    };
+    Some(Refresh { index, issued, expires: Some(expires) })
 }

@@ -672,6 +672,27 @@ fn a_clock_ahead_discards_a_fresh_token_and_the_skew_leads() {
     assert!(story(&c));
     assert!(!story(&skewed_capture(7200, body(86_400), api_call(None))), "the token outlives the skew");
     assert!(!story(&skewed_capture(7200, body(10), api_call(None))), "expired by the servers' clock too");
+    // The extension's capture has no response bodies: the story stands, said to be unconfirmed.
+    let mut blind = skewed_capture(7200, body(300), api_call(None));
+    blind.exchanges[5].response_body = None;
+    let d = crate::diagnose::diagnose_capture(&blind);
+    let f = &d.last().unwrap().findings[0];
+    assert_eq!(f.id.as_str(), "clock-skew");
+    assert!(f.explanation.contains("cannot read response bodies"), "{}", f.explanation);
+    // …but only after a token request: any other POST that succeeded is not a refresh.
+    let mut other = skewed_capture(7200, body(300), api_call(None));
+    other.exchanges[5].response_body = None;
+    other.exchanges[5].url = "https://app.example.com/api/events".into();
+    other.exchanges[5].request_body = None;
+    assert!(
+        !story(&other)
+            && crate::diagnose::diagnose_capture(&other)
+                .last()
+                .unwrap()
+                .findings
+                .iter()
+                .all(|f| !f.explanation.contains("token request"))
+    );
     let dead = skewed_capture(7200, body(10), api_call(None));
     let d = crate::diagnose::diagnose_capture(&dead);
     assert!(d.last().unwrap().findings.iter().all(|f| !f.explanation.contains("token endpoint issued")));

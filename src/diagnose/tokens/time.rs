@@ -360,19 +360,36 @@ fn skew_after_refresh(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, o: ClockOff
     }
     let client_now = ctx.clock?;
     let r = refresh::latest_before(ctx)?;
-    // Expired by this computer's clock, still valid by the servers'.
-    if client_now < r.expires || o.to_server(client_now) >= r.expires {
-        return None;
-    }
     let sent = if ctx.creds.cookie_unknown {
         "this request's credentials are not in the capture (it was exported without them), and it was refused"
     } else {
         "this request went out without an Authorization header"
     };
-    let lifetime = match r.from {
-        ExpiryFrom::JwtExp => format!("its exp is {}", format_utc(r.expires)),
+    let Some((expires, from)) = r.expires else {
+        // The extension never sees response bodies: the story is likely, and said to be unconfirmed.
+        return Some(Story {
+            text: format!(
+                "A token request (#{}) succeeded just before, and then {sent}. Its answer (the new token's lifetime) \
+                 is not in the capture: browser extensions cannot read response bodies. If that token lives less \
+                 than {}, this computer's clock judged it expired on arrival, and an app that compares the token's \
+                 expiry with the local clock throws it away. The AuthLens DevTools panel, or a HAR export, shows the \
+                 token response and would confirm it.",
+                r.index,
+                format_duration(ahead)
+            ),
+            confidence: 70,
+            leads: false,
+            related: Some(r.index),
+        });
+    };
+    // Expired by this computer's clock, still valid by the servers'.
+    if client_now < expires || o.to_server(client_now) >= expires {
+        return None;
+    }
+    let lifetime = match from {
+        ExpiryFrom::JwtExp => format!("its exp is {}", format_utc(expires)),
         ExpiryFrom::ExpiresIn(s) => {
-            format!("expires_in {s}, so it is valid until {} by the servers' clock", format_utc(r.expires))
+            format!("expires_in {s}, so it is valid until {} by the servers' clock", format_utc(expires))
         }
     };
     Some(Story {
@@ -384,7 +401,7 @@ fn skew_after_refresh(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, o: ClockOff
             format_utc(r.issued),
             r.index,
             format_utc(client_now),
-            format_duration(r.expires - o.to_server(client_now)),
+            format_duration(expires - o.to_server(client_now)),
         ),
         confidence: 90,
         leads: false,
