@@ -13,8 +13,10 @@ use crate::model::{Capture, Exchange};
 /// Entries whose offset lies this close to the median agree with it (Date has one-second
 /// resolution, and a slow answer adds its latency).
 const AGREE_WITHIN_SECS: i64 = 10;
-/// Fewer timed responses than this measure nothing capture-wide.
-const MIN_SAMPLES: usize = 3;
+/// Fewer timed responses than this measure nothing capture-wide. Two answers that agree on an
+/// offset beyond a minute are already unlikely to be latency; the extension keeps only the
+/// exchanges that matter to authentication, so its captures are short.
+const MIN_SAMPLES: usize = 2;
 /// At most this many responses are sampled (evenly spread), so huge captures stay cheap.
 const MAX_SAMPLES: usize = 4_096;
 
@@ -118,8 +120,12 @@ mod tests {
             ..Default::default()
         };
         assert!(!measure(&c).unwrap().is_consistent());
-        let two = Capture { exchanges: vec![at(NOON, NOON + 7200)], ..Default::default() };
-        assert!(!measure(&two).unwrap().is_consistent(), "one response is not a capture-wide measurement");
+        let one = Capture { exchanges: vec![at(NOON, NOON + 7200)], ..Default::default() };
+        assert!(!measure(&one).unwrap().is_consistent(), "one response is not a capture-wide measurement");
+        let two = Capture { exchanges: vec![at(NOON, NOON + 7200), at(NOON + 5, NOON + 7206)], ..Default::default() };
+        assert!(measure(&two).unwrap().is_consistent(), "two that agree are");
+        let split = Capture { exchanges: vec![at(NOON, NOON + 7200), at(NOON + 5, NOON + 5)], ..Default::default() };
+        assert!(!measure(&split).unwrap().is_consistent(), "two that disagree are not");
     }
 
     #[test]
