@@ -64,7 +64,9 @@ const store = createTabStore({
   thirdPartyCookiesBlocked: () => tpcBlocked,
   sealer,
 });
-const capture = createCapture({ core, deliver: store.record, track: work.track, observe: recorder.observe });
+const capture = createCapture({
+  core, deliver: store.record, track: work.track, observe: recorder.observe, watching: recorder.isRecording,
+});
 
 // ---------------------------------------------------------------------------------------------
 // Listeners: registered synchronously, before anything is awaited.

@@ -8,6 +8,8 @@
 //
 // Pure apart from what it is given: Node's tests drive it with fake events and a fake core.
 
+import { isOrdinary } from './prefilter.js';
+
 /** Header lines kept per message and characters kept per value (bounds storage, keeps 4 KiB cookie checks). */
 export const MAX_HEADERS = 80;
 export const MAX_VALUE = 10000;
@@ -187,9 +189,12 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
  * @param {{core: ReturnType<import('./core.js').createCore>,
  *   deliver: (tabId: number, chain: object[], trigger: string|null) => Promise<unknown>,
  *   track?: (p: Promise<unknown>) => void,
- *   observe?: (tabId: number, chain: object[]) => Promise<unknown> | void}} deps
+ *   observe?: (tabId: number, chain: object[]) => Promise<unknown> | void,
+ *   watching?: (tabId: number) => boolean}} deps
+ * `watching(tabId)` says whether `observe` wants every request of the tab (an audit recording):
+ * only then does an ordinary request (prefilter.js) cost more than its bookkeeping.
  */
-export function createCapture({ core, deliver, track = () => {}, observe = () => {} }) {
+export function createCapture({ core, deliver, track = () => {}, observe = () => {}, watching = () => true }) {
   /** @type {Map<string, Flight>} */
   const flights = new Map();
   /**
@@ -346,7 +351,24 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
     }
   }
 
-  const end = (f, d, hop) => track(finish(f, [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))]));
+  /**
+   * Whether a finished request can skip the core altogether: ordinary traffic (prefilter.js), not a
+   * retry of a remembered failure (a recovery candidate), and no audit recording wants it.
+   */
+  function skips(f, chain) {
+    if (!isOrdinary(chain)) return false;
+    if (f.worker) return true;
+    if (watching(f.tabId)) return false;
+    const remembered = failures.get(f.tabId);
+    return !remembered?.size || !remembered.has(requestKey(chain[0]));
+  }
+
+  function end(f, d, hop) {
+    const chain = [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))];
+    // The per-event path of ordinary traffic ends here: no promise, no JSON, no wasm.
+    if (skips(f, chain)) return;
+    track(finish(f, chain));
+  }
 
   return {
     flights,

@@ -266,3 +266,22 @@ test("a request announced before its own preflight (Firefox) is stamped with the
     assert.deepEqual(delivered.map(({ chain: [x] }) => `${x.method} ${x.startedMs}`), ['OPTIONS 101', 'GET 106', 'OPTIONS 122', 'GET 120']);
   }
 });
+
+test('ordinary traffic never reaches the core; a retry of a remembered failure and an audited tab still do', async () => {
+  const url = 'https://a.test/api/list';
+  const run = async (watching, remember) => {
+    const wasm = fakeWasm({});
+    const core = createCore(wasm, { browser: 'chromium', wasmUrl: 'x' });
+    const pending = [];
+    const capture = createCapture({ core, deliver: async () => {}, track: (p) => pending.push(p), watching: () => watching });
+    if (remember) capture.rememberFailures([{ tabId: 1, exchanges: [{ method: 'GET', url, status: 401, interest: 'failure' }] }]);
+    capture.onSendHeaders(ev('1', url, { type: 'fetch', requestHeaders: [] }));
+    capture.onCompleted(ev('1', url, { type: 'fetch', statusCode: 200, responseHeaders: [] }));
+    await flush();
+    await Promise.all(pending);
+    return { triaged: wasm.calls.filter(([n]) => n === 'triage').length, tracked: pending.length };
+  };
+  assert.deepEqual(await run(false, false), { triaged: 0, tracked: 0 });
+  assert.deepEqual(await run(false, true), { triaged: 1, tracked: 1 }, 'a recovery candidate');
+  assert.deepEqual(await run(true, false), { triaged: 1, tracked: 1 }, 'an audit recording sees everything');
+});
