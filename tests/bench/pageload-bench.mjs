@@ -14,9 +14,10 @@
 //   loads a copy whose webRequest listeners keep `extraHeaders` only where the variant says
 //   (all | send | send+recv | none) — a measurement of what `extraHeaders` costs per listener, not a
 //   shipping configuration; BENCH_NOOP=1 loads a copy whose listeners do nothing (the floor). Prints one line per scenario, and JSON last (--json).
-//   Also measures start-up (--startup): the service worker's cold start to its first analysis.
+//   --startup also measures start-up: the service worker's cold start to its first analysis, and
+//   the popup's first paint (startupFigures).
 
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -55,6 +56,7 @@ const jobs = [];
 for (let i = 0; i < N; i++) {
   let p;
   if (${JSON.stringify(scenario)} === 'healthy') p = fetch('/api/ok?i=' + i);
+  else if (${JSON.stringify(scenario)} === 'single') p = fetch('/api/deny?i=' + i);
   else if (i % 5 === 1) p = fetch('/api/deny?i=' + i);                       // 20%: same-origin 401
   else if (i % 5 === 3) p = fetch(API + '/api/deny?i=' + i, {                 // 20%: cross-origin 401 behind a preflight
     credentials: 'include', headers: { Authorization: 'Bearer ' + JWT } });
@@ -141,12 +143,42 @@ async function launch(ext) {
   return { ctx, sw, page, userDataDir };
 }
 
-/** One load of the scenario page: ms from navigation start until the last request answered. */
+/**
+ * CPU time (ms, user + system) so far of every process of the browser `b` (found by its profile
+ * directory on the command line), and of its extension process alone. Linux /proc; 10 ms ticks.
+ * Unlike the page's wall time this hardly moves with the machine's load.
+ */
+function cpuOf(b) {
+  let all = 0;
+  let ext = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (!cmd.includes(`--user-data-dir=${b.userDataDir}`)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ms = ((Number(f[11]) + Number(f[12])) * 1000) / TICKS;
+      all += ms;
+      if (cmd.includes('--extension-process')) ext += ms;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return { all, ext };
+}
+const TICKS = 100;
+
+/** One load of the scenario page: ms from navigation start until the last request answered, and the browser's CPU for it. */
 async function loadOnce(b, url) {
+  const before = cpuOf(b);
   await b.page.goto(url);
   await b.page.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 60000, polling: 20 });
   const { ms, statuses } = await b.page.evaluate(() => ({ ms: window.__doneMs, statuses: window.__statuses }));
-  return { ms, statuses };
+  // What the load left the extension to do (its debounced analysis) is its cost too.
+  await settle(b);
+  const after = cpuOf(b);
+  return { ms, statuses, cpuMs: after.all - before.all, extCpuMs: after.ext - before.ext };
 }
 
 /** Lets the extension finish what the load left it (its debounced analysis), so no load pays for the previous one's. */
@@ -154,6 +186,76 @@ async function settle(b) {
   if (!b.sw) return;
   await new Promise((r) => setTimeout(r, 50));
   await b.sw.evaluate(() => globalThis.__authlens.whenIdle());
+}
+
+/** The extension's service worker now (a stopped one is replaced by a new one). */
+async function workerOf(ctx) {
+  for (let i = 0; i < 100; i++) {
+    const sw = ctx.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+    if (sw) return sw;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no service worker');
+}
+
+/**
+ * Start-up (issue 13): (1) the service worker stopped (CDP), then a page whose one request fails
+ * wakes it: its marks (ms since the worker started) for the core loaded, the request seen, the
+ * first analysis done; (2) the popup opened on the tab the failing scenario left (its record:
+ * up to 40 requests), timed from navigation to the first painted finding.
+ */
+async function startupFigures() {
+  const b = withExt;
+  const cold = [];
+  for (let i = 0; i < 5; i++) {
+    const p = await b.ctx.newPage();
+    const cdp = await b.ctx.newCDPSession(p);
+    await cdp.send('ServiceWorker.enable');
+    await cdp.send('ServiceWorker.stopAllWorkers');
+    await cdp.detach();
+    await p.close();
+    await new Promise((r) => setTimeout(r, 500));
+    await b.page.goto(`http://app.bench.test:${port}/page/single?n=1&cold=${i}`);
+    await b.page.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 30000 });
+    let marks = null;
+    for (let k = 0; k < 100 && !marks?.firstAnalysisMs; k++) {
+      await new Promise((r) => setTimeout(r, 50));
+      marks = await (await workerOf(b.ctx)).evaluate(() => globalThis.__authlens?.startup ?? null).catch(() => null);
+    }
+    if (!marks?.firstAnalysisMs) throw new Error('the restarted worker never analysed');
+    cold.push(marks);
+  }
+  const pick = (k) => median(cold.map((m) => m[k]));
+  const coldStart = { runs: cold.length, coreReadyMs: pick('coreReadyMs'), firstEventMs: pick('firstEventMs'), firstAnalysisMs: pick('firstAnalysisMs'), firstAnalysisTookMs: pick('firstAnalysisTookMs'), eventToAnalysisMs: median(cold.map((m) => m.firstAnalysisMs - m.firstEventMs)) };
+  console.log(`startup: worker cold start (median of ${cold.length}): core loaded ${coldStart.coreReadyMs.toFixed(1)} ms, first request seen ${coldStart.firstEventMs.toFixed(1)} ms, ` +
+    `first analysis done ${coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (the analysis itself ${coldStart.firstAnalysisTookMs.toFixed(1)} ms; request → analysis ${coldStart.eventToAnalysisMs.toFixed(1)} ms, debounce included)`);
+
+  // The popup, on the tab the failing scenario filled.
+  await b.page.goto(`http://app.bench.test:${port}/page/failing?n=${N}&popup=1`);
+  await b.page.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 60000 });
+  const sw = await workerOf(b.ctx);
+  await sw.evaluate(() => globalThis.__authlens.whenIdle());
+  await new Promise((r) => setTimeout(r, 300));
+  await sw.evaluate(() => globalThis.__authlens.whenIdle());
+  const url = b.page.url();
+  const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? null, url);
+  const extId = new URL(sw.url()).host;
+  const times = [];
+  let findings = 0;
+  let entries = 0;
+  for (let i = 0; i < 7; i++) {
+    const popup = await b.ctx.newPage();
+    await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
+    await popup.waitForFunction(() => document.querySelector('[data-finding]') !== null, null, { timeout: 30000, polling: 'raf' });
+    const r = await popup.evaluate(() => ({ ms: performance.now(), findings: document.querySelectorAll('[data-finding]').length, entries: document.querySelectorAll('[data-entry]').length }));
+    times.push(r.ms);
+    findings = r.findings;
+    entries = r.entries;
+    await popup.close();
+  }
+  const popupOpen = { runs: times.length, firstPaintMs: median(times), minMs: Math.min(...times), entries, findings };
+  console.log(`startup: popup open → first finding painted (median of ${times.length}): ${popupOpen.firstPaintMs.toFixed(1)} ms (min ${popupOpen.minMs.toFixed(1)}), ${entries} requests, ${findings} findings`);
+  return { coldStart, popupOpen };
 }
 
 const median = (xs) => {
@@ -175,12 +277,14 @@ try {
     let k = 0;
     for (let i = 0; i < WARMUP; i++) {
       await loadOnce(withExt, url(k++));
-      await settle(withExt);
       await loadOnce(without, url(k++));
     }
     const ratios = [];
     const on = [];
     const off = [];
+    const cpuOn = [];
+    const cpuOff = [];
+    const cpuExt = [];
     for (let i = 0; i < PAIRS; i++) {
       const order = i % 2 ? [without, withExt] : [withExt, without];
       const t = new Map();
@@ -188,18 +292,27 @@ try {
         const r = await loadOnce(b, url(k++));
         const bad = r.statuses.filter((s) => s === 0).length;
         if (bad) throw new Error(`${scenario}: ${bad} requests failed at the network level`);
-        t.set(b, r.ms);
-        await settle(b);
+        t.set(b, r);
       }
-      on.push(t.get(withExt));
-      off.push(t.get(without));
-      ratios.push(t.get(withExt) / t.get(without));
+      const a = t.get(withExt);
+      const z = t.get(without);
+      on.push(a.ms);
+      off.push(z.ms);
+      ratios.push(a.ms / z.ms);
+      cpuOn.push(a.cpuMs);
+      cpuOff.push(z.cpuMs);
+      cpuExt.push(a.extCpuMs);
     }
-    const r = { pairs: PAIRS, requests: N, medianRatio: median(ratios), medianWithMs: median(on), medianWithoutMs: median(off), minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios) };
+    const r = {
+      pairs: PAIRS, requests: N, medianRatio: median(ratios), medianWithMs: median(on), medianWithoutMs: median(off), minRatio: Math.min(...ratios), maxRatio: Math.max(...ratios),
+      cpuWithMs: median(cpuOn), cpuWithoutMs: median(cpuOff), extensionCpuMs: median(cpuExt),
+    };
     results[scenario] = r;
-    console.log(`pageload ${scenario} (${N} requests, ${PAIRS} pairs, extraHeaders: ${EXTRA_VARIANT}): median ratio ${r.medianRatio.toFixed(3)} ` +
-      `(min ${r.minRatio.toFixed(3)}, max ${r.maxRatio.toFixed(3)}); median ${r.medianWithMs.toFixed(1)} ms with, ${r.medianWithoutMs.toFixed(1)} ms without`);
+    console.log(`pageload ${scenario} (${N} requests, ${PAIRS} pairs, extraHeaders: ${EXTRA_VARIANT}${process.env.BENCH_NOOP ? ', no-op listeners' : ''}): median ratio ${r.medianRatio.toFixed(3)} ` +
+      `(min ${r.minRatio.toFixed(3)}, max ${r.maxRatio.toFixed(3)}); median ${r.medianWithMs.toFixed(1)} ms with, ${r.medianWithoutMs.toFixed(1)} ms without; ` +
+      `browser CPU per load ${r.cpuWithMs.toFixed(0)} ms with (extension process ${r.extensionCpuMs.toFixed(0)} ms), ${r.cpuWithoutMs.toFixed(0)} ms without`);
   }
+  if (args.includes('--startup')) results.startup = await startupFigures();
 } catch (e) {
   console.error(`pageload-bench: ${e?.stack ?? e}`);
   code = 1;

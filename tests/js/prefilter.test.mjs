@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { isOrdinary } from '../../extension/prefilter.js';
+import { isOrdinary, quickTriage } from '../../extension/prefilter.js';
 
 const PKG = resolve(dirname(fileURLToPath(import.meta.url)), '../../extension/pkg');
 
@@ -57,17 +57,31 @@ function* corpus() {
   yield [plain({ status: 302, resourceType: 'fetch' }), plain({ responseHeaders: [{ name: 'Content-Type', value: 'text/html' }] })];
 }
 
-test('differential: whatever the pre-filter calls ordinary, the real core drops (triage keeps nothing)', { skip: !existsSync(join(PKG, 'authlens_bg.wasm')) && 'extension/pkg not built' }, async () => {
+test('quickTriage: a plain cookie setter is the core\'s Cookie; failures and doubts are the core\'s to answer', () => {
+  const setter = plain({ responseHeaders: [{ name: 'Set-Cookie', value: 'sid=1' }] });
+  assert.deepEqual(quickTriage([setter]), { keep: true, trigger: 'cookie', interests: ['cookie'], ignored: false });
+  assert.deepEqual(quickTriage([plain({ ...setter, requestHeaders: [{ name: 'Origin', value: 'https://b.test' }] })])?.trigger, 'cookie', 'Set-Cookie wins over the CORS check, as in interest.rs');
+  assert.deepEqual(quickTriage([plain()]), { keep: false, trigger: null, interests: [null], ignored: false });
+  for (const near of [{ status: 401 }, { status: 500 }, { error: 'net::ERR_FAILED' }, { authRequired: { scheme: 'basic' } }]) {
+    assert.equal(quickTriage([{ ...setter, ...near }]), null, JSON.stringify(near));
+  }
+  assert.equal(quickTriage([plain({ status: 302 }), setter]), null, 'redirected');
+});
+
+test('differential: wherever the pre-filter answers, the real core answers the same', { skip: !existsSync(join(PKG, 'authlens_bg.wasm')) && 'extension/pkg not built' }, async () => {
   const glue = await import(pathToFileURL(join(PKG, 'authlens.js')).href);
   glue.initSync({ module: readFileSync(join(PKG, 'authlens_bg.wasm')) });
   let ordinary = 0;
+  let cookie = 0;
   let total = 0;
   for (const chain of corpus()) {
     total++;
-    if (!isOrdinary(chain)) continue;
-    ordinary++;
+    const quick = quickTriage(chain);
+    if (!quick) continue;
+    if (quick.keep) cookie++;
+    else ordinary++;
     const t = glue.triage(JSON.stringify(chain));
-    assert.deepEqual([t.keep, t.trigger ?? null], [false, null], `the core keeps ${JSON.stringify(chain)}`);
+    assert.deepEqual({ ...t, trigger: t.trigger ?? null, interests: t.interests.map((i) => i ?? null) }, quick, `core and pre-filter differ on ${JSON.stringify(chain)}`);
   }
-  assert.ok(ordinary > 100 && ordinary < total / 2, `${ordinary} of ${total} ordinary`);
+  assert.ok(ordinary > 100 && cookie > 100 && ordinary + cookie < total / 2, `${ordinary} ordinary, ${cookie} cookie setters of ${total}`);
 });
