@@ -31,7 +31,7 @@ import { createTabStore, createWork } from './tab-store.js';
  * (BENCHMARKS.md, start-up): the core loaded, the first finished request seen, the first analysis
  * done and how long that analysis took.
  */
-const startup = { coreReadyMs: null, firstEventMs: null, firstAnalysisMs: null, firstAnalysisTookMs: null };
+const startup = { timeOrigin: performance.timeOrigin, coreReadyMs: null, firstEventMs: null, firstAnalysisMs: null, firstAnalysisTookMs: null };
 const loaded = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 const core = {
   ...loaded,

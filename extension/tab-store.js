@@ -9,8 +9,8 @@
 // another tab its record).
 //
 // Analysis is debounced per tab: finished requests wait in the tab's batch until DEBOUNCE_MS pass
-// without a new one (at most MAX_WAIT_MS after the first), then one job reads, merges, analyses and
-// saves them all. One batch runs per tab at a time and at most one more waits, however many requests
+// without a new one (at most MAX_WAIT_MS after the first), then one job merges, analyses and saves
+// them all; only the first failure after a quiet spell goes at once (leading edge). One batch runs per tab at a time and at most one more waits, however many requests
 // a page fires. Each waiting request is also written to storage.session at once (`q:<tab>:<id>`),
 // so a worker stopped mid-burst picks its batch up again on restart (`resume`); exchanges carry a
 // capture id (`cid`), so a batch saved just before the stop is never merged twice. Those writes
@@ -224,6 +224,8 @@ export function createTabStore({
   const readIndex = async () => (indexCache ??= (await storage.get(INDEX_KEY))[INDEX_KEY] ?? []);
   /** Tabs whose batch is being processed. */
   const running = new Set();
+  /** When each tab's last batch was saved: a failure after a quiet spell is analysed at once. */
+  const lastSaved = new Map();
   /** Tabs closed in this worker's lifetime: a request finishing late must not re-create them. */
   const closed = new Set();
   let seq = 0;
@@ -376,6 +378,7 @@ export function createTabStore({
       .then(batch.resolve, batch.reject)
       .finally(() => {
         running.delete(tabId);
+        lastSaved.set(tabId, now());
         if (pending.get(tabId)?.due) fire(tabId);
       });
   }
@@ -430,7 +433,11 @@ export function createTabStore({
     }
     if (!batch.due) {
       clearTimeout(batch.timer);
-      const wait = Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
+      // Leading edge: the first failure after a quiet spell (nothing waiting, nothing running, no
+      // save for a debounce period) is analysed as soon as the events already queued have joined
+      // it, so its badge and popup do not wait out the debounce. A burst still batches behind it.
+      const leading = trigger === 'failure' && batch.items.length === 1 && !running.has(tabId) && !(now() - (lastSaved.get(tabId) ?? -Infinity) < debounceMs);
+      const wait = leading ? 0 : Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
       batch.timer = setTimeout(() => fire(tabId), wait);
     }
     return batch.done;

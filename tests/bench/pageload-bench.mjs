@@ -53,6 +53,7 @@ function pageHtml(scenario, n, apiOrigin) {
   return `<!doctype html><meta charset=utf-8><title>${scenario}</title><body><script>
 const N = ${n}, API = ${JSON.stringify(apiOrigin)}, JWT = ${JSON.stringify(JWT)};
 const jobs = [];
+window.__startEpoch = performance.timeOrigin + performance.now();
 for (let i = 0; i < N; i++) {
   let p;
   if (${JSON.stringify(scenario)} === 'healthy') p = fetch('/api/ok?i=' + i);
@@ -215,20 +216,24 @@ async function startupFigures() {
     await cdp.detach();
     await p.close();
     await new Promise((r) => setTimeout(r, 500));
-    await b.page.goto(`http://app.bench.test:${port}/page/single?n=1&cold=${i}`);
-    await b.page.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 30000 });
+    // A fresh tab: its first analysis is of its one failing request, not of an earlier record.
+    const tab = await b.ctx.newPage();
+    await tab.goto(`http://app.bench.test:${port}/page/single?n=1&cold=${i}`);
+    await tab.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 30000 });
+    const startEpoch = await tab.evaluate(() => window.__startEpoch);
     let marks = null;
     for (let k = 0; k < 100 && !marks?.firstAnalysisMs; k++) {
       await new Promise((r) => setTimeout(r, 50));
       marks = await (await workerOf(b.ctx)).evaluate(() => globalThis.__authlens?.startup ?? null).catch(() => null);
     }
     if (!marks?.firstAnalysisMs) throw new Error('the restarted worker never analysed');
-    cold.push(marks);
+    cold.push({ ...marks, requestToAnalysisMs: marks.timeOrigin + marks.firstAnalysisMs - startEpoch });
+    await tab.close();
   }
   const pick = (k) => median(cold.map((m) => m[k]));
-  const coldStart = { runs: cold.length, coreReadyMs: pick('coreReadyMs'), firstEventMs: pick('firstEventMs'), firstAnalysisMs: pick('firstAnalysisMs'), firstAnalysisTookMs: pick('firstAnalysisTookMs'), eventToAnalysisMs: median(cold.map((m) => m.firstAnalysisMs - m.firstEventMs)) };
+  const coldStart = { runs: cold.length, coreReadyMs: pick('coreReadyMs'), firstEventMs: pick('firstEventMs'), firstAnalysisMs: pick('firstAnalysisMs'), firstAnalysisTookMs: pick('firstAnalysisTookMs'), requestToAnalysisMs: pick('requestToAnalysisMs') };
   console.log(`startup: worker cold start (median of ${cold.length}): core loaded ${coldStart.coreReadyMs.toFixed(1)} ms, first request seen ${coldStart.firstEventMs.toFixed(1)} ms, ` +
-    `first analysis done ${coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (the analysis itself ${coldStart.firstAnalysisTookMs.toFixed(1)} ms; request → analysis ${coldStart.eventToAnalysisMs.toFixed(1)} ms, debounce included)`);
+    `first analysis done ${coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (the analysis itself ${coldStart.firstAnalysisTookMs.toFixed(1)} ms); the page's fetch → its analysis done ${coldStart.requestToAnalysisMs.toFixed(1)} ms`);
 
   // The popup, on the tab the failing scenario filled.
   await b.page.goto(`http://app.bench.test:${port}/page/failing?n=${N}&popup=1`);

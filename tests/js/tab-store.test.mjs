@@ -345,3 +345,21 @@ test('resume: a coalesced write of a stopped worker comes back whole, each reque
   assert.deepEqual((await s2.read(1)).exchanges.map((e) => e.startedMs), [0, 1, 2, 3, 4], 'merged once');
   assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), []);
 });
+
+test('leading edge: the first failure after a quiet spell is analysed without waiting out the debounce; a burst still batches', async () => {
+  const storage = fakeStorage();
+  let t = 1000;
+  const { s, wasm } = store(storage, { debounceMs: 200, now: () => t });
+  const started = Date.now();
+  await s.record(1, [x(1, 'failure')], 'failure');
+  assert.ok(Date.now() - started < 150, `analysed after ${Date.now() - started} ms`);
+  // Within the debounce period of that save: debounced, and batched together.
+  const burst = [1, 2, 3].map((i) => s.record(1, [x(10 + i, 'failure')], 'failure'));
+  await Promise.all(burst);
+  assert.equal(wasm.calls.filter(([n]) => n === 'analyze').length, 2, 'one leading, one for the burst');
+  // A cookie setter never leads: it is no failure to show.
+  t += 10000;
+  const before = Date.now();
+  await s.record(1, [x(20, 'cookie')], 'cookie');
+  assert.ok(Date.now() - before >= 150, 'waited for the debounce');
+});

@@ -93,7 +93,8 @@ for (const [name, r] of Object.entries(plJson?.pageload ?? {})) {
 const st = plJson?.pageload?.startup;
 if (st) {
   out(`| service-worker cold start → first analysis | ≤ 50 ms | ${st.coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (core loaded at ` +
-    `${st.coldStart.coreReadyMs.toFixed(1)} ms; request → analysis ${st.coldStart.eventToAnalysisMs.toFixed(1)} ms, debounce included; the analysis itself ${st.coldStart.firstAnalysisTookMs.toFixed(1)} ms) | ${verdict(st.coldStart.firstAnalysisMs <= 50)} |`);
+    `${st.coldStart.coreReadyMs.toFixed(1)} ms, the request seen at ${st.coldStart.firstEventMs.toFixed(1)} ms, the analysis itself ${st.coldStart.firstAnalysisTookMs.toFixed(1)} ms; ` +
+    `from the page's fetch ${st.coldStart.requestToAnalysisMs.toFixed(1)} ms) | ${verdict(st.coldStart.firstAnalysisMs <= 50)} |`);
   out(`| popup open → first paint | ≤ 100 ms with 200 findings | ${st.popupOpen.firstPaintMs.toFixed(1)} ms with ${st.popupOpen.findings} findings on ${st.popupOpen.entries} requests | ` +
     `${verdict(st.popupOpen.firstPaintMs <= 100)}${st.popupOpen.findings < 200 ? ' (fewer findings than the budget names)' : ''} |`);
 }
