@@ -10,7 +10,7 @@
 //
 // Analysis is debounced per tab: finished requests wait in the tab's batch until DEBOUNCE_MS pass
 // without a new one (at most MAX_WAIT_MS after the first), then one job merges, analyses and saves
-// them all; only the first failure after a quiet spell goes at once (leading edge). One batch runs per tab at a time and at most one more waits, however many requests
+// them all; only a tab's first failure after a quiet spell goes at once (leading edge). One batch runs per tab at a time and at most one more waits, however many requests
 // a page fires. Each waiting request is also written to storage.session at once (`q:<tab>:<id>`),
 // so a worker stopped mid-burst picks its batch up again on restart (`resume`); exchanges carry a
 // capture id (`cid`), so a batch saved just before the stop is never merged twice. Those writes
@@ -433,10 +433,13 @@ export function createTabStore({
     }
     if (!batch.due) {
       clearTimeout(batch.timer);
-      // Leading edge: the first failure after a quiet spell (nothing waiting, nothing running, no
-      // save for a debounce period) is analysed as soon as the events already queued have joined
-      // it, so its badge and popup do not wait out the debounce. A burst still batches behind it.
-      const leading = trigger === 'failure' && batch.items.length === 1 && !running.has(tabId) && !(now() - (lastSaved.get(tabId) ?? -Infinity) < debounceMs);
+      // Leading edge: a tab's first failure (its record shows nothing yet, or this worker has not
+      // read it), after a quiet spell (nothing waiting or running, no save for a debounce period),
+      // is analysed as soon as the events already queued have joined it: the badge that first
+      // says something is wrong does not wait out the debounce. A tab that already shows
+      // findings waits as before (each analysis is of the whole tab: issue 13's page-load budget).
+      const shown = mem.get(tabId)?.entries?.length ?? 0;
+      const leading = trigger === 'failure' && !shown && batch.items.length === 1 && !running.has(tabId) && !(now() - (lastSaved.get(tabId) ?? -Infinity) < debounceMs);
       const wait = leading ? 0 : Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
       batch.timer = setTimeout(() => fire(tabId), wait);
     }

@@ -346,7 +346,7 @@ test('resume: a coalesced write of a stopped worker comes back whole, each reque
   assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), []);
 });
 
-test('leading edge: the first failure after a quiet spell is analysed without waiting out the debounce; a burst still batches', async () => {
+test('leading edge: a tab\'s first failure after a quiet spell is analysed without waiting out the debounce; a burst still batches', async () => {
   const storage = fakeStorage();
   let t = 1000;
   const { s, wasm } = store(storage, { debounceMs: 200, now: () => t });
@@ -359,7 +359,12 @@ test('leading edge: the first failure after a quiet spell is analysed without wa
   assert.equal(wasm.calls.filter(([n]) => n === 'analyze').length, 2, 'one leading, one for the burst');
   // A cookie setter never leads: it is no failure to show.
   t += 10000;
-  const before = Date.now();
-  await s.record(1, [x(20, 'cookie')], 'cookie');
+  let before = Date.now();
+  await s.record(2, [x(20, 'cookie')], 'cookie');
   assert.ok(Date.now() - before >= 150, 'waited for the debounce');
+  // Nor does a failure on a tab that already shows findings: it waits for the debounce.
+  t += 10000;
+  before = Date.now();
+  await s.record(1, [x(30, 'failure')], 'failure');
+  assert.ok(Date.now() - before >= 150, 'a tab with findings waits');
 });
