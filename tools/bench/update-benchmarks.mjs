@@ -88,13 +88,15 @@ const budgets = { healthy: 1.02, failing: 1.05 };
 for (const [name, r] of Object.entries(plJson?.pageload ?? {})) {
   if (!(name in budgets)) continue;
   out(`| page load, ${name} page (${r.requests} requests, ${r.pairs} pairs, median of paired ratios) | ≤ ${budgets[name]} | ` +
-    `${r.medianRatio.toFixed(3)} (${r.medianWithMs.toFixed(0)} vs ${r.medianWithoutMs.toFixed(0)} ms) | ${verdict(r.medianRatio <= budgets[name])} |`);
+    `${r.medianRatio.toFixed(3)} (${r.medianWithMs.toFixed(0)} vs ${r.medianWithoutMs.toFixed(0)} ms; browser CPU per load ${r.cpuWithMs?.toFixed(0)} vs ${r.cpuWithoutMs?.toFixed(0)} ms, ` +
+    `of which the extension process ${r.extensionCpuMs?.toFixed(0)} ms) | ${verdict(r.medianRatio <= budgets[name])} |`);
 }
 const st = plJson?.pageload?.startup;
 if (st) {
-  out(`| service-worker cold start → first analysis | ≤ 50 ms | ${st.coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (core loaded at ` +
-    `${st.coldStart.coreReadyMs.toFixed(1)} ms, the request seen at ${st.coldStart.firstEventMs.toFixed(1)} ms, the analysis itself ${st.coldStart.firstAnalysisTookMs.toFixed(1)} ms; ` +
-    `from the page's fetch ${st.coldStart.requestToAnalysisMs.toFixed(1)} ms) | ${verdict(st.coldStart.firstAnalysisMs <= 50)} |`);
+  // The worker is started by the browser on the navigation's first event, often long before the
+  // failing request: the figure is from the page's fetch to its analysis done, in a stopped-then-woken worker.
+  out(`| service-worker cold start → first analysis (a stopped worker; from the page's failing fetch to its analysis done) | ≤ 50 ms | ` +
+    `${st.coldStart.requestToAnalysisMs.toFixed(1)} ms (core loaded ${st.coldStart.coreReadyMs.toFixed(1)} ms after the worker started; the analysis itself ${st.coldStart.firstAnalysisTookMs.toFixed(1)} ms) | ${verdict(st.coldStart.requestToAnalysisMs <= 50)} |`);
   out(`| popup open → first paint | ≤ 100 ms with 200 findings | ${st.popupOpen.firstPaintMs.toFixed(1)} ms with ${st.popupOpen.findings} findings on ${st.popupOpen.entries} requests | ` +
     `${verdict(st.popupOpen.firstPaintMs <= 100)}${st.popupOpen.findings < 200 ? ' (fewer findings than the budget names)' : ''} |`);
 }
@@ -106,7 +108,8 @@ for (const line of read('check.txt').split('\n')) {
   if (!m) continue;
   const [, mix, bytes, user, sys, wall, rssKb] = m;
   const c = checks.get(mix) ?? { bytes: Number(bytes), user: [], wall: [], rss: [] };
-  c.user.push(Number(user));
+  // CPU time of the whole process (user + system): reading 50 MB is part of the work.
+  c.user.push(Number(user) + Number(sys));
   c.wall.push(Number(wall));
   c.rss.push(Number(rssKb) * 1024);
   checks.set(mix, c);
@@ -128,8 +131,8 @@ for (const [mix, c] of checks) {
   const entries = floors.get(`${mix}:har-parse`)?.entries ?? 10000;
   const user = median(c.user);
   const rate = entries / user;
-  out(`| \`authlens check --format json\`, 10k entries, ${mix} mix (${(c.bytes / 1e6).toFixed(1)} MB; median user time of ${c.user.length}) | ≥ 100,000 entries/s | ` +
-    `${Math.round(rate).toLocaleString('en-US')} entries/s (${user.toFixed(2)} s user, ${median(c.wall).toFixed(2)} s wall) | ${verdict(rate >= 100000)} |`);
+  out(`| \`authlens check --format json\`, 10k entries, ${mix} mix (${(c.bytes / 1e6).toFixed(1)} MB; median CPU time of ${c.user.length}) | ≥ 100,000 entries/s | ` +
+    `${Math.round(rate).toLocaleString('en-US')} entries/s (${user.toFixed(2)} s user + system, ${median(c.wall).toFixed(2)} s wall) | ${verdict(rate >= 100000)} |`);
   const dom = floors.get(`${mix}:json-value`);
   const skip = floors.get(`${mix}:json-ignored`);
   if (dom) {
@@ -146,7 +149,9 @@ if (size.length === 2 && size.every(Number.isFinite)) {
 out();
 out('Raw outputs of this run (CPU times unless a line says wall):');
 out();
-for (const [name, title] of [['pageload.txt', 'page load and start-up (tests/bench/pageload-bench.mjs)'], ['check.txt', '`authlens check` (`/usr/bin/time`: mix, bytes, user s, sys s, wall s, max RSS KB)'],
+for (const [name, title] of [['pageload.txt', 'page load and start-up (tests/bench/pageload-bench.mjs)'],
+  ['pageload-main.txt', 'page load with main\'s extension (EXT=…)'], ['pageload-noop-all.txt', 'page load, the floor: no-op listeners with extraHeaders'],
+  ['pageload-noop-none.txt', 'page load, no-op listeners without extraHeaders'], ['check.txt', '`authlens check` (`/usr/bin/time`: mix, bytes, user s, sys s, wall s, max RSS KB)'],
   ['core.txt', 'native core (`cargo bench --bench core`)'], ['hostile.txt', 'hostile captures (`cargo bench --bench hostile`)'], ['wasm.txt', 'wasm in Node'], ['browser.txt', 'wasm in headless Chromium']]) {
   const text = read(name).split('\n').filter((l) => l.trim() && !l.startsWith('{') && !/^\s*(Compiling|Finished|Running|Blocking)\b/.test(l)).join('\n');
   if (!text) continue;
