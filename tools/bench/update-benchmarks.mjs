@@ -146,6 +146,10 @@ const size = read('wasm-size.txt').trim().split(/\s+/).map(Number);
 if (size.length === 2 && size.every(Number.isFinite)) {
   out(`| wasm module (\`authlens_bg.wasm\` after \`wasm-opt -Oz\`) | ≤ 700 KB raw, ≤ 250 KB gzip | ${size[0].toLocaleString('en-US')} B raw, ${size[1].toLocaleString('en-US')} B gzip -9 | ${verdict(size[0] <= 700e3 && size[1] <= 250e3)} |`);
 }
+const expected = { 'core.txt': 'native core', 'hostile.txt': 'hostile captures', 'check.txt': '`authlens check`', 'wasm.txt': 'wasm in Node', 'browser.txt': 'wasm in Chromium', 'pageload.txt': 'page load' };
+const missing = Object.entries(expected).filter(([f]) => !read(f).trim()).map(([, what]) => what);
+out();
+if (missing.length) out(`Not in this run (no output recorded): ${missing.join(', ')}.`);
 out();
 out('Raw outputs of this run (CPU times unless a line says wall):');
 out();
