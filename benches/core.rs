@@ -9,7 +9,7 @@
 //! `$AUTHLENS_BENCH_DIR` (default `target/bench-data`). Environment knobs:
 //!   AUTHLENS_BENCH_SIZES  entry counts, comma-separated (default `10000,100000`)
 //!   AUTHLENS_BENCH_REPS   repetitions per case (default 7 for ≤ 20k entries, else 3)
-//!   AUTHLENS_BENCH_ONLY   run only cases whose name contains this text (e.g. `diagnose`)
+//!   AUTHLENS_BENCH_ONLY   run only cases whose name contains this text (e.g. `diagnose`, `json-`)
 //!   AUTHLENS_BENCH_MIXES  generator mixes, comma-separated (default `spa,failure-heavy`: ~3% and
 //!                         ~22% of entries are 401/403s or preflights)
 //!
@@ -153,6 +153,19 @@ fn main() {
             cap_text.len() as f64 / 1e6,
             flagged
         );
+        // The floor of any HAR reader (issue 13): serde_json skipping every value of the same bytes,
+        // and a full DOM parse (serde_json `Value`; sonic-rs and simd-json are not in the offline
+        // registry, so the fastest DOM parser at hand is serde_json's own).
+        if want("json-ignored") {
+            let s: Vec<Sample> =
+                (0..reps).map(|_| time(|| serde_json::from_str::<serde::de::IgnoredAny>(&text).is_ok()).0).collect();
+            report("json-ignored", entries, text.len(), &s);
+        }
+        if want("json-value") {
+            let s: Vec<Sample> =
+                (0..reps).map(|_| time(|| serde_json::from_str::<serde_json::Value>(&text).is_ok()).0).collect();
+            report("json-value", entries, text.len(), &s);
+        }
         if want("har-parse") {
             let s: Vec<Sample> =
                 (0..reps).map(|_| time(|| authlens::har::parse(&text).map(|c| c.exchanges.len())).0).collect();

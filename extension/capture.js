@@ -8,6 +8,8 @@
 //
 // Pure apart from what it is given: Node's tests drive it with fake events and a fake core.
 
+import { isOrdinary, quickTriage } from './prefilter.js';
+
 /** Header lines kept per message and characters kept per value (bounds storage, keeps 4 KiB cookie checks). */
 export const MAX_HEADERS = 80;
 export const MAX_VALUE = 10000;
@@ -187,9 +189,13 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
  * @param {{core: ReturnType<import('./core.js').createCore>,
  *   deliver: (tabId: number, chain: object[], trigger: string|null) => Promise<unknown>,
  *   track?: (p: Promise<unknown>) => void,
- *   observe?: (tabId: number, chain: object[]) => Promise<unknown> | void}} deps
+ *   observe?: (tabId: number, chain: object[]) => Promise<unknown> | void,
+ *   watching?: (tabId: number) => boolean, ended?: () => void}} deps
+ * `watching(tabId)` says whether `observe` wants every request of the tab (an audit recording):
+ * only then does an ordinary request (prefilter.js) cost more than its bookkeeping. `ended()` is
+ * told of every finished request (the worker's start-up marks).
  */
-export function createCapture({ core, deliver, track = () => {}, observe = () => {} }) {
+export function createCapture({ core, deliver, track = () => {}, observe = () => {}, watching = () => true, ended = () => {} }) {
   /** @type {Map<string, Flight>} */
   const flights = new Map();
   /**
@@ -303,7 +309,8 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
         .then(() => observe(f.tabId, chain))
         .catch((e) => console.warn('AuthLens: the audit recording missed a request', e));
     }
-    const t = core.triage(chain);
+    // The plainest shapes are answered in JS with the core's own answer (prefilter.js).
+    const t = quickTriage(chain) ?? core.triage(chain);
     if (t.ignored) return;
     const last = chain[chain.length - 1];
     let keep = t.keep;
@@ -346,7 +353,25 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
     }
   }
 
-  const end = (f, d, hop) => track(finish(f, [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))]));
+  /**
+   * Whether a finished request can skip the core altogether: ordinary traffic (prefilter.js), not a
+   * retry of a remembered failure (a recovery candidate), and no audit recording wants it.
+   */
+  function skips(f, chain) {
+    if (!isOrdinary(chain)) return false;
+    if (f.worker) return true;
+    if (watching(f.tabId)) return false;
+    const remembered = failures.get(f.tabId);
+    return !remembered?.size || !remembered.has(requestKey(chain[0]));
+  }
+
+  function end(f, d, hop) {
+    ended();
+    const chain = [...f.hops, exchangeOf(f, d, hop, pageOf(f.tabId))];
+    // The per-event path of ordinary traffic ends here: no promise, no JSON, no wasm.
+    if (skips(f, chain)) return;
+    track(finish(f, chain));
+  }
 
   return {
     flights,

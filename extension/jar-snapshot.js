@@ -154,11 +154,18 @@ export function createJarSnapshot({ cookies, core, digest = null, storeOf = asyn
     const { jar, elsewhere } = await cache.get(key);
     // Only ever raised: Chromium's CDP verdict, when the capture has one, is not overruled.
     if (elsewhere === true) x.siteHasCookieInOtherPartition = true;
+    // One HMAC per cookie per batch, however many of the batch's failures hold it (each is an
+    // asynchronous WebCrypto call: 40 failures × 8 cookies were 320 of them).
+    const macOf = (pair) => {
+      const k = `mac\u0000${pair}`;
+      if (!cache.has(k)) cache.set(k, digest(pair).catch(() => ''));
+      return cache.get(k);
+    };
     x.jar = await Promise.all(
       jar.map(async (c) =>
         sent.has(`${c.name}=${c.value}`) || (!c.name && sent.has(c.value)) || !c.value
           ? c
-          : { ...c, value: reduceValue(c.value, digest ? await digest(`${c.name}=${c.value}`).catch(() => '') : '') },
+          : { ...c, value: reduceValue(c.value, digest ? await macOf(`${c.name}=${c.value}`) : '') },
       ),
     );
   };

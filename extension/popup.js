@@ -207,8 +207,9 @@ async function main() {
   });
   $('audit').addEventListener('click', () => toggleAudit().catch((e) => ($('audit-note').textContent = `Audit: ${e?.message ?? e}`)));
   $('audit-open').addEventListener('click', () => openAudit());
-  await paintAudit();
-  await refresh();
+  // The findings are painted from storage without waiting for the worker's answer about the audit
+  // (a round trip that may have to wake a stopped worker first).
+  await Promise.all([paintAudit(), refresh()]);
   document.body.dataset.ready = 'true';
 }
 

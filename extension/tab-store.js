@@ -1,15 +1,21 @@
 // Per-tab records in storage.session: the exchanges kept for a tab and the core's answer for them.
-// Every read-modify-write of a tab runs in that tab's queue, and re-reads storage first: the
-// worker may have been stopped and restarted, and must never overwrite what an earlier instance
-// stored with its empty memory (PLATFORM.md P7). Bounded: exchanges per tab, tabs in total, bytes
-// per record (a record too big shrinks itself; it never costs another tab its record).
+// Every read-modify-write of a tab runs in that tab's queue. The worker keeps the records it has
+// read or written in memory (issue 13: a batch costs one storage write, not a read, an unseal and
+// a write); a tab it has not seen since it started is read from storage first: the worker may
+// have been stopped and restarted, and must never overwrite what an earlier instance stored with
+// its empty memory (PLATFORM.md P7). storage.session stays the restart-safe copy: every batch is
+// saved before its badge is painted, so whatever was reported survives a stop. Bounded: exchanges
+// per tab, tabs in total, bytes per record (a record too big shrinks itself; it never costs
+// another tab its record).
 //
 // Analysis is debounced per tab: finished requests wait in the tab's batch until DEBOUNCE_MS pass
-// without a new one (at most MAX_WAIT_MS after the first), then one job reads, merges, analyses and
-// saves them all. One batch runs per tab at a time and at most one more waits, however many requests
+// without a new one (at most MAX_WAIT_MS after the first), then one job merges, analyses and saves
+// them all; only a tab's first failure after a quiet spell goes at once (leading edge). One batch runs per tab at a time and at most one more waits, however many requests
 // a page fires. Each waiting request is also written to storage.session at once (`q:<tab>:<id>`),
 // so a worker stopped mid-burst picks its batch up again on restart (`resume`); exchanges carry a
-// capture id (`cid`), so a batch saved just before the stop is never merged twice.
+// capture id (`cid`), so a batch saved just before the stop is never merged twice. Those writes
+// are coalesced: one write per tab is in flight at a time, and the requests that finish meanwhile
+// go together in the next one (a burst of 300 requests is a handful of writes, not 300).
 //
 // At rest, a record's exchanges and the waiting requests are sealed (seal.js: encrypted with a
 // per-session key): storage.session holds no raw credential, cookie value or token-bearing URL in
@@ -200,13 +206,26 @@ export function createTabStore({
   }
   const enqueue = createQueues();
   /**
-   * The batch waiting per tab.
-   * @type {Map<number, {items:{id:string, chain:any[], trigger:string|null}[], writes:Promise<unknown>[],
-   *   firstMs:number, timer:any, due:boolean, done:Promise<void>, resolve:()=>void, reject:(e:unknown)=>void}>}
+   * The batch waiting per tab. `unwritten` are its requests not yet in storage, `writing` the one
+   * write in flight (null when none), `keys` the storage keys holding its requests.
+   * @type {Map<number, {items:{id:string, chain:any[], trigger:string|null}[], unwritten:object[],
+   *   writing:Promise<void>|null, keys:Set<string>, firstMs:number, timer:any, due:boolean, done:Promise<void>,
+   *   resolve:()=>void, reject:(e:unknown)=>void}>}
    */
   const pending = new Map();
+  /**
+   * The records this worker has read or saved, opened (exchanges in the clear), by tab: what
+   * storage holds for them, without the read and the unseal. Gone with the worker.
+   * @type {Map<number, TabRecord>}
+   */
+  const mem = new Map();
+  /** The index of tabs with records, once read (`[{tabId, updatedMs}]`, oldest first). */
+  let indexCache = null;
+  const readIndex = async () => (indexCache ??= (await storage.get(INDEX_KEY))[INDEX_KEY] ?? []);
   /** Tabs whose batch is being processed. */
   const running = new Set();
+  /** When each tab's last batch was saved: a failure after a quiet spell is analysed at once. */
+  const lastSaved = new Map();
   /** Tabs closed in this worker's lifetime: a request finishing late must not re-create them. */
   const closed = new Set();
   let seq = 0;
@@ -256,11 +275,11 @@ export function createTabStore({
    * @param {boolean} [analysed] whether `rec.entries` must be recomputed after shrinking
    */
   async function save(tabId, rec, analysed = false) {
-    const got = await storage.get(INDEX_KEY);
-    const index = (got[INDEX_KEY] ?? []).filter((t) => t.tabId !== tabId);
+    const index = (await readIndex()).filter((t) => t.tabId !== tabId);
     index.push({ tabId, updatedMs: rec.updatedMs });
     const evicted = [];
     while (index.length > MAX_TABS) evicted.push(index.shift().tabId);
+    for (const id of evicted) mem.delete(id);
     if (evicted.length) await storage.remove(evicted.map(tabKey));
     let shrunk = false;
     // Entries follow exchanges: re-analyse after each round, or the loop shrinks to nothing.
@@ -271,6 +290,8 @@ export function createTabStore({
     for (;;) {
       try {
         await storage.set({ [tabKey(tabId)]: await sealedForm(rec), [INDEX_KEY]: index });
+        indexCache = index;
+        mem.set(tabId, rec);
         break;
       } catch (e) {
         // Quota: this record gives way, nobody else's.
@@ -291,21 +312,23 @@ export function createTabStore({
       pending.delete(tabId);
       p.resolve();
     }
+    mem.delete(tabId);
     const all = (await storage.get(null)) ?? {};
     const waiting = Object.keys(all).filter((k) => k.startsWith(`q:${tabId}:`));
     await storage.remove([tabKey(tabId), ...waiting]);
-    const got = await storage.get(INDEX_KEY);
-    await storage.set({ [INDEX_KEY]: (got[INDEX_KEY] ?? []).filter((t) => t.tabId !== tabId) });
+    const index = (await readIndex()).filter((t) => t.tabId !== tabId);
+    await storage.set({ [INDEX_KEY]: index });
+    indexCache = index;
   }
 
   /** Merges a batch into the tab's record, analyses once, saves, paints the badge. */
   async function flush(tabId, batch) {
-    await Promise.all(batch.writes);
-    const keys = batch.items.map((it) => queueKey(tabId, it.id));
-    const stored = await read(tabId);
+    await batch.writing;
+    const keys = [...batch.keys];
+    const stored = mem.get(tabId) ?? (await read(tabId));
     // A request that finished after its tab closed (in an earlier worker, too) has nowhere to go.
     if (closed.has(tabId) || (!stored && !(await tabExists(tabId)))) {
-      await storage.remove(keys);
+      if (keys.length) await storage.remove(keys);
       return;
     }
     const rec = stored ?? { tabId, pageUrl: null, exchanges: [], entries: [], updatedMs: 0 };
@@ -339,7 +362,7 @@ export function createTabStore({
     const analyse = Boolean(trigger || rec.entries.length);
     if (analyse) await analyze(rec);
     await save(tabId, rec, analyse);
-    await storage.remove(keys);
+    if (keys.length) await storage.remove(keys);
     await paintBadge(tabId, rec);
   }
 
@@ -355,6 +378,7 @@ export function createTabStore({
       .then(batch.resolve, batch.reject)
       .finally(() => {
         running.delete(tabId);
+        lastSaved.set(tabId, now());
         if (pending.get(tabId)?.due) fire(tabId);
       });
   }
@@ -364,32 +388,59 @@ export function createTabStore({
    * saved (and analysed, when it triggers an analysis or the tab already has entries).
    * @returns {Promise<void>}
    */
-  function record(tabId, chain, trigger, { id = `${runId}-${++seq}`, persist = true } = {}) {
+  /**
+   * Writes the batch's unwritten requests, in as few writes as the burst allows: one write at a
+   * time, each taking every request that finished while the previous one was under way. Each write
+   * is a new key (`q:<tab>:<first request's id>`) holding `{items: [{id, chain, trigger}]}`.
+   */
+  async function writeQueued(tabId, batch) {
+    while (batch.unwritten.length) {
+      const items = batch.unwritten.splice(0).map(({ id, chain, trigger }) => ({ id, chain, trigger }));
+      const key = queueKey(tabId, items[0].id);
+      batch.keys.add(key);
+      try {
+        await storage.set({ [key]: sealer ? await sealer.seal({ items }) : { items } });
+      } catch {
+        // Not restart-safe then, but still in this worker's batch.
+      }
+    }
+    batch.writing = null;
+  }
+
+  function record(tabId, chain, trigger, { id = `${runId}-${++seq}`, persist = true, key = null } = {}) {
     if (closed.has(tabId)) return Promise.resolve();
     let batch = pending.get(tabId);
     if (!batch) {
       let resolve, reject;
       const done = new Promise((res, rej) => ((resolve = res), (reject = rej)));
-      batch = { items: [], writes: [], firstMs: now(), timer: null, due: false, done, resolve, reject };
+      batch = { items: [], unwritten: [], writing: null, keys: new Set(), firstMs: now(), timer: null, due: false, done, resolve, reject };
       pending.set(tabId, batch);
     }
     chain.forEach((x, i) => (x.cid ??= `${id}.${i}`));
-    const item = { id, chain, trigger, write: Promise.resolve() };
+    const item = { id, chain, trigger };
+    if (key) batch.keys.add(key);
     if (persist) {
-      item.write = (sealer ? sealer.seal({ chain, trigger }) : Promise.resolve({ chain, trigger }))
-        .then((v) => storage.set({ [queueKey(tabId, id)]: v }))
-        .catch(() => {});
-      batch.writes.push(item.write);
+      batch.unwritten.push(item);
+      batch.writing ??= writeQueued(tabId, batch);
     }
     batch.items.push(item);
     if (batch.items.length > MAX_PENDING_PER_TAB) {
+      // The oldest waiting request goes. If it was already written, its key stays until the batch
+      // is saved (other requests share it); a restart in between brings it back, capped again.
       const dropped = batch.items.shift();
-      // After its own write, or the write would bring it back.
-      batch.writes.push(dropped.write.then(() => storage.remove(queueKey(tabId, dropped.id))).catch(() => {}));
+      const at = batch.unwritten.indexOf(dropped);
+      if (at >= 0) batch.unwritten.splice(at, 1);
     }
     if (!batch.due) {
       clearTimeout(batch.timer);
-      const wait = Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
+      // Leading edge: a tab's first failure (its record shows nothing yet, or this worker has not
+      // read it), after a quiet spell (nothing waiting or running, no save for a debounce period),
+      // is analysed as soon as the events already queued have joined it: the badge that first
+      // says something is wrong does not wait out the debounce. A tab that already shows
+      // findings waits as before (each analysis is of the whole tab: issue 13's page-load budget).
+      const shown = mem.get(tabId)?.entries?.length ?? 0;
+      const leading = trigger === 'failure' && !shown && batch.items.length === 1 && !running.has(tabId) && !(now() - (lastSaved.get(tabId) ?? -Infinity) < debounceMs);
+      const wait = leading ? 0 : Math.max(0, Math.min(debounceMs, batch.firstMs + MAX_WAIT_MS - now()));
       batch.timer = setTimeout(() => fire(tabId), wait);
     }
     return batch.done;
@@ -403,18 +454,26 @@ export function createTabStore({
   async function resume() {
     const all = (await storage.get(null)) ?? {};
     const found = Object.entries(all).filter(([k]) => k.startsWith('q:'));
-    const done = [];
+    // Opened first, then recorded without an await in between: a write's requests go into one batch.
+    const back = [];
     for (const [key, stored] of found) {
       const [, tab, id] = key.split(':');
       // Written by this worker since it started: already in its batch.
       if (id?.startsWith(`${runId}-`)) continue;
-      const item = typeof stored === 'string' && sealer ? await sealer.open(stored).catch(() => null) : stored;
+      const value = typeof stored === 'string' && sealer ? await sealer.open(stored).catch(() => null) : stored;
       const tabId = Number(tab);
-      if (!Number.isInteger(tabId) || !Array.isArray(item?.chain)) {
+      // A coalesced write holds `items`; one request alone (an earlier version) is `{chain, trigger}`.
+      const items = Array.isArray(value?.items) ? value.items : [{ id, ...value }];
+      const usable = items.filter((it) => typeof it?.id === 'string' && Array.isArray(it.chain));
+      if (!Number.isInteger(tabId) || !usable.length) {
         await storage.remove(key);
         continue;
       }
-      done.push(record(tabId, item.chain, item.trigger ?? null, { id, persist: false }));
+      back.push({ tabId, key, usable });
+    }
+    const done = [];
+    for (const { tabId, key, usable } of back) {
+      for (const it of usable) done.push(record(tabId, it.chain, it.trigger ?? null, { id: it.id, persist: false, key }));
     }
     await Promise.all(done);
     return found.length;
@@ -439,6 +498,6 @@ export function createTabStore({
       });
     },
     /** Repaints the tab's badge from its record (Chromium resets it on navigation). */
-    repaint: (tabId) => enqueue(tabId, async () => paintBadge(tabId, await read(tabId))),
+    repaint: (tabId) => enqueue(tabId, async () => paintBadge(tabId, mem.get(tabId) ?? (await read(tabId)))),
   };
 }

@@ -266,3 +266,24 @@ test("a request announced before its own preflight (Firefox) is stamped with the
     assert.deepEqual(delivered.map(({ chain: [x] }) => `${x.method} ${x.startedMs}`), ['OPTIONS 101', 'GET 106', 'OPTIONS 122', 'GET 120']);
   }
 });
+
+test('ordinary traffic never reaches the core; a retry of a remembered failure and an audited tab still do', async () => {
+  const url = 'https://a.test/api/list';
+  const run = async (watching, remember) => {
+    const wasm = fakeWasm({});
+    const core = createCore(wasm, { browser: 'chromium', wasmUrl: 'x' });
+    const pending = [];
+    const capture = createCapture({ core, deliver: async () => {}, track: (p) => pending.push(p), watching: () => watching });
+    if (remember) capture.rememberFailures([{ tabId: 1, exchanges: [{ method: 'GET', url, status: 401, interest: 'failure' }] }]);
+    capture.onSendHeaders(ev('1', url, { type: 'fetch', requestHeaders: [] }));
+    capture.onCompleted(ev('1', url, { type: 'fetch', statusCode: 200, responseHeaders: [] }));
+    await flush();
+    await Promise.all(pending);
+    const count = (name) => wasm.calls.filter(([n]) => n === name).length;
+    return { tracked: pending.length, triaged: count('triage'), recovery: count('isRecovery') };
+  };
+  assert.deepEqual(await run(false, false), { tracked: 0, triaged: 0, recovery: 0 });
+  // Answered in JS (prefilter.js), but still a recovery candidate for the core to judge.
+  assert.deepEqual(await run(false, true), { tracked: 1, triaged: 0, recovery: 1 }, 'a recovery candidate');
+  assert.deepEqual(await run(true, false), { tracked: 1, triaged: 0, recovery: 0 }, 'an audit recording sees everything');
+});

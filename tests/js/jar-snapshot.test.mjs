@@ -112,3 +112,19 @@ test("snapshot reads the tab's own cookie store, once per batch", async () => {
   assert.deepEqual(asked, [5]);
   assert.deepEqual(queries, [{ domain: 'a.test', storeId: 'firefox-container-2' }]);
 });
+
+test('snapshot: one HMAC per unsent cookie per batch, however many failures hold it; a new batch hashes again', async () => {
+  const cookies = { getAll: async (q) => (q.partitionKey ? [] : [cookie('a', { value: 'value-aaaaaaaa' }), cookie('b', { value: 'value-bbbbbbbb' })]) };
+  const core = createCore(fakeWasm(), { browser: 'chromium', wasmUrl: 'x' });
+  const hashed = [];
+  const real = createDigest(globalThis.crypto, fakeStorage());
+  const snapshot = createJarSnapshot({ cookies, core, digest: (v) => (hashed.push(v), real(v)) });
+  const failure = (i) => ({ url: `https://api.a.test/${i}`, pageUrl: 'https://app.a.test/', requestHeaders: [] });
+  const cache = new Map();
+  const xs = [1, 2, 3, 4, 5].map(failure);
+  await Promise.all(xs.map((x) => snapshot(x, cache)));
+  assert.deepEqual(hashed.sort(), ['a=value-aaaaaaaa', 'b=value-bbbbbbbb']);
+  assert.ok(xs.every((x) => JSON.stringify(x.jar) === JSON.stringify(xs[0].jar)), 'every failure gets the same reduced values');
+  await snapshot(failure(6), new Map());
+  assert.equal(hashed.length, 4, 'the memo lives as long as the batch');
+});

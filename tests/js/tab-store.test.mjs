@@ -286,3 +286,85 @@ test('resume skips what this worker queued itself, and one batch never merges a 
   const rec = (await storage.get(tabKey(1)))[tabKey(1)];
   assert.deepEqual(rec.exchanges.map((e) => e.startedMs), [1, 2]);
 });
+
+/** Storage that counts its calls by method and key prefix (`set q:`, `get tab:` …). */
+function counting(storage) {
+  const calls = [];
+  const keysOf = (k) => (k === null || k === undefined ? ['*'] : Array.isArray(k) ? k : typeof k === 'object' ? Object.keys(k) : [k]);
+  const wrap = (name) => (arg) => {
+    for (const k of keysOf(arg)) calls.push(`${name} ${k.split(':')[0]}`);
+    return storage[name](arg);
+  };
+  return { storage: { ...storage, get: wrap('get'), set: wrap('set'), remove: wrap('remove') }, calls };
+}
+
+test('a burst of waiting requests is written in a few coalesced writes, not one per request', async () => {
+  const { storage, calls } = counting(fakeStorage());
+  const { s } = store(storage, { debounceMs: 20 });
+  const done = [];
+  for (let i = 0; i < 300; i++) done.push(s.record(1, [x(i, 'failure')], 'failure'));
+  await Promise.all(done);
+  const writes = calls.filter((c) => c === 'set q').length;
+  assert.ok(writes >= 1 && writes <= 3, `${writes} writes of waiting requests`);
+  assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), [], 'all cleaned up');
+});
+
+test('the worker keeps its records in memory: a second batch neither reads nor opens the stored record', async () => {
+  const { storage, calls } = counting(fakeStorage());
+  const { s } = store(storage, { debounceMs: 1 });
+  await s.record(1, [x(1, 'failure')], 'failure');
+  assert.equal(calls.filter((c) => c === 'get tab').length, 1, 'read once: an earlier worker may have stored it');
+  await s.record(1, [x(2, 'failure')], 'failure');
+  await s.record(1, [x(3, 'cookie')], 'cookie');
+  assert.equal(calls.filter((c) => c === 'get tab').length, 1, 'never again');
+  assert.equal(calls.filter((c) => c === 'get tabs').length, 1, 'the index too is read once');
+  assert.equal(calls.filter((c) => c === 'set tab').length, 3, 'every batch is saved (restart-safe) before its badge');
+  assert.deepEqual((await storage.get(tabKey(1)))[tabKey(1)].exchanges.map((e) => e.startedMs), [1, 2, 3]);
+  // Cleared, the memory goes too: the next batch starts from nothing, not from the old record.
+  await s.clear(1);
+  await s.record(1, [x(4, 'failure')], 'failure');
+  assert.deepEqual((await storage.get(tabKey(1)))[tabKey(1)].exchanges.map((e) => e.startedMs), [4]);
+});
+
+test('resume: a coalesced write of a stopped worker comes back whole, each request once', async () => {
+  const storage = fakeStorage();
+  const { createSealer } = await import('../../extension/seal.js');
+  const sealer = createSealer(globalThis.crypto, storage);
+  // The first worker: a burst written, then "stopped" before its batch is due (its timer fires
+  // later, after the second worker saved: the capture ids keep it from merging anything twice).
+  const { s: s1 } = store(storage, { debounceMs: 150, sealer });
+  const first = [];
+  for (let i = 0; i < 5; i++) first.push(s1.record(1, [x(i, 'failure')], 'failure'));
+  for (let i = 0; i < 20 && Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')).length < 2; i++) await flush();
+  const waiting = Object.entries(await storage.get(null)).filter(([k]) => k.startsWith('q:'));
+  assert.ok(waiting.length >= 1 && waiting.length < 5, `${waiting.length} coalesced writes`);
+  const { s: s2 } = store(storage, { debounceMs: 1, sealer });
+  assert.equal(await s2.resume(), waiting.length);
+  assert.deepEqual((await s2.read(1)).exchanges.map((e) => e.startedMs), [0, 1, 2, 3, 4]);
+  await Promise.all(first);
+  assert.deepEqual((await s2.read(1)).exchanges.map((e) => e.startedMs), [0, 1, 2, 3, 4], 'merged once');
+  assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), []);
+});
+
+test('leading edge: a tab\'s first failure after a quiet spell is analysed without waiting out the debounce; a burst still batches', async () => {
+  const storage = fakeStorage();
+  let t = 1000;
+  const { s, wasm } = store(storage, { debounceMs: 200, now: () => t });
+  const started = Date.now();
+  await s.record(1, [x(1, 'failure')], 'failure');
+  assert.ok(Date.now() - started < 150, `analysed after ${Date.now() - started} ms`);
+  // Within the debounce period of that save: debounced, and batched together.
+  const burst = [1, 2, 3].map((i) => s.record(1, [x(10 + i, 'failure')], 'failure'));
+  await Promise.all(burst);
+  assert.equal(wasm.calls.filter(([n]) => n === 'analyze').length, 2, 'one leading, one for the burst');
+  // A cookie setter never leads: it is no failure to show.
+  t += 10000;
+  let before = Date.now();
+  await s.record(2, [x(20, 'cookie')], 'cookie');
+  assert.ok(Date.now() - before >= 150, 'waited for the debounce');
+  // Nor does a failure on a tab that already shows findings: it waits for the debounce.
+  t += 10000;
+  before = Date.now();
+  await s.record(1, [x(30, 'failure')], 'failure');
+  assert.ok(Date.now() - before >= 150, 'a tab with findings waits');
+});
