@@ -97,6 +97,9 @@ const capture = createCapture({
 
 const FILTER = { urls: ['<all_urls>'] };
 const wr = api.webRequest;
+// Request bodies only for script POSTs to token-like URLs (OAuth token endpoints: the core reads
+// grant_type and the refresh token presented); every other request pays nothing for it.
+wr.onBeforeRequest.addListener(capture.onBeforeRequest, { urls: ['*://*/*token*'], types: ['xmlhttprequest'] }, ['requestBody']);
 wr.onSendHeaders.addListener(capture.onSendHeaders, FILTER, ['requestHeaders', ...EXTRA]);
 wr.onHeadersReceived.addListener(capture.onHeadersReceived, FILTER, ['responseHeaders', ...EXTRA]);
 wr.onBeforeRedirect.addListener(capture.onBeforeRedirect, FILTER, ['responseHeaders', ...EXTRA]);

@@ -75,7 +75,7 @@ export function hashKey(s) {
  * origin when the request started (null while the tab list is still being read after a restart).
  * @typedef {{tabId:number, method:string, url:string, type:string, initiator?:string, startedMs:number,
  *   requestHeaders:{name:string, value?:string, binaryValue?:number[]}[], responseHeaders:object[], status:number,
- *   authRequired?:object, hops:object[], worker?:{origin:string, tabIds:number[]|null}}} Flight
+ *   authRequired?:object, requestBody?:string, hops:object[], worker?:{origin:string, tabIds:number[]|null}}} Flight
  */
 
 /**
@@ -179,7 +179,30 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
     redirectUrl: capUrl(redirectUrl) ?? null,
     authRequired: f.authRequired ?? null,
     serverIp: d.ip ?? null,
+    requestBody: f.requestBody ?? null,
   };
+}
+
+/** At most this much of a request body is kept (the core reads only a token request's form). */
+export const MAX_BODY = 4096;
+
+/**
+ * A token request's body as text (webRequest `requestBody`: parsed `formData`, or the first `raw`
+ * chunk decoded), capped; undefined when the browser gave none. The core reads `grant_type` and
+ * which refresh token was presented (issue 10 class 4); the views redact it like a header.
+ * @param {{formData?: Record<string, string[]>, raw?: {bytes?: ArrayBuffer}[]} | undefined} body
+ * @returns {string | undefined}
+ */
+export function bodyText(body) {
+  if (!body) return undefined;
+  if (body.formData) {
+    const p = new URLSearchParams();
+    for (const [k, vs] of Object.entries(body.formData)) for (const v of vs) p.append(k, String(v));
+    return p.toString().slice(0, MAX_BODY);
+  }
+  const bytes = body.raw?.[0]?.bytes;
+  if (!bytes) return undefined;
+  return new TextDecoder('utf-8', { fatal: false }).decode(bytes.slice(0, MAX_BODY));
 }
 
 /**
@@ -377,6 +400,12 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
     flights,
     pageOf,
     setTabPage,
+    /** webRequest.onBeforeRequest, registered only for token-endpoint-like URLs (background.js). */
+    onBeforeRequest(d) {
+      if (d.method !== 'POST' || !d.requestBody) return;
+      const f = flightFor(d);
+      if (f) f.requestBody = bodyText(d.requestBody);
+    },
     /** webRequest.onSendHeaders */
     onSendHeaders(d) {
       const f = flightFor(d);
@@ -415,6 +444,7 @@ export function createCapture({ core, deliver, track = () => {}, observe = () =>
       f.responseHeaders = [];
       f.status = 0;
       f.authRequired = undefined;
+      f.requestBody = undefined;
       f.startedMs = d.timeStamp;
     },
     /** webRequest.onCompleted */

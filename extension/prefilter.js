@@ -42,6 +42,11 @@ export function quickTriage(chain) {
   const s = x.status;
   if (!(s >= 200 && s < 400)) return null;
   for (const h of x.responseHeaders) if (h.name.length === 10 && h.name.toLowerCase() === 'set-cookie') return COOKIE;
+  // An authorization server's refusal in the URL or a redirect's Location, and token requests
+  // (interest.rs: carries_oauth_error, is_token_request): the core's.
+  if ((x.url ?? '').includes('error=')) return null;
+  if (x.method === 'POST' && /\/(access_)?token\/*$/i.test((x.url ?? '').split(/[?#]/, 1)[0])) return null;
+  for (const h of x.responseHeaders) if (h.name.length === 8 && h.name.toLowerCase() === 'location' && h.value.includes('error=')) return null;
   const type = x.resourceType;
   if (type === 'preflight') return null;
   const script = SCRIPT_TYPES.has(type);

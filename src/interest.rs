@@ -53,6 +53,18 @@ pub fn interest(ex: &Exchange<'_>) -> Option<Interest> {
     if ex.response_headers.has_set_cookie() {
         return Some(Interest::Cookie);
     }
+    // An authorization server's refusal in the callback URL or in a redirect's Location (RFC 6749
+    // §4.1.2.1): no code, no token, so the app's next calls fail.
+    if crate::signals::carries_oauth_error(&ex.url)
+        || ((300..400).contains(&s)
+            && ex.response_headers.get("location").is_some_and(crate::signals::carries_oauth_error))
+    {
+        return Some(Interest::Failure);
+    }
+    // A token request (RFC 6749 §3.2), even a successful one: the clock and refresh rules read it.
+    if crate::signals::is_token_request(ex) {
+        return Some(Interest::Context);
+    }
     if ex.resource_type.as_deref() == Some("preflight") {
         return Some(Interest::Context);
     }
@@ -250,6 +262,38 @@ mod tests {
             ("redirected XHR", ex(301, "xmlhttprequest"), Some(Context)),
             ("redirected ping", ex(307, "ping"), Some(Context)),
             ("redirected navigation", ex(302, "main_frame"), None),
+            (
+                "token request",
+                Exchange {
+                    method: "POST".into(),
+                    url: "https://id.test/oauth/token".into(),
+                    ..ex(200, "xmlhttprequest")
+                },
+                Some(Context),
+            ),
+            (
+                "a GET of a /token page is not one",
+                Exchange { url: "https://id.test/oauth/token".into(), ..ex(200, "xmlhttprequest") },
+                None,
+            ),
+            (
+                "authorize redirect with error=",
+                res(ex(302, "main_frame"), "Location", "https://app.test/cb?error=invalid_scope&state=s"),
+                Some(Failure),
+            ),
+            (
+                "callback carrying the error",
+                Exchange {
+                    url: "https://app.test/cb?error=unauthorized_client&state=s".into(),
+                    ..ex(200, "main_frame")
+                },
+                Some(Failure),
+            ),
+            (
+                "a page with another error=",
+                Exchange { url: "https://app.test/search?error=none".into(), ..ex(200, "main_frame") },
+                None,
+            ),
             ("500 with Authorization", req(ex(500, "fetch"), "Authorization", "Bearer x"), Some(Failure)),
             ("404 with Authorization", req(ex(404, "fetch"), "authorization", "Bearer x"), Some(Failure)),
             ("404 without Authorization", ex(404, "fetch"), None),

@@ -292,6 +292,47 @@ export const scenarios = [
     },
   },
   {
+    name: 'clock-skew-after-refresh',
+    title: 'the client clock runs 2 h ahead of the servers: the SPA refreshes, judges the new 5-minute token expired by its own clock, and calls the API without it',
+    expect: { first: 'clock-skew', urlIncludes: '/skew/api' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/skew/page'));
+      for (let i = 0; i < 3; i++) await pageFetch(page, `/skew/asset?i=${i}`);
+      await pageFetch(page, '/skew/oauth/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=refresh_token&refresh_token=rt-1&client_id=spa',
+      });
+      await pageFetch(page, '/skew/api');
+      return { tabId };
+    },
+  },
+  {
+    name: 'oauth-refresh-refused',
+    title: 'the token endpoint refuses a refresh (400; its body is out of the extension\'s reach), then the API call goes without a token',
+    expect: { first: 'oauth-invalid-grant', urlIncludes: '/idp/api' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await pageFetch(page, '/idp/token', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=refresh_token&refresh_token=rt-expired-1&client_id=spa',
+      });
+      await pageFetch(page, '/idp/api');
+      return { tabId };
+    },
+  },
+  {
+    name: 'oauth-authorize-error',
+    title: 'the authorization endpoint redirects back with error=invalid_scope: no code, no token',
+    expect: { first: 'oauth-invalid-client', urlIncludes: '/idp/authorize' },
+    async run(env) {
+      const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
+      await page.goto(env.https('app.a.test', '/idp/authorize?client_id=spa&response_type=code&scope=openid%20admin&state=s1'));
+      return { tabId };
+    },
+  },
+  {
     name: 'jwt-expired-recovered',
     title: 'refresh-and-retry: the expired JWT gets a 401, the same call with a fresh token succeeds',
     expect: { first: 'jwt-expired', urlIncludes: '/api/me' },

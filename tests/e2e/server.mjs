@@ -126,6 +126,13 @@ function cookies(req) {
   return out;
 }
 
+/** Answers with a Date 2 h behind this computer's clock; returns that "now" in epoch seconds. */
+function skewed(res) {
+  const now = Math.floor(Date.now() / 1000) - 7200;
+  res.setHeader('Date', new Date(now * 1000).toUTCString());
+  return now;
+}
+
 const bearer = (req) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? null;
 
 /**
@@ -194,6 +201,44 @@ function routes(tok) {
       res.setHeader('WWW-Authenticate', 'Cookie realm="app"');
       send(res, 401, json({ error: 'not signed in' }));
     },
+
+    // ---- the client's clock (issue 10 class 3): these servers' clocks run 2 h behind this
+    // computer's, which is what a client clock 2 h ahead looks like from the browser. A token
+    // endpoint hands out a 5-minute token; the SPA judges it by its own clock and drops it.
+    '/skew/page': (req, res) => (skewed(res), send(res, 200, PAGE('Skewed clock'), 'text/html; charset=utf-8')),
+    '/skew/asset': (req, res) => (skewed(res), send(res, 200, 'ok', 'text/plain')),
+    '/skew/oauth/token': (req, res) => {
+      req.resume();
+      const now = skewed(res);
+      const access = jwt({ iss: 'https://idp.b.test/', aud: 'https://api.a.test', sub: 'user-42', iat: now, exp: now + 300 });
+      res.setHeader('Cache-Control', 'no-store');
+      send(res, 200, json({ access_token: access, token_type: 'Bearer', expires_in: 300 }));
+    },
+    '/skew/api': (req, res) => {
+      skewed(res);
+      if (bearer(req)) return send(res, 200, json({ ok: true }));
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+      send(res, 401, json({ message: 'Unauthorized' }));
+    },
+
+    // ---- OAuth endpoints speak in bodies (issue 10 class 4): a refused refresh, then the API
+    // call without a token; an authorize redirect carrying error=.
+    '/idp/token': (req, res) => {
+      req.resume();
+      res.setHeader('Cache-Control', 'no-store');
+      send(res, 400, json({ error: 'invalid_grant', error_description: 'Token is not active' }));
+    },
+    '/idp/api': (req, res) => {
+      if (bearer(req)) return send(res, 200, json({ ok: true }));
+      res.setHeader('WWW-Authenticate', 'Bearer realm="api"');
+      send(res, 401, json({ message: 'Unauthorized' }));
+    },
+    '/idp/authorize': (req, res, url) => {
+      const state = url.searchParams.get('state') ?? '';
+      res.setHeader('Location', `/idp/callback?error=invalid_scope&error_description=${encodeURIComponent('Invalid scopes: admin')}&state=${encodeURIComponent(state)}`);
+      send(res, 302, '', 'text/plain');
+    },
+    '/idp/callback': (req, res) => send(res, 200, PAGE('Signed out', '<p>Sign-in failed.</p>'), 'text/html; charset=utf-8'),
 
     // A bearer API with a proper challenge; answers per token.
     '/api/me': (req, res) => {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  bodyText,
+  MAX_BODY,
   capHeaders, capUrl, createCapture, headerText, exchangeOf, hashKey, MAX_FLIGHTS, MAX_HEADERS, MAX_SET_COOKIE, MAX_URL, MAX_VALUE, originOf, resourceType, URL_CUT,
 } from '../../extension/capture.js';
 import { createCore } from '../../extension/core.js';
@@ -39,9 +41,28 @@ test('exchangeOf: the model::Exchange fields, camelCase', () => {
     requestHeaders: [{ name: 'Authorization', value: 'Bearer x' }], responseHeaders: [{ name: 'WWW-Authenticate', value: 'Bearer' }],
     startedMs: 10, pageUrl: 'https://app.a.test/', initiator: 'https://app.a.test', fetchedByWorker: false,
     resourceType: 'xmlhttprequest', fromCache: 'disk', error: null, redirectUrl: null, authRequired: null, serverIp: '127.0.0.1',
+    requestBody: null,
   });
   // A navigation is its own page.
   assert.equal(exchangeOf({ ...f, type: 'main_frame' }, {}, {}, 'https://elsewhere/').pageUrl, 'https://api.a.test/me');
+});
+
+test('bodyText: a token request form as text, capped; raw bytes decoded; nothing when absent', () => {
+  assert.equal(bodyText({ formData: { grant_type: ['refresh_token'], refresh_token: ['r 1&x'] } }), 'grant_type=refresh_token&refresh_token=r+1%26x');
+  assert.equal(bodyText({ raw: [{ bytes: new TextEncoder().encode('{"grant_type":"refresh_token"}').buffer }] }), '{"grant_type":"refresh_token"}');
+  assert.equal(bodyText({ raw: [{ bytes: new Uint8Array(10000).fill(97).buffer }] }).length, MAX_BODY);
+  assert.equal(bodyText(undefined), undefined);
+  assert.equal(bodyText({}), undefined);
+});
+
+test('onBeforeRequest keeps a POST body on its flight, and a redirect drops it', () => {
+  const { capture } = harness({});
+  capture.onBeforeRequest(ev('9', 'https://id.test/oauth/token', { method: 'POST', requestBody: { formData: { grant_type: ['refresh_token'] } } }));
+  assert.equal(capture.flights.get('9').requestBody, 'grant_type=refresh_token');
+  capture.onBeforeRequest(ev('10', 'https://id.test/oauth/token', { method: 'GET', requestBody: { formData: { a: ['1'] } } }));
+  assert.equal(capture.flights.get('10'), undefined, 'a GET makes no flight here');
+  capture.onBeforeRedirect(ev('9', 'https://id.test/oauth/token', { statusCode: 307, redirectUrl: 'https://id2.test/oauth/token', responseHeaders: [] }));
+  assert.equal(capture.flights.get('9').requestBody, undefined);
 });
 
 /** A capture wired to a fake core; `delivered` collects what it keeps. */

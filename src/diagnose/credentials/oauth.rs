@@ -13,6 +13,35 @@ fn is_token_endpoint(ctx: &Ctx<'_, '_>) -> bool {
     crate::signals::is_token_request(ctx.ex)
 }
 
+/// A refresh (`grant_type=refresh_token`) answered 400 whose body the capture lacks (browser
+/// extensions never see response bodies): RFC 6749 §5.2 makes `invalid_grant` the refusal of a
+/// refresh token that expired, was revoked or was already used, by far the likeliest; said at
+/// `warn`, with what would confirm it.
+fn unread_refresh_refusal(ex: &crate::model::Exchange<'_>) -> Option<Finding> {
+    if ex.status != 400 || ex.response_body.is_some() || !crate::signals::is_token_request(ex) {
+        return None;
+    }
+    if grant_type(ex.request_body.as_deref()).as_deref() != Some("refresh_token") {
+        return None;
+    }
+    let explanation = "The token endpoint refused a refresh (grant_type=refresh_token) with 400. The reason is in \
+         the response body, which browser extensions cannot read; for a refresh it is almost always invalid_grant: the \
+         refresh token expired, was revoked, or was already used (rotation). The AuthLens DevTools panel, or a HAR \
+         export, shows the body and would confirm it.";
+    let fix = Fix::new("When a refresh is refused, send the user through the login again; make refresh single-flight.")
+        .step("Store the rotated refresh token from every successful refresh before using it again.")
+        .step("Run one refresh at a time, shared by every caller and tab (a Web Lock or a shared promise).");
+    Some(
+        Finding::new(FindingId::OauthInvalidGrant, explanation, fix)
+            .title("A token refresh was refused (most likely invalid_grant)")
+            .source("RFC 6749 §5.2 (invalid_grant), §6 (refreshing an access token)")
+            .severity(crate::catalogue::Severity::Warn)
+            .confidence(45)
+            .with("Token endpoint", ex.url.to_string())
+            .with("grant_type", "refresh_token"),
+    )
+}
+
 /// The token request's refusal codes that leave the app without a token (RFC 6749 §5.2).
 const NO_TOKEN_CODES: &[&str] = &["invalid_grant", "invalid_client", "unauthorized_client", "invalid_scope"];
 /// At most this many earlier exchanges are searched for the token request that failed.
@@ -46,7 +75,12 @@ pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
         if !is_token_error_status(ex.status) {
             continue;
         }
-        let Some((code, desc)) = oauth_error(ex.response_body.as_deref()) else { continue };
+        let (code, desc, unread) = match oauth_error(ex.response_body.as_deref()) {
+            Some((c, d)) => (c, d, false),
+            // The extension's capture: a refused refresh whose body it could not read.
+            None if unread_refresh_refusal(ex).is_some() => ("invalid_grant".to_string(), None, true),
+            None => continue,
+        };
         if !NO_TOKEN_CODES.contains(&code.as_str()) {
             continue;
         }
@@ -57,10 +91,16 @@ pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
         } else {
             "this request went out without a token"
         };
+        let refused = if unread {
+            "was refused (400; most likely invalid_grant: the reason is in the response body, which browser \
+             extensions cannot read)"
+                .to_string()
+        } else {
+            format!("was refused with {code} ({} answer)", ex.status)
+        };
         let explanation = format!(
-            "The app's token request (#{i}, grant_type={grant}) was refused with {code} ({} answer), and {sent}: \
-             without a new token the API call cannot succeed. The cause is at the token endpoint; see that entry.",
-            ex.status
+            "The app's token request (#{i}, grant_type={grant}) {refused}, and {sent}: without a new token the API \
+             call cannot succeed. The cause is at the token endpoint; see that entry."
         );
         let fix = if code == "invalid_grant" {
             Fix::new("Fix the token request first; when a refresh token is refused, send the user through the login again.")
@@ -73,8 +113,8 @@ pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
         let mut finding = Finding::new(id, explanation, fix)
             .title(format!("The token request before this call was refused ({code})"))
             .source("RFC 6749 §5.2; DIAGNOSES §0.7 rule 1 (the cause on another entry)")
-            .signal(Signal::Reported)
-            .confidence(80)
+            .signal(if unread { Signal::Inferred } else { Signal::Reported })
+            .confidence(if unread { 60 } else { 80 })
             .related(i)
             .with("Token endpoint", ex.url.to_string())
             .with("error", code);
@@ -206,7 +246,9 @@ pub fn oauth_authorize_error(ctx: &Ctx<'_, '_>, _: &Facts<'_>, out: &mut Vec<Fin
         .then(|| ctx.ex.response_headers.get("location"))
         .flatten()
         .and_then(|l| ctx.url.as_ref().and_then(|u| u.join(l.trim()).ok()));
-    let on_callback = ctx.url.as_ref().filter(|u| u.query_pairs().any(|(k, _)| k == "state"));
+    // The callback is read only when the redirect that led to it was not captured (that hop says it).
+    let hop_said_it = ctx.corr.redirected_from.get(ctx.index).copied().flatten().is_some();
+    let on_callback = ctx.url.as_ref().filter(|u| !hop_said_it && u.query_pairs().any(|(k, _)| k == "state"));
     let Some(u) = location.as_ref().or(on_callback) else { return };
     let mut code = None;
     let mut desc = None;
@@ -246,7 +288,12 @@ pub fn oauth_invalid_grant(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Findi
     if !is_token_error_status(f.status) || !is_token_endpoint(ctx) {
         return;
     }
-    let Some((err, desc)) = oauth_error(ctx.ex.response_body.as_deref()) else { return };
+    let Some((err, desc)) = oauth_error(ctx.ex.response_body.as_deref()) else {
+        if let Some(f) = unread_refresh_refusal(ctx.ex) {
+            out.push(f);
+        }
+        return;
+    };
     if err != "invalid_grant" {
         return;
     }

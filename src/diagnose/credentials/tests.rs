@@ -286,3 +286,21 @@ fn authorize_redirect_errors_are_read() {
     denied.exchanges[0].url = Cow::Borrowed("https://id.example.com/authorize?client_id=spa");
     assert!(run(&denied).0.iter().all(|f| f.id != FindingId::OauthInvalidClient));
 }
+
+/// The extension never sees response bodies: a refused refresh is still named, at warn, as the
+/// likeliest code, saying what would confirm it; a refused code grant is not guessed.
+#[test]
+fn a_refused_refresh_without_its_body_is_named_at_warn() {
+    let mut cap = token_call(400, "grant_type=refresh_token&refresh_token=r1&client_id=spa", "");
+    cap.exchanges[0].response_body = None;
+    let (findings, _) = run(&cap);
+    let f = findings.iter().find(|f| f.id == FindingId::OauthInvalidGrant).expect("named");
+    assert_eq!(f.severity, crate::catalogue::Severity::Warn);
+    assert!(f.explanation.contains("cannot read"), "{}", f.explanation);
+    let mut code = token_call(400, "grant_type=authorization_code&code=c1", "");
+    code.exchanges[0].response_body = None;
+    assert!(run(&code).0.iter().all(|f| f.id != FindingId::OauthInvalidGrant));
+    let mut ok = token_call(401, "grant_type=refresh_token&refresh_token=r1", "");
+    ok.exchanges[0].response_body = None;
+    assert!(run(&ok).0.iter().all(|f| f.id != FindingId::OauthInvalidGrant), "401 is invalid_client's status");
+}
