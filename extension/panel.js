@@ -10,7 +10,10 @@
 // cell data-finding and data-severity; the detail pane's findings have data-finding and
 // data-severity, in rank order.
 
-import { api } from './browser-compat.js';
+import * as wasm from './pkg/authlens.js';
+import { api, browserName } from './browser-compat.js';
+import { createCore } from './core.js';
+import { mountPreciseControls, paintBrowserVerdicts, preciseKey, preciseReports } from './precise-ui.js';
 import { createHarClient, progressText } from './har-client.js';
 import { MAX_DEVTOOLS_ENTRIES, filterRows, harOfEntries, keepEntry, reportOfEntries, rowsOf, sortRows } from './panel-model.js';
 import { ago, el, paintSections, shortUrl, statusText } from './render.js';
@@ -58,9 +61,22 @@ async function loadTab() {
   return { ...rest, exchanges };
 }
 
+/** The wasm core, loaded only for precise mode (files are checked in har-worker.js). */
+const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+
+/** Precise mode: the tab's analysis with the browser's own verdicts merged in, or null without any. */
+async function preciseEntries(rec) {
+  if (tabId === null || !rec?.exchanges?.length) return null;
+  const reports = await preciseReports(tabId, sealer);
+  if (!reports.length) return null;
+  await core.load();
+  return core.analyzePrecise(rec, reports).entries;
+}
+
 async function refreshTab() {
   const rec = await loadTab();
-  sources.tab = { entries: rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
+  const merged = await preciseEntries(rec).catch((e) => (console.error('AuthLens: precise analysis failed', e), null));
+  sources.tab = { entries: merged ?? rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
   if (current === 'tab') paint();
 }
 
@@ -203,7 +219,7 @@ function select(index, focusDetail) {
   detail.replaceChildren(
     el('h2', {}, el('span', { className: 'req-method', text: entry.method }), ' ', el('span', { className: 'req-url', text: entry.url })),
     el('p', { className: 'muted', text: statusText(entry) }),
-    ...paintSections(entry, { reveal: false, rawExchange }),
+    ...paintSections(entry, { reveal: false, rawExchange, afterFindings: paintBrowserVerdicts }),
   );
   detail.dataset.entry = String(entry.index);
   if (focusDetail) detail.focus();
@@ -313,9 +329,12 @@ async function main() {
   $('source').addEventListener('change', () => setSource(/** @type {HTMLSelectElement} */ ($('source')).value));
   tabId = inspectedTabId();
   devtools?.network?.onRequestFinished?.addListener(onRequestFinished);
+  const preciseUi = mountPreciseControls($('precise-box'), () => tabId, () => refreshTab());
   api.storage.session.onChanged.addListener((changes) => {
     if (tabId !== null && tabKey(tabId) in changes) refreshTab();
+    if (tabId !== null && preciseKey(tabId) in changes) refreshTab().then(() => preciseUi.paint());
   });
+  await preciseUi.paint();
   await refreshTab();
   paint();
 }
