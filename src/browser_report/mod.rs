@@ -109,6 +109,10 @@ pub struct Verdict {
     pub ids: Vec<FindingId>,
     /// Whether inference is expected to find it too (false for browser-only and predictive reasons).
     pub compared: bool,
+    /// Per reason (aligned with `reasons`): the ids it states when inference is expected to find
+    /// them, else empty. The reason-level comparison reads it.
+    #[serde(skip)]
+    pub reason_ids: Vec<&'static [FindingId]>,
 }
 
 /// How inference and the browser compare on one exchange.
@@ -126,7 +130,12 @@ pub struct Comparison {
     pub missed: Vec<FindingId>,
     /// Inferred ids the browser could have reported here (or on a related exchange) and did not.
     pub unconfirmed: Vec<FindingId>,
+    /// Cause-level agreement: nothing missed, nothing unconfirmed.
     pub agree: bool,
+    /// Reason-level detail: each compared reason (`subject: Enum.Value`) none of whose ids inference
+    /// found, even where another reason of the same verdict agreed (a cookie blocked both by
+    /// `SameSite=Lax` and by third-party blocking, inference naming only the first).
+    pub reasons_missed: Vec<String>,
 }
 
 /// At most `n` characters of a protocol string (a subject shown in the popup).
@@ -211,6 +220,7 @@ fn ids_of(cause: Cause) -> (&'static [FindingId], bool) {
 fn verdict(kind: VerdictKind, subject: &str, within: Enum, names: &[String]) -> Option<Verdict> {
     let mut ids: Vec<FindingId> = Vec::new();
     let mut reasons = Vec::new();
+    let mut reason_ids = Vec::new();
     let mut compared = false;
     for name in names.iter().take(MAX_ITEMS) {
         let cause = reasons::cause_of(within, name);
@@ -225,8 +235,9 @@ fn verdict(kind: VerdictKind, subject: &str, within: Enum, names: &[String]) -> 
             }
         }
         reasons.push(format!("{}.{}", within.protocol_name(), bounded(name, 80)));
+        reason_ids.push(if c { these } else { &[] });
     }
-    (!reasons.is_empty()).then(|| Verdict { kind, subject: bounded(subject, 120), reasons, ids, compared })
+    (!reasons.is_empty()).then(|| Verdict { kind, subject: bounded(subject, 120), reasons, ids, compared, reason_ids })
 }
 
 /// The cookie name of a `Set-Cookie` line (text before the first `=` or `;`), bounded.
@@ -267,6 +278,7 @@ pub fn verdicts(r: &BrowserReport<'_>) -> Vec<Verdict> {
             // Chromium alone knows its partitions: the extension cannot list them (cookies.getAll
             // answers per named partition only), so inference is not expected to find this.
             compared: false,
+            reason_ids: vec![&[]],
         });
     }
     out
@@ -307,6 +319,12 @@ pub fn compare(
         if vs.is_empty() && ids.is_empty() {
             continue;
         }
+        let reasons_missed: Vec<String> = vs
+            .iter()
+            .flat_map(|v| v.reasons.iter().zip(&v.reason_ids).map(move |(r, rid)| (v, r, *rid)))
+            .filter(|(_, _, rid)| !rid.is_empty() && !rid.iter().any(|id| ids.contains(id)))
+            .map(|(v, r, _)| if v.subject.is_empty() { r.clone() } else { format!("{}: {r}", v.subject) })
+            .collect();
         let agree = missed.is_empty() && unconfirmed.is_empty();
         out.push(Comparison {
             index: i,
@@ -318,6 +336,7 @@ pub fn compare(
             missed: missed.into_iter().collect(),
             unconfirmed: unconfirmed.into_iter().collect(),
             agree,
+            reasons_missed,
         });
     }
     out

@@ -362,6 +362,7 @@ fn the_browser_and_inference_agree_on_a_host_only_cookie() {
     assert!(c.inferred.contains(&CookieDomainMismatch), "{c:?}");
     assert!(c.missed.is_empty() && c.unconfirmed.is_empty(), "{c:?}");
     assert!(c.agree);
+    assert!(c.reasons_missed.is_empty(), "{c:?}");
     assert_eq!(out.unmatched_reports, 0);
     let e = out.entries.iter().find(|e| e.entry.index == 1).expect("flagged");
     assert_eq!(e.comparison.as_ref().map(|c| c.agree), Some(true));
@@ -412,4 +413,18 @@ fn reports_for_requests_not_captured_are_counted_not_compared() {
     let out = crate::analyze_precise(&cap, &reports, false);
     assert_eq!(out.unmatched_reports, 1);
     assert!(out.comparisons.iter().all(|c| !c.url.contains("cdn")));
+}
+
+#[test]
+fn a_second_reason_inference_did_not_name_is_a_reason_level_miss_only() {
+    // Chromium: sid blocked by DomainMismatch and by third-party blocking; inference names the
+    // domain mismatch only. The cause agrees; the reason-level detail keeps the other reason.
+    let (cap, mut reports) = lax_case("DomainMismatch");
+    if let Some(a) = reports[0].associated_cookies.as_mut().and_then(|a| a.first_mut()) {
+        a.blocked_reasons.push("UserPreferences".into());
+    }
+    let out = crate::analyze_precise(&cap, &reports, false);
+    let c = out.comparisons.iter().find(|c| c.index == 1).expect("compared");
+    assert!(c.agree, "{c:?}");
+    assert_eq!(c.reasons_missed, ["sid: Network.CookieBlockedReason.UserPreferences"]);
 }

@@ -43,8 +43,8 @@ const TEST_EXT = mkdtempSync(join(tmpdir(), 'authlens-e2e-ext-'));
 cpSync(EXT, TEST_EXT, { recursive: true });
 {
   const m = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+  // Still listed as optional too, so the popup's own permissions.request() is answered (granted).
   m.permissions = [...m.permissions, 'debugger'];
-  m.optional_permissions = (m.optional_permissions ?? []).filter((p) => p !== 'debugger');
   writeFileSync(join(TEST_EXT, 'manifest.json'), JSON.stringify(m, null, 2));
 }
 /** Reviewed disagreements between the browser and inference: {scenario: {reason, ids}}. */
@@ -120,6 +120,12 @@ try {
       await page.goto(url);
       return { page, tabId };
     },
+    /** A fresh tab at `url` without precise mode (a scenario that turns it on itself). */
+    openPlain: async (url) => {
+      const page = await ctx.newPage();
+      await page.goto(url);
+      return { page, tabId: await tabIdOf(page) };
+    },
   };
 
   let opened = 0;
@@ -141,7 +147,12 @@ try {
     const pages = [];
     try {
       await ctx.clearCookies();
-      const tracked = { ...env, open: async (url) => { const o = await env.open(url); pages.push(o.page); return o; } };
+      const track = (fn) => async (url) => {
+        const o = await fn(url);
+        pages.push(o.page);
+        return o;
+      };
+      const tracked = { ...env, open: track(env.open), openPlain: track(env.openPlain) };
       const { tabId } = await withTimeout(sc.run(tracked), 20000, `scenario ${sc.name} timed out`);
       await env.settle();
       const popup = await ctx.newPage();
@@ -216,6 +227,7 @@ async function preciseOf(sw, tabId) {
     missed: c.missed,
     unconfirmed: c.unconfirmed,
     agree: c.agree,
+    reasonsMissed: c.reasonsMissed,
   }));
   return { compared, reports: (a?.comparisons?.length ?? 0) + (a?.unmatchedReports ?? 0) };
 }
@@ -266,9 +278,15 @@ writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, second
   const agreeing = requests.filter((c) => c.agree).length;
   const scenariosCompared = withPrecise.filter((r) => r.precise.compared.length);
   const scenariosAgreeing = scenariosCompared.filter((r) => r.precise.compared.every((c) => c.agree));
+  const withVerdicts = requests.filter((c) => c.browser.length);
+  const reasonLevel = withVerdicts.filter((c) => c.agree && !c.reasonsMissed.length).length;
   const summary = {
     requests: requests.length,
     agreeing,
+    withVerdicts: withVerdicts.length,
+    withVerdictsAgreeing: withVerdicts.filter((c) => c.agree).length,
+    reasonLevelAgreeing: reasonLevel,
+    reasonsMissed: withPrecise.flatMap((r) => r.precise.compared.filter((c) => c.reasonsMissed.length).map((c) => `${r.name}: ${c.status} ${c.path}: ${c.reasonsMissed.join(', ')}`)),
     scenarios: scenariosCompared.length,
     scenariosAgreeing: scenariosAgreeing.length,
     notCompared: results.filter((r) => !r.precise?.compared?.length).map((r) => r.name),
@@ -277,6 +295,8 @@ writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, second
   writeFileSync(join(OUT, 'precise.json'), JSON.stringify(summary, null, 2));
   const pct = (a, b) => (b ? ` (${((100 * a) / b).toFixed(1)}%)` : '');
   console.log(`precise: ${agreeing}/${requests.length} compared requests agree${pct(agreeing, requests.length)}; ${scenariosAgreeing.length}/${scenariosCompared.length} scenarios agree throughout${pct(scenariosAgreeing.length, scenariosCompared.length)}; ${summary.notCompared.length} scenarios with nothing to compare`);
+  console.log(`precise: of the ${withVerdicts.length} requests Chromium gave a verdict on, ${summary.withVerdictsAgreeing} agree on the cause${pct(summary.withVerdictsAgreeing, withVerdicts.length)} and ${reasonLevel} on every reason${pct(reasonLevel, withVerdicts.length)}`);
+  for (const m of summary.reasonsMissed) console.log(`precise: reason not inferred (cause agreed): ${m}`);
 }
 console.log(`e2e: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; results in test-results/e2e/`);
 console.log(`e2e: ${passed} passed, ${failed} failed`);
