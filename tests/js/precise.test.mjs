@@ -140,3 +140,19 @@ test('without the debugger permission precise mode refuses to start and register
   await assert.rejects(p.start(1), /debugger permission/);
   assert.deepEqual(f.data, {});
 });
+
+test('only precise.js touches the debugger, and it sends no command but Network.enable and Audits.enable', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const dir = new URL('../../extension/', import.meta.url);
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
+    // Code only: comments may name the API.
+    const src = readFileSync(new URL(f, dir), 'utf8').replace(/\/\/.*$/gm, '').replace(/\/\*[\s\S]*?\*\//g, '');
+    if (f === 'precise.js') {
+      const commands = [...src.matchAll(/sendCommand\([^,]+,\s*'([^']+)'/g)].map((m) => m[1]);
+      assert.deepEqual([...new Set(commands)].sort(), ['Audits.enable', 'Network.enable']);
+      assert.equal([...src.matchAll(/sendCommand\(/g)].length, commands.length, 'every command is a literal the test can see');
+    } else {
+      assert.doesNotMatch(src, /\.debugger\b|sendCommand/, `${f} uses the debugger`);
+    }
+  }
+});
