@@ -19,7 +19,7 @@ pub mod reasons;
 mod tests;
 
 use crate::catalogue::FindingId;
-use crate::finding::Finding;
+use crate::finding::{Finding, Signal};
 use crate::model::{AssociatedCookie, BlockedSetCookie, Capture, CorsErrorStatus, Exchange};
 use reasons::{Cause, Enum};
 use serde::{Deserialize, Serialize};
@@ -284,9 +284,22 @@ pub fn verdicts(r: &BrowserReport<'_>) -> Vec<Verdict> {
     out
 }
 
+/// Whether an exchange plainly succeeded (a 2xx, no network error): a cookie the browser left out of
+/// it caused nothing, and AuthLens explains failures, so such verdicts are shown but not compared
+/// (the rules likewise report send-time verdicts on failing requests only).
+fn succeeded(ex: &Exchange<'_>) -> bool {
+    (200..300).contains(&ex.status) && ex.error.is_none()
+}
+
+/// Verdicts that state a cause only when the request failed.
+fn only_on_failure(v: &Verdict) -> bool {
+    matches!(v.kind, VerdictKind::CookieNotSent | VerdictKind::CookieExempted | VerdictKind::CookieIssue)
+}
+
 /// Compares the browser's verdicts with the findings inference produced (`inferred[i]`: the ranked
 /// findings of exchange `i` on the stripped capture). Only exchanges with a matched report are
-/// compared, and only those where either side has something to say.
+/// compared, and only those where either side has something to say. Predictive inferred findings
+/// (nothing fails yet) are never "unconfirmed": the browser reports failures only.
 pub fn compare(
     capture: &Capture<'_>,
     reports: &[BrowserReport<'_>],
@@ -302,7 +315,13 @@ pub fn compare(
         if matches.get(i).copied().flatten().is_none() {
             continue;
         }
-        let vs = per_exchange.get(i).cloned().unwrap_or_default();
+        let mut vs = per_exchange.get(i).cloned().unwrap_or_default();
+        if succeeded(ex) {
+            for v in vs.iter_mut().filter(|v| only_on_failure(v)) {
+                v.compared = false;
+                v.reason_ids.iter_mut().for_each(|r| *r = &[]);
+            }
+        }
         let found: &[Finding] = inferred.get(&i).map(Vec::as_slice).unwrap_or(&[]);
         let ids: Vec<FindingId> = found.iter().map(|f| f.id).collect();
         let missed: BTreeSet<FindingId> = vs
@@ -312,7 +331,7 @@ pub fn compare(
             .collect();
         let unconfirmed: BTreeSet<FindingId> = found
             .iter()
-            .filter(|f| reasons::reportable(f.id))
+            .filter(|f| f.signal != Signal::Predictive && reasons::reportable(f.id))
             .filter(|f| !reported_at(i, f.id) && !f.related.iter().any(|&j| reported_at(j, f.id)))
             .map(|f| f.id)
             .collect();

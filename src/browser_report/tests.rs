@@ -428,3 +428,38 @@ fn a_second_reason_inference_did_not_name_is_a_reason_level_miss_only() {
     assert!(c.agree, "{c:?}");
     assert_eq!(c.reasons_missed, ["sid: Network.CookieBlockedReason.UserPreferences"]);
 }
+
+#[test]
+fn a_cookie_left_out_of_a_request_that_succeeded_is_shown_not_compared() {
+    // Chromium lists auth_token as NotOnPath on a 200 page load: true, and no cause of anything.
+    let page = ex("GET", "https://www.example.com/signin", 200, &[], &[]);
+    let mut r = report("GET", "https://www.example.com/signin", 0.0);
+    r.associated_cookies =
+        Some(vec![AssociatedCookie { name: "auth_token".into(), blocked_reasons: vec!["NotOnPath".into()], exemption_reason: None }]);
+    let out = crate::analyze_precise(&capture(vec![page.clone()]), std::slice::from_ref(&r), false);
+    let c = &out.comparisons[0];
+    assert!(!c.verdicts[0].compared && c.agree && c.missed.is_empty() && c.reasons_missed.is_empty(), "{c:?}");
+    // Near miss: the same verdict on a 401 is compared (and missed by an inference that has no jar).
+    let mut failed = page;
+    failed.status = 401;
+    let out = crate::analyze_precise(&capture(vec![failed]), &[r], false);
+    let c = &out.comparisons[0];
+    assert!(c.verdicts[0].compared && !c.agree && c.missed == [CookieNotOnPath], "{c:?}");
+}
+
+#[test]
+fn a_predictive_inferred_finding_is_never_unconfirmed() {
+    // ACAO: * with Allow-Credentials: true on a call that was not credentialed: nothing failed, the
+    // finding warns about the calls that will be; the browser rightly reported nothing.
+    let call = ex(
+        "GET",
+        "https://api.example.com/config",
+        200,
+        &[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors")],
+        &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
+    );
+    let out = crate::analyze_precise(&capture(vec![call]), &[report("GET", "https://api.example.com/config", 0.0)], false);
+    let c = &out.comparisons[0];
+    assert!(c.inferred.contains(&CorsWildcardWithCredentials), "{c:?}");
+    assert!(c.unconfirmed.is_empty() && c.agree, "{c:?}");
+}

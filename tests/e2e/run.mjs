@@ -278,7 +278,8 @@ writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, second
   const agreeing = requests.filter((c) => c.agree).length;
   const scenariosCompared = withPrecise.filter((r) => r.precise.compared.length);
   const scenariosAgreeing = scenariosCompared.filter((r) => r.precise.compared.every((c) => c.agree));
-  const withVerdicts = requests.filter((c) => c.browser.length);
+  // Requests with at least one verdict inference is expected to match (not browser-only, predictive, or on a success).
+  const withVerdicts = requests.filter((c) => c.browser.some((b) => !b.endsWith('(not compared)')));
   const reasonLevel = withVerdicts.filter((c) => c.agree && !c.reasonsMissed.length).length;
   const summary = {
     requests: requests.length,
@@ -286,7 +287,7 @@ writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, second
     withVerdicts: withVerdicts.length,
     withVerdictsAgreeing: withVerdicts.filter((c) => c.agree).length,
     reasonLevelAgreeing: reasonLevel,
-    reasonsMissed: withPrecise.flatMap((r) => r.precise.compared.filter((c) => c.reasonsMissed.length).map((c) => `${r.name}: ${c.status} ${c.path}: ${c.reasonsMissed.join(', ')}`)),
+    reasonsMissed: withPrecise.flatMap((r) => r.precise.compared.filter((c) => c.agree && c.reasonsMissed.length).map((c) => `${r.name}: ${c.status} ${c.path}: ${c.reasonsMissed.join(', ')}`)),
     scenarios: scenariosCompared.length,
     scenariosAgreeing: scenariosAgreeing.length,
     notCompared: results.filter((r) => !r.precise?.compared?.length).map((r) => r.name),
