@@ -111,8 +111,9 @@ api.tabs.onReplaced?.addListener((added, removed) => {
 api.runtime.onMessage.addListener(
   router(
     {
-      [MSG.CLEAR_TAB]: (msg) => {
+      [MSG.CLEAR_TAB]: async (msg) => {
         if (!isTabId(msg.tabId)) throw new Error('clear-tab needs a tab id');
+        await precise.clearReports(msg.tabId).catch(() => {});
         return store.clear(msg.tabId);
       },
       [MSG.IDLE]: () => work.whenIdle(),

@@ -186,12 +186,31 @@ export function createPrecise({ api, storage, sealer, setTimeout: later = setTim
     }, 300);
   }
 
+  /**
+   * A worker stopped and restarted while attached keeps receiving the tab's events but has lost its
+   * memory: the first event of an unknown tab starts a log at once (so nothing is lost meanwhile)
+   * and reads the stored state; a tab whose stored state is not on is dropped again.
+   */
+  function adopt(tabId) {
+    const t = { log: createPreciseLog(), earlier: [], timer: null, saving: null, dirty: false };
+    tabs.set(tabId, t);
+    read(tabId)
+      .then(async (stored) => {
+        if (!stored?.on) return void tabs.delete(tabId);
+        const earlier = typeof stored.sealed === 'string' ? await sealer.open(stored.sealed).catch(() => []) : [];
+        t.earlier = Array.isArray(earlier) ? earlier : [];
+      })
+      .catch(() => tabs.delete(tabId));
+    return t;
+  }
+
   function onEvent(source, method, params) {
-    const t = tabs.get(source?.tabId);
-    if (!t) return;
+    const tabId = source?.tabId;
+    if (!Number.isInteger(tabId)) return;
+    const t = tabs.get(tabId) ?? adopt(tabId);
     t.log.event(method, params);
     t.dirty = true;
-    schedule(source.tabId);
+    schedule(tabId);
   }
 
   function onDetach(source, reason) {
@@ -258,7 +277,18 @@ export function createPrecise({ api, storage, sealer, setTimeout: later = setTim
       const s = await read(tabId);
       return { on: Boolean(s?.on) && tabs.has(tabId), count: s?.count ?? 0, detached: s?.detached ?? null };
     },
-    /** Forgets a tab (closed, or its records cleared). */
+    /** Drops the reports collected so far (the tab's records were cleared); precise mode stays as it was. */
+    async clearReports(tabId) {
+      const t = tabs.get(tabId);
+      if (t) {
+        t.log = createPreciseLog();
+        t.earlier = [];
+        t.dirty = false;
+      }
+      const prev = await read(tabId);
+      if (prev) await storage.set({ [preciseKey(tabId)]: { on: Boolean(prev.on), since: Date.now(), detached: prev.detached ?? null, count: 0 } });
+    },
+    /** Forgets a tab (closed). */
     async forget(tabId) {
       tabs.delete(tabId);
       await storage.remove(preciseKey(tabId));

@@ -156,3 +156,21 @@ test('only precise.js touches the debugger, and it sends no command but Network.
     }
   }
 });
+
+test('a restarted worker adopts a tab still in precise mode, and ignores one that is not', async () => {
+  const f = fakes();
+  f.data[preciseKey(5)] = { on: true, sealed: `sealed:${JSON.stringify([{ method: 'GET', url: 'https://a.test/old' }])}`, count: 1 };
+  f.data[preciseKey(6)] = { on: false, count: 0 };
+  const p = createPrecise({ api: f.api, storage: f.storage, sealer: f.sealer, setTimeout: f.later });
+  p.listen();
+  f.listeners.event[0]({ tabId: 5 }, ...sent('1', 'https://a.test/new'));
+  f.listeners.event[0]({ tabId: 6 }, ...sent('1', 'https://b.test/'));
+  await new Promise((r) => setTimeout(r, 0));
+  await p.flush(5);
+  assert.deepEqual((await p.reports(5)).map((r) => r.url), ['https://a.test/old', 'https://a.test/new']);
+  await p.flush(6);
+  assert.equal(f.data[preciseKey(6)].sealed, undefined, 'a tab not in precise mode keeps no reports');
+  await p.clearReports(5);
+  assert.deepEqual(await p.reports(5), []);
+  assert.equal((await p.state(5)).on, true, 'clearing the records leaves precise mode on');
+});
