@@ -434,8 +434,11 @@ fn a_cookie_left_out_of_a_request_that_succeeded_is_shown_not_compared() {
     // Chromium lists auth_token as NotOnPath on a 200 page load: true, and no cause of anything.
     let page = ex("GET", "https://www.example.com/signin", 200, &[], &[]);
     let mut r = report("GET", "https://www.example.com/signin", 0.0);
-    r.associated_cookies =
-        Some(vec![AssociatedCookie { name: "auth_token".into(), blocked_reasons: vec!["NotOnPath".into()], exemption_reason: None }]);
+    r.associated_cookies = Some(vec![AssociatedCookie {
+        name: "auth_token".into(),
+        blocked_reasons: vec!["NotOnPath".into()],
+        exemption_reason: None,
+    }]);
     let out = crate::analyze_precise(&capture(vec![page.clone()]), std::slice::from_ref(&r), false);
     let c = &out.comparisons[0];
     assert!(!c.verdicts[0].compared && c.agree && c.missed.is_empty() && c.reasons_missed.is_empty(), "{c:?}");
@@ -458,7 +461,8 @@ fn a_predictive_inferred_finding_is_never_unconfirmed() {
         &[("Origin", "https://app.example.com"), ("Sec-Fetch-Mode", "cors")],
         &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Credentials", "true")],
     );
-    let out = crate::analyze_precise(&capture(vec![call]), &[report("GET", "https://api.example.com/config", 0.0)], false);
+    let out =
+        crate::analyze_precise(&capture(vec![call]), &[report("GET", "https://api.example.com/config", 0.0)], false);
     let c = &out.comparisons[0];
     assert!(c.inferred.contains(&CorsWildcardWithCredentials), "{c:?}");
     assert!(c.unconfirmed.is_empty() && c.agree, "{c:?}");
