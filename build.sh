@@ -274,7 +274,7 @@ lint_rust() {
 # credential headers itself: src/headers/fields.rs is their one reader, so every rule sees them split
 # and parsed the same way.
 lint_layers() {
-    local below=(src/diagnose src/audit src/headers src/cookies src/fetch src/correlate.rs src/engine.rs src/signals.rs src/site.rs src/model.rs)
+    local below=(src/diagnose src/audit src/browser_report src/headers src/cookies src/fetch src/correlate.rs src/engine.rs src/signals.rs src/site.rs src/model.rs)
     local existing=() p bad status=0
     for p in "${below[@]}"; do [ -e "$p" ] && existing+=("$p"); done
     bad="$(grep -rnE '\b(crate|super)::(view|report)\b|^use (crate|super)::\{[^}]*\b(view|report)\b' "${existing[@]}" || true)"

@@ -7,6 +7,7 @@
 //   messages.js      message names and the router
 //   audit-recorder.js  the site owner's audit recording of a tab (everything relevant, not only failures)
 //   browser-compat.js  the one file that knows Chrome from Firefox
+//   precise.js       precise mode: the browser's own verdicts through chrome.debugger (opt-in, Chromium)
 //
 // Rules this file lives by (PLATFORM.md):
 // - listeners are registered synchronously at the top level, every time the worker starts (P6, P7);
@@ -24,6 +25,7 @@ import { createCore } from './core.js';
 import { createDigest, createJarSnapshot } from './jar-snapshot.js';
 import { isTabId, MSG, router } from './messages.js';
 import { createSealer } from './seal.js';
+import { createPrecise } from './precise.js';
 import { createTabStore, createWork } from './tab-store.js';
 
 /**
@@ -82,6 +84,7 @@ const store = createTabStore({
   thirdPartyCookiesBlocked: () => tpcBlocked,
   sealer,
 });
+const precise = createPrecise({ api, storage: api.storage.session, sealer });
 const capture = createCapture({
   core,
   deliver: store.record,
@@ -110,7 +113,12 @@ else wr.onErrorOccurred.addListener(capture.onErrorOccurred, FILTER);
 // Recorded only, never blocking: the user's own login prompt must still appear.
 wr.onAuthRequired.addListener(capture.onAuthRequired, FILTER, ['responseHeaders', ...EXTRA]);
 
+// Precise mode's listeners exist once the optional `debugger` permission does (never in Firefox).
+precise.listen();
+api.permissions?.onAdded?.addListener(() => precise.listen());
+
 api.tabs.onRemoved.addListener((tabId) => {
+  precise.forget(tabId).catch(() => {});
   capture.forgetTab(tabId);
   recorder.drop(tabId).catch(() => {});
   store.clear(tabId, { badge: false, closed: true });
@@ -131,8 +139,9 @@ api.tabs.onReplaced?.addListener((added, removed) => {
 api.runtime.onMessage.addListener(
   router(
     {
-      [MSG.CLEAR_TAB]: (msg) => {
+      [MSG.CLEAR_TAB]: async (msg) => {
         if (!isTabId(msg.tabId)) throw new Error('clear-tab needs a tab id');
+        await precise.clearReports(msg.tabId).catch(() => {});
         return store.clear(msg.tabId);
       },
       [MSG.IDLE]: () => work.whenIdle(),
@@ -153,6 +162,19 @@ api.runtime.onMessage.addListener(
         if (!isTabId(msg.tabId)) throw new Error('audit-state needs a tab id');
         const rec = await recorder.read(msg.tabId);
         return { state: rec?.state ?? null, count: rec?.exchanges.length ?? 0, capped: Boolean(rec?.capped) };
+      },
+      [MSG.PRECISE_START]: (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('precise-start needs a tab id');
+        return precise.start(msg.tabId);
+      },
+      [MSG.PRECISE_STOP]: (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('precise-stop needs a tab id');
+        return precise.stop(msg.tabId);
+      },
+      [MSG.PRECISE_STATE]: async (msg) => {
+        if (!isTabId(msg.tabId)) throw new Error('precise-state needs a tab id');
+        await precise.flush(msg.tabId);
+        return precise.state(msg.tabId);
       },
     },
     { selfId: api.runtime.id },
@@ -180,4 +202,11 @@ globalThis.__authlens = {
   readAudit: recorder.read,
   inFlight: () => capture.flights.size,
   startup,
+  precise,
+  /** Precise mode's analysis of a tab: its capture with the browser's reports, and the comparison. */
+  preciseAnalysis: async (tabId) => {
+    await ready;
+    await precise.flush(tabId);
+    return core.analyzePrecise(await store.read(tabId), await precise.reports(tabId));
+  },
 };

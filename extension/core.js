@@ -45,6 +45,16 @@ export function createCore(wasm, { browser, wasmUrl }) {
       return reveal ? wasm.analyzeRevealed(capture) : wasm.analyze(capture);
     },
     /**
+     * Precise mode: the same analysis with the browser's own verdicts (precise.js reports) merged
+     * in, each finding labelled `browser` or `inferred`, and the comparison of the two
+     * (`crate::PreciseAnalysis`). The capture is the one `analyze` builds.
+     * @param {object[]} reports
+     * @returns {{version: string, entries: any[], comparisons: any[], unmatchedReports: number}}
+     */
+    analyzePrecise(rec, reports, { reveal = false } = {}) {
+      return wasm.analyzePrecise(json(captureOf(rec, browser)), json(reports ?? []), reveal);
+    },
+    /**
      * What to do with a finished request (its redirect hops, then where it ended).
      * @returns {{keep: boolean, trigger: 'failure'|'cookie'|null, interests: (string|null)[], ignored: boolean}}
      */

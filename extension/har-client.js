@@ -37,7 +37,9 @@ export function createHarClient(makeWorker) {
   return {
     /**
      * Checks a HAR file; `onProgress({phase, loaded, total})` while it is read and parsed.
-     * @returns {Promise<{report: any, entries: any[], markdown: string}>}
+     * `entries` are rows (findings with id, title, severity only); `details[i]` is entries[i]'s full
+     * view as JSON text (see har-worker.js); `reportText` the JSON report for the export.
+     * @returns {Promise<{entries: any[], details: string[], reportText: string, markdown: string, version: string}>}
      */
     check: (file, name, onProgress) => request({ type: 'check', file, name }, onProgress).then((m) => m.result),
     /** A redacted HAR (text) of the flagged requests of the last file checked. */

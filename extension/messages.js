@@ -15,6 +15,12 @@ export const MSG = Object.freeze({
   AUDIT_FINISH: 'audit-finish',
   /** `{type, tabId}`: `{state: 'recording'|'finished'|null, count, capped}` of the tab's recording. */
   AUDIT_STATE: 'audit-state',
+  /** `{type, tabId}`: precise mode on for the tab (chrome.debugger; the permission is asked by the page first). */
+  PRECISE_START: 'precise-start',
+  /** `{type, tabId}`: precise mode off (detaches; the reports so far stay). */
+  PRECISE_STOP: 'precise-stop',
+  /** `{type, tabId}`: `{on, count, detached}`; also writes pending reports, so a page reads them next. */
+  PRECISE_STATE: 'precise-state',
 });
 
 /**

@@ -10,7 +10,10 @@
 // cell data-finding and data-severity; the detail pane's findings have data-finding and
 // data-severity, in rank order.
 
-import { api } from './browser-compat.js';
+import * as wasm from './pkg/authlens.js';
+import { api, browserName } from './browser-compat.js';
+import { createCore } from './core.js';
+import { mountPreciseControls, paintBrowserVerdicts, preciseKey, preciseReports } from './precise-ui.js';
 import { createHarClient, progressText } from './har-client.js';
 import { MAX_DEVTOOLS_ENTRIES, filterRows, harOfEntries, keepEntry, reportOfEntries, rowsOf, sortRows } from './panel-model.js';
 import { ago, el, paintSections, shortUrl, statusText } from './render.js';
@@ -58,9 +61,22 @@ async function loadTab() {
   return { ...rest, exchanges };
 }
 
+/** The wasm core, loaded only for precise mode (files are checked in har-worker.js). */
+const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+
+/** Precise mode: the tab's analysis with the browser's own verdicts merged in, or null without any. */
+async function preciseEntries(rec) {
+  if (tabId === null || !rec?.exchanges?.length) return null;
+  const reports = await preciseReports(tabId, sealer);
+  if (!reports.length) return null;
+  await core.load();
+  return core.analyzePrecise(rec, reports).entries;
+}
+
 async function refreshTab() {
   const rec = await loadTab();
-  sources.tab = { entries: rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
+  const merged = await preciseEntries(rec).catch((e) => (console.error('AuthLens: precise analysis failed', e), null));
+  sources.tab = { entries: merged ?? rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
   if (current === 'tab') paint();
 }
 
@@ -73,7 +89,8 @@ async function checkInWorker(source, blob, name, label) {
   document.body.dataset.busy = 'true';
   try {
     const result = await harClient.check(blob, name, (p) => (progress.textContent = progressText(p)));
-    sources[source] = { entries: result.entries, report: result.report, markdown: result.markdown, label, version: result.report?.version };
+    // Rows now; each entry's full view is parsed from `details` only when its row is opened.
+    sources[source] = { entries: result.entries, details: result.details, reportText: result.reportText, markdown: result.markdown, label, version: result.version };
     return true;
   } catch (e) {
     // The CLI's words (HarError's Display), after the file name as `authlens check` prints it.
@@ -157,12 +174,36 @@ function paint() {
     const key = /** @type {HTMLElement} */ (th).dataset.sort;
     th.setAttribute('aria-sort', key === sort.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none');
   }
-  const body = $('rows');
-  body.replaceChildren(...rows.map(paintRow));
+  paintRows($('rows'), rows);
   if (!rows.some((r) => r.index === selected)) selected = rows[0]?.index ?? null;
   select(selected, false);
   document.body.dataset.source = current;
   document.body.dataset.ready = 'true';
+}
+
+/** Rows painted at once; the rest follow in chunks between tasks, so a 100 MB import's thousands of rows never freeze the page. */
+const FIRST_ROWS = 150;
+const ROW_CHUNK = 250;
+/** Bumped by every paint: a newer paint (filter, sort, new data) stops an older one's chunks. */
+let rowsGeneration = 0;
+
+/** Paints `rows` into the table body: the first ones now, the others chunk by chunk; body[data-rows="complete"] when done. */
+function paintRows(body, rows) {
+  const gen = ++rowsGeneration;
+  body.replaceChildren(...rows.slice(0, FIRST_ROWS).map(paintRow));
+  const more = (from) => {
+    if (gen !== rowsGeneration) return;
+    if (from >= rows.length) {
+      document.body.dataset.rows = 'complete';
+      return;
+    }
+    const frag = document.createDocumentFragment();
+    for (const r of rows.slice(from, from + ROW_CHUNK)) frag.append(paintRow(r));
+    body.append(frag);
+    setTimeout(() => more(from + ROW_CHUNK), 0);
+  };
+  document.body.dataset.rows = rows.length > FIRST_ROWS ? 'painting' : 'complete';
+  if (rows.length > FIRST_ROWS) setTimeout(() => more(FIRST_ROWS), 0);
 }
 
 function paintRow(r) {
@@ -182,6 +223,19 @@ function paintRow(r) {
   return tr;
 }
 
+/** The full view of entry `index` of a source: as held, or parsed from the worker's JSON text. */
+function entryOf(src, index) {
+  const pos = src?.entries?.findIndex((e) => e.index === index) ?? -1;
+  if (pos < 0) return null;
+  const text = src.details?.[pos];
+  if (typeof text !== 'string') return src.entries[pos];
+  try {
+    return JSON.parse(text);
+  } catch {
+    return src.entries[pos];
+  }
+}
+
 /** Selects a row: marks it, makes it the one focusable row, paints its detail; `focusDetail` moves focus there. */
 function select(index, focusDetail) {
   selected = index;
@@ -193,7 +247,7 @@ function select(index, focusDetail) {
     tr.tabIndex = on ? 0 : -1;
     if (on) row = tr;
   }
-  const entry = src?.entries?.find((e) => e.index === index) ?? null;
+  const entry = entryOf(src, index);
   const detail = $('detail');
   if (!entry) {
     detail.replaceChildren();
@@ -203,7 +257,7 @@ function select(index, focusDetail) {
   detail.replaceChildren(
     el('h2', {}, el('span', { className: 'req-method', text: entry.method }), ' ', el('span', { className: 'req-url', text: entry.url })),
     el('p', { className: 'muted', text: statusText(entry) }),
-    ...paintSections(entry, { reveal: false, rawExchange }),
+    ...paintSections(entry, { reveal: false, rawExchange, afterFindings: paintBrowserVerdicts }),
   );
   detail.dataset.entry = String(entry.index);
   if (focusDetail) detail.focus();
@@ -264,8 +318,8 @@ function exportReport(kind) {
   const src = sources[current];
   if (!src) return;
   if (kind === 'json') {
-    const report = src.report ?? reportOfEntries(src.entries, { version: src.version ?? '', file: src.label ?? '' });
-    download('authlens-report.json', `${JSON.stringify(report, null, 2)}\n`, 'application/json');
+    const text = src.reportText ?? `${JSON.stringify(reportOfEntries(src.entries, { version: src.version ?? '', file: src.label ?? '' }), null, 2)}\n`;
+    download('authlens-report.json', text, 'application/json');
   } else {
     const md = src.markdown ?? (src.entries ?? []).map((e) => e.markdown).join('\n\n');
     download('authlens-report.md', md, 'text/markdown');
@@ -313,9 +367,12 @@ async function main() {
   $('source').addEventListener('change', () => setSource(/** @type {HTMLSelectElement} */ ($('source')).value));
   tabId = inspectedTabId();
   devtools?.network?.onRequestFinished?.addListener(onRequestFinished);
+  const preciseUi = mountPreciseControls($('precise-box'), () => tabId, () => refreshTab());
   api.storage.session.onChanged.addListener((changes) => {
     if (tabId !== null && tabKey(tabId) in changes) refreshTab();
+    if (tabId !== null && preciseKey(tabId) in changes) refreshTab().then(() => preciseUi.paint());
   });
+  await preciseUi.paint();
   await refreshTab();
   paint();
 }

@@ -14,6 +14,7 @@ import { MSG } from './messages.js';
 import { createSealer } from './seal.js';
 import { tabKey } from './tab-store.js';
 import { ago, copyButton, el, paintSections, shortUrl, statusClass, statusText } from './render.js';
+import { mountPreciseControls, paintBrowserVerdicts, preciseKey, preciseReports } from './precise-ui.js';
 
 /** Loaded only when Reveal is first used: the stored analysis needs no wasm to be painted. */
 const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
@@ -27,6 +28,8 @@ let rec = null;
 let reveal = false;
 /** The core's revealed analysis of the same capture, computed locally on demand and never stored. */
 let revealedEntries = null;
+/** Precise mode: the core's analysis with the browser's own verdicts merged in (null: none collected). */
+let preciseEntries = null;
 /** Which entries (by index) are open, kept across repaints. */
 const openEntries = new Set();
 let firstPaint = true;
@@ -77,7 +80,8 @@ function paint() {
 
   // With secrets revealed, the core's revealed analysis of the same capture is painted instead:
   // the same entries and findings (core.js builds both captures), secrets shown.
-  const entries = [...((reveal && revealedEntries) || rec?.entries || [])];
+  // In precise mode the merged analysis (built with the same Reveal state) replaces both.
+  const entries = [...(preciseEntries || (reveal && revealedEntries) || rec?.entries || [])];
   entries.sort((a, b) => (b.startedMs ?? 0) - (a.startedMs ?? 0) || b.index - a.index);
 
   if (rec?.error) {
@@ -149,7 +153,7 @@ function paintEntry(entry, open) {
       ),
     ),
   );
-  body.append(...paintSections(entry, { reveal, rawExchange }));
+  body.append(...paintSections(entry, { reveal, rawExchange, afterFindings: paintBrowserVerdicts }));
   details.append(body);
   return details;
 }
@@ -167,6 +171,7 @@ async function revealed() {
 
 async function setReveal(on) {
   reveal = on;
+  preciseEntries = await precise().catch(() => null);
   $('reveal').setAttribute('aria-pressed', String(on));
   $('reveal').textContent = on ? 'Hide secrets' : 'Reveal secrets';
   revealedEntries = null;
@@ -181,8 +186,23 @@ async function setReveal(on) {
   document.body.dataset.reveal = on ? 'on' : 'off'; // painted in this state
 }
 
+/** The merged analysis when the browser reported on this tab's requests (precise mode), else null. */
+async function precise() {
+  if (tabId === null || !rec?.exchanges?.length) return null;
+  const reports = await preciseReports(tabId, sealer);
+  if (!reports.length) return null;
+  await core.load();
+  return core.analyzePrecise(rec, reports, { reveal }).entries;
+}
+
 async function refresh() {
   rec = await load();
+  try {
+    preciseEntries = await precise();
+  } catch (e) {
+    console.error('AuthLens: precise analysis failed', e);
+    preciseEntries = null;
+  }
   if (reveal) {
     try {
       revealedEntries = await revealed();
@@ -204,7 +224,10 @@ async function main() {
   api.storage.session.onChanged.addListener((changes) => {
     if (tabId !== null && tabKey(tabId) in changes) refresh();
     if (tabId !== null && `audit:${tabId}` in changes) paintAudit();
+    if (tabId !== null && preciseKey(tabId) in changes) refresh().then(() => preciseUi.paint());
   });
+  const preciseUi = mountPreciseControls($('precise-box'), () => tabId, () => refresh());
+  await preciseUi.paint();
   $('audit').addEventListener('click', () => toggleAudit().catch((e) => ($('audit-note').textContent = `Audit: ${e?.message ?? e}`)));
   $('audit-open').addEventListener('click', () => openAudit());
   // The findings are painted from storage without waiting for the worker's answer about the audit

@@ -155,9 +155,17 @@ export function richText(tag, text, className) {
   return e;
 }
 
-/** One finding: the first (most likely) cause is open; the others start folded to keep the hierarchy clear. */
-export function paintFinding(f, i) {
-  const li = el('li', { className: 'finding', data: { finding: f.id, severity: f.severity } });
+/** What a precise-mode basis is called on screen. */
+const BASIS_TEXT = { browser: 'reported by the browser', inferred: 'inferred' };
+
+/**
+ * One finding: the first (most likely) cause is open; the others start folded to keep the hierarchy
+ * clear. In precise mode `basis` (`browser` or `inferred`) says where the finding comes from.
+ */
+export function paintFinding(f, i, basis) {
+  const data = { finding: f.id, severity: f.severity };
+  if (basis === 'browser' || basis === 'inferred') data.basis = basis;
+  const li = el('li', { className: 'finding', data });
   const box = el('details', { className: 'finding-box' });
   box.open = i === 0;
   box.append(
@@ -168,6 +176,7 @@ export function paintFinding(f, i) {
       el('h3', { text: f.title }),
       el('span', { className: `sev sev-${f.severity}`, text: f.severity === 'warn' ? 'warning' : f.severity }),
       el('code', { className: 'fid', text: f.id }),
+      data.basis ? el('span', { className: `basis basis-${data.basis}`, text: BASIS_TEXT[data.basis] }) : null,
     ),
   );
   if (f.explanation) box.append(richText('p', f.explanation, 'explain'));
@@ -363,14 +372,17 @@ export function paintRaw(entry, { reveal = false } = {}) {
 /**
  * An entry's findings (rank order) and its sections, as the popup shows them under a request.
  * @param {any} entry an `EntryView` of the core
- * @param {{reveal?: boolean, rawExchange?: (entry: any) => any}} [opts] Reveal state, and the raw
- *   exchange behind an entry (session memory only) when the page has it
+ * @param {{reveal?: boolean, rawExchange?: (entry: any) => any, afterFindings?: (entry: any) => HTMLElement | null}} [opts]
+ *   Reveal state, the raw exchange behind an entry (session memory only) when the page has it, and
+ *   what to paint under the findings (precise mode's verdicts)
  * @returns {HTMLElement[]}
  */
 export function paintSections(entry, opts = {}) {
   const list = el('ol', { className: 'findings', attrs: { 'aria-label': 'Findings, most likely cause first' } });
-  (entry.findings ?? []).forEach((f, i) => list.append(paintFinding(f, i)));
-  const out = [list, paintCredentials(entry, opts), paintCookies(entry)];
+  (entry.findings ?? []).forEach((f, i) => list.append(paintFinding(f, i, entry.bases?.[i])));
+  // Precise mode: what the browser itself said, right under the findings (precise-ui.js).
+  const said = opts.afterFindings?.(entry) ?? null;
+  const out = [list, ...(said ? [said] : []), paintCredentials(entry, opts), paintCookies(entry)];
   if (entry.cors) out.push(paintCors(entry.cors));
   if (entry.challenges?.length) out.push(paintChallenges(entry.challenges));
   out.push(paintRaw(entry, opts));

@@ -8,6 +8,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod audit;
+pub mod browser_report;
 pub mod catalogue;
 pub mod clock;
 pub mod cookies;
@@ -60,4 +61,77 @@ pub fn analyze_with(capture: &model::Capture<'_>, reveal: bool) -> Analysis {
         .map(|d| view::build(d, reveal))
         .collect();
     Analysis { version: report::VERSION, entries }
+}
+
+/// One flagged request in precise mode: the popup's view of the diagnosis with the browser's
+/// verdicts merged in, the basis of each finding (in rank order), the verdicts themselves and what
+/// inference alone found, so the popup can show both where they differ.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreciseEntry {
+    #[serde(flatten)]
+    pub entry: view::EntryView,
+    /// `browser` or `inferred`, one per finding.
+    pub bases: Vec<browser_report::Basis>,
+    pub verdicts: Vec<browser_report::Verdict>,
+    /// The comparison for this request, when the browser saw it.
+    pub comparison: Option<browser_report::Comparison>,
+}
+
+/// [`Analysis`] in precise mode, plus the comparison of every request the browser reported on.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PreciseAnalysis {
+    pub version: &'static str,
+    pub entries: Vec<PreciseEntry>,
+    pub comparisons: Vec<browser_report::Comparison>,
+    /// Reports that matched no captured exchange (requests the extension did not keep).
+    pub unmatched_reports: usize,
+}
+
+/// Precise mode (issue 12 §4): diagnoses `capture` with the browser's own verdicts (`reports`)
+/// merged in, labels each finding *reported by the browser* or *inferred*, and compares the
+/// verdicts with what inference finds on the same capture without them.
+pub fn analyze_precise(
+    capture: &model::Capture<'_>,
+    reports: &[browser_report::BrowserReport<'_>],
+    reveal: bool,
+) -> PreciseAnalysis {
+    let matches = browser_report::attach(&capture.exchanges, reports);
+    let used = matches.iter().flatten().count();
+    let merged = browser_report::merged(capture, reports, &matches);
+    let plain = browser_report::stripped(capture);
+    let inferred: std::collections::HashMap<usize, Vec<finding::Finding>> =
+        diagnose::diagnose_capture(&plain).into_iter().map(|d| (d.index, d.findings)).collect();
+    let comparisons = browser_report::compare(capture, reports, &matches, &inferred);
+    let by_index: std::collections::HashMap<usize, &browser_report::Comparison> =
+        comparisons.iter().map(|c| (c.index, c)).collect();
+    let verdicts_at = |i: usize| {
+        matches
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|ri| reports.get(ri))
+            .map(browser_report::verdicts)
+            .unwrap_or_default()
+    };
+    let entries = analyze_with(&merged, reveal)
+        .entries
+        .into_iter()
+        .map(|entry| {
+            let verdicts = verdicts_at(entry.index);
+            PreciseEntry {
+                bases: browser_report::bases(&entry.findings, &verdicts),
+                comparison: by_index.get(&entry.index).map(|c| (*c).clone()),
+                verdicts,
+                entry,
+            }
+        })
+        .collect();
+    PreciseAnalysis {
+        version: report::VERSION,
+        entries,
+        comparisons,
+        unmatched_reports: reports.len().saturating_sub(used),
+    }
 }

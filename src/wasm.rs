@@ -87,6 +87,20 @@ pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
     to_js(&measured(|| crate::analyze_with(&capture, true)))
 }
 
+/// Precise mode (`crate::analyze_precise`): the capture (JSON, as [`analyze`]) with the browser's
+/// own verdicts (JSON array of `browser_report::BrowserReport`, collected through
+/// `chrome.debugger`) merged in; `{version, entries, comparisons, unmatchedReports}`. Secrets
+/// redacted unless `reveal`. Bad input becomes a JS `Error`.
+#[wasm_bindgen(js_name = analyzePrecise)]
+pub fn analyze_precise(capture_json: &str, reports_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
+    let capture = parse(capture_json)?;
+    let reports: Vec<crate::browser_report::BrowserReport<'_>> = serde_json::from_str(reports_json).map_err(|e| {
+        warn("browser reports", &e);
+        JsValue::from(js_sys::Error::new(&format!("invalid browser reports: {e}")))
+    })?;
+    to_js(&measured(|| crate::analyze_precise(&capture, &reports, reveal)))
+}
+
 /// Audits a recorded sign-in (the same capture JSON as [`analyze`], every exchange of the flow):
 /// `audit::Report`, the JSON of `authlens audit --format json`. Secrets redacted unless `reveal`
 /// (the audit page's own Reveal toggle).

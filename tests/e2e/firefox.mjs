@@ -215,6 +215,8 @@ try {
       const problem =
         check(expect, result.entries) ??
         (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
+        // No precise mode in Firefox (no debugger API): the control is not even offered.
+        ((await popup.$('#precise')) ? 'the popup offers precise mode, which Firefox cannot do' : null) ??
         (browserOfCapture && browserOfCapture !== 'firefox' ? `the capture names browser ${browserOfCapture}` : null);
       result.ok = problem === null;
       result.detail = problem ?? '';

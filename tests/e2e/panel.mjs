@@ -54,6 +54,12 @@ try {
     const want = cli.report.entries.map((e) => `${e.index}:${e.findings.map((f) => f.id).join(' ')}`);
     check(JSON.stringify(got) === JSON.stringify(want), `${name}: ${want.length} entries, same ids and order as authlens check`);
     if (want.length) {
+      // The detail pane paints the selected row's full entry (parsed from the worker's JSON text on selection).
+      const first = await page.$eval('#rows tr', (tr) => tr.dataset.findings);
+      const detail = await page.$$eval('#detail [data-finding]', (fs) => fs.map((f) => f.getAttribute('data-finding')).join(' '));
+      check(detail === first, `${name}: the detail pane shows the selected row's findings (${detail})`);
+    }
+    if (want.length) {
       const [dl] = await Promise.all([page.waitForEvent('download'), page.click('#export-har')]);
       const text = readFileSync(await dl.path(), 'utf8');
       const src = JSON.parse(readFileSync(file, 'utf8'));

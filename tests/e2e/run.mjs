@@ -6,9 +6,16 @@
 //
 // Usage: node tests/e2e/run.mjs   (E2E_ONLY=a,b runs a subset; CHROMIUM=/path overrides the browser)
 // Prints `e2e: N passed, N failed` last and exits 1 when anything failed.
+//
+// Precise mode (issue 12 §4) runs on every scenario: the extension is loaded from a test copy whose
+// manifest grants `debugger` (the test profile's stand-in for the user's consent), every tab a
+// scenario opens gets precise mode before its first request, and afterwards the browser's own
+// verdicts are compared with what inference found on the same capture. A scenario whose
+// comparison disagrees fails unless tests/e2e/precise-disagreements.json lists it with the reason.
+// The agreement rate is printed (`precise: …`) and written to test-results/e2e/precise.json.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +40,19 @@ if (!existsSync(join(EXT, 'pkg', 'authlens_bg.wasm'))) {
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 
+// The test copy: the shipped files, with `debugger` granted up front (it is optional in the shipped
+// manifest and asked for at the moment of use, which a headless run cannot click through).
+const TEST_EXT = mkdtempSync(join(tmpdir(), 'authlens-e2e-ext-'));
+cpSync(EXT, TEST_EXT, { recursive: true });
+{
+  const m = JSON.parse(readFileSync(join(EXT, 'manifest.json'), 'utf8'));
+  // Still listed as optional too, so the popup's own permissions.request() is answered (granted).
+  m.permissions = [...m.permissions, 'debugger'];
+  writeFileSync(join(TEST_EXT, 'manifest.json'), JSON.stringify(m, null, 2));
+}
+/** Reviewed disagreements between the browser and inference: {scenario: {reason, ids}}. */
+const REVIEWED = JSON.parse(readFileSync(join(ROOT, 'tests', 'e2e', 'precise-disagreements.json'), 'utf8')).scenarios ?? {};
+
 const t0 = Date.now();
 const server = await startServer();
 const userDataDir = mkdtempSync(join(tmpdir(), 'authlens-e2e-profile-'));
@@ -41,8 +61,8 @@ const ctx = await chromium.launchPersistentContext(userDataDir, {
   headless: true,
   viewport: { width: 1000, height: 700 },
   args: [
-    `--disable-extensions-except=${EXT}`,
-    `--load-extension=${EXT}`,
+    `--disable-extensions-except=${TEST_EXT}`,
+    `--load-extension=${TEST_EXT}`,
     '--no-sandbox',
     '--disable-gpu',
     '--disable-background-networking',
@@ -89,15 +109,29 @@ try {
       await s.detach();
       await p.close();
     },
-    /** A fresh tab at `url`, and its tabs API id. */
+    /**
+     * A fresh tab at `url`, and its tabs API id. Precise mode is turned on in the tab first, on a
+     * neutral page of its own (the tab is found by that page's unique URL), so the browser reports
+     * on every request `url` makes.
+     */
     open: async (url) => {
       const page = await ctx.newPage();
-      await page.goto(url);
+      await page.goto(`http://precise.test:${server.httpPort}/page?tab=${++opened}`);
       const tabId = await tabIdOf(page);
+      const on = await sw.evaluate((id) => globalThis.__authlens.precise.start(id).then(() => null, (e) => String(e)), tabId);
+      if (on) throw new Error(`precise mode did not start: ${on}`);
+      await page.goto(url);
       return { page, tabId };
+    },
+    /** A fresh tab at `url` without precise mode (a scenario that turns it on itself). */
+    openPlain: async (url) => {
+      const page = await ctx.newPage();
+      await page.goto(url);
+      return { page, tabId: await tabIdOf(page) };
     },
   };
 
+  let opened = 0;
   async function tabIdOf(page) {
     const url = page.url();
     for (let i = 0; i < 20; i++) {
@@ -112,11 +146,16 @@ try {
     if (ONLY.length && !ONLY.includes(sc.name)) continue;
     if (sc.browsers && !sc.browsers.includes('chromium')) continue;
     const started = Date.now();
-    const result = { name: sc.name, title: sc.title, ok: false, ms: 0, detail: '', entries: [], captured: [] };
+    const result = { name: sc.name, title: sc.title, ok: false, ms: 0, detail: '', entries: [], captured: [], precise: null };
     const pages = [];
     try {
       await ctx.clearCookies();
-      const tracked = { ...env, open: async (url) => { const o = await env.open(url); pages.push(o.page); return o; } };
+      const track = (fn) => async (url) => {
+        const o = await fn(url);
+        pages.push(o.page);
+        return o;
+      };
+      const tracked = { ...env, open: track(env.open), openPlain: track(env.openPlain) };
       const { tabId } = await withTimeout(sc.run(tracked), 20000, `scenario ${sc.name} timed out`);
       await env.settle();
       const popup = await ctx.newPage();
@@ -144,8 +183,10 @@ try {
         badge !== null && badge !== (result.entries.length ? String(result.entries.length) : '')
           ? `badge shows "${badge}" for ${result.entries.length} flagged requests`
           : null;
+      result.precise = await preciseOf(sw, tabId);
       const problem =
         check(sc.expect, result.entries) ??
+        preciseProblem(sc.name, result.precise) ??
         badgeProblem ??
         (sc.checkPopup ? await sc.checkPopup(popup, env) : await revealProblem(popup, result.entries)) ??
         (sc.checkPopup ? null : await panelProblem(ctx, extId, tabId, result.entries)) ??
@@ -162,6 +203,7 @@ try {
     results.push(result);
     const got = result.entries.map((e) => `${e.status}:${e.findings.map((f) => f.id).join('>') || '-'}`).join('  ') || 'nothing flagged';
     console.log(`${result.ok ? 'PASS' : 'FAIL'} ${sc.name} (${result.ms} ms)${result.ok ? '' : `: ${result.detail}`}\n     got ${got}`);
+    if (result.precise) console.log(`     precise ${preciseLine(result.precise)}`);
     if (!result.ok || process.env.E2E_VERBOSE) console.log(`     captured ${result.captured.join(' | ') || 'nothing'}`);
   }
 } catch (e) {
@@ -171,6 +213,45 @@ try {
   await ctx.close().catch(() => {});
   await server.close().catch(() => {});
   rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(TEST_EXT, { recursive: true, force: true });
+}
+
+/**
+ * The comparison of the browser's verdicts with inference on a scenario's tab: per compared
+ * request its status, URL path, the browser's reasons, the inferred ids, and what differs.
+ */
+async function preciseOf(sw, tabId) {
+  const a = await sw.evaluate((id) => globalThis.__authlens.preciseAnalysis(id).catch((e) => ({ error: String(e) })), tabId);
+  if (a?.error) return { error: a.error, compared: [], reports: 0 };
+  const compared = (a?.comparisons ?? []).map((c) => ({
+    status: c.status,
+    path: `${c.method} ${new URL(c.url).pathname}`,
+    browser: c.verdicts.map((v) => `${v.subject ? `${v.subject}: ` : ''}${v.reasons.map((r) => r.split('.').pop()).join('+')}${v.compared ? '' : ' (not compared)'}`),
+    inferred: c.inferred,
+    missed: c.missed,
+    unconfirmed: c.unconfirmed,
+    agree: c.agree,
+    reasonsMissed: c.reasonsMissed,
+  }));
+  return { compared, reports: (a?.comparisons?.length ?? 0) + (a?.unmatchedReports ?? 0) };
+}
+
+function preciseLine(p) {
+  if (p.error) return `error: ${p.error}`;
+  const agree = p.compared.filter((c) => c.agree).length;
+  const bad = p.compared.filter((c) => !c.agree).map((c) => `${c.status} ${c.path}: browser [${c.browser.join(', ')}] missed [${c.missed}] unconfirmed [${c.unconfirmed}]`);
+  return `${agree}/${p.compared.length} requests agree${bad.length ? `; ${bad.join(' | ')}` : ''}`;
+}
+
+/** A disagreement fails the scenario unless it is on the reviewed list (with its reason). */
+function preciseProblem(name, p) {
+  if (!p) return null;
+  if (p.error) return `precise mode failed: ${p.error}`;
+  const bad = p.compared.filter((c) => !c.agree);
+  const reviewed = REVIEWED[name];
+  if (bad.length && !reviewed) return `the browser and inference disagree: ${preciseLine(p)}`;
+  if (!bad.length && reviewed) return `precise: ${name} is on the reviewed disagreement list but now agrees; remove it`;
+  return null;
 }
 
 /**
@@ -214,6 +295,33 @@ async function panelProblem(ctx, extId, tabId, entries) {
 const passed = results.filter((r) => r.ok).length;
 const failed = results.length - passed + (exitCode ? 1 : 0);
 writeFileSync(join(OUT, 'results.json'), JSON.stringify({ passed, failed, seconds: (Date.now() - t0) / 1000, results }, null, 2));
+{
+  const withPrecise = results.filter((r) => r.precise && !r.precise.error);
+  const requests = withPrecise.flatMap((r) => r.precise.compared);
+  const agreeing = requests.filter((c) => c.agree).length;
+  const scenariosCompared = withPrecise.filter((r) => r.precise.compared.length);
+  const scenariosAgreeing = scenariosCompared.filter((r) => r.precise.compared.every((c) => c.agree));
+  // Requests with at least one verdict inference is expected to match (not browser-only, predictive, or on a success).
+  const withVerdicts = requests.filter((c) => c.browser.some((b) => !b.endsWith('(not compared)')));
+  const reasonLevel = withVerdicts.filter((c) => c.agree && !c.reasonsMissed.length).length;
+  const summary = {
+    requests: requests.length,
+    agreeing,
+    withVerdicts: withVerdicts.length,
+    withVerdictsAgreeing: withVerdicts.filter((c) => c.agree).length,
+    reasonLevelAgreeing: reasonLevel,
+    reasonsMissed: withPrecise.flatMap((r) => r.precise.compared.filter((c) => c.agree && c.reasonsMissed.length).map((c) => `${r.name}: ${c.status} ${c.path}: ${c.reasonsMissed.join(', ')}`)),
+    scenarios: scenariosCompared.length,
+    scenariosAgreeing: scenariosAgreeing.length,
+    notCompared: results.filter((r) => !r.precise?.compared?.length).map((r) => r.name),
+    disagreements: Object.fromEntries(withPrecise.filter((r) => r.precise.compared.some((c) => !c.agree)).map((r) => [r.name, r.precise.compared.filter((c) => !c.agree)])),
+  };
+  writeFileSync(join(OUT, 'precise.json'), JSON.stringify(summary, null, 2));
+  const pct = (a, b) => (b ? ` (${((100 * a) / b).toFixed(1)}%)` : '');
+  console.log(`precise: ${agreeing}/${requests.length} compared requests agree${pct(agreeing, requests.length)}; ${scenariosAgreeing.length}/${scenariosCompared.length} scenarios agree throughout${pct(scenariosAgreeing.length, scenariosCompared.length)}; ${summary.notCompared.length} scenarios with nothing to compare`);
+  console.log(`precise: of the ${withVerdicts.length} requests Chromium gave a verdict on, ${summary.withVerdictsAgreeing} agree on the cause${pct(summary.withVerdictsAgreeing, withVerdicts.length)} and ${reasonLevel} on every reason${pct(reasonLevel, withVerdicts.length)}`);
+  for (const m of summary.reasonsMissed) console.log(`precise: reason not inferred (cause agreed): ${m}`);
+}
 console.log(`e2e: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s; results in test-results/e2e/`);
 console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

@@ -943,4 +943,43 @@ export const scenarios = [
 
   // ---- the site-owner audit (issue 9): audit-scenarios.mjs ----------------------------------
   ...auditScenarios,
+  // ---- precise mode (issue 12 §4): the user's way in, through the popup --------------------------
+  {
+    name: 'precise-mode-consent',
+    title: 'Precise mode turned on from the popup: explained first, then findings say "reported by the browser"',
+    browsers: ['chromium'],
+    expect: { first: 'cookie-samesite-lax-excluded', urlIncludes: '/api/cookie-me' },
+    async run(env) {
+      const login = await env.open(env.https('app.a.test', '/set/lax'));
+      await login.page.close();
+      // A tab without precise mode; the user turns it on in the popup before reproducing the failure.
+      const { page, tabId } = await env.openPlain(env.https('www.b.test', '/page'));
+      const popup = await env.ctx.newPage();
+      try {
+        await popup.goto(`chrome-extension://${env.extId}/popup.html?tab=${tabId}`);
+        await popup.waitForSelector('body[data-ready="true"]');
+        if ((await popup.getAttribute('body', 'data-precise')) !== 'off') throw new Error('precise mode is not off in a fresh tab');
+        await popup.click('#precise');
+        const text = await popup.textContent('#precise-consent');
+        // The explanation comes before anything is asked or attached.
+        if (!/started debugging this browser/.test(text ?? '') || (await popup.isHidden('#precise-consent'))) throw new Error(`no explanation before consent: ${text}`);
+        if ((await popup.getAttribute('body', 'data-precise')) !== 'off') throw new Error('precise mode went on before consent');
+        await popup.click('#precise-on');
+        await popup.waitForSelector('body[data-precise="on"]', { timeout: 5000 });
+      } finally {
+        await popup.close();
+      }
+      await pageFetch(page, env.https('api.a.test', '/api/cookie-me'), { credentials: 'include' });
+      return { tabId };
+    },
+    async checkPopup(popup) {
+      const basis = await popup.$$eval('[data-entry] [data-finding]', (fs) => fs.map((f) => `${f.getAttribute('data-finding')}:${f.getAttribute('data-basis')}`));
+      if (!basis.includes('cookie-samesite-lax-excluded:browser')) return `the Lax finding is not labelled as reported by the browser: ${basis.join(' ')}`;
+      if (!basis.some((b) => b.endsWith(':inferred'))) return `no finding is labelled inferred: ${basis.join(' ')}`;
+      const said = await popup.$$eval('.browser-verdicts [data-verdict]', (li) => li.map((x) => x.textContent));
+      if (!said.some((t) => /sid: .*SameSiteLax/.test(t ?? ''))) return `the browser's verdict on sid is not shown: ${said.join(' | ')}`;
+      if (await popup.$('.disagree')) return 'a disagreement is shown where the browser and inference agree';
+      return null;
+    },
+  },
 ];

@@ -26,6 +26,11 @@ test('no tabs permission: tab ids, URLs and cookie stores come from host access 
   assert.deepEqual([...manifest.permissions].sort(), ['cookies', 'privacy', 'storage', 'webRequest']);
 });
 
+test('debugger is only optional: asked for when the user turns precise mode on, never at install', () => {
+  assert.deepEqual(manifest.optional_permissions, ['debugger']);
+  assert.ok(!manifest.permissions.includes('debugger'));
+});
+
 test('the Firefox variant runs background.scripts as an event page and exposes no page to websites', () => {
   const dir = mkdtempSync(join(tmpdir(), 'authlens-manifest-'));
   try {
@@ -38,6 +43,8 @@ test('the Firefox variant runs background.scripts as an event page and exposes n
     // The Firefox e2e's test copy adds popup.html here (PLATFORM.md §10.1); the shipped manifest never may:
     // it would let every site probe for the extension.
     assert.equal(m.web_accessible_resources, undefined);
+    // No precise mode in Firefox (no debugger API): not even as an optional permission.
+    assert.equal(m.optional_permissions, undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

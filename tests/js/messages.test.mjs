@@ -12,6 +12,7 @@ const call = (listener, msg, sender = { id: SELF }) =>
 test('message names are the wire strings the popup and the tests send', () => {
   assert.deepEqual({ ...MSG }, {
     CLEAR_TAB: 'clear-tab', IDLE: 'idle', PING: 'ping', AUDIT_START: 'audit-start', AUDIT_FINISH: 'audit-finish', AUDIT_STATE: 'audit-state',
+    PRECISE_START: 'precise-start', PRECISE_STOP: 'precise-stop', PRECISE_STATE: 'precise-state',
   });
   assert.throws(() => {
     'use strict';
