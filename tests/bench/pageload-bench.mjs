@@ -58,6 +58,8 @@ for (let i = 0; i < N; i++) {
   let p;
   if (${JSON.stringify(scenario)} === 'healthy') p = fetch('/api/ok?i=' + i);
   else if (${JSON.stringify(scenario)} === 'single') p = fetch('/api/deny?i=' + i);
+  else if (${JSON.stringify(scenario)} === 'popup') p = fetch((i % 2 ? API : '') + '/api/deny?i=' + i, {   // every one a 401 with an expired token
+    credentials: 'include', headers: { Authorization: 'Bearer ' + JWT } });
   else if (i % 5 === 1) p = fetch('/api/deny?i=' + i);                       // 20%: same-origin 401
   else if (i % 5 === 3) p = fetch(API + '/api/deny?i=' + i, {                 // 20%: cross-origin 401 behind a preflight
     credentials: 'include', headers: { Authorization: 'Bearer ' + JWT } });
@@ -202,8 +204,8 @@ async function workerOf(ctx) {
 /**
  * Start-up (issue 13): (1) the service worker stopped (CDP), then a page whose one request fails
  * wakes it: its marks (ms since the worker started) for the core loaded, the request seen, the
- * first analysis done; (2) the popup opened on the tab the failing scenario left (its record:
- * up to 40 requests), timed from navigation to the first painted finding.
+ * first analysis done; (2) the popup opened on a fresh tab filled with 40 failures, timed from
+ * navigation to the first painted finding.
  */
 async function startupFigures() {
   const b = withExt;
@@ -235,16 +237,20 @@ async function startupFigures() {
   console.log(`startup: worker cold start (median of ${cold.length}): core loaded ${coldStart.coreReadyMs.toFixed(1)} ms, first request seen ${coldStart.firstEventMs.toFixed(1)} ms, ` +
     `first analysis done ${coldStart.firstAnalysisMs.toFixed(1)} ms after the worker started (the analysis itself ${coldStart.firstAnalysisTookMs.toFixed(1)} ms); the page's fetch → its analysis done ${coldStart.requestToAnalysisMs.toFixed(1)} ms`);
 
-  // The popup, on the tab the failing scenario filled.
-  await b.page.goto(`http://app.bench.test:${port}/page/failing?n=${N}&popup=1`);
-  await b.page.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 60000 });
+  // The popup, on a fresh tab filled to the per-tab cap with failures (40 × 401 with an expired
+  // Bearer token, every other one cross-origin behind a preflight): as many findings as a tab holds.
+  const tab = await b.ctx.newPage();
+  await tab.goto(`http://app.bench.test:${port}/page/popup?n=40`);
+  await tab.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 60000 });
   const sw = await workerOf(b.ctx);
   await sw.evaluate(() => globalThis.__authlens.whenIdle());
   await new Promise((r) => setTimeout(r, 300));
   await sw.evaluate(() => globalThis.__authlens.whenIdle());
-  const url = b.page.url();
+  const url = tab.url();
   const tabId = await sw.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id ?? null, url);
   const extId = new URL(sw.url()).host;
+  const stored = await sw.evaluate((id) => globalThis.__authlens.readTab(id).then((r) => ({ exchanges: r?.exchanges?.length ?? 0, entries: r?.entries?.length ?? 0 })), tabId);
+  console.log(`startup: the popup's tab holds ${stored.exchanges} exchanges, ${stored.entries} analysed entries`);
   const times = [];
   let findings = 0;
   let entries = 0;
@@ -258,6 +264,7 @@ async function startupFigures() {
     entries = r.entries;
     await popup.close();
   }
+  await tab.close();
   const popupOpen = { runs: times.length, firstPaintMs: median(times), minMs: Math.min(...times), entries, findings };
   console.log(`startup: popup open → first finding painted (median of ${times.length}): ${popupOpen.firstPaintMs.toFixed(1)} ms (min ${popupOpen.minMs.toFixed(1)}), ${entries} requests, ${findings} findings`);
   return { coldStart, popupOpen };
