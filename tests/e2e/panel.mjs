@@ -2,14 +2,17 @@
 // go through import.html's file input in headless Chromium with the extension loaded; the ids
 // and order in the table must equal `authlens check --format json` on the same file, the error
 // text must be the CLI's, and the redacted HAR export must hold no Authorization/Cookie value.
+// A HAR captured from the scenario server (a plain Chromium recording it with Playwright's
+// recordHar: failing API calls, an expired token, a refused refresh) goes through the same checks.
 // Run after `./build.sh ext` and a release CLI build: node tests/e2e/panel.mjs
-// Not yet covered: panel.html?tab=<id> after a live scenario, and a recordHar capture.
+// panel.html?tab=<id> after each live scenario is checked by run.mjs.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
+import { startServer } from './server.mjs';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const EXT = join(ROOT, 'extension');
@@ -31,6 +34,7 @@ try {
   const extId = new URL(sw.url()).host;
   const page = await ctx.newPage();
   const hars = readdirSync(join(ROOT, 'examples')).filter((f) => f.endsWith('.har')).map((f) => join(ROOT, 'examples', f));
+  hars.push(await scenarioHar());
   const bad = join(mkdtempSync(join(tmpdir(), 'authlens-bad-')), 'bad.har');
   writeFileSync(bad, '{"log":{"entries":[{"request":{"headers":"x"}}]}}');
   for (const file of [...hars, bad]) {
@@ -74,4 +78,32 @@ try {
   await ctx.close();
 }
 console.log(`panel e2e: ${failed ? `${failed} failed` : 'all passed'}`);
+
+/** A HAR of failing calls to the scenario server, recorded by a plain Chromium (bodies embedded). */
+async function scenarioHar() {
+  const server = await startServer();
+  const har = join(mkdtempSync(join(tmpdir(), 'authlens-har-')), 'scenario-server.har');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--host-resolver-rules=MAP *.test 127.0.0.1', '--ignore-certificate-errors'],
+  });
+  try {
+    const c = await browser.newContext({ ignoreHTTPSErrors: true, recordHar: { path: har, content: 'embed' } });
+    const p = await c.newPage();
+    await p.goto(`https://app.a.test:${server.httpsPort}/page`);
+    await p.evaluate(async (expired) => {
+      const go = (url, init) => fetch(url, init).then((r) => r.text()).catch(() => null);
+      await go('/api/me');
+      await go('/api/me', { headers: { Authorization: `Bearer ${expired}` } });
+      await go('/idp/token', { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&refresh_token=rt-expired-1' });
+      await go('/idp/api');
+    }, server.tokens.expired);
+    await c.close();
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  return har;
+}
 process.exit(failed ? 1 : 0);
