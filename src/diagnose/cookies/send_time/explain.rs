@@ -171,10 +171,10 @@ pub(super) fn explain(
             };
             let why = match (f.tp_partitioned, f.engine) {
                 (true, Some(e)) => format!(
-                    "{e}'s Total Cookie Protection keeps a separate cookie jar for every top-level site: `{name}` was                      stored {elsewhere}, and this request to {url} is made from inside {top}, whose jar for {host} does                      not have it"
+                    "{e}'s Total Cookie Protection keeps a separate cookie jar for every top-level site: `{name}` was stored {elsewhere}, and this request to {url} is made from inside {top}, whose jar for {host} does not have it"
                 ),
                 _ => format!(
-                    "`{name}` exists, but partitioned {elsewhere}: partitioned (CHIPS) cookies are keyed by the                      top-level site, so it is invisible from {top}"
+                    "`{name}` exists, but partitioned {elsewhere}: partitioned (CHIPS) cookies are keyed by the top-level site, so it is invisible from {top}"
                 ),
             };
             (
