@@ -180,7 +180,16 @@ export function exchangeOf(f, d, { status, responseHeaders, redirectUrl, error }
     authRequired: f.authRequired ?? null,
     serverIp: d.ip ?? null,
     requestBody: f.requestBody ?? null,
+    // Firefox classifies third-party requests (trackers whose cookies Enhanced Tracking Protection
+    // blocks); kept only when present, bounded like every other field.
+    ...classification(d.urlClassification?.thirdParty),
   };
+}
+
+/** Firefox's `urlClassification.thirdParty` flags as the core reads them, or nothing. */
+function classification(flags) {
+  if (!Array.isArray(flags) || !flags.length) return {};
+  return { urlClassification: flags.slice(0, 16).map((x) => String(x).slice(0, 64)) };
 }
 
 /** At most this much of a request body is kept (the core reads only a token request's form). */

@@ -46,6 +46,26 @@ pub fn lax_by_default(b: Browser) -> bool {
     b == Browser::Chromium
 }
 
+/// The tracker class, among a request's Firefox classification flags (webRequest
+/// `urlClassification.thirdParty`), for which Enhanced Tracking Protection's default (Standard)
+/// mode blocks cookies outright instead of partitioning them: cookie behaviour 5 ("cross-site
+/// tracking cookies" blocked, others partitioned) reads the basic tracking and social tracking
+/// lists; the content list only matters in Strict mode. Other engines give no such flags.
+pub fn etp_blocks_cookies_of<'s>(b: Browser, classes: &'s [std::borrow::Cow<'_, str>]) -> Option<&'s str> {
+    const BLOCKED: &[&str] = &[
+        "tracking",
+        "tracking_ad",
+        "tracking_analytics",
+        "tracking_social",
+        "any_basic_tracking",
+        "any_social_tracking",
+    ];
+    if b != Browser::Firefox {
+        return None;
+    }
+    classes.iter().map(|c| c.as_ref()).find(|c| BLOCKED.contains(c))
+}
+
 /// The third-party cookie policy of a default profile: Chromium allows them (Google kept them,
 /// July 2024 and April 2025; Incognito, a user setting or policy can block them); Firefox's Total
 /// Cookie Protection partitions them by top-level site (default for all users since Firefox 103,
@@ -101,6 +121,17 @@ pub fn has_https_only_mode(b: Browser) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn etp_blocks_only_listed_trackers_in_firefox() {
+        use std::borrow::Cow;
+        let social = [Cow::Borrowed("tracking_social")];
+        assert_eq!(etp_blocks_cookies_of(Browser::Firefox, &social), Some("tracking_social"));
+        // Near misses: the content list (Strict mode only), fingerprinters, and another engine.
+        assert_eq!(etp_blocks_cookies_of(Browser::Firefox, &[Cow::Borrowed("tracking_content")]), None);
+        assert_eq!(etp_blocks_cookies_of(Browser::Firefox, &[Cow::Borrowed("fingerprinting")]), None);
+        assert_eq!(etp_blocks_cookies_of(Browser::Chromium, &social), None);
+    }
 
     #[test]
     fn lax_by_default_is_chromium_only() {

@@ -179,6 +179,11 @@ pub struct Exchange<'a> {
     pub associated_cookies: Vec<AssociatedCookie<'a>>,
     /// CDP `siteHasCookieInOtherPartition`.
     pub site_has_cookie_in_other_partition: bool,
+    /// Firefox's classification of the request as a third party (webRequest
+    /// `urlClassification.thirdParty`: `tracking`, `tracking_social`, `fingerprinting`…); empty
+    /// elsewhere.
+    #[serde(borrow)]
+    pub url_classification: Vec<Cow<'a, str>>,
     /// Where a redirect sent the browser (the resolved `Location`).
     #[serde(borrow)]
     pub redirect_url: Option<Cow<'a, str>>,

@@ -92,5 +92,10 @@ fn no_failed_request_is_left_without_a_finding() {
         }
     }
     assert!(checked > 300, "only {checked} captures found");
-    assert!(silent.is_empty(), "{} failed requests without a finding (or broken text):\n  {}", silent.len(), silent.join("\n  "));
+    assert!(
+        silent.is_empty(),
+        "{} failed requests without a finding (or broken text):\n  {}",
+        silent.len(),
+        silent.join("\n  ")
+    );
 }

@@ -31,7 +31,7 @@ const FIREFOX = process.env.FIREFOX ?? '/usr/bin/firefox-esr';
 const ONLY = (process.env.E2E_ONLY ?? '').split(',').filter(Boolean);
 const GECKO_ID = 'authlens@authlens.dev';
 /** Every host the scenarios and the server use; Firefox resolves them to loopback. */
-const HOSTS = ['app.a.test', 'api.a.test', 'www.b.test', 'idp.b.test', 'app.c.test', 'pwa.c.test', 'api.example.test', 'app.example.test'];
+const HOSTS = ['app.a.test', 'api.a.test', 'www.b.test', 'idp.b.test', 'sso.b.test', 'app.c.test', 'pwa.c.test', 'api.example.test', 'app.example.test'];
 
 /**
  * Scenarios that cannot happen in Firefox, with the reason. Everything else in scenarios.mjs runs here,
@@ -94,6 +94,10 @@ const browser = await puppeteer.launch({
     'network.connectivity-service.enabled': false,
     // The https test server is on a high port of a *.test name: keep HTTPS-Only off, as in a default profile.
     'dom.security.https_only_mode': false,
+    // Enhanced Tracking Protection, offline: the URL classifier's test entries put sso.b.test on
+    // the tracking annotation list (as Disconnect's list would a real tracker), for
+    // firefox-etp-tracker-cookie. No other scenario uses that host.
+    'urlclassifier.trackingAnnotationTable.testEntries': 'sso.b.test',
   },
 });
 

@@ -523,6 +523,21 @@ export const scenarios = [
     },
   },
 
+  {
+    name: 'firefox-etp-tracker-cookie',
+    title: 'Enhanced Tracking Protection: the sign-in widget\'s host is on the tracking list (a classifier test entry), so Firefox blocks its cookies when it is embedded, instead of partitioning them',
+    // Chromium has no tracker classification; iframe-third-party-cookie covers its blocking.
+    browsers: ['firefox'],
+    expect: { first: 'cookie-third-party-blocked', urlIncludes: '/api/cookie-me', excludes: ['cookie-in-other-partition'] },
+    async run(env) {
+      const login = await env.open(env.https('sso.b.test', '/set/none-secure'));
+      await login.page.close();
+      const { tabId } = await env.open(env.https('app.c.test', '/embed-sso'));
+      await new Promise((r) => setTimeout(r, 800)); // the widget's fetch
+      return { tabId };
+    },
+  },
+
   // ---- F. CORS ----------------------------------------------------------------------------------
   {
     name: 'cors-wildcard-with-credentials',

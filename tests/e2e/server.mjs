@@ -380,6 +380,9 @@ function routes(tok) {
     // Iframe: a widget on another site that calls its own API with its own cookie.
     '/embed': (req, res, url) =>
       send(res, 200, PAGE('Embedding page', `<iframe id="w" src="https://app.a.test:${url.port}/widget"></iframe>`), 'text/html; charset=utf-8'),
+    // The widget served from sso.b.test (Firefox's test tracker entry, firefox-etp-tracker-cookie).
+    '/embed-sso': (req, res, url) =>
+      send(res, 200, PAGE('Embedding page, tracker-classified widget', `<iframe id="w" src="https://sso.b.test:${url.port}/widget"></iframe>`), 'text/html; charset=utf-8'),
     // The same widget signing in while embedded (its cookie lands in this top-level site's partition in Firefox).
     '/embed-login': (req, res, url) =>
       send(res, 200, PAGE('Embedding page, widget signs in', `<iframe id="w" src="https://app.a.test:${url.port}/set/none-secure"></iframe>`), 'text/html; charset=utf-8'),

@@ -43,6 +43,10 @@ test('exchangeOf: the model::Exchange fields, camelCase', () => {
     resourceType: 'xmlhttprequest', fromCache: 'disk', error: null, redirectUrl: null, authRequired: null, serverIp: '127.0.0.1',
     requestBody: null,
   });
+  // Firefox's tracker classification of a third-party request travels, bounded; absent elsewhere.
+  const cls = exchangeOf(f, { urlClassification: { firstParty: [], thirdParty: ['tracking_social', 'x'.repeat(100)] } }, { status: 401 }, undefined);
+  assert.deepEqual(cls.urlClassification, ['tracking_social', 'x'.repeat(64)]);
+  assert.equal('urlClassification' in exchangeOf(f, { urlClassification: { firstParty: [], thirdParty: [] } }, { status: 401 }, undefined), false);
   // A navigation is its own page.
   assert.equal(exchangeOf({ ...f, type: 'main_frame' }, {}, {}, 'https://elsewhere/').pageUrl, 'https://api.a.test/me');
 });

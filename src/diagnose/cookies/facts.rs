@@ -52,6 +52,9 @@ pub(crate) struct Facts<'c> {
     pub tp_partitioned: bool,
     /// `tp_blocked` comes from the engine's default (Safari's ITP), not from a stated setting.
     pub tp_blocked_by_engine: bool,
+    /// Firefox's Enhanced Tracking Protection classified this third-party request as a tracker
+    /// whose cookies it blocks (the class, e.g. `tracking_social`).
+    pub tp_blocked_by_etp: Option<String>,
     /// The capturing engine's name, for explanations (`None`: unknown browser).
     pub engine: Option<&'static str>,
     pub lax_by_default: bool,
@@ -81,16 +84,22 @@ impl<'c> Facts<'c> {
         // The profile's own setting, when the capture states it, else the engine's default policy.
         let policy = engine::third_party_cookies(ctx.browser());
         let stated = ex.third_party_cookies_blocked.or(ctx.capture.third_party_cookies_blocked);
-        let tp_blocked = stated.unwrap_or(policy == ThirdPartyCookies::Blocked);
+        let third_party = matches!(ctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite));
+        let etp = third_party
+            .then(|| engine::etp_blocks_cookies_of(ctx.browser(), &ex.url_classification))
+            .flatten()
+            .map(str::to_string);
+        let tp_blocked = stated.unwrap_or(policy == ThirdPartyCookies::Blocked) || etp.is_some();
         let tp_partitioned = !tp_blocked && policy == ThirdPartyCookies::Partitioned;
         let mut f = Facts {
             site: site_context(ctx),
             nav: is_top_level_navigation(ctx),
             top_site: ctx.page.as_ref().and_then(jar::site_key),
-            third_party: matches!(ctx.top_relation, Some(Relation::CrossSite | Relation::SchemefulCrossSite)),
+            third_party,
             tp_blocked,
             tp_partitioned,
-            tp_blocked_by_engine: tp_blocked && stated.is_none(),
+            tp_blocked_by_engine: tp_blocked && stated.is_none() && etp.is_none(),
+            tp_blocked_by_etp: etp,
             engine: engine::name(ctx.browser()),
             lax_by_default: engine::lax_by_default(ctx.browser()),
             lines: Vec::new(),

@@ -186,8 +186,16 @@ pub(crate) fn prefix_rule_words(r: PrefixRule) -> &'static str {
     }
 }
 
-/// Why third-party cookies are blocked here: the engine's default (Safari's ITP) or the profile.
+/// Why third-party cookies are blocked here: Firefox's tracker classification (ETP), the engine's
+/// default (Safari's ITP) or the profile.
 pub(crate) fn third_party_block_words(f: &Facts<'_>) -> String {
+    if let Some(class) = &f.tp_blocked_by_etp {
+        let host = f.url.host_str().unwrap_or("this host");
+        return format!(
+            "Firefox's Enhanced Tracking Protection classifies {host} as a tracker ({class}) and blocks its cookies \
+             in third-party context (other third-party cookies are only partitioned by Total Cookie Protection)"
+        );
+    }
     match f.engine {
         Some(e) if f.tp_blocked_by_engine => {
             format!("{e} blocks third-party cookies by default (Intelligent Tracking Prevention)")

@@ -128,9 +128,16 @@ pub(super) fn explain(
                 "{host} is a different site than the page ({from}), and {}, so `{name}` was not sent to {url}.",
                 super::super::text::third_party_block_words(f)
             ),
-            Fix::new("Do not depend on third-party cookies.")
-                .step("Embedded widget: partitioned cookies (`Partitioned; Secure; SameSite=None`) or the Storage Access API.")
-                .step("Or serve the API from the page's own site, or use an Authorization-header token."),
+            if f.tp_blocked_by_etp.is_some() {
+                Fix::new("Do not send sign-in traffic through a host Firefox classifies as a tracker.")
+                    .step("Serve the login and the API from the page's own site (a first party is never blocked), or use an Authorization-header token.")
+                    .step("Inside an embed, the Storage Access API (`await document.requestStorageAccess()` after a click) can grant the classified host its cookies.")
+                    .step("If the host is misclassified: Firefox's tracker lists come from Disconnect, which reviews requests to reclassify a domain.")
+            } else {
+                Fix::new("Do not depend on third-party cookies.")
+                    .step("Embedded widget: partitioned cookies (`Partitioned; Secure; SameSite=None`) or the Storage Access API.")
+                    .step("Or serve the API from the page's own site, or use an Authorization-header token.")
+            },
         ),
         SecureCookieInsecureOrigin => (
             format!(
