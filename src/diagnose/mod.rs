@@ -15,6 +15,7 @@ mod edge;
 mod login_redirect;
 pub(crate) mod rank;
 pub(crate) mod recovery;
+mod token_form;
 pub(crate) mod tokens;
 mod transport;
 pub(crate) mod worker;

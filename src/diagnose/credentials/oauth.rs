@@ -18,10 +18,7 @@ fn is_token_endpoint(ctx: &Ctx<'_, '_>) -> bool {
 /// refresh token that expired, was revoked or was already used, by far the likeliest; said at
 /// `warn`, with what would confirm it.
 fn unread_refresh_refusal(ex: &crate::model::Exchange<'_>) -> Option<Finding> {
-    if ex.status != 400 || ex.response_body.is_some() || !crate::signals::is_token_request(ex) {
-        return None;
-    }
-    if grant_type(ex.request_body.as_deref()).as_deref() != Some("refresh_token") {
+    if !is_unread_refresh_refusal(ex) {
         return None;
     }
     let explanation = "The token endpoint refused a refresh (grant_type=refresh_token) with 400. The reason is in \
@@ -40,6 +37,14 @@ fn unread_refresh_refusal(ex: &crate::model::Exchange<'_>) -> Option<Finding> {
             .with("Token endpoint", ex.url.to_string())
             .with("grant_type", "refresh_token"),
     )
+}
+
+/// Whether `ex` is a refresh (`grant_type=refresh_token`) answered 400 whose body the capture lacks.
+fn is_unread_refresh_refusal(ex: &crate::model::Exchange<'_>) -> bool {
+    ex.status == 400
+        && ex.response_body.is_none()
+        && crate::signals::is_token_request(ex)
+        && grant_type(ex.request_body.as_deref()).as_deref() == Some("refresh_token")
 }
 
 /// The token request's refusal codes that leave the app without a token (RFC 6749 §5.2).
@@ -78,7 +83,7 @@ pub fn token_request_failed_before(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut V
         let (code, desc, unread) = match oauth_error(ex.response_body.as_deref()) {
             Some((c, d)) => (c, d, false),
             // The extension's capture: a refused refresh whose body it could not read.
-            None if unread_refresh_refusal(ex).is_some() => ("invalid_grant".to_string(), None, true),
+            None if is_unread_refresh_refusal(ex) => ("invalid_grant".to_string(), None, true),
             None => continue,
         };
         if !NO_TOKEN_CODES.contains(&code.as_str()) {
@@ -229,12 +234,7 @@ pub fn oauth_invalid_client(ctx: &Ctx<'_, '_>, f: &Facts<'_>, out: &mut Vec<Find
 
 /// The `grant_type` of a token request's form or JSON body.
 fn grant_type(body: Option<&str>) -> Option<String> {
-    let b = body?.trim_start();
-    if b.starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(b).ok()?;
-        return v.get("grant_type")?.as_str().map(str::to_string);
-    }
-    url::form_urlencoded::parse(b.as_bytes()).find(|(k, _)| k == "grant_type").map(|(_, v)| v.into_owned())
+    crate::diagnose::token_form::token_form(body?)?.grant_type.map(std::borrow::Cow::into_owned)
 }
 
 /// `oauth-invalid-client` from the authorization endpoint — RFC 6749 §4.1.2.1: the server

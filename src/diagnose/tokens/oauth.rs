@@ -21,23 +21,8 @@ fn refresh_grant<'b>(ex: &'b crate::model::Exchange<'_>) -> Option<std::borrow::
     if !body.contains("refresh_token") {
         return None;
     }
-    if body.trim_start().starts_with('{') {
-        let v: serde_json::Value = serde_json::from_str(body).ok()?;
-        if v.get("grant_type").and_then(serde_json::Value::as_str) != Some("refresh_token") {
-            return None;
-        }
-        return Some(v.get("refresh_token").and_then(serde_json::Value::as_str).unwrap_or("").to_string().into());
-    }
-    let mut grant = false;
-    let mut token = std::borrow::Cow::Borrowed("");
-    for (k, v) in url::form_urlencoded::parse(body.as_bytes()) {
-        match k.as_ref() {
-            "grant_type" => grant = v == "refresh_token",
-            "refresh_token" => token = v,
-            _ => {}
-        }
-    }
-    grant.then_some(token)
+    let form = crate::diagnose::token_form::token_form(body)?;
+    (form.grant_type.as_deref() == Some("refresh_token")).then(|| form.refresh_token.unwrap_or_default())
 }
 
 /// `refresh-token-rotation-race` — RFC 9700 §4.14.2, RFC 6749 §6: several refreshes with a
