@@ -44,13 +44,16 @@ impl ClockOffset {
     }
 }
 
+/// Whether `ex`'s response was stored (a browser cache or service worker answered, or `Age` > 0,
+/// RFC 9111 §5.1): its `Date` is when it was generated, not "now".
+pub fn is_stored(ex: &Exchange<'_>) -> bool {
+    crate::signals::CacheSource::of(ex).is_some()
+        || crate::headers::cache::age(&ex.response_headers).is_some_and(|a| a > 0)
+}
+
 /// One entry's `Date − start` in whole seconds, when the network answered it freshly.
 pub fn entry_offset(ex: &Exchange<'_>) -> Option<i64> {
-    if ex.status == 0 || ex.status == 304 || crate::signals::CacheSource::of(ex).is_some() {
-        return None;
-    }
-    // A stored response (Age > 0) carries the Date of when it was generated, not of this answer.
-    if ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0) {
+    if ex.status == 0 || ex.status == 304 || is_stored(ex) {
         return None;
     }
     let start = ex.started_ms.filter(|m| m.is_finite())?;

@@ -25,8 +25,9 @@ pub struct Correlation {
     /// The jar replays of the cookie rules, built lazily and only ever moved forward (one store
     /// per `Set-Cookie` line, however many failures read them).
     pub replays: std::cell::RefCell<crate::cookies::replay::ReplayCache>,
-    /// The servers' clocks against the client's, measured across the capture.
-    pub clock: Option<crate::clock::ClockOffset>,
+    /// The servers' clocks against the client's, measured across the capture on first use (only
+    /// the clock rules of a failure read it).
+    clock: std::cell::OnceCell<Option<crate::clock::ClockOffset>>,
 }
 
 /// The URL key used for matching (fragment dropped; browsers never send it).
@@ -64,7 +65,6 @@ impl Correlation {
             preflight: vec![None; n],
             redirected_from: vec![None; n],
             redirected_to: vec![None; n],
-            clock: crate::clock::measure(capture),
             ..Default::default()
         };
         // The most recent OPTIONS per URL, waiting for its actual request.
@@ -111,6 +111,12 @@ impl Correlation {
             }
         }
         c
+    }
+
+    /// The capture's clock offset ([`crate::clock::measure`]), measured once; `capture` must be
+    /// the one this correlation was built from.
+    pub fn clock(&self, capture: &Capture<'_>) -> Option<crate::clock::ClockOffset> {
+        *self.clock.get_or_init(|| crate::clock::measure(capture))
     }
 
     /// The redirect chain that ended at `index`, earliest hop first, `index` last.

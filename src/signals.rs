@@ -289,20 +289,27 @@ pub fn is_sign_in_step(path: &str) -> bool {
     }
 }
 
+/// Words that name anti-CSRF machinery, lowercase: in cookie names and in refusals' text.
+const CSRF_WORDS: &[&str] = &["csrf", "xsrf", "antiforgery"];
+
+/// Whether lowercase `text` names anti-CSRF machinery.
+fn names_csrf(text: &str) -> bool {
+    CSRF_WORDS.iter().any(|k| text.contains(k))
+}
+
 /// Whether a cookie name is an anti-CSRF cookie (Django `csrftoken`, Angular/Laravel `XSRF-TOKEN`,
 /// Express `_csrf`, ASP.NET Core `.AspNetCore.Antiforgery.*`).
 pub fn is_csrf_cookie_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    ["csrf", "xsrf", "antiforgery"].iter().any(|k| n.contains(k))
+    names_csrf(&name.to_ascii_lowercase())
 }
 
 /// Whether an answer is a CSRF refusal: 403 (419 is Laravel's) whose body names CSRF.
 pub fn is_csrf_failure(ex: &Exchange<'_>) -> bool {
     matches!(ex.status, 403 | 419)
-        && ex.response_body.as_deref().is_some_and(|b| {
-            let b = b.get(..b.len().min(4096)).unwrap_or(b).to_ascii_lowercase();
-            ["csrf", "xsrf", "antiforgery"].iter().any(|k| b.contains(k))
-        })
+        && ex
+            .response_body
+            .as_deref()
+            .is_some_and(|b| names_csrf(&b.get(..b.len().min(4096)).unwrap_or(b).to_ascii_lowercase()))
 }
 
 /// Whether a cookie name is a well-known session or auth cookie (DIAGNOSES `session-cookie-rejected`
@@ -315,9 +322,8 @@ pub fn is_session_cookie_name(name: &str) -> bool {
         .or_else(|| n.strip_prefix("__secure-"))
         .unwrap_or(&n);
     if n.is_empty()
-        || ["csrf", "xsrf", "antiforgery", "correlation", "nonce", "consent", "culture", "tempdata"]
-            .iter()
-            .any(|k| n.contains(k))
+        || names_csrf(n)
+        || ["correlation", "nonce", "consent", "culture", "tempdata"].iter().any(|k| n.contains(k))
     {
         return false;
     }

@@ -217,7 +217,7 @@ pub(super) fn jwt_not_yet_valid(f: &TokenFacts<'_>, out: &mut Vec<Finding>) {
 /// responses agree, else this one entry's difference.
 pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mut Vec<Finding>) {
     let rejected = matches!(ctx.ex.status, 401 | 403 | 419 | 440);
-    let measured = ctx.corr.clock.filter(ClockOffset::is_consistent);
+    let measured = ctx.corr.clock(ctx.capture).filter(ClockOffset::is_consistent);
     let refresh_story = measured.and_then(|o| skew_after_refresh(ctx, f, o));
     if f.is_none() && refresh_story.is_none() {
         let credentialed = ctx.creds.any() || ctx.ex.response_headers.has_set_cookie();
@@ -254,7 +254,7 @@ pub(super) fn clock_skew(ctx: &Ctx<'_, '_>, f: Option<&TokenFacts<'_>>, out: &mu
             ));
             confidence = 70;
         }
-    } else if let Some(client) = ctx.clock.filter(|_| ctx.server_date.is_some() && !is_stored(ctx)) {
+    } else if let Some(client) = ctx.clock.filter(|_| ctx.server_date.is_some() && !crate::clock::is_stored(ctx.ex)) {
         let skew = server - client;
         if skew.abs() > SKEW_LIMIT {
             parts.push(format!(
@@ -342,12 +342,6 @@ fn skew_consequence(behind: bool, token: bool) -> &'static str {
              can be dropped as already expired when they arrive."
         }
     }
-}
-
-/// Whether this response was stored (a cache answered, or `Age` > 0): its `Date` is not "now".
-fn is_stored(ctx: &Ctx<'_, '_>) -> bool {
-    crate::signals::CacheSource::of(ctx.ex).is_some()
-        || ctx.ex.response_headers.get("age").and_then(|a| a.trim().parse::<u64>().ok()).is_some_and(|a| a > 0)
 }
 
 /// The app refreshed its token successfully, its clock runs ahead by more than the new token's
