@@ -201,6 +201,7 @@ globalThis.__authlens = {
   readTab: store.read,
   readAudit: recorder.read,
   inFlight: () => capture.flights.size,
+  wasmMemoryBytes: () => core.memoryBytes(),
   startup,
   precise,
   /** Precise mode's analysis of a tab: its capture with the browser's reports, and the comparison. */

@@ -28,14 +28,21 @@ export function captureOf(rec, browser) {
 export function createCore(wasm, { browser, wasmUrl }) {
   /** @type {Promise<string> | null} */
   let loading = null;
+  /** The module's exports once loaded (its linear memory is measured by the heap benchmark). */
+  let exports = null;
   const json = (v) => JSON.stringify(v);
   return {
     browser,
     /** Loads the wasm once; resolves to the core's version. */
     load() {
-      loading ??= wasm.default({ module_or_path: wasmUrl }).then(() => wasm.version());
+      loading ??= wasm.default({ module_or_path: wasmUrl }).then((out) => {
+        exports = out;
+        return wasm.version();
+      });
       return loading;
     },
+    /** Bytes of the wasm module's linear memory (0 before it is loaded). */
+    memoryBytes: () => exports?.memory?.buffer?.byteLength ?? 0,
     /**
      * Analyses a tab's record; with `reveal`, secrets are shown in full (popup only, never stored).
      * @returns {{version: string, entries: any[]}}

@@ -13,9 +13,12 @@
 //   EXT=dir benchmarks another built extension directory (default extension/); BENCH_EXTRA=variant
 //   loads a copy whose webRequest listeners keep `extraHeaders` only where the variant says
 //   (all | send | send+recv | none) — a measurement of what `extraHeaders` costs per listener, not a
-//   shipping configuration; BENCH_NOOP=1 loads a copy whose listeners do nothing (the floor). Prints one line per scenario, and JSON last (--json).
+//   shipping configuration; BENCH_LISTENERS=onSendHeaders,… keeps only the named webRequest listeners;
+//   BENCH_NOOP=1 loads a copy whose listeners do nothing (the floor). Prints one line per scenario, and
+//   JSON last (--json).
 //   --startup also measures start-up: the service worker's cold start to its first analysis, and
-//   the popup's first paint (startupFigures).
+//   the popup's first paint (startupFigures); --heap the worker's heap after 10,000 failed requests
+//   over 20 tabs (heapFigures; HEAP_TABS and HEAP_PER_TAB change the shape).
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -110,7 +113,7 @@ function extensionCopy(variant) {
   const dir = mkdtempSync(join(tmpdir(), 'authlens-pageload-ext-'));
   cpSync(SRC, dir, { recursive: true });
   if (variant !== 'all') {
-    const keep = { send: ['onSendHeaders'], 'send+recv': ['onSendHeaders', 'onHeadersReceived'], none: [] }[variant];
+    const keep = { send: ['onSendHeaders'], recv: ['onHeadersReceived'], 'send+recv': ['onSendHeaders', 'onHeadersReceived'], none: [] }[variant];
     if (!keep) throw new Error(`BENCH_EXTRA: unknown variant ${variant}`);
     const bg = join(dir, 'background.js');
     const text = readFileSync(bg, 'utf8')
@@ -121,6 +124,17 @@ function extensionCopy(variant) {
       })
       .join('\n');
     writeFileSync(bg, text);
+  }
+  if (process.env.BENCH_LISTENERS) {
+    // Only these webRequest listeners are registered (a measurement of what each listener costs).
+    const keep = process.env.BENCH_LISTENERS.split(',');
+    const bg = join(dir, 'background.js');
+    const lines = readFileSync(bg, 'utf8').split('\n');
+    const text = lines.filter((line) => {
+      const m = /^(?:if \(errorSpec\(\)\) |else )?wr\.(on\w+)\.addListener/.exec(line);
+      return !m || keep.includes(m[1]);
+    });
+    writeFileSync(bg, text.join('\n'));
   }
   if (process.env.BENCH_NOOP) {
     // The floor: the same listeners (and extraInfoSpec), doing nothing.
@@ -270,6 +284,86 @@ async function startupFigures() {
   return { coldStart, popupOpen };
 }
 
+/**
+ * A CDP method on the extension's service worker, through a page's session (Target.attachToTarget
+ * without flattening, so Playwright's page session can carry it): `HeapProfiler.collectGarbage`,
+ * `Runtime.getHeapUsage`.
+ */
+async function onWorker(ctx, calls) {
+  const page = await ctx.newPage();
+  const cdp = await ctx.newCDPSession(page);
+  try {
+    const { targetInfos } = await cdp.send('Target.getTargets');
+    const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.startsWith('chrome-extension://'));
+    if (!t) throw new Error('no service worker target');
+    const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: t.targetId, flatten: false });
+    let id = 0;
+    const waiting = new Map();
+    cdp.on('Target.receivedMessageFromTarget', (e) => {
+      if (e.sessionId !== sessionId) return;
+      const m = JSON.parse(e.message);
+      const w = waiting.get(m.id);
+      if (w) (m.error ? w.reject(new Error(m.error.message)) : w.resolve(m.result)), waiting.delete(m.id);
+    });
+    const call = (method, params = {}) =>
+      new Promise((resolve, reject) => {
+        const mid = ++id;
+        waiting.set(mid, { resolve, reject });
+        cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method, params }) }).catch(reject);
+      });
+    const out = [];
+    for (const [method, params] of calls) out.push(await call(method, params));
+    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    return out;
+  } finally {
+    await cdp.detach().catch(() => {});
+    await page.close();
+  }
+}
+
+/**
+ * The worker's heap in a long session (issue 13): HEAP_TABS tabs, each loading a page of
+ * HEAP_PER_TAB failing requests (401s to an expired Bearer token, every other one cross-origin
+ * behind a preflight: the richest entries), 10,000 failures in all; after every fifth tab the
+ * worker is left to finish, garbage-collected, and its heap read (JS heap used and the backing
+ * stores of ArrayBuffers are not counted there, so the wasm module's linear memory is read apart).
+ */
+/** The documented cap of the worker's heap (JS heap used + wasm memory) in that session: BENCHMARKS.md. */
+const HEAP_CAP_MB = 32;
+
+async function heapFigures() {
+  const b = withExt;
+  const TABS = Number(process.env.HEAP_TABS ?? 20);
+  const PER_TAB = Number(process.env.HEAP_PER_TAB ?? 500);
+  const read = async () => {
+    const [, u] = await onWorker(b.ctx, [['HeapProfiler.collectGarbage'], ['Runtime.getHeapUsage']]);
+    const wasmBytes = await (await workerOf(b.ctx)).evaluate(() => globalThis.__authlens.wasmMemoryBytes());
+    return { usedMB: u.usedSize / 2 ** 20, totalMB: u.totalSize / 2 ** 20, wasmMB: wasmBytes / 2 ** 20 };
+  };
+  const samples = [{ failures: 0, ...(await read()) }];
+  const tabs = [];
+  for (let i = 0; i < TABS; i++) {
+    const tab = await b.ctx.newPage();
+    tabs.push(tab);
+    await tab.goto(`http://app.bench.test:${port}/page/popup?n=${PER_TAB}&heap=${i}`);
+    await tab.waitForFunction(() => window.__doneMs !== undefined, null, { timeout: 120000 });
+    const sw = await workerOf(b.ctx);
+    await sw.evaluate(() => globalThis.__authlens.whenIdle());
+    if ((i + 1) % 5 === 0 || i === TABS - 1) {
+      await new Promise((r) => setTimeout(r, 1200)); // past the batch window
+      await sw.evaluate(() => globalThis.__authlens.whenIdle());
+      samples.push({ failures: (i + 1) * PER_TAB, ...(await read()) });
+    }
+  }
+  for (const t of tabs) await t.close();
+  const peak = Math.max(...samples.map((s) => s.usedMB + s.wasmMB));
+  for (const s of samples) {
+    console.log(`heap: after ${s.failures} failed requests (${TABS} tabs × ${PER_TAB}): JS heap used ${s.usedMB.toFixed(1)} MB (of ${s.totalMB.toFixed(1)} MB), wasm linear memory ${s.wasmMB.toFixed(1)} MB`);
+  }
+  console.log(`heap: peak JS heap used + wasm memory ${peak.toFixed(1)} MB (cap ${HEAP_CAP_MB} MB)`);
+  return { tabs: TABS, perTab: PER_TAB, samples, peakMB: peak, capMB: HEAP_CAP_MB };
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -320,11 +414,12 @@ try {
       cpuWithMs: median(cpuOn), cpuWithoutMs: median(cpuOff), extensionCpuMs: median(cpuExt),
     };
     results[scenario] = r;
-    console.log(`pageload ${scenario} (${N} requests, ${PAIRS} pairs, extraHeaders: ${EXTRA_VARIANT}${process.env.BENCH_NOOP ? ', no-op listeners' : ''}): median ratio ${r.medianRatio.toFixed(3)} ` +
+    console.log(`pageload ${scenario} (${N} requests, ${PAIRS} pairs, extraHeaders: ${EXTRA_VARIANT}${process.env.BENCH_LISTENERS ? `, listeners: ${process.env.BENCH_LISTENERS}` : ''}${process.env.BENCH_NOOP ? ', no-op listeners' : ''}): median ratio ${r.medianRatio.toFixed(3)} ` +
       `(min ${r.minRatio.toFixed(3)}, max ${r.maxRatio.toFixed(3)}); median ${r.medianWithMs.toFixed(1)} ms with, ${r.medianWithoutMs.toFixed(1)} ms without; ` +
       `browser CPU per load ${r.cpuWithMs.toFixed(0)} ms with (extension process ${r.extensionCpuMs.toFixed(0)} ms), ${r.cpuWithoutMs.toFixed(0)} ms without`);
   }
   if (args.includes('--startup')) results.startup = await startupFigures();
+  if (args.includes('--heap')) results.heap = await heapFigures();
 } catch (e) {
   console.error(`pageload-bench: ${e?.stack ?? e}`);
   code = 1;

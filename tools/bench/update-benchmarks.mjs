@@ -74,14 +74,16 @@ out();
 
 // ---- page load and start-up ---------------------------------------------------------------------
 const pl = read('pageload.txt');
-const plJson = (() => {
-  const last = pl.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+/** The JSON line (the last one) a page-load run printed, or null. */
+const lastJson = (text) => {
+  const last = text.trim().split('\n').reverse().find((l) => l.startsWith('{'));
   try {
     return last ? JSON.parse(last) : null;
   } catch {
     return null;
   }
-})();
+};
+const plJson = lastJson(pl);
 out('| budget (issue 13) | target | measured | |');
 out('|---|---|---|---|');
 const budgets = { healthy: 1.02, failing: 1.05 };
@@ -91,6 +93,14 @@ for (const [name, r] of Object.entries(plJson?.pageload ?? {})) {
     `${r.medianRatio.toFixed(3)} (${r.medianWithMs.toFixed(0)} vs ${r.medianWithoutMs.toFixed(0)} ms; browser CPU per load ${r.cpuWithMs?.toFixed(0)} vs ${r.cpuWithoutMs?.toFixed(0)} ms, ` +
     `of which the extension process ${r.extensionCpuMs?.toFixed(0)} ms) | ${verdict(r.medianRatio <= budgets[name])} |`);
 }
+// The floor: what any webRequest observer costs on the same pages, measured in the same run.
+const floorOf = (name) => lastJson(read(name))?.pageload ?? null;
+for (const [file, what] of [['pageload-noop-all.txt', 'the same listeners doing nothing (extraHeaders as shipped)'], ['pageload-noop-one.txt', 'one no-op `onSendHeaders` listener with extraHeaders']]) {
+  const f = floorOf(file);
+  if (!f?.healthy || !f?.failing) continue;
+  out(`| what stands in the way: the page-load floor of ${what}, ${f.healthy.pairs} pairs | (no budget) | ` +
+    `healthy ${f.healthy.medianRatio.toFixed(3)}, failing ${f.failing.medianRatio.toFixed(3)} (extension process ${f.healthy.extensionCpuMs?.toFixed(0)} / ${f.failing.extensionCpuMs?.toFixed(0)} ms per load) | |`);
+}
 const st = plJson?.pageload?.startup;
 if (st) {
   // The worker is started by the browser on the navigation's first event, often long before the
@@ -99,6 +109,13 @@ if (st) {
     `${st.coldStart.requestToAnalysisMs.toFixed(1)} ms (core loaded ${st.coldStart.coreReadyMs.toFixed(1)} ms after the worker started; the analysis itself ${st.coldStart.firstAnalysisTookMs.toFixed(1)} ms) | ${verdict(st.coldStart.requestToAnalysisMs <= 50)} |`);
   out(`| popup open → first paint | ≤ 100 ms with 200 findings | ${st.popupOpen.firstPaintMs.toFixed(1)} ms with ${st.popupOpen.findings} findings on ${st.popupOpen.entries} requests | ` +
     `${verdict(st.popupOpen.firstPaintMs <= 100)}${st.popupOpen.findings < 200 ? ' (fewer findings than the budget names)' : ''} |`);
+}
+
+const heap = plJson?.pageload?.heap;
+if (heap) {
+  const last = heap.samples[heap.samples.length - 1];
+  out(`| service worker's heap, ${last.failures.toLocaleString('en-US')} failed requests in one session (${heap.tabs} tabs × ${heap.perTab}; JS heap used after GC + wasm memory) | ≤ ${heap.capMB} MB (documented cap) | ` +
+    `${heap.peakMB.toFixed(1)} MB at most (at the end: JS ${last.usedMB.toFixed(1)} MB, wasm ${last.wasmMB.toFixed(1)} MB) | ${verdict(heap.peakMB <= heap.capMB)} |`);
 }
 
 // ---- authlens check --------------------------------------------------------------------------------
@@ -155,7 +172,7 @@ out('Raw outputs of this run (CPU times unless a line says wall):');
 out();
 for (const [name, title] of [['pageload.txt', 'page load and start-up (tests/bench/pageload-bench.mjs)'],
   ['pageload-main.txt', 'page load with main\'s extension (EXT=…)'], ['pageload-noop-all.txt', 'page load, the floor: no-op listeners with extraHeaders'],
-  ['pageload-noop-none.txt', 'page load, no-op listeners without extraHeaders'], ['check.txt', '`authlens check` (`/usr/bin/time`: mix, bytes, user s, sys s, wall s, max RSS KB)'],
+  ['pageload-noop-none.txt', 'page load, no-op listeners without extraHeaders'], ['pageload-noop-one.txt', 'page load, one no-op listener (onSendHeaders, extraHeaders)'], ['check.txt', '`authlens check` (`/usr/bin/time`: mix, bytes, user s, sys s, wall s, max RSS KB)'],
   ['core.txt', 'native core (`cargo bench --bench core`)'], ['hostile.txt', 'hostile captures (`cargo bench --bench hostile`)'], ['wasm.txt', 'wasm in Node'], ['browser.txt', 'wasm in headless Chromium']]) {
   const text = read(name).split('\n').filter((l) => l.trim() && !l.startsWith('{') && !/^\s*(Compiling|Finished|Running|Blocking)\b/.test(l)).join('\n');
   if (!text) continue;
