@@ -18,15 +18,31 @@ export const SEAL_KEY = 'sealKey';
 /** Marks a sealed value: `sealed:v1:<iv base64>.<ciphertext base64>`. */
 const PREFIX = 'sealed:v1:';
 
-/** Bytes → base64, in chunks (spreading a large array into fromCharCode overflows the stack). */
+/**
+ * Bytes → base64: the browser's own encoder where it has one (Chromium 140+, Firefox 133+: the
+ * JS fallback was 5–10 ms of the worker's time per busy page load, BENCHMARKS.md), else in chunks
+ * (spreading a large array into fromCharCode overflows the stack).
+ */
 export function toBase64(bytes) {
+  if (typeof bytes.toBase64 === 'function') return bytes.toBase64();
+  return toBase64Js(bytes);
+}
+
+/** The portable encoder (Node 20 and older browsers); tests hold it equal to the native one. */
+export function toBase64Js(bytes) {
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
   return btoa(s);
 }
 
-/** base64 → bytes. */
+/** base64 → bytes (the browser's own decoder where it has one). */
 export function fromBase64(b64) {
+  if (typeof Uint8Array.fromBase64 === 'function') return Uint8Array.fromBase64(b64);
+  return fromBase64Js(b64);
+}
+
+/** The portable decoder. */
+export function fromBase64Js(b64) {
   const s = atob(b64);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);

@@ -46,6 +46,16 @@ export const queueKey = (tabId, id) => `q:${tabId}:${id}`;
 /** Quiet time before a tab's batch is analysed, and the longest a request waits in a burst. */
 export const DEBOUNCE_MS = 150;
 export const MAX_WAIT_MS = 1000;
+/**
+ * How long a finished request that is no failure (a cookie setter, context) waits before it is
+ * written to its `q:` key (restart safety for the debounce wait): requests finishing meanwhile
+ * join the same write, and a batch analysed sooner is saved by its own analysis without a `q:`
+ * write at all. Writing each at once made one write, seal and IPC per request or two in a real
+ * burst (136 per 300-request page load, 520 KB: the worker's largest cost above the listener
+ * floor; BENCHMARKS.md). A failure is still written at once: a worker stopped moments after it
+ * must not lose what the badge is about to report.
+ */
+export const QUEUE_WRITE_MS = 100;
 /** Requests waiting per tab; beyond, the oldest waiting one is dropped. */
 export const MAX_PENDING_PER_TAB = 100;
 /**
@@ -185,7 +195,7 @@ export function createWork() {
  */
 export function createTabStore({
   storage, action, core, snapshotJar, pageOf, tabUrl, tabExists = async () => true, thirdPartyCookiesBlocked,
-  now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS, sealer = null,
+  now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS, sealer = null, queueWriteMs = QUEUE_WRITE_MS,
 }) {
   /** A stored record with its exchanges opened (an unreadable seal leaves none: nothing to show). */
   async function opened(rec) {
@@ -323,6 +333,10 @@ export function createTabStore({
 
   /** Merges a batch into the tab's record, analyses once, saves, paints the badge. */
   async function flush(tabId, batch) {
+    // What is not written yet is saved by this analysis instead (moments from now).
+    batch.flushing = true;
+    clearTimeout(batch.writeTimer);
+    batch.writeTimer = null;
     await batch.writing;
     const keys = [...batch.keys];
     const stored = mem.get(tabId) ?? (await read(tabId));
@@ -394,17 +408,37 @@ export function createTabStore({
    * is a new key (`q:<tab>:<first request's id>`) holding `{items: [{id, chain, trigger}]}`.
    */
   async function writeQueued(tabId, batch) {
-    while (batch.unwritten.length) {
-      const items = batch.unwritten.splice(0).map(({ id, chain, trigger }) => ({ id, chain, trigger }));
-      const key = queueKey(tabId, items[0].id);
-      batch.keys.add(key);
-      try {
-        await storage.set({ [key]: sealer ? await sealer.seal({ items }) : { items } });
-      } catch {
-        // Not restart-safe then, but still in this worker's batch.
-      }
+    const items = batch.unwritten.splice(0).map(({ id, chain, trigger }) => ({ id, chain, trigger }));
+    if (!items.length) return;
+    const key = queueKey(tabId, items[0].id);
+    batch.keys.add(key);
+    try {
+      await storage.set({ [key]: sealer ? await sealer.seal({ items }) : { items } });
+    } catch {
+      // Not restart-safe then, but still in this worker's batch.
     }
-    batch.writing = null;
+  }
+
+  /**
+   * Schedules the next write of the batch's unwritten requests: at once for a failure, else
+   * QUEUE_WRITE_MS from now (one write at a time: each follows the previous one). A batch whose
+   * analysis starts first is saved by it (`flush` cancels the timer).
+   */
+  function scheduleWrite(tabId, batch, urgent) {
+    if (batch.flushing) return;
+    if (batch.writeTimer !== null) {
+      if (!urgent || batch.writeUrgent) return;
+      clearTimeout(batch.writeTimer);
+    }
+    batch.writeUrgent = urgent;
+    batch.writeTimer = setTimeout(() => {
+      batch.writeTimer = null;
+      const previous = batch.writing;
+      batch.writing = (async () => {
+        await previous;
+        await writeQueued(tabId, batch);
+      })();
+    }, urgent ? 0 : queueWriteMs);
   }
 
   function record(tabId, chain, trigger, { id = `${runId}-${++seq}`, persist = true, key = null } = {}) {
@@ -413,7 +447,7 @@ export function createTabStore({
     if (!batch) {
       let resolve, reject;
       const done = new Promise((res, rej) => ((resolve = res), (reject = rej)));
-      batch = { items: [], unwritten: [], writing: null, keys: new Set(), firstMs: now(), timer: null, due: false, done, resolve, reject };
+      batch = { items: [], unwritten: [], writing: null, writeTimer: null, writeUrgent: false, flushing: false, keys: new Set(), firstMs: now(), timer: null, due: false, done, resolve, reject };
       pending.set(tabId, batch);
     }
     chain.forEach((x, i) => (x.cid ??= `${id}.${i}`));
@@ -421,7 +455,7 @@ export function createTabStore({
     if (key) batch.keys.add(key);
     if (persist) {
       batch.unwritten.push(item);
-      batch.writing ??= writeQueued(tabId, batch);
+      scheduleWrite(tabId, batch, trigger === 'failure');
     }
     batch.items.push(item);
     if (batch.items.length > MAX_PENDING_PER_TAB) {

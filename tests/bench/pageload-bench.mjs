@@ -18,7 +18,8 @@
 //   JSON last (--json).
 //   --startup also measures start-up: the service worker's cold start to its first analysis, and
 //   the popup's first paint (startupFigures); --heap the worker's heap after 10,000 failed requests
-//   over 20 tabs (heapFigures; HEAP_TABS and HEAP_PER_TAB change the shape).
+//   over 20 tabs (heapFigures; HEAP_TABS and HEAP_PER_TAB change the shape); --profile the worker's
+//   CPU profile over 5 loads of each scenario (PROFILE_OUT=file.cpuprofile keeps it).
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -285,13 +286,16 @@ async function startupFigures() {
 }
 
 /**
- * A CDP method on the extension's service worker, through a page's session (Target.attachToTarget
- * without flattening, so Playwright's page session can carry it): `HeapProfiler.collectGarbage`,
- * `Runtime.getHeapUsage`.
+ * A CDP session on the extension's service worker, through a page's session (Target.attachToTarget
+ * without flattening, so Playwright's page session can carry it): `call(method, params)`, `close()`.
  */
-async function onWorker(ctx, calls) {
+async function attachWorker(ctx) {
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
+  const close = async () => {
+    await cdp.detach().catch(() => {});
+    await page.close();
+  };
   try {
     const { targetInfos } = await cdp.send('Target.getTargets');
     const t = targetInfos.find((x) => x.type === 'service_worker' && x.url.startsWith('chrome-extension://'));
@@ -311,13 +315,55 @@ async function onWorker(ctx, calls) {
         waiting.set(mid, { resolve, reject });
         cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: mid, method, params }) }).catch(reject);
       });
+    return { call, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** CDP methods called in order on the extension's service worker: their results. */
+async function onWorker(ctx, calls) {
+  const w = await attachWorker(ctx);
+  try {
     const out = [];
-    for (const [method, params] of calls) out.push(await call(method, params));
-    await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
+    for (const [method, params] of calls) out.push(await w.call(method, params));
     return out;
   } finally {
-    await cdp.detach().catch(() => {});
-    await page.close();
+    await w.close();
+  }
+}
+
+/**
+ * The worker's CPU profile over `loads` loads of `url(k)` (--profile): written to PROFILE_OUT (a
+ * .cpuprofile for DevTools) and summed by function (self time), the top 25 printed.
+ */
+async function profileFigures(scenario, loads = 5) {
+  const b = withExt;
+  const w = await attachWorker(b.ctx);
+  try {
+    await w.call('Profiler.enable');
+    await w.call('Profiler.setSamplingInterval', { interval: 100 });
+    await w.call('Profiler.start');
+    for (let i = 0; i < loads; i++) await loadOnce(b, `http://app.bench.test:${port}/page/${scenario}?n=${N}&prof=${i}`);
+    const { profile } = await w.call('Profiler.stop');
+    if (process.env.PROFILE_OUT) writeFileSync(process.env.PROFILE_OUT, JSON.stringify(profile));
+    const dt = new Map(profile.nodes.map((n) => [n.id, 0]));
+    for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], dt.get(profile.samples[i]) + (profile.timeDeltas[i] ?? 0));
+    const self = new Map();
+    let total = 0;
+    for (const n of profile.nodes) {
+      const f = n.callFrame;
+      const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+      const us = dt.get(n.id) ?? 0;
+      if (f.functionName !== '(idle)' && f.functionName !== '(program)') total += us;
+      self.set(key, (self.get(key) ?? 0) + us);
+    }
+    const top = [...self].filter(([k]) => !k.startsWith('(idle)')).sort((a, c) => c[1] - a[1]).slice(0, 25);
+    console.log(`profile ${scenario}: worker busy ${(total / 1000 / loads).toFixed(1)} ms per load (${loads} loads); self time by function:`);
+    for (const [k, us] of top) console.log(`  ${(us / 1000 / loads).toFixed(2).padStart(8)} ms  ${k}`);
+  } finally {
+    await w.close();
   }
 }
 
@@ -420,6 +466,7 @@ try {
   }
   if (args.includes('--startup')) results.startup = await startupFigures();
   if (args.includes('--heap')) results.heap = await heapFigures();
+  if (args.includes('--profile')) for (const scenario of SCENARIOS) await profileFigures(scenario);
 } catch (e) {
   console.error(`pageload-bench: ${e?.stack ?? e}`);
   code = 1;
