@@ -38,7 +38,12 @@ test('not ordinary: each branch of interest::interest, and every doubt, goes to 
     'a cross-origin script call': plain({ requestHeaders: [{ name: 'Origin', value: 'https://b.test' }] }),
     'an Origin that is a prefix of the host': plain({ requestHeaders: [{ name: 'Origin', value: 'https://app.a' }] }),
     'an opaque Origin': plain({ requestHeaders: [{ name: 'Origin', value: 'null' }] }),
+    'a token endpoint POST': plain({ method: 'POST', url: 'https://id.a.test/oauth/token/' }),
+    'a POST whose body names a grant_type': plain({ method: 'POST', url: 'https://id.a.test/tokens', requestBody: 'grant_type=refresh_token' }),
+    "an authorization server's error in the URL": plain({ url: 'https://app.a.test/cb?error=access_denied' }),
   };
+  assert.equal(isOrdinary([plain({ method: 'GET', url: 'https://id.a.test/tokens', requestBody: 'grant_type=x' })]), true, 'near miss: not a POST');
+  assert.equal(isOrdinary([plain({ method: 'POST', url: 'https://id.a.test/tokens', requestBody: 'name=x' })]), true, 'near miss: no grant_type');
   for (const [what, x] of Object.entries(nearMisses)) assert.equal(isOrdinary([x]), false, what);
   assert.equal(isOrdinary([plain({ status: 302, resourceType: 'main_frame' }), plain({ resourceType: 'main_frame' })]), false, 'redirected');
   assert.equal(isOrdinary([]), false);
@@ -55,6 +60,15 @@ function* corpus() {
     yield [plain({ status, resourceType, requestHeaders, responseHeaders, error })];
   }
   yield [plain({ status: 302, resourceType: 'fetch' }), plain({ responseHeaders: [{ name: 'Content-Type', value: 'text/html' }] })];
+  // OAuth shapes the core keeps as context or failures (interest.rs: is_token_request,
+  // carries_oauth_error): token endpoints by method, an authorization server's error in the URL or
+  // in a redirect's Location, and look-alikes that are ordinary.
+  const urls = ['https://id.a.test/oauth/token', 'https://id.a.test/oauth/access_token/', 'https://id.a.test/token?x=1', 'https://id.a.test/tokens',
+    'https://app.a.test/cb?error=access_denied&state=s', 'https://app.a.test/cb?code=abc&state=s', 'https://app.a.test/api/terror=1'];
+  const located = [[], [{ name: 'Location', value: 'https://app.a.test/cb?error=invalid_request' }], [{ name: 'location', value: 'https://app.a.test/cb?code=1' }], [{ name: 'Set-Cookie', value: 'a=b' }]];
+  for (const url of urls) for (const method of ['GET', 'POST']) for (const status of [200, 302, 400]) for (const resourceType of ['fetch', 'xmlhttprequest', 'main_frame']) for (const responseHeaders of located) {
+    yield [plain({ url, method, status, resourceType, responseHeaders, requestHeaders: [{ name: 'Content-Type', value: 'application/x-www-form-urlencoded' }], requestBody: method === 'POST' ? 'grant_type=refresh_token&refresh_token=r1' : null })];
+  }
 }
 
 test('quickTriage: a plain cookie setter is the core\'s Cookie; failures and doubts are the core\'s to answer', () => {
