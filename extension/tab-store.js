@@ -216,11 +216,13 @@ export function createTabStore({
   }
   const enqueue = createQueues();
   /**
-   * The batch waiting per tab. `unwritten` are its requests not yet in storage, `writing` the one
-   * write in flight (null when none), `keys` the storage keys holding its requests.
+   * The batch waiting per tab. `unwritten` are its requests not yet in storage, `writing` the
+   * chain of its writes (null before the first), `writeTimer` the next write's timer (`writeUrgent`
+   * when a failure set it), `flushing` once its analysis started (no more writes), `keys` the
+   * storage keys holding its requests.
    * @type {Map<number, {items:{id:string, chain:any[], trigger:string|null}[], unwritten:object[],
-   *   writing:Promise<void>|null, keys:Set<string>, firstMs:number, timer:any, due:boolean, done:Promise<void>,
-   *   resolve:()=>void, reject:(e:unknown)=>void}>}
+   *   writing:Promise<void>|null, writeTimer:any, writeUrgent:boolean, flushing:boolean, keys:Set<string>,
+   *   firstMs:number, timer:any, due:boolean, done:Promise<void>, resolve:()=>void, reject:(e:unknown)=>void}>}
    */
   const pending = new Map();
   /**
