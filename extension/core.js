@@ -19,8 +19,10 @@ export function captureOf(rec, browser) {
 }
 
 /**
- * The core, as the shell uses it. `wasm` is the wasm-bindgen module (`./pkg/authlens.js`):
- * its default export loads the binary; the others are the exports of `src/wasm.rs`.
+ * The core, as the shell uses it. `wasm` is a wasm-bindgen module: `./pkg/authlens.js`, the worker
+ * module (service worker, popup, panel), or `./pkg-page/authlens.js`, the page module, which adds
+ * `audit`, `auditMarkdown` and the HAR exports (audit page, har-worker.js; see src/wasm.rs). Its
+ * default export loads the binary; the others are the exports of `src/wasm.rs`.
  * Every method except `load` needs the promise of `load()` to have resolved.
  * @param {any} wasm
  * @param {{browser: string, wasmUrl: URL | string}} options

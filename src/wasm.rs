@@ -3,6 +3,12 @@
 //! console (input the core rejects is reported, never dropped silently) and the `performance`
 //! timeline (each analysis is measured as `authlens:analyze`, which the in-browser benchmark and a
 //! developer's Performance panel read).
+//!
+//! Two modules are built from this file (`build.sh`): the **worker** module (default features), which
+//! the service worker compiles at every start and the popup loads for Reveal, holds what they call;
+//! the **page** module (feature `page`) adds the audit, HAR import and HAR export exports that only
+//! the audit page, the DevTools panel and `har-worker.js` call. Code no export reaches is dropped by
+//! the linker, so the audit, HAR parser and report renderers never weigh on the worker's start-up.
 
 use crate::interest::{self, Triage};
 use crate::model::{Capture, Exchange};
@@ -104,6 +110,7 @@ pub fn analyze_precise(capture_json: &str, reports_json: &str, reveal: bool) -> 
 /// Audits a recorded sign-in (the same capture JSON as [`analyze`], every exchange of the flow):
 /// `audit::Report`, the JSON of `authlens audit --format json`. Secrets redacted unless `reveal`
 /// (the audit page's own Reveal toggle).
+#[cfg(feature = "page")]
 #[wasm_bindgen]
 pub fn audit(capture_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
@@ -111,6 +118,7 @@ pub fn audit(capture_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
 }
 
 /// The Markdown of [`audit`], for the audit page's export (inert, redacted unless `reveal`).
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = auditMarkdown)]
 pub fn audit_markdown(capture_json: &str, reveal: bool) -> Result<String, JsValue> {
     let capture = parse(capture_json)?;
@@ -204,12 +212,13 @@ pub fn redact_url(url: &str) -> String {
     crate::secret::redact_url(url)
 }
 
-// ---- HAR import and export (DevTools panel, import page) ------------------------------------
+// ---- HAR import and export (DevTools panel, import page): the page module only -------------
 
 /// A HAR file checked as `authlens check` does (`offline::check_har`): `{report, entries,
 /// markdown}`, where `report` is the JSON `authlens check --format json` prints and `entries` the
 /// popup's views. A file that is not a HAR becomes a JS `Error` whose message is the CLI's text
 /// (`HarError`'s Display).
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = checkHar)]
 pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<JsValue, JsValue> {
     match measured(|| crate::offline::check_har(bytes, file, reveal)) {
@@ -221,6 +230,7 @@ pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<JsValue, JsVa
 /// A redacted HAR (text) of the flagged requests of the HAR `bytes` (`har::redact`: Cookie,
 /// Set-Cookie and Authorization removed as in Chrome's sanitized export, token-like values
 /// redacted). Errors as [`check_har`].
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = redactedHar)]
 pub fn redacted_har(bytes: &[u8]) -> Result<String, JsValue> {
     crate::offline::redacted_har(bytes).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
@@ -228,6 +238,7 @@ pub fn redacted_har(bytes: &[u8]) -> Result<String, JsValue> {
 
 /// A redacted HAR of the flagged requests of a capture given as JSON (the tab record the
 /// background keeps), for the panel's export of live requests.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = redactedHarOfCapture)]
 pub fn redacted_har_of_capture(capture_json: &str) -> Result<String, JsValue> {
     let capture = parse(capture_json)?;
