@@ -85,7 +85,7 @@ async function handle(msg) {
     if (!lastBytes) throw new Error('no HAR file has been checked yet');
     post({ type: 'redacted', text: wasm.redactedHar(lastBytes) });
   } else if (msg.type === 'redact-capture') {
-    post({ type: 'redacted', text: wasm.redactedHarOfCapture(String(msg.captureJson)) });
+    post({ type: 'redacted', text: wasm.redactedHarOfCapture(new TextEncoder().encode(String(msg.captureJson))) });
   } else {
     throw new Error(`unknown request ${String(msg.type)}`);
   }

@@ -14,7 +14,9 @@ const capture = {
   browser: 'chromium',
   exchanges: [{ method: 'GET', url: 'https://api.example.test/me', status: 401, responseHeaders: [] }],
 };
-const out = glue.analyze(JSON.stringify(capture));
+// A capture crosses as UTF-8 bytes (src/wasm.rs `parse`), as extension/core.js hands it over.
+const bytes = (v) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+const out = glue.analyze(bytes(capture));
 if (typeof out?.version !== 'string' || !Array.isArray(out.entries)) {
   console.error('wasm smoke: unexpected result', out);
   process.exit(1);
@@ -30,7 +32,7 @@ let threw = false;
 const warnings = [];
 const warn = console.warn;
 console.warn = (...args) => warnings.push(args.join(' '));
-try { glue.analyze('{not json'); } catch { threw = true; } finally { console.warn = warn; }
+try { glue.analyze(bytes('{not json')); } catch { threw = true; } finally { console.warn = warn; }
 if (!threw) { console.error('wasm smoke: bad input did not throw'); process.exit(1); }
 if (!warnings.some((w) => w.includes('rejected a capture'))) { console.error('wasm smoke: bad input was not reported on the console'); process.exit(1); }
 const pageExports = ['audit', 'auditMarkdown', 'checkHar', 'redactedHar', 'redactedHarOfCapture'];
