@@ -207,8 +207,10 @@ build_wasm_module() {
     say "wasm-bindgen --target web → ${out#"$ROOT"/}"
     wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
     # npm binaryen, never Debian's binaryen 108: that one silently breaks the externref table (PLATFORM.md P3).
+    # -Oz, not -O3: -O3 ran `analyze` no faster (within 2% in interleaved Node runs) for the same gzip size and
+    # +6 KB raw (BENCHMARKS.md, issue 13), though it takes half the time.
     say "wasm-opt -Oz (npm binaryen)"
-    # It reads the module's target_features section, so no --enable-* flags are needed.
+    # It reads the module's target_features section (simd128 included, .cargo/config.toml), so no --enable-* flags.
     node_modules/.bin/wasm-opt -Oz "$out/authlens_bg.wasm" -o "$out/authlens_bg.wasm"
     # Prove the optimized module instantiates and answers before anything ships it.
     node tools/ext/wasm-smoke.mjs "$out" "$what"
@@ -429,6 +431,11 @@ cmd_test() {
     [ "${#FAILED_STAGES[@]}" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
 }
 
+# `NAME RAW GZIP` of the module in DIR (wasm-size.txt of the bench results, one line per module).
+wasm_size() {
+    printf '%s %s %s\n' "$1" "$(wc -c <"$2/authlens_bg.wasm")" "$(gzip -9c "$2/authlens_bg.wasm" | wc -c)"
+}
+
 # Benchmarks (BENCHMARKS.md): native (cargo bench), wasm in Node, wasm in headless Chromium, on the same
 # generated capture. Measurements only: nothing here passes or fails on a timing.
 # Every benchmark (BENCHMARKS.md). Each one's output is kept in $TARGET_DIR/bench-results/, and
@@ -463,7 +470,7 @@ cmd_bench() {
     CHROMIUM="$CHROMIUM" node tests/bench/browser-bench.mjs "$capture" 2>&1 | tee "$out/browser.txt" || failed+=(browser)
     CHROMIUM="$CHROMIUM" node tests/bench/pageload-bench.mjs --pairs 20 --startup --json 2>&1 | tee "$out/pageload.txt" || failed+=(pageload)
     node tools/bench/update-benchmarks.mjs --machine >"$out/machine-end.json"
-    printf '%s\n' "$(wc -c <"$PKG_DIR/authlens_bg.wasm") $(gzip -9c "$PKG_DIR/authlens_bg.wasm" | wc -c)" >"$out/wasm-size.txt"
+    { wasm_size worker "$PKG_DIR"; wasm_size page "$PAGE_PKG_DIR"; } >"$out/wasm-size.txt"
     node tools/bench/update-benchmarks.mjs "$out" BENCHMARKS.md
     say "BENCHMARKS.md: generated section rewritten from $out"
     [ ${#failed[@]} -eq 0 ] || die "benchmarks that failed: ${failed[*]}"
