@@ -219,8 +219,8 @@ build_wasm_module() {
 
 # Two modules (src/wasm.rs): extension/pkg, the worker module the service worker compiles at every start (and the
 # popup and panel load), and extension/pkg-page, the page module with the audit and HAR exports as well (audit
-# page, har-worker.js). Profile wasm-release (Cargo.toml): release at opt-level 3 (opt-level "s" was 74 KB gzip
-# smaller but ran the core at 35% of native speed, BENCHMARKS.md); wasm-opt -Oz still shrinks each module.
+# page, har-worker.js). Profile wasm-release (Cargo.toml): opt-level 2 (as fast as 3 and smaller; "s" was smaller
+# still but ran the core at 35% of native speed, BENCHMARKS.md) with simd128; wasm-opt -Oz still shrinks each module.
 build_wasm() {
     build_wasm_module worker "" "$PKG_DIR"
     build_wasm_module page page "$PAGE_PKG_DIR"
