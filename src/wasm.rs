@@ -1,8 +1,8 @@
 //! The one module that binds to JavaScript. Data crosses as JSON in (a capture as UTF-8 bytes,
-//! anything small as text) and serde-wasm-bindgen values out; no other module sees `JsValue`. `web-sys` lives here too, and only here: the
-//! console (input the core rejects is reported, never dropped silently) and the `performance`
-//! timeline (each analysis is measured as `authlens:analyze`, which the in-browser benchmark and a
-//! developer's Performance panel read).
+//! anything small as text) and serde-wasm-bindgen values out; no other module sees `JsValue`.
+//! `web-sys` lives here too, and only here: the console (input the core rejects is reported, never
+//! dropped silently) and the `performance` timeline (each analysis is measured as
+//! `authlens:analyze`, which the in-browser benchmark and a developer's Performance panel read).
 //!
 //! Two modules are built from this file (`build.sh`): the **worker** module (default features), which
 //! the service worker compiles at every start and the popup loads for Reveal, holds what they call;
@@ -81,8 +81,8 @@ fn measured<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Analyses a capture given as JSON (UTF-8 bytes of `{"exchanges":[…], "browser":"chromium"}`) and returns
-/// `{version, entries: EntryView[]}` for the exchanges that have findings. Secret evidence is
+/// Analyses a capture given as JSON (UTF-8 bytes of `{"exchanges":[…], "browser":"chromium"}`) and
+/// returns `{version, entries: EntryView[]}` for the exchanges that have findings. Secret evidence is
 /// redacted. Bad input becomes a JS `Error` (and a console warning).
 #[wasm_bindgen]
 pub fn analyze(capture_json: &[u8]) -> Result<JsValue, JsValue> {
