@@ -3,8 +3,9 @@
 #
 # Usage: ./build.sh [SUBCOMMAND]
 #
-#   all    (default) tools → wasm → extension/pkg → dist/*.zip → CLI → `authlens check` on examples/*.har
-#   ext    build the wasm into extension/pkg and package dist/authlens-{chrome,firefox}.zip
+#   all    (default) tools → wasm → extension/pkg{,-page} → dist/*.zip → CLI → `authlens check` on examples/*.har
+#   ext    build the wasm modules into extension/pkg (worker) and extension/pkg-page (pages); package
+#          dist/authlens-{chrome,firefox}.zip
 #   cli    build the command-line tool (target/release/authlens)
 #   check  run `authlens check` on every examples/*.har
 #   lint   cargo fmt --check, cargo clippy -D warnings, web-ext lint (no errors allowed)
@@ -36,6 +37,7 @@ CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 FIREFOX="${FIREFOX:-/usr/bin/firefox-esr}"
 EXT_DIR="$ROOT/extension"
 PKG_DIR="$EXT_DIR/pkg"
+PAGE_PKG_DIR="$EXT_DIR/pkg-page"
 DIST="$ROOT/dist"
 
 say() { printf '==> %s\n' "$*"; }
@@ -191,23 +193,37 @@ tools() {
 # Build steps
 # ---------------------------------------------------------------------------------------------------------------
 
-build_wasm() {
-    # Profile wasm-release (Cargo.toml): release at opt-level 3 (opt-level "s" was 74 KB gzip smaller but ran the
-    # core at 35% of native speed, BENCHMARKS.md); wasm-opt -Oz below still shrinks the module.
-    say "wasm: cargo build --locked --profile wasm-release --target wasm32-unknown-unknown"
-    cargo build --locked --profile wasm-release --lib --target wasm32-unknown-unknown
+# One wasm module into OUT_DIR: cargo (wasm-release, with FEATURES), wasm-bindgen, wasm-opt, smoke test. Both
+# modules come from the same crate; cargo keeps each feature set's build apart, so building them in turn only
+# relinks the one whose features changed.
+build_wasm_module() {
+    local what="$1" features="$2" out="$3" args=()
+    [ -n "$features" ] && args=(--features "$features")
+    say "wasm ($what): cargo build --locked --profile wasm-release --lib --target wasm32-unknown-unknown ${args[*]}"
+    cargo build --locked --profile wasm-release --lib --target wasm32-unknown-unknown "${args[@]}"
     local wasm="$TARGET_DIR/wasm32-unknown-unknown/wasm-release/authlens.wasm"
     [ -f "$wasm" ] || die "missing $wasm"
-    rm -rf "$PKG_DIR"
-    say "wasm-bindgen --target web → extension/pkg"
-    wasm-bindgen --target web --no-typescript --out-dir "$PKG_DIR" "$wasm"
+    rm -rf "$out"
+    say "wasm-bindgen --target web → ${out#"$ROOT"/}"
+    wasm-bindgen --target web --no-typescript --out-dir "$out" "$wasm"
     # npm binaryen, never Debian's binaryen 108: that one silently breaks the externref table (PLATFORM.md P3).
+    # -Oz, not -O3: -O3 ran `analyze` no faster (within 2% in interleaved Node runs) for the same gzip size and
+    # +6 KB raw (BENCHMARKS.md, issue 13), though it takes half the time.
     say "wasm-opt -Oz (npm binaryen)"
-    # It reads the module's target_features section, so no --enable-* flags are needed.
-    node_modules/.bin/wasm-opt -Oz "$PKG_DIR/authlens_bg.wasm" -o "$PKG_DIR/authlens_bg.wasm"
+    # It reads the module's target_features section (simd128 included, .cargo/config.toml), so no --enable-* flags.
+    node_modules/.bin/wasm-opt -Oz "$out/authlens_bg.wasm" -o "$out/authlens_bg.wasm"
     # Prove the optimized module instantiates and answers before anything ships it.
-    node tools/ext/wasm-smoke.mjs "$PKG_DIR"
-    printf 'wasm: %s bytes (gzip %s)\n' "$(wc -c <"$PKG_DIR/authlens_bg.wasm")" "$(gzip -9c "$PKG_DIR/authlens_bg.wasm" | wc -c)"
+    node tools/ext/wasm-smoke.mjs "$out" "$what"
+    printf 'wasm (%s): %s bytes (gzip %s)\n' "$what" "$(wc -c <"$out/authlens_bg.wasm")" "$(gzip -9c "$out/authlens_bg.wasm" | wc -c)"
+}
+
+# Two modules (src/wasm.rs): extension/pkg, the worker module the service worker compiles at every start (and the
+# popup and panel load), and extension/pkg-page, the page module with the audit and HAR exports as well (audit
+# page, har-worker.js). Profile wasm-release (Cargo.toml): opt-level 2 (as fast as 3 and smaller; "s" was smaller
+# still but ran the core at 35% of native speed, BENCHMARKS.md) with simd128; wasm-opt -Oz still shrinks each module.
+build_wasm() {
+    build_wasm_module worker "" "$PKG_DIR"
+    build_wasm_module page page "$PAGE_PKG_DIR"
 }
 
 # dist/authlens-chrome.zip and dist/authlens-firefox.zip from the one extension/ source; the manifest variants
@@ -415,6 +431,11 @@ cmd_test() {
     [ "${#FAILED_STAGES[@]}" -eq 0 ] && [ "$e2e_rc" -eq 0 ]
 }
 
+# `NAME RAW GZIP` of the module in DIR (wasm-size.txt of the bench results, one line per module).
+wasm_size() {
+    printf '%s %s %s\n' "$1" "$(wc -c <"$2/authlens_bg.wasm")" "$(gzip -9c "$2/authlens_bg.wasm" | wc -c)"
+}
+
 # Benchmarks (BENCHMARKS.md): native (cargo bench), wasm in Node, wasm in headless Chromium, on the same
 # generated capture. Measurements only: nothing here passes or fails on a timing.
 # Every benchmark (BENCHMARKS.md). Each one's output is kept in $TARGET_DIR/bench-results/, and
@@ -454,7 +475,7 @@ cmd_bench() {
     CHROMIUM="$CHROMIUM" BENCH_NOOP=1 BENCH_LISTENERS=onSendHeaders node tests/bench/pageload-bench.mjs --pairs 10 --json 2>&1 |
         tee "$out/pageload-noop-one.txt" || failed+=(pageload-floor-one)
     node tools/bench/update-benchmarks.mjs --machine >"$out/machine-end.json"
-    printf '%s\n' "$(wc -c <"$PKG_DIR/authlens_bg.wasm") $(gzip -9c "$PKG_DIR/authlens_bg.wasm" | wc -c)" >"$out/wasm-size.txt"
+    { wasm_size worker "$PKG_DIR"; wasm_size page "$PAGE_PKG_DIR"; } >"$out/wasm-size.txt"
     node tools/bench/update-benchmarks.mjs "$out" BENCHMARKS.md
     say "BENCHMARKS.md: generated section rewritten from $out"
     [ ${#failed[@]} -eq 0 ] || die "benchmarks that failed: ${failed[*]}"

@@ -3,13 +3,14 @@
 // exports are built by the core (Markdown) or are its JSON; both stay redacted until Reveal.
 // Nothing here sends a request.
 
-import * as wasm from './pkg/authlens.js';
+// The page module: `audit` and `auditMarkdown` are not in the service worker's module (src/wasm.rs).
+import * as wasm from './pkg-page/authlens.js';
 import { auditKey } from './audit-recorder.js';
 import { api, browserName } from './browser-compat.js';
 import { createCore } from './core.js';
 import { createSealer } from './seal.js';
 
-const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg-page/authlens_bg.wasm', import.meta.url) });
 const sealer = createSealer(globalThis.crypto, api.storage.session);
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 

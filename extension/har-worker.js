@@ -12,9 +12,10 @@
 //   out {type: 'progress', id, phase: 'read'|'parse', loaded, total}
 //   out {type: 'done'|'redacted'|'error', id, …}; an error's `message` is the CLI's text (HarError).
 
-import * as wasm from './pkg/authlens.js';
+// The page module: the worker module (./pkg) has no HAR import or export (src/wasm.rs).
+import * as wasm from './pkg-page/authlens.js';
 
-const ready = wasm.default({ module_or_path: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
+const ready = wasm.default({ module_or_path: new URL('./pkg-page/authlens_bg.wasm', import.meta.url) });
 /** The bytes of the last file checked, kept for its export (the worker dies with the page). */
 let lastBytes = null;
 /** Progress is posted at most every this many bytes read (a message per chunk would flood). */
@@ -84,7 +85,7 @@ async function handle(msg) {
     if (!lastBytes) throw new Error('no HAR file has been checked yet');
     post({ type: 'redacted', text: wasm.redactedHar(lastBytes) });
   } else if (msg.type === 'redact-capture') {
-    post({ type: 'redacted', text: wasm.redactedHarOfCapture(String(msg.captureJson)) });
+    post({ type: 'redacted', text: wasm.redactedHarOfCapture(new TextEncoder().encode(String(msg.captureJson))) });
   } else {
     throw new Error(`unknown request ${String(msg.type)}`);
   }

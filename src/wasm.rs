@@ -1,8 +1,14 @@
-//! The one module that binds to JavaScript. Data crosses as JSON text in and serde-wasm-bindgen
-//! values out; no other module sees `JsValue`. `web-sys` lives here too, and only here: the
-//! console (input the core rejects is reported, never dropped silently) and the `performance`
-//! timeline (each analysis is measured as `authlens:analyze`, which the in-browser benchmark and a
-//! developer's Performance panel read).
+//! The one module that binds to JavaScript. Data crosses as JSON in (a capture as UTF-8 bytes,
+//! anything small as text) and serde-wasm-bindgen values out; no other module sees `JsValue`.
+//! `web-sys` lives here too, and only here: the console (input the core rejects is reported, never
+//! dropped silently) and the `performance` timeline (each analysis is measured as
+//! `authlens:analyze`, which the in-browser benchmark and a developer's Performance panel read).
+//!
+//! Two modules are built from this file (`build.sh`): the **worker** module (default features), which
+//! the service worker compiles at every start and the popup loads for Reveal, holds what they call;
+//! the **page** module (feature `page`) adds the audit, HAR import and HAR export exports that only
+//! the audit page, the DevTools panel and `har-worker.js` call. Code no export reaches is dropped by
+//! the linker, so the audit, HAR parser and report renderers never weigh on the worker's start-up.
 
 use crate::interest::{self, Triage};
 use crate::model::{Capture, Exchange};
@@ -21,15 +27,21 @@ pub fn version() -> String {
 
 /// Says on the console what the core refused, and why (the shell's own bug, or a browser's
 /// unexpected event shape: either way someone should see it).
-fn warn(what: &str, e: &serde_json::Error) {
+fn warn(what: &str, e: &dyn std::fmt::Display) {
     web_sys::console::warn_1(&JsValue::from_str(&format!("AuthLens core: rejected {what}: {e}")));
 }
 
-fn parse(capture_json: &str) -> Result<Capture<'_>, JsValue> {
-    serde_json::from_str(capture_json).map_err(|e| {
-        warn("a capture", &e);
+/// A capture from its JSON as UTF-8 bytes (`TextEncoder` output in `extension/core.js`). Bytes,
+/// not a `&str`: wasm-bindgen copies a string argument into wasm one UTF-16 unit at a time in JS
+/// (`passStringToWasm0`), 18% of `analyze` on a 10,000-exchange capture, where `TextEncoder` and
+/// one `Uint8Array.set` are native copies. The text is validated once, then parsed as before.
+fn parse(capture_json: &[u8]) -> Result<Capture<'_>, JsValue> {
+    let rejected = |e: &dyn std::fmt::Display| {
+        warn("a capture", e);
         JsValue::from(js_sys::Error::new(&format!("invalid capture: {e}")))
-    })
+    };
+    let text = std::str::from_utf8(capture_json).map_err(|e| rejected(&e))?;
+    serde_json::from_str(text).map_err(|e| rejected(&e))
 }
 
 /// One exchange (or a list of them) from JSON, or `None` after a console warning.
@@ -69,11 +81,11 @@ fn measured<T>(f: impl FnOnce() -> T) -> T {
     out
 }
 
-/// Analyses a capture given as JSON text (`{"exchanges":[…], "browser":"chromium"}`) and returns
-/// `{version, entries: EntryView[]}` for the exchanges that have findings. Secret evidence is
+/// Analyses a capture given as JSON (UTF-8 bytes of `{"exchanges":[…], "browser":"chromium"}`) and
+/// returns `{version, entries: EntryView[]}` for the exchanges that have findings. Secret evidence is
 /// redacted. Bad input becomes a JS `Error` (and a console warning).
 #[wasm_bindgen]
-pub fn analyze(capture_json: &str) -> Result<JsValue, JsValue> {
+pub fn analyze(capture_json: &[u8]) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
     to_js(&measured(|| crate::analyze(&capture)))
 }
@@ -82,7 +94,7 @@ pub fn analyze(capture_json: &str) -> Result<JsValue, JsValue> {
 /// the cURL command): only for the popup's "Reveal secrets" toggle, which runs it locally on the
 /// session-only capture and never stores the result.
 #[wasm_bindgen(js_name = analyzeRevealed)]
-pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
+pub fn analyze_revealed(capture_json: &[u8]) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
     to_js(&measured(|| crate::analyze_with(&capture, true)))
 }
@@ -92,7 +104,7 @@ pub fn analyze_revealed(capture_json: &str) -> Result<JsValue, JsValue> {
 /// `chrome.debugger`) merged in; `{version, entries, comparisons, unmatchedReports}`. Secrets
 /// redacted unless `reveal`. Bad input becomes a JS `Error`.
 #[wasm_bindgen(js_name = analyzePrecise)]
-pub fn analyze_precise(capture_json: &str, reports_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
+pub fn analyze_precise(capture_json: &[u8], reports_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
     let reports: Vec<crate::browser_report::BrowserReport<'_>> = serde_json::from_str(reports_json).map_err(|e| {
         warn("browser reports", &e);
@@ -104,15 +116,17 @@ pub fn analyze_precise(capture_json: &str, reports_json: &str, reveal: bool) -> 
 /// Audits a recorded sign-in (the same capture JSON as [`analyze`], every exchange of the flow):
 /// `audit::Report`, the JSON of `authlens audit --format json`. Secrets redacted unless `reveal`
 /// (the audit page's own Reveal toggle).
+#[cfg(feature = "page")]
 #[wasm_bindgen]
-pub fn audit(capture_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
+pub fn audit(capture_json: &[u8], reveal: bool) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
     to_js(&crate::audit::audit("extension recording", &capture, reveal))
 }
 
 /// The Markdown of [`audit`], for the audit page's export (inert, redacted unless `reveal`).
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = auditMarkdown)]
-pub fn audit_markdown(capture_json: &str, reveal: bool) -> Result<String, JsValue> {
+pub fn audit_markdown(capture_json: &[u8], reveal: bool) -> Result<String, JsValue> {
     let capture = parse(capture_json)?;
     Ok(crate::report::audit::markdown(&crate::audit::audit("extension recording", &capture, reveal)))
 }
@@ -204,12 +218,13 @@ pub fn redact_url(url: &str) -> String {
     crate::secret::redact_url(url)
 }
 
-// ---- HAR import and export (DevTools panel, import page) ------------------------------------
+// ---- HAR import and export (DevTools panel, import page): the page module only -------------
 
 /// A HAR file checked as `authlens check` does (`offline::check_har`): `{report, entries,
 /// markdown}`, where `report` is the JSON `authlens check --format json` prints and `entries` the
 /// popup's views. A file that is not a HAR becomes a JS `Error` whose message is the CLI's text
 /// (`HarError`'s Display).
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = checkHar)]
 pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<JsValue, JsValue> {
     match measured(|| crate::offline::check_har(bytes, file, reveal)) {
@@ -221,15 +236,17 @@ pub fn check_har(bytes: &[u8], file: &str, reveal: bool) -> Result<JsValue, JsVa
 /// A redacted HAR (text) of the flagged requests of the HAR `bytes` (`har::redact`: Cookie,
 /// Set-Cookie and Authorization removed as in Chrome's sanitized export, token-like values
 /// redacted). Errors as [`check_har`].
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = redactedHar)]
 pub fn redacted_har(bytes: &[u8]) -> Result<String, JsValue> {
     crate::offline::redacted_har(bytes).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
 }
 
-/// A redacted HAR of the flagged requests of a capture given as JSON (the tab record the
-/// background keeps), for the panel's export of live requests.
+/// A redacted HAR of the flagged requests of a capture given as JSON (UTF-8 bytes; the tab record
+/// the background keeps), for the panel's export of live requests.
+#[cfg(feature = "page")]
 #[wasm_bindgen(js_name = redactedHarOfCapture)]
-pub fn redacted_har_of_capture(capture_json: &str) -> Result<String, JsValue> {
+pub fn redacted_har_of_capture(capture_json: &[u8]) -> Result<String, JsValue> {
     let capture = parse(capture_json)?;
     let flagged = crate::offline::flagged_indices(&capture);
     Ok(crate::har::redact::redacted_har(&capture, &flagged, crate::report::VERSION))

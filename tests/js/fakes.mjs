@@ -28,7 +28,17 @@ export function fakeStorage({ quotaBytes = Infinity } = {}) {
 }
 
 /**
- * The wasm module's shape (`./pkg/authlens.js`), recording every call. `triage` answers from
+ * A capture as the real core receives it: UTF-8 bytes of its JSON (src/wasm.rs `parse`). Throws on
+ * a string, as the real binding would misread one, so a shell that hands over text fails here.
+ * @param {Uint8Array} bytes
+ */
+export function captureText(bytes) {
+  if (!(bytes instanceof Uint8Array)) throw new TypeError(`a capture must cross as UTF-8 bytes, got ${typeof bytes}`);
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+/**
+ * The wasm module's shape (`./pkg/authlens.js`), recording every call (a capture as its JSON text). `triage` answers from
  * `verdicts` (url → interest) so tests pick what the "core" keeps.
  */
 export function fakeWasm({ verdicts = {}, recovery = false } = {}) {
@@ -38,8 +48,8 @@ export function fakeWasm({ verdicts = {}, recovery = false } = {}) {
     calls,
     default: async (opts) => calls.push(['init', opts]),
     version: () => 'test',
-    analyze: (json) => (calls.push(['analyze', json]), { version: 'test', entries: [{ index: 0, findings: [] }] }),
-    analyzeRevealed: (json) => (calls.push(['analyzeRevealed', json]), { version: 'test', entries: [] }),
+    analyze: (bytes) => (calls.push(['analyze', captureText(bytes)]), { version: 'test', entries: [{ index: 0, findings: [] }] }),
+    analyzeRevealed: (bytes) => (calls.push(['analyzeRevealed', captureText(bytes)]), { version: 'test', entries: [] }),
     triage: (json) => {
       calls.push(['triage', json]);
       const chain = JSON.parse(json);

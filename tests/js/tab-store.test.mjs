@@ -5,7 +5,7 @@ import {
   badgeOf, createQueues, createTabStore, createWork, evict, INDEX_KEY, insertByStart, MAX_EXCHANGES_PER_TAB, MAX_TABS, QUEUE_WRITE_MS,
   MAX_PENDING_PER_TAB, queueKey, RECENT_CONTEXT_KEPT, shrink, SHRUNK_VALUE, tabKey,
 } from '../../extension/tab-store.js';
-import { fakeStorage, fakeWasm, flush } from './fakes.mjs';
+import { captureText, fakeStorage, fakeWasm, flush } from './fakes.mjs';
 
 const x = (n, interest) => ({ url: `https://a.test/${n}`, startedMs: n, interest });
 
@@ -259,7 +259,7 @@ test('at rest: exchanges and waiting requests are sealed, the page URL redacted;
 test('shrinking counts the entries and re-analyses each round: a record of big entries is halved, not emptied', async () => {
   const storage = fakeStorage();
   const wasm = fakeWasm();
-  wasm.analyze = (json) => ({ version: 'test', entries: JSON.parse(json).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
+  wasm.analyze = (bytes) => ({ version: 'test', entries: JSON.parse(captureText(bytes)).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
   const { s } = store(storage, { maxRecordChars: 200 * 1000, core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
   const orig = console.warn;
   console.warn = () => {};

@@ -6,8 +6,11 @@
 // runner also passes the exact capture the native benchmark used through
 // `globalThis.authlensBench.run(text)`.
 
-import init, { analyze, triage } from './pkg/authlens.js';
+import init, { analyze as analyzeBytes, triage } from './pkg/authlens.js';
 
+/** The capture crosses as UTF-8 bytes, encoded as extension/core.js does; the encoding is part of every timing. */
+const encoder = new TextEncoder();
+const analyze = (text) => analyzeBytes(encoder.encode(text));
 /** The measure src/wasm.rs records around every analysis (only the newest is kept in the timeline). */
 const CORE_MEASURE = 'authlens:analyze';
 

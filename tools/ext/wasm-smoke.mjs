@@ -1,17 +1,22 @@
 // Instantiates the optimized module under Node and runs one analysis, so a broken wasm-opt
-// output (PLATFORM.md P3) fails the build instead of the browser. Usage: node wasm-smoke.mjs PKG_DIR
+// output (PLATFORM.md P3) fails the build instead of the browser.
+// Usage: node wasm-smoke.mjs PKG_DIR [worker|page]: the worker module must not carry the page module's exports
+// (the split of src/wasm.rs is what keeps it small); the page module must have them and answer.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const pkg = resolve(process.argv[2] ?? 'extension/pkg');
+const kind = process.argv[3] ?? 'worker';
 const glue = await import(pathToFileURL(join(pkg, 'authlens.js')).href);
 glue.initSync({ module: readFileSync(join(pkg, 'authlens_bg.wasm')) });
 const capture = {
   browser: 'chromium',
   exchanges: [{ method: 'GET', url: 'https://api.example.test/me', status: 401, responseHeaders: [] }],
 };
-const out = glue.analyze(JSON.stringify(capture));
+// A capture crosses as UTF-8 bytes (src/wasm.rs `parse`), as extension/core.js hands it over.
+const bytes = (v) => new TextEncoder().encode(typeof v === 'string' ? v : JSON.stringify(v));
+const out = glue.analyze(bytes(capture));
 if (typeof out?.version !== 'string' || !Array.isArray(out.entries)) {
   console.error('wasm smoke: unexpected result', out);
   process.exit(1);
@@ -27,7 +32,20 @@ let threw = false;
 const warnings = [];
 const warn = console.warn;
 console.warn = (...args) => warnings.push(args.join(' '));
-try { glue.analyze('{not json'); } catch { threw = true; } finally { console.warn = warn; }
+try { glue.analyze(bytes('{not json')); } catch { threw = true; } finally { console.warn = warn; }
 if (!threw) { console.error('wasm smoke: bad input did not throw'); process.exit(1); }
 if (!warnings.some((w) => w.includes('rejected a capture'))) { console.error('wasm smoke: bad input was not reported on the console'); process.exit(1); }
-console.log(`wasm smoke: ok (core ${out.version}, ${out.entries.length} flagged entr${out.entries.length === 1 ? 'y' : 'ies'} for a bare 401)`);
+const pageExports = ['audit', 'auditMarkdown', 'checkHar', 'redactedHar', 'redactedHarOfCapture'];
+const present = pageExports.filter((name) => typeof glue[name] === 'function');
+if (kind === 'worker' && present.length) {
+  console.error(`wasm smoke: the worker module exports ${present.join(', ')} (build it without the page feature)`);
+  process.exit(1);
+}
+if (kind === 'page') {
+  const missing = pageExports.filter((name) => !present.includes(name));
+  if (missing.length) { console.error(`wasm smoke: the page module lacks ${missing.join(', ')}`); process.exit(1); }
+  const har = { log: { version: '1.2', creator: { name: 'smoke', version: '1' }, entries: [] } };
+  const checked = glue.checkHar(new TextEncoder().encode(JSON.stringify(har)), 'smoke.har', false);
+  if (!Array.isArray(checked?.entries)) { console.error('wasm smoke: checkHar gave', checked); process.exit(1); }
+}
+console.log(`wasm smoke (${kind}): ok (core ${out.version}, ${out.entries.length} flagged entr${out.entries.length === 1 ? 'y' : 'ies'} for a bare 401)`);
