@@ -76,7 +76,7 @@ async function preciseEntries(rec) {
 async function refreshTab() {
   const rec = await loadTab();
   const merged = await preciseEntries(rec).catch((e) => (console.error('AuthLens: precise analysis failed', e), null));
-  sources.tab = { entries: merged ?? rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
+  sources.tab = { entries: merged ?? rec?.entries ?? [], precise: merged !== null, label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
   if (current === 'tab') paint();
 }
 
@@ -314,16 +314,32 @@ async function exportHar() {
   }
 }
 
-function exportReport(kind) {
+async function exportReport(kind) {
   const src = sources[current];
   if (!src) return;
   if (kind === 'json') {
     const text = src.reportText ?? `${JSON.stringify(reportOfEntries(src.entries, { version: src.version ?? '', file: src.label ?? '' }), null, 2)}\n`;
     download('authlens-report.json', text, 'application/json');
   } else {
-    const md = src.markdown ?? (src.entries ?? []).map((e) => e.markdown).join('\n\n');
-    download('authlens-report.md', md, 'text/markdown');
+    try {
+      const md = src.markdown ?? (await tabMarkdown(src));
+      download('authlens-report.md', md, 'text/markdown');
+    } catch (e) {
+      showError(`Export failed: ${e?.message ?? e}`);
+    }
   }
+}
+
+/**
+ * The tab's entries as Markdown, one "Copy report" text each in the order shown: built by the
+ * core when asked (the stored entries carry no Markdown), from the same reports as the entries.
+ */
+async function tabMarkdown(src) {
+  if (!src.entries?.length || !src.rec) return '';
+  await core.load();
+  const reports = src.precise ? await preciseReports(tabId, sealer) : [];
+  const byIndex = new Map(core.entryExports(src.rec, { reports }).map((x) => [x.index, x.markdown]));
+  return src.entries.map((e) => byIndex.get(e.index) ?? '').join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------

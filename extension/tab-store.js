@@ -24,8 +24,12 @@
 //
 // Pure apart from what it is given (`storage`, `action`, the core …): Node's tests pass fakes.
 
-/** Exchanges kept per tab (context plus failures); context goes first, then the oldest. */
-export const MAX_EXCHANGES_PER_TAB = 40;
+/**
+ * Exchanges kept per tab (context plus failures); context goes first, then the oldest. 64 holds
+ * 50 failures with their recent context (issue 13: the popup's budget names 200 findings); the
+ * record's 450 KiB holds them since the entries no longer carry their Markdown and cURL.
+ */
+export const MAX_EXCHANGES_PER_TAB = 64;
 /**
  * The newest exchanges of a tab are never evicted for being context: they are the request just
  * recorded and its own hops and preflight, which its failure needs to be diagnosed (a preflight

@@ -40,6 +40,7 @@ export function fakeWasm({ verdicts = {}, recovery = false } = {}) {
     version: () => 'test',
     analyze: (json) => (calls.push(['analyze', json]), { version: 'test', entries: [{ index: 0, findings: [] }] }),
     analyzeRevealed: (json) => (calls.push(['analyzeRevealed', json]), { version: 'test', entries: [] }),
+    entryExports: (json, reports, reveal) => (calls.push(['entryExports', json, reports, reveal]), [{ index: 0, markdown: 'm', curl: 'c' }]),
     triage: (json) => {
       calls.push(['triage', json]);
       const chain = JSON.parse(json);

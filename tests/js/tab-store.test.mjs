@@ -259,7 +259,7 @@ test('at rest: exchanges and waiting requests are sealed, the page URL redacted;
 test('shrinking counts the entries and re-analyses each round: a record of big entries is halved, not emptied', async () => {
   const storage = fakeStorage();
   const wasm = fakeWasm();
-  wasm.analyze = (json) => ({ version: 'test', entries: JSON.parse(json).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
+  wasm.analyze = (json) => ({ version: 'test', entries: JSON.parse(json).exchanges.map((_, index) => ({ index, findings: [], url: 'u'.repeat(5000) })) });
   const { s } = store(storage, { maxRecordChars: 200 * 1000, core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
   const orig = console.warn;
   console.warn = () => {};
