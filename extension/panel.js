@@ -18,7 +18,7 @@ import { createHarClient, progressText } from './har-client.js';
 import { MAX_DEVTOOLS_ENTRIES, filterRows, harOfEntries, keepEntry, reportOfEntries, rowsOf, sortRows } from './panel-model.js';
 import { ago, el, paintSections, shortUrl, statusText } from './render.js';
 import { createSealer } from './seal.js';
-import { tabKey } from './tab-store.js';
+import { tabKey, withEntriesUnpacked } from './tab-store.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const page = document.body.dataset.page ?? 'panel';
@@ -54,7 +54,7 @@ const sealer = createSealer(globalThis.crypto, api.storage.session);
 async function loadTab() {
   if (tabId === null) return null;
   const key = tabKey(tabId);
-  const stored = (await api.storage.session.get(key))[key] ?? null;
+  const stored = withEntriesUnpacked((await api.storage.session.get(key))[key] ?? null);
   if (typeof stored?.sealed !== 'string') return stored;
   const { sealed, ...rest } = stored;
   const exchanges = await sealer.open(sealed).catch(() => []);

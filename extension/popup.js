@@ -12,7 +12,7 @@ import { api, browserName } from './browser-compat.js';
 import { createCore } from './core.js';
 import { MSG } from './messages.js';
 import { createSealer } from './seal.js';
-import { tabKey } from './tab-store.js';
+import { tabKey, withEntriesUnpacked } from './tab-store.js';
 import { ago, copyButton, el, paintSections, shortUrl, statusClass, statusText } from './render.js';
 import { mountPreciseControls, paintBrowserVerdicts, preciseKey, preciseReports } from './precise-ui.js';
 
@@ -58,7 +58,7 @@ async function readStored() {
   if (tabId === null) return null;
   const key = tabKey(tabId);
   const got = await api.storage.session.get(key);
-  return got[key] ?? null;
+  return withEntriesUnpacked(got[key] ?? null);
 }
 
 /** The record's exchanges, unsealed (session memory only). */

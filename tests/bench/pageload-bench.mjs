@@ -15,7 +15,8 @@
 //   (all | send | send+recv | none) — a measurement of what `extraHeaders` costs per listener, not a
 //   shipping configuration; BENCH_NOOP=1 loads a copy whose listeners do nothing (the floor). Prints one line per scenario, and JSON last (--json).
 //   --startup also measures start-up: the service worker's cold start to its first analysis, and
-//   the popup's first paint (startupFigures).
+//   the popup's first paint with ≥ 200 findings (startupFigures; --popup-failures N, default 56);
+//   `--scenario none --startup` measures only that.
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -33,7 +34,8 @@ const opt = (name, dflt) => {
 };
 const PAIRS = Number(opt('pairs', '20'));
 const WARMUP = Number(opt('warmup', '3'));
-const SCENARIOS = opt('scenario', 'healthy,failing').split(',');
+// `--scenario none` runs none (with --startup: only the start-up figures).
+const SCENARIOS = opt('scenario', 'healthy,failing').split(',').filter((x) => x && x !== 'none');
 const N = Number(opt('requests', '300'));
 /** Failures the popup's tab is filled with for --startup: 56 × 401 hold ≥ 50 flagged requests and ≥ 200 findings. */
 const POPUP_FAILURES = Number(opt('popup-failures', '56'));
