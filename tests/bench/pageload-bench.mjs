@@ -15,7 +15,7 @@
 //   (all | send | send+recv | none) — a measurement of what `extraHeaders` costs per listener, not a
 //   shipping configuration; BENCH_NOOP=1 loads a copy whose listeners do nothing (the floor). Prints one line per scenario, and JSON last (--json).
 //   --startup also measures start-up: the service worker's cold start to its first analysis, and
-//   the popup's first paint with ≥ 200 findings (startupFigures; --popup-failures N, default 56);
+//   the popup's first paint with ≥ 200 findings (startupFigures; --popup-failures N, default 60);
 //   `--scenario none --startup` measures only that.
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,8 +37,8 @@ const WARMUP = Number(opt('warmup', '3'));
 // `--scenario none` runs none (with --startup: only the start-up figures).
 const SCENARIOS = opt('scenario', 'healthy,failing').split(',').filter((x) => x && x !== 'none');
 const N = Number(opt('requests', '300'));
-/** Failures the popup's tab is filled with for --startup: 56 × 401 hold ≥ 50 flagged requests and ≥ 200 findings. */
-const POPUP_FAILURES = Number(opt('popup-failures', '56'));
+/** Failures the popup's tab is filled with for --startup: 60 × 401 hold ≥ 50 flagged requests and ≥ 200 findings. */
+const POPUP_FAILURES = Number(opt('popup-failures', '60'));
 const SRC = resolve(process.env.EXT ?? join(ROOT, 'extension'));
 const EXTRA_VARIANT = process.env.BENCH_EXTRA ?? 'all';
 
@@ -260,20 +260,32 @@ async function startupFigures() {
       entries: r?.entries?.length ?? 0,
       findings: (r?.entries ?? []).reduce((n, e) => n + (e.findings?.length ?? 0), 0),
       entriesChars: JSON.stringify(r?.entries ?? []).length,
-    })),
+    })).then(async (o) => ({ ...o, storedChars: JSON.stringify(await chrome.storage.session.get(`tab:${id}`)).length })),
     tabId,
   );
   console.log(`startup: the popup's tab holds ${stored.exchanges} exchanges, ${stored.entries} analysed entries with ${stored.findings} findings ` +
-    `(entries ${Math.round(stored.entriesChars / 1024)} KiB of JSON, ${stored.entries ? Math.round(stored.entriesChars / stored.entries) : 0} chars each)`);
+    `(entries ${Math.round(stored.entriesChars / 1024)} KiB of JSON, ${stored.entries ? Math.round(stored.entriesChars / stored.entries) : 0} chars each; ` +
+    `the stored record ${Math.round(stored.storedChars / 1024)} KiB)`);
   const times = [];
+  const phases = [];
   let findings = 0;
   let entries = 0;
   for (let i = 0; i < 7; i++) {
     const popup = await b.ctx.newPage();
     await popup.goto(`chrome-extension://${extId}/popup.html?tab=${tabId}`);
     await popup.waitForFunction(() => document.querySelector('[data-finding]') !== null, null, { timeout: 30000, polling: 'raf' });
-    const r = await popup.evaluate(() => ({ ms: performance.now(), findings: document.querySelectorAll('[data-finding]').length, entries: document.querySelectorAll('[data-entry]').length }));
+    const r = await popup.evaluate(() => ({
+      ms: performance.now(),
+      findings: document.querySelectorAll('[data-finding]').length,
+      entries: document.querySelectorAll('[data-entry]').length,
+      // popup.js's marks: the stored record read (and unpacked), the first screen built.
+      storedMs: performance.getEntriesByName('authlens:popup:stored')[0]?.startTime ?? NaN,
+      builtMs: performance.getEntriesByName('authlens:popup:painted')[0]?.startTime ?? NaN,
+      frameMs: performance.getEntriesByName('authlens:popup:frame')[0]?.startTime ?? NaN,
+      scriptMs: performance.getEntriesByType('navigation')[0]?.domContentLoadedEventStart ?? NaN,
+    }));
     times.push(r.ms);
+    phases.push(r);
     findings = r.findings;
     entries = r.entries;
     await popup.close();
@@ -283,6 +295,8 @@ async function startupFigures() {
   // The record's findings are what the popup holds; the painted ones at that moment are the first
   // screen's (the closed requests' sections follow after the first paint).
   console.log(`startup: popup open → first finding painted (median of ${times.length}): ${popupOpen.firstPaintMs.toFixed(1)} ms (min ${popupOpen.minMs.toFixed(1)}), ${entries} requests, ${stored.findings} findings (${findings} painted at that moment)`);
+  const ph = (k) => median(phases.map((p) => p[k])).toFixed(1);
+  console.log(`startup: popup phases (median ms since navigation): DOMContentLoaded ${ph('scriptMs')}, record read ${ph('storedMs')}, first screen built ${ph('builtMs')}, its frame ${ph('frameMs')}, first finding seen by the test ${ph('ms')}`);
   return { coldStart, popupOpen };
 }
 
