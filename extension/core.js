@@ -68,6 +68,16 @@ export function createCore(wasm, { browser, wasmUrl }) {
       return wasm.analyzePrecise(captureBytes(rec), json(reports ?? []), reveal);
     },
     /**
+     * What the Copy buttons copy, built only when one is pressed (the stored entries carry
+     * neither text): `[{index, markdown, curl}]` for every flagged request of the record, with the
+     * redaction of `analyze` (`reveal`: of the revealed analysis). With `reports` (precise mode)
+     * the findings are those of `analyzePrecise`.
+     * @returns {{index: number, markdown: string, curl: string}[]}
+     */
+    entryExports(rec, { reports = [], reveal = false } = {}) {
+      return wasm.entryExports(captureBytes(rec), json(reports ?? []), reveal);
+    },
+    /**
      * What to do with a finished request (its redirect hops, then where it ended).
      * @returns {{keep: boolean, trigger: 'failure'|'cookie'|null, interests: (string|null)[], ignored: boolean}}
      */

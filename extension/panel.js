@@ -18,7 +18,7 @@ import { createHarClient, progressText } from './har-client.js';
 import { MAX_DEVTOOLS_ENTRIES, filterRows, harOfEntries, keepEntry, reportOfEntries, rowsOf, sortRows } from './panel-model.js';
 import { ago, el, paintSections, shortUrl, statusText } from './render.js';
 import { createSealer } from './seal.js';
-import { tabKey } from './tab-store.js';
+import { tabKey, withEntriesUnpacked } from './tab-store.js';
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const page = document.body.dataset.page ?? 'panel';
@@ -54,7 +54,7 @@ const sealer = createSealer(globalThis.crypto, api.storage.session);
 async function loadTab() {
   if (tabId === null) return null;
   const key = tabKey(tabId);
-  const stored = (await api.storage.session.get(key))[key] ?? null;
+  const stored = withEntriesUnpacked((await api.storage.session.get(key))[key] ?? null);
   if (typeof stored?.sealed !== 'string') return stored;
   const { sealed, ...rest } = stored;
   const exchanges = await sealer.open(sealed).catch(() => []);
@@ -76,7 +76,7 @@ async function preciseEntries(rec) {
 async function refreshTab() {
   const rec = await loadTab();
   const merged = await preciseEntries(rec).catch((e) => (console.error('AuthLens: precise analysis failed', e), null));
-  sources.tab = { entries: merged ?? rec?.entries ?? [], label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
+  sources.tab = { entries: merged ?? rec?.entries ?? [], precise: merged !== null, label: rec?.pageUrl ?? (tabId === null ? 'No tab' : `Tab ${tabId}`), rec, version: rec?.version };
   if (current === 'tab') paint();
 }
 
@@ -314,16 +314,32 @@ async function exportHar() {
   }
 }
 
-function exportReport(kind) {
+async function exportReport(kind) {
   const src = sources[current];
   if (!src) return;
   if (kind === 'json') {
     const text = src.reportText ?? `${JSON.stringify(reportOfEntries(src.entries, { version: src.version ?? '', file: src.label ?? '' }), null, 2)}\n`;
     download('authlens-report.json', text, 'application/json');
   } else {
-    const md = src.markdown ?? (src.entries ?? []).map((e) => e.markdown).join('\n\n');
-    download('authlens-report.md', md, 'text/markdown');
+    try {
+      const md = src.markdown ?? (await tabMarkdown(src));
+      download('authlens-report.md', md, 'text/markdown');
+    } catch (e) {
+      showError(`Export failed: ${e?.message ?? e}`);
+    }
   }
+}
+
+/**
+ * The tab's entries as Markdown, one "Copy report" text each in the order shown: built by the
+ * core when asked (the stored entries carry no Markdown), from the same reports as the entries.
+ */
+async function tabMarkdown(src) {
+  if (!src.entries?.length || !src.rec) return '';
+  await core.load();
+  const reports = src.precise ? await preciseReports(tabId, sealer) : [];
+  const byIndex = new Map(core.entryExports(src.rec, { reports }).map((x) => [x.index, x.markdown]));
+  return src.entries.map((e) => byIndex.get(e.index) ?? '').join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,11 +12,11 @@ import { api, browserName } from './browser-compat.js';
 import { createCore } from './core.js';
 import { MSG } from './messages.js';
 import { createSealer } from './seal.js';
-import { tabKey } from './tab-store.js';
+import { tabKey, withEntriesUnpacked } from './tab-store.js';
 import { ago, copyButton, el, paintSections, shortUrl, statusClass, statusText } from './render.js';
 import { mountPreciseControls, paintBrowserVerdicts, preciseKey, preciseReports } from './precise-ui.js';
 
-/** Loaded only when Reveal is first used: the stored analysis needs no wasm to be painted. */
+/** Loaded only when Reveal, precise mode or a Copy button needs it: the stored analysis needs no wasm to be painted. */
 const core = createCore(wasm, { browser: browserName, wasmUrl: new URL('./pkg/authlens_bg.wasm', import.meta.url) });
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
@@ -30,9 +30,18 @@ let reveal = false;
 let revealedEntries = null;
 /** Precise mode: the core's analysis with the browser's own verdicts merged in (null: none collected). */
 let preciseEntries = null;
+/** The browser reports behind `preciseEntries` (the Copy texts are built from the same ones). */
+let preciseReportsUsed = [];
 /** Which entries (by index) are open, kept across repaints. */
 const openEntries = new Set();
 let firstPaint = true;
+/** The record's exchanges once unsealed (they are not needed for the first paint). */
+let opening = Promise.resolve();
+/** Bumped by every refresh and paint, so a slower earlier one gives way to the newer one. */
+let refreshes = 0;
+let paints = 0;
+/** Closed entries whose sections are painted after the first screen, in chunks of this many. */
+const FILL_CHUNK = 8;
 
 async function currentTabId() {
   const q = new URLSearchParams(location.search).get('tab');
@@ -44,15 +53,18 @@ async function currentTabId() {
 /** Opens the sealed capture (seal.js): needed only for Reveal and the raw views, never stored opened. */
 const sealer = createSealer(globalThis.crypto, api.storage.session);
 
-async function load() {
+/** The tab's stored record as it is (its capture still sealed): what the first paint needs. */
+async function readStored() {
   if (tabId === null) return null;
   const key = tabKey(tabId);
   const got = await api.storage.session.get(key);
-  const stored = got[key] ?? null;
-  if (typeof stored?.sealed !== 'string') return stored;
-  const { sealed, ...rest } = stored;
-  const exchanges = await sealer.open(sealed).catch((e) => (console.warn('AuthLens: cannot open the stored capture', e), []));
-  return { ...rest, exchanges };
+  return withEntriesUnpacked(got[key] ?? null);
+}
+
+/** The record's exchanges, unsealed (session memory only). */
+function openExchanges(stored) {
+  if (typeof stored?.sealed !== 'string') return Promise.resolve(stored?.exchanges ?? []);
+  return sealer.open(stored.sealed).catch((e) => (console.warn('AuthLens: cannot open the stored capture', e), []));
 }
 
 /** The exchange behind an entry (raw, with secrets: session memory only). */
@@ -100,13 +112,54 @@ function paint() {
       : []),
   );
 
+  // The first screen first: every request's line, and the sections of the open ones; the closed
+  // ones' sections follow a few at a time (or at once when opened), so 50 requests with 200
+  // findings cost the first paint only what is on screen.
+  const later = [];
   entries.forEach((entry, n) => {
     const open = firstPaint ? n === 0 : openEntries.has(entry.index);
-    entriesBox.append(paintEntry(entry, open));
+    const { details, fill } = paintEntry(entry, open);
+    entriesBox.append(details);
+    if (open) fill();
+    else later.push(fill);
   });
   firstPaint = false;
+  return fillLater(++paints, later);
 }
 
+/** Resolves after the browser had a chance to paint what is in the DOM now. */
+const afterPaint = () => new Promise((r) => (requestAnimationFrame(() => setTimeout(r, 0)), setTimeout(r, 100)));
+
+/** Paints the closed entries' sections after the first screen; resolves when all are there. */
+async function fillLater(paint, fills) {
+  if (!fills.length) return;
+  await afterPaint();
+  for (let i = 0; i < fills.length && paint === paints; i += FILL_CHUNK) {
+    fills.slice(i, i + FILL_CHUNK).forEach((f) => f());
+    await new Promise((r) => setTimeout(r, 0));
+  }
+}
+
+/** The Copy texts of the analysis on screen, by entry index: built by the core on first use, never stored. */
+let exportsCache = new Map();
+
+/** What an entry's Copy buttons copy (`core.entryExports`), with the Reveal and precise state it was painted in. */
+async function exportsOf(entry, revealed, precise) {
+  const key = `${revealed}:${precise}`;
+  if (!exportsCache.has(key)) {
+    const cache = exportsCache;
+    const made = (async () => {
+      await Promise.all([core.load(), opening]);
+      const list = core.entryExports(rec, { reports: precise ? preciseReportsUsed : [], reveal: revealed });
+      return new Map(list.map((x) => [x.index, x]));
+    })();
+    cache.set(key, made);
+    made.catch(() => cache.delete(key));
+  }
+  return (await exportsCache.get(key)).get(entry.index) ?? null;
+}
+
+/** An entry's request line now; its sections (`fill`) when shown. */
 function paintEntry(entry, open) {
   const top = entry.findings?.[0];
   const details = el('details', {
@@ -136,26 +189,39 @@ function paintEntry(entry, open) {
   details.append(summary);
 
   const body = el('div', { className: 'entry-body' });
+  details.append(body);
+  // The state this entry is painted in: its Copy buttons copy the texts of that state.
+  const shown = { reveal, precise: preciseEntries !== null };
+  let filled = false;
+  const fill = () => {
+    if (filled) return;
+    filled = true;
+    fillBody(body, entry, shown);
+  };
+  details.addEventListener('toggle', fill);
+  return { details, fill };
+}
+
+/** An entry's Copy buttons and sections, in the Reveal and precise state it was painted in. */
+function fillBody(body, entry, shown) {
   body.append(
     el(
       'div',
       { className: 'actions' },
-      // With Reveal on, `entry` is the core's revealed twin: its exports show secrets in full.
+      // With Reveal on, the texts are built revealed: they show secrets in full.
       copyButton(
-        () => entry.markdown,
+        () => exportsOf(entry, shown.reveal, shown.precise).then((x) => x?.markdown ?? ''),
         'Copy report',
-        reveal ? 'Copy this diagnosis as Markdown, secrets shown in full' : 'Copy this diagnosis as Markdown (secrets redacted)',
+        shown.reveal ? 'Copy this diagnosis as Markdown, secrets shown in full' : 'Copy this diagnosis as Markdown (secrets redacted)',
       ),
       copyButton(
-        () => entry.curl,
+        () => exportsOf(entry, shown.reveal, shown.precise).then((x) => x?.curl ?? ''),
         'Copy as cURL',
-        reveal ? 'Copy the request as a cURL command, secrets shown in full' : 'Copy the request as a cURL command (secrets redacted)',
+        shown.reveal ? 'Copy the request as a cURL command, secrets shown in full' : 'Copy the request as a cURL command (secrets redacted)',
       ),
     ),
   );
-  body.append(...paintSections(entry, { reveal, rawExchange, afterFindings: paintBrowserVerdicts }));
-  details.append(body);
-  return details;
+  body.append(...paintSections(entry, { reveal: shown.reveal, rawExchange, afterFindings: paintBrowserVerdicts }));
 }
 
 
@@ -164,6 +230,7 @@ function paintEntry(entry, open) {
 // ---------------------------------------------------------------------------------------------
 
 async function revealed() {
+  await opening;
   if (!rec?.exchanges?.length) return null;
   await core.load();
   return core.analyze(rec, { reveal: true }).entries;
@@ -182,21 +249,48 @@ async function setReveal(on) {
       console.error('AuthLens: reveal failed', e);
     }
   }
-  paint();
+  await paint();
   document.body.dataset.reveal = on ? 'on' : 'off'; // painted in this state
 }
 
 /** The merged analysis when the browser reported on this tab's requests (precise mode), else null. */
 async function precise() {
+  await opening;
   if (tabId === null || !rec?.exchanges?.length) return null;
   const reports = await preciseReports(tabId, sealer);
   if (!reports.length) return null;
   await core.load();
-  return core.analyzePrecise(rec, reports, { reveal }).entries;
+  const entries = core.analyzePrecise(rec, reports, { reveal }).entries;
+  preciseReportsUsed = reports;
+  return entries;
 }
 
+/**
+ * Re-reads the tab's record and repaints. What is stored is painted at once (no unsealing, no
+ * core: the first screen waits for nothing else); the capture is opened after, and the painting
+ * is redone only when precise mode or Reveal changes what is shown. Resolves when all is painted.
+ */
 async function refresh() {
-  rec = await load();
+  const mine = ++refreshes;
+  const stored = await readStored();
+  if (mine !== refreshes) return;
+  const { sealed: _sealed, ...rest } = stored ?? {};
+  rec = stored ? { ...rest, exchanges: [] } : null;
+  exportsCache = new Map();
+  const current = rec;
+  opening = openExchanges(stored).then((x) => {
+    if (current) current.exchanges = x;
+  });
+  const quick = !reveal && preciseEntries === null;
+  if (firstPaint) performance.mark('authlens:popup:stored'); // for the start-up benchmark
+  const painted = quick ? paint() : null;
+  if (quick && firstPaint === false && !performance.getEntriesByName('authlens:popup:painted').length) {
+    performance.mark('authlens:popup:painted');
+    requestAnimationFrame(() => performance.mark('authlens:popup:frame'));
+  }
+  await opening;
+  if (mine !== refreshes) return painted;
+  const before = preciseEntries;
   try {
     preciseEntries = await precise();
   } catch (e) {
@@ -210,7 +304,11 @@ async function refresh() {
       revealedEntries = null;
     }
   }
-  paint();
+  if (mine !== refreshes) return painted;
+  if (!quick || preciseEntries !== null || before !== null) {
+    exportsCache = new Map();
+    await paint();
+  } else await painted;
 }
 
 async function main() {

@@ -86,16 +86,18 @@ export async function writeClipboard(text) {
 }
 
 /**
- * Copies the text `getText()` returns and says on the button whether it worked: "Copied", or
- * "Copy failed" (with the reason in the tooltip) so that a refused clipboard is never silent.
- * @param {() => string} getText
+ * Copies the text `getText()` returns (or resolves to) and says on the button whether it worked:
+ * "Copied", or "Copy failed" (with the reason in the tooltip) so that a refused clipboard is never
+ * silent.
+ * @param {() => string | Promise<string>} getText
  * @param {HTMLElement} button
  */
 export async function copy(getText, button) {
   let ok = false;
   let why = 'the browser refused clipboard access';
   try {
-    const text = getText();
+    // A promise too: the popup's Copy report / Copy as cURL ask the core when pressed.
+    const text = await getText();
     if (!text) why = 'there was nothing to copy';
     else ok = await writeClipboard(text);
   } catch (e) {
@@ -126,7 +128,7 @@ export async function copy(getText, button) {
 
 /**
  * A copy button; `getText` is called at click time, so the text follows the Reveal toggle.
- * @param {() => string} getText
+ * @param {() => string | Promise<string>} getText
  */
 export function copyButton(getText, label = 'Copy', title = '') {
   const b = el('button', { className: 'copy', text: label, attrs: { type: 'button', title: title || label } });

@@ -24,8 +24,12 @@
 //
 // Pure apart from what it is given (`storage`, `action`, the core …): Node's tests pass fakes.
 
-/** Exchanges kept per tab (context plus failures); context goes first, then the oldest. */
-export const MAX_EXCHANGES_PER_TAB = 40;
+/**
+ * Exchanges kept per tab (context plus failures); context goes first, then the oldest. 64 holds
+ * 50 failures with their recent context (issue 13: the popup's budget names 200 findings); the
+ * record's 450 KiB holds them since the entries no longer carry their Markdown and cURL.
+ */
+export const MAX_EXCHANGES_PER_TAB = 64;
 /**
  * The newest exchanges of a tab are never evicted for being context: they are the request just
  * recorded and its own hops and preflight, which its failure needs to be diagnosed (a preflight
@@ -118,14 +122,80 @@ export function shrink(rec) {
 }
 
 /**
+ * Finding fields whose text is the catalogue's and repeats across a tab's entries (the same 401
+ * fifty times has fifty identical explanations and fixes): stored once per record.
+ */
+const SHARED_FIELDS = ['explanation', 'fix', 'source'];
+
+/**
+ * A record's entries as stored (issue 13: no duplicated text): every distinct value of a finding's
+ * SHARED_FIELDS once in `texts`, the findings holding its number there instead. Pure; the entries
+ * given are not changed.
+ * @param {any[]} entries
+ * @returns {{entries: any[], texts: any[]}}
+ */
+export function packEntries(entries) {
+  const texts = [];
+  const seen = new Map();
+  const ref = (v) => {
+    const key = JSON.stringify(v);
+    let n = seen.get(key);
+    if (n === undefined) {
+      n = texts.push(v) - 1;
+      seen.set(key, n);
+    }
+    return n;
+  };
+  const packed = (entries ?? []).map((e) => {
+    if (!Array.isArray(e?.findings)) return e;
+    const findings = e.findings.map((f) => {
+      const out = { ...f };
+      for (const k of SHARED_FIELDS) if (out[k] !== undefined && out[k] !== null) out[k] = ref(out[k]);
+      return out;
+    });
+    return { ...e, findings };
+  });
+  return { entries: packed, texts };
+}
+
+/**
+ * The entries of a stored record as the core gave them (undoes `packEntries`; a record stored
+ * without `texts` is returned as it is).
+ * @param {any[]} entries
+ * @param {any[] | undefined} texts
+ */
+export function unpackEntries(entries, texts) {
+  if (!Array.isArray(texts) || !Array.isArray(entries)) return entries;
+  return entries.map((e) => {
+    if (!Array.isArray(e?.findings)) return e;
+    const findings = e.findings.map((f) => {
+      const out = { ...f };
+      for (const k of SHARED_FIELDS) if (typeof out[k] === 'number') out[k] = texts[out[k]] ?? null;
+      return out;
+    });
+    return { ...e, findings };
+  });
+}
+
+/** A stored record (or its storage form) with its entries unpacked and no text table. */
+export function withEntriesUnpacked(stored) {
+  if (!stored || !Array.isArray(stored.texts)) return stored;
+  const { texts, ...rest } = stored;
+  return { ...rest, entries: unpackEntries(rest.entries, texts) };
+}
+
+/** A record's storage form apart from its exchanges: entries packed (`packEntries`). */
+function packedRest(rec) {
+  const { exchanges: _exchanges, entries, ...rest } = rec;
+  return { ...rest, ...packEntries(entries) };
+}
+
+/**
  * The size of a record as stored, in characters (close enough to the quota's bytes): its
  * exchanges are sealed (base64: 4/3 of their JSON), the rest is JSON. The core's entries count:
  * they are most of a record.
  */
-const sizeOf = (rec) => {
-  const { exchanges, ...rest } = rec;
-  return JSON.stringify(rest).length + Math.ceil((JSON.stringify(exchanges ?? []).length * 4) / 3);
-};
+const sizeOf = (rec) => JSON.stringify(packedRest(rec)).length + Math.ceil((JSON.stringify(rec.exchanges ?? []).length * 4) / 3);
 
 /**
  * Keeps `list` at MAX_EXCHANGES_PER_TAB: the oldest exchange the core did not call a failure goes
@@ -198,7 +268,8 @@ export function createTabStore({
   now = Date.now, debounceMs = DEBOUNCE_MS, maxRecordChars = MAX_RECORD_CHARS, sealer = null, queueWriteMs = QUEUE_WRITE_MS,
 }) {
   /** A stored record with its exchanges opened (an unreadable seal leaves none: nothing to show). */
-  async function opened(rec) {
+  async function opened(stored) {
+    const rec = withEntriesUnpacked(stored);
     if (!rec || typeof rec.sealed !== 'string') return rec ?? null;
     const { sealed, ...rest } = rec;
     try {
@@ -208,11 +279,10 @@ export function createTabStore({
       return { ...rest, exchanges: [], entries: [] };
     }
   }
-  /** The record as stored: exchanges sealed. */
+  /** The record as stored: exchanges sealed, entries packed. */
   async function sealedForm(rec) {
-    if (!sealer) return rec;
-    const { exchanges, ...rest } = rec;
-    return { ...rest, sealed: await sealer.seal(exchanges ?? []) };
+    if (!sealer) return { ...packedRest(rec), exchanges: rec.exchanges };
+    return { ...packedRest(rec), sealed: await sealer.seal(rec.exchanges ?? []) };
   }
   const enqueue = createQueues();
   /**

@@ -45,6 +45,15 @@ fn parse(capture_json: &[u8]) -> Result<Capture<'_>, JsValue> {
 }
 
 /// One exchange (or a list of them) from JSON, or `None` after a console warning.
+/// The browser's reports (precise mode: a JSON array of `browser_report::BrowserReport`); bad input
+/// becomes a JS `Error`.
+fn parse_reports(reports_json: &str) -> Result<Vec<crate::browser_report::BrowserReport<'_>>, JsValue> {
+    serde_json::from_str(reports_json).map_err(|e| {
+        warn("browser reports", &e);
+        JsValue::from(js_sys::Error::new(&format!("invalid browser reports: {e}")))
+    })
+}
+
 fn parse_quiet<'a, T: serde::Deserialize<'a>>(what: &str, json: &'a str) -> Option<T> {
     serde_json::from_str(json).map_err(|e| warn(what, &e)).ok()
 }
@@ -90,13 +99,32 @@ pub fn analyze(capture_json: &[u8]) -> Result<JsValue, JsValue> {
     to_js(&measured(|| crate::analyze(&capture)))
 }
 
-/// The same analysis with secrets shown in full (evidence, raw headers, the Markdown report and
-/// the cURL command): only for the popup's "Reveal secrets" toggle, which runs it locally on the
+/// The same analysis with secrets shown in full (evidence, raw headers; the Copy texts are
+/// [`entry_exports`]): only for the popup's "Reveal secrets" toggle, which runs it locally on the
 /// session-only capture and never stores the result.
 #[wasm_bindgen(js_name = analyzeRevealed)]
 pub fn analyze_revealed(capture_json: &[u8]) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
     to_js(&measured(|| crate::analyze_with(&capture, true)))
+}
+
+/// What the Copy buttons copy, built only when one is pressed (the stored views carry neither
+/// text): `[{index, markdown, curl}]` for every flagged request of the capture (JSON, as
+/// [`analyze`]), the same entries and redaction as [`analyze`] (`reveal`: as
+/// [`analyze_revealed`]). With browser reports (JSON array, as [`analyze_precise`]; `"[]"` for
+/// none) the findings are precise mode's. Bad input becomes a JS `Error`.
+#[wasm_bindgen(js_name = entryExports)]
+pub fn entry_exports(capture_json: &[u8], reports_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
+    let capture = parse(capture_json)?;
+    let reports = parse_reports(reports_json)?;
+    let out = if reports.is_empty() {
+        crate::view::exports::exports(&capture, reveal)
+    } else {
+        // The capture precise mode diagnoses (`crate::analyze_precise`).
+        let matches = crate::browser_report::attach(&capture.exchanges, &reports);
+        crate::view::exports::exports(&crate::browser_report::merged(&capture, &reports, &matches), reveal)
+    };
+    to_js(&out)
 }
 
 /// Precise mode (`crate::analyze_precise`): the capture (JSON, as [`analyze`]) with the browser's
@@ -106,10 +134,7 @@ pub fn analyze_revealed(capture_json: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = analyzePrecise)]
 pub fn analyze_precise(capture_json: &[u8], reports_json: &str, reveal: bool) -> Result<JsValue, JsValue> {
     let capture = parse(capture_json)?;
-    let reports: Vec<crate::browser_report::BrowserReport<'_>> = serde_json::from_str(reports_json).map_err(|e| {
-        warn("browser reports", &e);
-        JsValue::from(js_sys::Error::new(&format!("invalid browser reports: {e}")))
-    })?;
+    let reports = parse_reports(reports_json)?;
     to_js(&measured(|| crate::analyze_precise(&capture, &reports, reveal)))
 }
 

@@ -8,6 +8,7 @@ mod challenge;
 mod cookies;
 mod cors;
 mod credentials;
+pub mod exports;
 mod jwt;
 
 pub use challenge::ChallengeView;
@@ -24,13 +25,6 @@ use serde::Serialize;
 pub struct Pair {
     pub name: String,
     pub value: String,
-}
-
-impl Pair {
-    /// The pair as a header line's name and value.
-    fn line(&self) -> (&str, &str) {
-        (&self.name, &self.value)
-    }
 }
 
 /// Everything the popup shows for one flagged request.
@@ -60,10 +54,8 @@ pub struct EntryView {
     /// Headers for the raw view; secret values redacted unless the view was built revealed.
     pub request_headers: Vec<Pair>,
     pub response_headers: Vec<Pair>,
-    /// A Markdown report of this entry, for "Copy report" (redacted unless revealed).
-    pub markdown: String,
-    /// The request as a cURL command, for "Copy as cURL" (redacted unless revealed).
-    pub curl: String,
+    // The Markdown report and the cURL command are not here: they are built only when a Copy
+    // button asks (`exports::exports`), never stored with the view (issue 13).
 }
 
 /// A header list for the raw view, secrets redacted unless `reveal`.
@@ -75,7 +67,7 @@ fn pairs(h: &crate::model::Headers<'_>, reveal: bool) -> Vec<Pair> {
 
 /// Builds the popup's view of one exchange from its context and ranked findings. With `reveal`
 /// (the popup's "Reveal secrets", computed on demand and never stored) the findings' evidence,
-/// the raw headers and both exports show secrets in full.
+/// and the raw headers show secrets in full.
 pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool) -> EntryView {
     let (ctx, findings, facts) = diagnosed.into_facts();
     let ctx = &ctx;
@@ -101,20 +93,11 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
         challenges: challenge::view(ctx),
         request_headers: pairs(&ex.request_headers, reveal),
         response_headers: pairs(&ex.response_headers, reveal),
-        markdown: String::new(),
-        curl: crate::report::curl::curl(ex, reveal),
         findings,
     };
     if let Some(a) = view.credentials.authorization.as_mut() {
         a.jwt = facts.jwt.as_ref().map(jwt::view);
     }
-    view.markdown = crate::report::markdown::entry_markdown(
-        ex,
-        &view.findings,
-        view.request_headers.iter().map(Pair::line),
-        view.response_headers.iter().map(Pair::line),
-        reveal,
-    );
     view
 }
 
@@ -122,6 +105,44 @@ pub(crate) fn build(diagnosed: crate::diagnose::Diagnosed<'_, '_>, reveal: bool)
 mod tests {
     use crate::model::{Capture, Exchange, Header, Headers};
     use std::borrow::Cow;
+
+    /// The exports are built for exactly the flagged entries the views are, each naming its
+    /// findings in rank order, and the stored view carries neither text (issue 13).
+    #[test]
+    fn exports_follow_the_views() {
+        let cap = Capture {
+            exchanges: vec![
+                Exchange {
+                    method: Cow::Borrowed("GET"),
+                    url: Cow::Borrowed("https://api.example.com/ok"),
+                    status: 200,
+                    ..Default::default()
+                },
+                Exchange {
+                    method: Cow::Borrowed("GET"),
+                    url: Cow::Borrowed("https://api.example.com/v1/me"),
+                    status: 401,
+                    request_headers: Headers(vec![Header::new("Authorization", "Bearer opaque-0123456789abcdef")]),
+                    response_headers: Headers(vec![Header::new("WWW-Authenticate", "Bearer error=\"invalid_token\"")]),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        };
+        let views = crate::analyze(&cap).entries;
+        let exports = super::exports::exports(&cap, false);
+        assert_eq!(views.iter().map(|v| v.index).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(exports.iter().map(|x| x.index).collect::<Vec<_>>(), vec![1]);
+        let (v, x) = (&views[0], &exports[0]);
+        let mut at = 0;
+        for f in &v.findings {
+            let found = x.markdown[at..].find(f.id.as_str()).map(|p| p + at);
+            at = found.unwrap_or_else(|| panic!("{} missing or out of rank order in {}", f.id, x.markdown));
+        }
+        assert!(x.curl.starts_with("curl 'https://api.example.com/v1/me'"), "{}", x.curl);
+        let json = serde_json::to_string(v).expect("serialises");
+        assert!(!json.contains("\"markdown\"") && !json.contains("\"curl\""), "{json}");
+    }
 
     /// Redacted by default; in full only when the view is built revealed — everywhere, exports included.
     #[test]
@@ -145,14 +166,16 @@ mod tests {
         for reveal in [false, true] {
             let a = crate::analyze_with(&cap, reveal);
             let v = a.entries.first().expect("the 401 is flagged");
+            let x = super::exports::exports(&cap, reveal);
+            let x = x.first().expect("the 401 has exports");
             let headers = serde_json::to_string(&v.request_headers).expect("serialises");
             let evidence = serde_json::to_string(&v.findings).expect("serialises");
-            for (what, text) in [("markdown", &v.markdown), ("curl", &v.curl), ("headers", &headers)] {
+            for (what, text) in [("markdown", &x.markdown), ("curl", &x.curl), ("headers", &headers)] {
                 assert_eq!(text.contains(TOKEN), reveal, "{what} (reveal {reveal}): {text}");
                 assert_eq!(text.contains(COOKIE), reveal, "{what} (reveal {reveal}): {text}");
             }
             assert_eq!(evidence.contains(TOKEN), reveal, "evidence (reveal {reveal})");
-            assert_eq!(v.markdown.contains("secrets shown in full"), reveal);
+            assert_eq!(x.markdown.contains("secrets shown in full"), reveal);
         }
     }
 }

@@ -56,3 +56,17 @@ test("the popup's Reveal path hands the core exactly the capture the background 
   assert.deepEqual(Object.keys(revealed[0]).sort(), Object.keys(background[0]).sort());
   assert.deepEqual(revealed[0], background[0]);
 });
+
+test('the Copy texts are asked of the core with the analysed capture, the reports and the Reveal state', async () => {
+  const wasm = fakeWasm();
+  const core = createCore(wasm, { browser: 'firefox', wasmUrl: 'x.wasm' });
+  await core.load();
+  assert.deepEqual(core.entryExports(rec), [{ index: 0, markdown: 'm', curl: 'c' }]);
+  core.entryExports(rec, { reports: [{ url: 'u' }], reveal: true });
+  const asked = wasm.calls.filter(([what]) => what === 'entryExports');
+  assert.deepEqual(asked[0], ['entryExports', JSON.stringify(captureOf(rec, 'firefox')), '[]', false]);
+  assert.deepEqual(asked[1], ['entryExports', JSON.stringify(captureOf(rec, 'firefox')), '[{"url":"u"}]', true]);
+  // What `analyze` is handed is the same capture: the texts can never describe another one.
+  core.analyze(rec);
+  assert.equal(wasm.calls.find(([what]) => what === 'analyze')[1], asked[0][1]);
+});

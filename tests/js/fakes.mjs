@@ -50,6 +50,7 @@ export function fakeWasm({ verdicts = {}, recovery = false } = {}) {
     version: () => 'test',
     analyze: (bytes) => (calls.push(['analyze', captureText(bytes)]), { version: 'test', entries: [{ index: 0, findings: [] }] }),
     analyzeRevealed: (bytes) => (calls.push(['analyzeRevealed', captureText(bytes)]), { version: 'test', entries: [] }),
+    entryExports: (bytes, reports, reveal) => (calls.push(['entryExports', captureText(bytes), reports, reveal]), [{ index: 0, markdown: 'm', curl: 'c' }]),
     triage: (json) => {
       calls.push(['triage', json]);
       const chain = JSON.parse(json);

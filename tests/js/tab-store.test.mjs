@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCore } from '../../extension/core.js';
 import {
-  badgeOf, createQueues, createTabStore, createWork, evict, INDEX_KEY, insertByStart, MAX_EXCHANGES_PER_TAB, MAX_TABS, QUEUE_WRITE_MS,
+  badgeOf, createQueues, packEntries, unpackEntries, withEntriesUnpacked, createTabStore, createWork, evict, INDEX_KEY, insertByStart, MAX_EXCHANGES_PER_TAB, MAX_TABS, QUEUE_WRITE_MS,
   MAX_PENDING_PER_TAB, queueKey, RECENT_CONTEXT_KEPT, shrink, SHRUNK_VALUE, tabKey,
 } from '../../extension/tab-store.js';
 import { captureText, fakeStorage, fakeWasm, flush } from './fakes.mjs';
@@ -259,7 +259,7 @@ test('at rest: exchanges and waiting requests are sealed, the page URL redacted;
 test('shrinking counts the entries and re-analyses each round: a record of big entries is halved, not emptied', async () => {
   const storage = fakeStorage();
   const wasm = fakeWasm();
-  wasm.analyze = (bytes) => ({ version: 'test', entries: JSON.parse(captureText(bytes)).exchanges.map((_, index) => ({ index, markdown: 'm'.repeat(8000) })) });
+  wasm.analyze = (bytes) => ({ version: 'test', entries: JSON.parse(captureText(bytes)).exchanges.map((_, index) => ({ index, findings: [], url: 'u'.repeat(5000) })) });
   const { s } = store(storage, { maxRecordChars: 200 * 1000, core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
   const orig = console.warn;
   console.warn = () => {};
@@ -312,7 +312,7 @@ test('requests finishing over time are written in coalesced writes (one per QUEU
   const writes = calls.filter((c) => c === 'set q').length;
   // ~300 ms of requests: about one write per QUEUE_WRITE_MS (timers run late on a loaded machine: fewer, never more).
   assert.ok(writes >= 1 && writes <= Math.ceil(300 / QUEUE_WRITE_MS) + 2, `${writes} writes of waiting requests`);
-  assert.equal((await storage.get(tabKey(1)))[tabKey(1)].exchanges.length, MAX_EXCHANGES_PER_TAB);
+  assert.equal((await storage.get(tabKey(1)))[tabKey(1)].exchanges.length, Math.min(60, MAX_EXCHANGES_PER_TAB));
   assert.deepEqual(Object.keys(await storage.get(null)).filter((k) => k.startsWith('q:')), [], 'all cleaned up');
 });
 
@@ -389,4 +389,36 @@ test('leading edge: a tab\'s first failure after a quiet spell is analysed witho
   before = Date.now();
   await s.record(1, [x(30, 'failure')], 'failure');
   assert.ok(Date.now() - before >= 150, 'a tab with findings waits');
+});
+
+test('packEntries stores each catalogue text once per record, and unpackEntries gives the entries back exactly', () => {
+  const fix = { summary: 'Refresh the token.', steps: ['a', 'b'], snippets: [{ lang: 'js', code: 'x()' }] };
+  const finding = (i) => ({ id: 'jwt-expired', severity: 'error', title: 'Token expired', explanation: 'The token expired. '.repeat(20), evidence: [{ label: 'exp', value: String(i) }], fix, source: 'RFC 7519', related: [] });
+  const entries = Array.from({ length: 50 }, (_, i) => ({ index: i, url: `https://a.test/${i}`, findings: [finding(i), { ...finding(i), id: 'clock-skew', explanation: `skew ${i}`, source: null }] }));
+  const { entries: packed, texts } = packEntries(entries);
+  // Distinct texts only: one fix, one explanation and one source shared by all, 50 different skews.
+  assert.equal(texts.length, 3 + 50);
+  assert.ok(JSON.stringify({ packed, texts }).length < JSON.stringify(entries).length / 2);
+  assert.equal(packed[7].findings[1].source, null, 'an absent text stays absent');
+  assert.deepEqual(packed[7].findings[0].evidence, entries[7].findings[0].evidence, 'evidence is never shared');
+  assert.deepEqual(unpackEntries(packed, texts), entries);
+  assert.equal(entries[0].findings[0].fix, fix, 'the entries given are not changed');
+  // A record stored before packing (no text table) reads as it is.
+  assert.deepEqual(withEntriesUnpacked({ entries }), { entries });
+  assert.deepEqual(withEntriesUnpacked({ entries: packed, texts, version: 'v' }), { entries, version: 'v' });
+});
+
+test('a saved record holds its entries packed, and reading it back gives the core\'s entries', async () => {
+  const storage = fakeStorage();
+  const wasm = fakeWasm();
+  const finding = { id: 'jwt-expired', severity: 'error', explanation: 'e'.repeat(500), fix: { summary: 'f'.repeat(500) }, source: 's' };
+  wasm.analyze = (bytes) => ({ version: 'test', entries: JSON.parse(captureText(bytes)).exchanges.map((_, index) => ({ index, findings: [finding] })) });
+  const { s } = store(storage, { core: createCore(wasm, { browser: 'chromium', wasmUrl: 'x' }) });
+  await s.record(1, [x(0, 'failure'), x(1, 'failure')], 'failure');
+  const stored = (await storage.get(tabKey(1)))[tabKey(1)];
+  assert.equal(stored.texts.length, 3);
+  assert.deepEqual(stored.entries[1].findings[0], { id: 'jwt-expired', severity: 'error', explanation: 0, fix: 1, source: 2 });
+  const back = await s.read(1);
+  assert.deepEqual(back.entries, [{ index: 0, findings: [finding] }, { index: 1, findings: [finding] }]);
+  assert.equal(back.texts, undefined);
 });
