@@ -866,7 +866,7 @@ export const scenarios = [
 
       // The hostile page; its own URL carries ?code= (so every same-origin Referer does).
       const { page, tabId } = await env.open(env.https('www.b.test', `/hostile/page?code=${planted.refererCode}`));
-      // The flood first (it evicts older failures: a tab keeps its newest 40): three 2 MB URLs and
+      // The flood first (it evicts older failures: a tab keeps its newest 64): three 2 MB URLs and
       // 400 failing requests at once, with markup in their URLs.
       hostileState.burst = await page.evaluate(async ({ markup }) => {
         const big = (i) => `/hostile/fail/big${i}/${'u'.repeat(1.9e6)}?q=${encodeURIComponent(markup)}`;
