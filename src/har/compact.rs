@@ -18,11 +18,6 @@ fn is_ws(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
-/// Bytes that end or start a token on their own, so whitespace beside them is never needed.
-fn is_structural(b: u8) -> bool {
-    matches!(b, b'{' | b'}' | b'[' | b']' | b',' | b':' | b'"')
-}
-
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 const SPACES: u64 = 0x2020_2020_2020_2020;
@@ -63,6 +58,68 @@ fn put(dst: &mut [u8], w: &mut usize, b: u8) {
     }
 }
 
+/// Skips JSON whitespace from `i`: runs of spaces eight at a time, the end of a run in one step.
+fn skip_ws(src: &[u8], i: &mut usize) {
+    loop {
+        while let Some(x) = word(src, *i) {
+            let lead = ((x ^ SPACES).trailing_zeros() / 8) as usize;
+            *i += lead;
+            if lead < 8 {
+                break;
+            }
+        }
+        match src.get(*i) {
+            Some(&c) if is_ws(c) => *i += 1,
+            _ => return,
+        }
+    }
+}
+
+/// Copies a string's bytes from `src[*i]` up to and including its closing quote, eight bytes at a
+/// time; `escaped` says the first byte is escaped (a chunk ended after a backslash). Returns
+/// whether the closing quote was reached; if not, the chunk ended inside the string.
+fn copy_string(src: &[u8], i: &mut usize, dst: &mut [u8], w: &mut usize, escaped: &mut bool) -> bool {
+    if *escaped {
+        let Some(&b) = src.get(*i) else { return false };
+        put(dst, w, b);
+        *i += 1;
+        *escaped = false;
+    }
+    loop {
+        while let Some(x) = word(src, *i) {
+            let Some(d) = dst.get_mut(*w..*w + 8) else { break };
+            // Written whole; only the bytes before a quote or backslash count.
+            d.copy_from_slice(&x.to_le_bytes());
+            let m = quote_or_backslash(x);
+            if m != 0 {
+                let k = (m.trailing_zeros() / 8) as usize;
+                *i += k;
+                *w += k;
+                break;
+            }
+            *i += 8;
+            *w += 8;
+        }
+        let Some(&b) = src.get(*i) else { return false };
+        put(dst, w, b);
+        *i += 1;
+        match b {
+            b'"' => return true,
+            b'\\' => match src.get(*i) {
+                Some(&e) => {
+                    put(dst, w, e);
+                    *i += 1;
+                }
+                None => {
+                    *escaped = true;
+                    return false;
+                }
+            },
+            _ => {}
+        }
+    }
+}
+
 /// A streaming compactor: feed it the document's bytes in chunks of any size.
 #[derive(Clone, Debug, Default)]
 pub struct Compactor {
@@ -94,67 +151,47 @@ impl Compactor {
         self.scratch = scratch;
     }
 
-    /// Compacts `chunk` into the start of `dst` (at least `chunk.len() + 16` long); returns the
+    /// Compacts `src` into the start of `dst` (at least `src.len() + 16` long); returns the
     /// length written.
-    fn compact_chunk(&mut self, chunk: &[u8], dst: &mut [u8]) -> usize {
+    fn compact_chunk(&mut self, src: &[u8], dst: &mut [u8]) -> usize {
         let (mut i, mut w) = (0usize, 0usize);
-        while let Some(&b) = chunk.get(i) {
-            if self.in_string {
-                if self.escaped {
-                    self.escaped = false;
-                    put(dst, &mut w, b);
-                    i += 1;
-                    continue;
-                }
-                // Copy eight bytes at a time up to the next quote or backslash.
-                while let Some(x) = word(chunk, i) {
-                    let Some(d) = dst.get_mut(w..w + 8) else { break };
-                    d.copy_from_slice(&x.to_le_bytes());
-                    let m = quote_or_backslash(x);
-                    if m != 0 {
-                        let k = (m.trailing_zeros() / 8) as usize;
-                        i += k;
-                        w += k;
-                        break;
-                    }
-                    i += 8;
-                    w += 8;
-                }
-                let Some(&b) = chunk.get(i) else { break };
-                put(dst, &mut w, b);
-                i += 1;
-                if b == b'"' {
-                    self.in_string = false;
-                    self.prev_scalar = false;
-                } else if b == b'\\' {
-                    self.escaped = true;
-                }
-                continue;
+        if self.in_string {
+            if !copy_string(src, &mut i, dst, &mut w, &mut self.escaped) {
+                return w;
             }
-            if is_ws(b) {
-                self.pending_ws = true;
-                i += 1;
-                // Indentation: runs of spaces, eight at a time, the last part of a run in one step.
-                while let Some(x) = word(chunk, i) {
-                    let lead = ((x ^ SPACES).trailing_zeros() / 8) as usize;
-                    i += lead;
-                    if lead < 8 {
-                        break;
-                    }
-                }
-                continue;
-            }
-            let scalar = !is_structural(b);
-            // Two scalar bytes with whitespace between them are two tokens (`1 2`): keep them apart.
-            if self.pending_ws && scalar && self.prev_scalar {
-                put(dst, &mut w, b' ');
-            }
-            self.pending_ws = false;
-            self.prev_scalar = scalar;
-            self.in_string = b == b'"';
-            put(dst, &mut w, b);
-            i += 1;
+            self.in_string = false;
         }
+        let (mut pending_ws, mut prev_scalar) = (self.pending_ws, self.prev_scalar);
+        while let Some(&b) = src.get(i) {
+            i += 1;
+            match b {
+                b' ' | b'\n' | b'\r' | b'\t' => {
+                    pending_ws = true;
+                    skip_ws(src, &mut i);
+                }
+                b'"' => {
+                    put(dst, &mut w, b);
+                    (pending_ws, prev_scalar) = (false, false);
+                    if !copy_string(src, &mut i, dst, &mut w, &mut self.escaped) {
+                        self.in_string = true;
+                        break;
+                    }
+                }
+                b'{' | b'}' | b'[' | b']' | b',' | b':' => {
+                    put(dst, &mut w, b);
+                    (pending_ws, prev_scalar) = (false, false);
+                }
+                _ => {
+                    // Two scalar bytes with whitespace between them are two tokens (`1 2`): keep them apart.
+                    if pending_ws && prev_scalar {
+                        put(dst, &mut w, b' ');
+                    }
+                    put(dst, &mut w, b);
+                    (pending_ws, prev_scalar) = (false, true);
+                }
+            }
+        }
+        (self.pending_ws, self.prev_scalar) = (pending_ws, prev_scalar);
         w
     }
 }
