@@ -86,9 +86,50 @@ fn lowercase(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// How many recent [`suffix_start`] answers are remembered: a capture talks to a handful of hosts,
+/// and `relation()` asks about two of them for most candidate exchanges (issue 13: each lookup
+/// costs a few thousand instructions: an IP parse and three hash probes per label).
+const RECENT_HOSTS: usize = 8;
+
+/// Hosts longer than this are not remembered (they are rare, and copying them buys nothing).
+const RECENT_HOST_MAX: usize = 128;
+
+/// The recent answers (host, suffix start), and where the next one goes (round robin).
+type Recent = (usize, Vec<(String, Option<usize>)>);
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Recent> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
 /// The byte offset in a normalised `host` where its public suffix starts (PSL algorithm with the
-/// implicit `*` rule). Works on sub-slices of `host`, so a lookup allocates nothing.
+/// implicit `*` rule), remembered for the last few hosts.
 fn suffix_start(host: &str) -> Option<usize> {
+    let hit = RECENT
+        .try_with(|r| r.try_borrow().ok()?.1.iter().find(|(h, _)| h == host).map(|&(_, start)| start))
+        .ok()
+        .flatten();
+    if let Some(start) = hit {
+        return start;
+    }
+    let start = suffix_start_uncached(host);
+    if host.len() <= RECENT_HOST_MAX {
+        let _ = RECENT.try_with(|r| {
+            if let Ok(mut r) = r.try_borrow_mut() {
+                let (next, hosts) = &mut *r;
+                let entry = (host.to_string(), start);
+                match hosts.get_mut(*next) {
+                    Some(slot) => *slot = entry,
+                    None => hosts.push(entry),
+                }
+                *next = (*next + 1) % RECENT_HOSTS;
+            }
+        });
+    }
+    start
+}
+
+/// [`suffix_start`] computed. Works on sub-slices of `host`, so a lookup allocates nothing.
+fn suffix_start_uncached(host: &str) -> Option<usize> {
     if host.is_empty() || host.starts_with('.') || host.contains("..") || is_ip(host) {
         return None;
     }
@@ -258,6 +299,23 @@ mod tests {
         assert_eq!(relation(&u("https://app.a.test/"), &u("https://api.a.test/x")), Relation::SameSite);
         assert_eq!(relation(&u("http://app.a.test/"), &u("https://api.a.test/x")), Relation::SchemefulCrossSite);
         assert_eq!(relation(&u("https://www.b.test/"), &u("https://api.a.test/x")), Relation::CrossSite);
+    }
+
+    /// The remembered answers are the computed ones, whatever the order of the questions (more
+    /// hosts than the memory holds, repeats, a near miss that differs by one label).
+    #[test]
+    fn remembered_suffixes_match_computed_ones() {
+        let hosts: Vec<String> = (0..3 * RECENT_HOSTS)
+            .flat_map(|i| [format!("h{i}.example.co.uk"), format!("example.co.uk.h{i}"), "co.uk".to_string()])
+            .chain(["a.myapp.vercel.app".to_string(), "myapp.vercel.app".to_string(), "vercel.app".to_string()])
+            .collect();
+        for round in 0..3 {
+            for h in hosts.iter().rev().skip(round) {
+                assert_eq!(suffix_start(h), suffix_start_uncached(h), "{h} (round {round})");
+            }
+        }
+        assert_eq!(registrable_domain("a.myapp.vercel.app").as_deref(), Some("myapp.vercel.app"));
+        assert_eq!(registrable_domain("vercel.app"), None);
     }
 
     /// `relation` compares borrowed site keys; it must agree with comparing owned [`Site`]s.
