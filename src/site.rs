@@ -238,13 +238,25 @@ pub enum Relation {
 
 /// The relation of `target` to `initiator` (schemeful, as browsers compute it today).
 pub fn relation(initiator: &url::Url, target: &url::Url) -> Relation {
-    if initiator.origin() == target.origin() {
+    if same_origin(initiator, target) {
         return Relation::SameOrigin;
     }
     match (site_key(initiator), site_key(target)) {
         (Some((sa, da)), Some((sb, db))) if da == db && sa.eq_ignore_ascii_case(sb) => Relation::SameSite,
         (Some((_, da)), Some((_, db))) if da == db => Relation::SchemefulCrossSite,
         _ => Relation::CrossSite,
+    }
+}
+
+/// `a.origin() == b.origin()` without building the two origins (each clones its host): for the
+/// schemes whose origin is the (scheme, host, port) tuple, that tuple compared in place; any other
+/// scheme (`blob:` takes its inner URL's origin, the rest are opaque and never equal) the long way.
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    const TUPLE: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
+    if TUPLE.contains(&a.scheme()) && TUPLE.contains(&b.scheme()) {
+        a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+    } else {
+        a.origin() == b.origin()
     }
 }
 
@@ -339,6 +351,16 @@ mod tests {
             "https://xn--bcher-kva.example/",
             "foo://b\u{fc}cher.example/",
             "data:text/plain,x",
+            "https://api.a.test:443/",
+            "https://api.a.test:8443/",
+            "http://api.a.test:80/y",
+            "ws://api.a.test/",
+            "wss://api.a.test/",
+            "ftp://api.a.test/",
+            "blob:https://api.a.test/1234",
+            "file:///etc/passwd",
+            "http://127.0.0.1/",
+            "http://[::1]:8080/",
         ];
         for a in urls {
             for b in urls {
@@ -353,6 +375,7 @@ mod tests {
                     }
                 };
                 assert_eq!(relation(&ua, &ub), want, "{a} -> {b}");
+                assert_eq!(same_origin(&ua, &ub), ua.origin() == ub.origin(), "{a} -> {b}");
             }
         }
     }
