@@ -227,12 +227,95 @@ fn emit(out: &str) {
 /// reporting; a value that cannot be serialised is.
 fn emit_json<T: serde::Serialize>(v: &T) -> Result<(), String> {
     let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    match serde_json::to_writer_pretty(&mut w, v) {
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Pretty::default());
+    match v.serialize(&mut ser) {
         Err(e) if !e.is_io() => return Err(format!("cannot write JSON: {e}")),
         _ => {}
     }
     let _ = w.write_all(b"\n").and_then(|()| w.flush());
     Ok(())
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) writing each line break and its indentation
+/// in one call, where serde_json writes the indentation one level at a time: the report of a large
+/// capture is hundreds of thousands of lines (issue 13). Same bytes (tested against it).
+#[derive(Debug, Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A line break and the indentation of up to 64 levels, written as one slice.
+const BREAK: [u8; 129] = {
+    let mut b = [b' '; 129];
+    b[0] = b'\n';
+    b
+};
+
+impl Pretty {
+    /// A line break and the current indentation.
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        match BREAK.get(..1 + 2 * self.depth) {
+            Some(b) => w.write_all(b),
+            None => {
+                w.write_all(b"\n")?;
+                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 /// The exit code for `--fail-on` given the counts.
@@ -330,6 +413,32 @@ mod tests {
         let p = std::env::temp_dir().join(format!("authlens-cli-{}-{name}", std::process::id()));
         std::fs::write(&p, text).unwrap();
         Temp(p)
+    }
+
+    fn pretty(v: &impl serde::Serialize) -> String {
+        let mut out = Vec::new();
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Pretty::default())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn pretty_is_serde_jsons_pretty() {
+        let deep = (0..70).fold(serde_json::json!("x"), |v, _| serde_json::json!([v, {}]));
+        let values = [
+            serde_json::json!({"a": [], "b": {}, "c": [1, [2, []], {"d": null}], "e": "é\"\n", "f": [{}]}),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!(1.5),
+            deep,
+        ];
+        for v in values {
+            assert_eq!(pretty(&v), serde_json::to_string_pretty(&v).unwrap());
+        }
+        let text = include_str!("../../examples/cors-error-masks-401.har");
+        let capture = authlens::har::parse(text).unwrap();
+        let report = Report::build("x.har", &capture, &authlens::diagnose::diagnose_capture(&capture), false);
+        assert!(!report.entries.is_empty());
+        assert_eq!(pretty(&report), serde_json::to_string_pretty(&report).unwrap());
     }
 
     #[test]
