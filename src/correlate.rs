@@ -28,6 +28,18 @@ pub struct Correlation {
     /// The servers' clocks against the client's, measured across the capture on first use (only
     /// the clock rules of a failure read it).
     clock: std::cell::OnceCell<Option<crate::clock::ClockOffset>>,
+    /// The last page and initiator URLs parsed (a capture has few; see [`Correlation::parse_url`]).
+    recent_urls: std::cell::RefCell<RecentUrls>,
+}
+
+/// How many parsed URLs [`Correlation::parse_url`] remembers.
+const RECENT_URLS: usize = 8;
+
+/// The remembered URLs, newest replacing the oldest (round robin).
+#[derive(Debug, Default)]
+struct RecentUrls {
+    next: usize,
+    urls: Vec<(String, Option<url::Url>)>,
 }
 
 /// The URL key used for matching (fragment dropped; browsers never send it).
@@ -58,6 +70,25 @@ fn is_preflight_for(pre: &Exchange<'_>, ex: &Exchange<'_>) -> bool {
 }
 
 impl Correlation {
+    /// `Url::parse(s).ok()`, remembered for the last few strings: every candidate exchange's
+    /// context parses its page and initiator URLs, which repeat across a capture (issue 13: a
+    /// clone is a tenth of a parse).
+    pub fn parse_url(&self, s: &str) -> Option<url::Url> {
+        let Ok(mut recent) = self.recent_urls.try_borrow_mut() else { return url::Url::parse(s).ok() };
+        if let Some((_, u)) = recent.urls.iter().find(|(k, _)| k == s) {
+            return u.clone();
+        }
+        let parsed = url::Url::parse(s).ok();
+        let RecentUrls { next, urls } = &mut *recent;
+        let entry = (s.to_string(), parsed.clone());
+        match urls.get_mut(*next) {
+            Some(slot) => *slot = entry,
+            None => urls.push(entry),
+        }
+        *next = (*next + 1) % RECENT_URLS;
+        parsed
+    }
+
     /// Correlates a whole capture.
     pub fn build(capture: &Capture<'_>) -> Correlation {
         let n = capture.exchanges.len();
@@ -152,6 +183,23 @@ mod tests {
     use super::*;
     use crate::model::{Header, Headers};
     use std::borrow::Cow;
+
+    /// The remembered parses are the parses, whatever the order (more strings than are kept,
+    /// repeats, unparseable ones, near misses).
+    #[test]
+    fn remembered_urls_are_parsed_urls() {
+        let corr = Correlation::default();
+        let strings: Vec<String> = (0..3 * RECENT_URLS)
+            .flat_map(|i| {
+                [format!("https://app{i}.test/p?q={i}"), format!("https://app{i}.test/p?q={i} "), "not a url".into()]
+            })
+            .collect();
+        for round in 0..3 {
+            for s in strings.iter().rev().skip(round) {
+                assert_eq!(corr.parse_url(s), url::Url::parse(s).ok(), "{s:?} (round {round})");
+            }
+        }
+    }
 
     fn ex(
         method: &'static str,

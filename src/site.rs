@@ -4,22 +4,49 @@
 //! Inputs are ASCII or Unicode host names; rules are matched in both forms so the answer keeps
 //! the caller's spelling. Nothing here reads the network or the clock.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 const PSL_TEXT: &str = include_str!("../data/public_suffix_list.dat");
 
+/// A multiply-rotate hasher (FxHash's) for the PSL sets: SipHash's flooding resistance buys nothing
+/// for a fixed set nobody inserts into, and SipHash was a tenth of `authlens check` (issue 13).
+#[derive(Clone, Copy, Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Set = HashSet<String, BuildHasherDefault<FxHasher>>;
+
 /// The parsed list: plain rules, wildcard rules (stored without `*.`) and exception rules (without `!`).
 struct Psl {
-    rules: HashSet<String>,
-    wildcards: HashSet<String>,
-    exceptions: HashSet<String>,
+    rules: Set,
+    wildcards: Set,
+    exceptions: Set,
 }
 
 fn psl() -> &'static Psl {
     static PSL: OnceLock<Psl> = OnceLock::new();
     PSL.get_or_init(|| {
-        let mut p = Psl { rules: HashSet::new(), wildcards: HashSet::new(), exceptions: HashSet::new() };
+        let mut p = Psl { rules: Set::default(), wildcards: Set::default(), exceptions: Set::default() };
         for line in PSL_TEXT.lines() {
             let rule = line.split_whitespace().next().unwrap_or("");
             if rule.is_empty() || rule.starts_with("//") {
@@ -46,18 +73,63 @@ fn psl() -> &'static Psl {
 }
 
 /// `host` lowercased without one trailing dot; borrowed when it already is.
-fn normalise(host: &str) -> std::borrow::Cow<'_, str> {
-    let host = host.strip_suffix('.').unwrap_or(host);
-    if host.bytes().any(|b| b.is_ascii_uppercase()) || !host.is_ascii() {
-        std::borrow::Cow::Owned(host.to_lowercase())
+fn normalise(host: &str) -> Cow<'_, str> {
+    lowercase(host.strip_suffix('.').unwrap_or(host))
+}
+
+/// `s.to_lowercase()`, borrowed when it already is.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) || !s.is_ascii() {
+        Cow::Owned(s.to_lowercase())
     } else {
-        std::borrow::Cow::Borrowed(host)
+        Cow::Borrowed(s)
     }
 }
 
+/// How many recent [`suffix_start`] answers are remembered: a capture talks to a handful of hosts,
+/// and `relation()` asks about two of them for most candidate exchanges (issue 13: each lookup
+/// costs a few thousand instructions: an IP parse and three hash probes per label).
+const RECENT_HOSTS: usize = 8;
+
+/// Hosts longer than this are not remembered (they are rare, and copying them buys nothing).
+const RECENT_HOST_MAX: usize = 128;
+
+/// The recent answers (host, suffix start), and where the next one goes (round robin).
+type Recent = (usize, Vec<(String, Option<usize>)>);
+
+thread_local! {
+    static RECENT: std::cell::RefCell<Recent> = const { std::cell::RefCell::new((0, Vec::new())) };
+}
+
 /// The byte offset in a normalised `host` where its public suffix starts (PSL algorithm with the
-/// implicit `*` rule). Works on sub-slices of `host`, so a lookup allocates nothing.
+/// implicit `*` rule), remembered for the last few hosts.
 fn suffix_start(host: &str) -> Option<usize> {
+    let hit = RECENT
+        .try_with(|r| r.try_borrow().ok()?.1.iter().find(|(h, _)| h == host).map(|&(_, start)| start))
+        .ok()
+        .flatten();
+    if let Some(start) = hit {
+        return start;
+    }
+    let start = suffix_start_uncached(host);
+    if host.len() <= RECENT_HOST_MAX {
+        let _ = RECENT.try_with(|r| {
+            if let Ok(mut r) = r.try_borrow_mut() {
+                let (next, hosts) = &mut *r;
+                let entry = (host.to_string(), start);
+                match hosts.get_mut(*next) {
+                    Some(slot) => *slot = entry,
+                    None => hosts.push(entry),
+                }
+                *next = (*next + 1) % RECENT_HOSTS;
+            }
+        });
+    }
+    start
+}
+
+/// [`suffix_start`] computed. Works on sub-slices of `host`, so a lookup allocates nothing.
+fn suffix_start_uncached(host: &str) -> Option<usize> {
     if host.is_empty() || host.starts_with('.') || host.contains("..") || is_ip(host) {
         return None;
     }
@@ -99,14 +171,26 @@ pub fn public_suffix(host: &str) -> Option<String> {
 /// The registrable domain (eTLD+1) of `host`, lowercased; `None` when the host is itself a
 /// public suffix, is an IP address, or is not a valid domain.
 pub fn registrable_domain(host: &str) -> Option<String> {
-    let host = normalise(host);
-    let start = suffix_start(&host)?;
+    registrable_domain_cow(host).map(Cow::into_owned)
+}
+
+/// [`registrable_domain`], borrowed from `host` when it is already lowercase (no allocation).
+fn registrable_domain_cow(host: &str) -> Option<Cow<'_, str>> {
+    match normalise(host) {
+        Cow::Borrowed(h) => registrable_part(h).map(Cow::Borrowed),
+        Cow::Owned(h) => registrable_part(&h).map(|d| Cow::Owned(d.to_string())),
+    }
+}
+
+/// The registrable domain within a normalised host.
+fn registrable_part(host: &str) -> Option<&str> {
+    let start = suffix_start(host)?;
     if start == 0 {
         return None;
     }
     let head = host.get(..start - 1)?;
     let label_start = head.rfind('.').map_or(0, |i| i + 1);
-    host.get(label_start..).map(str::to_string)
+    host.get(label_start..)
 }
 
 /// Whether `host` is exactly a public suffix (a cookie `Domain` there must be rejected).
@@ -154,14 +238,35 @@ pub enum Relation {
 
 /// The relation of `target` to `initiator` (schemeful, as browsers compute it today).
 pub fn relation(initiator: &url::Url, target: &url::Url) -> Relation {
-    if initiator.origin() == target.origin() {
+    if same_origin(initiator, target) {
         return Relation::SameOrigin;
     }
-    match (Site::of(initiator), Site::of(target)) {
-        (Some(a), Some(b)) if a == b => Relation::SameSite,
-        (Some(a), Some(b)) if a.domain == b.domain => Relation::SchemefulCrossSite,
+    match (site_key(initiator), site_key(target)) {
+        (Some((sa, da)), Some((sb, db))) if da == db && sa.eq_ignore_ascii_case(sb) => Relation::SameSite,
+        (Some((_, da)), Some((_, db))) if da == db => Relation::SchemefulCrossSite,
         _ => Relation::CrossSite,
     }
+}
+
+/// `a.origin() == b.origin()` without building the two origins (each clones its host): for the
+/// schemes whose origin is the (scheme, host, port) tuple, that tuple compared in place; any other
+/// scheme (`blob:` takes its inner URL's origin, the rest are opaque and never equal) the long way.
+fn same_origin(a: &url::Url, b: &url::Url) -> bool {
+    const TUPLE: [&str; 5] = ["http", "https", "ws", "wss", "ftp"];
+    if TUPLE.contains(&a.scheme()) && TUPLE.contains(&b.scheme()) {
+        a.scheme() == b.scheme() && a.host() == b.host() && a.port_or_known_default() == b.port_or_known_default()
+    } else {
+        a.origin() == b.origin()
+    }
+}
+
+/// [`Site::of`] as a scheme (compare ignoring ASCII case) and a domain borrowed from the URL
+/// when it can be: `relation` runs for most candidate exchanges and needs no owned `Site`.
+fn site_key(url: &url::Url) -> Option<(&str, Cow<'_, str>)> {
+    let host = url.host_str()?;
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    let domain = registrable_domain_cow(host).unwrap_or_else(|| lowercase(host));
+    Some((url.scheme(), domain))
 }
 
 /// Whether a URL is potentially trustworthy (https, wss, or a loopback host), as cookies'
@@ -206,6 +311,73 @@ mod tests {
         assert_eq!(relation(&u("https://app.a.test/"), &u("https://api.a.test/x")), Relation::SameSite);
         assert_eq!(relation(&u("http://app.a.test/"), &u("https://api.a.test/x")), Relation::SchemefulCrossSite);
         assert_eq!(relation(&u("https://www.b.test/"), &u("https://api.a.test/x")), Relation::CrossSite);
+    }
+
+    /// The remembered answers are the computed ones, whatever the order of the questions (more
+    /// hosts than the memory holds, repeats, a near miss that differs by one label).
+    #[test]
+    fn remembered_suffixes_match_computed_ones() {
+        let hosts: Vec<String> = (0..3 * RECENT_HOSTS)
+            .flat_map(|i| [format!("h{i}.example.co.uk"), format!("example.co.uk.h{i}"), "co.uk".to_string()])
+            .chain(["a.myapp.vercel.app".to_string(), "myapp.vercel.app".to_string(), "vercel.app".to_string()])
+            .collect();
+        for round in 0..3 {
+            for h in hosts.iter().rev().skip(round) {
+                assert_eq!(suffix_start(h), suffix_start_uncached(h), "{h} (round {round})");
+            }
+        }
+        assert_eq!(registrable_domain("a.myapp.vercel.app").as_deref(), Some("myapp.vercel.app"));
+        assert_eq!(registrable_domain("vercel.app"), None);
+    }
+
+    /// `relation` compares borrowed site keys; it must agree with comparing owned [`Site`]s.
+    #[test]
+    fn relation_agrees_with_sites() {
+        let urls = [
+            "https://app.a.test/",
+            "https://api.a.test/x",
+            "http://api.a.test/",
+            "https://a.test./",
+            "https://www.example.co.uk/",
+            "https://example.co.uk/",
+            "https://co.uk/",
+            "https://myapp.vercel.app/",
+            "https://other.vercel.app/",
+            "http://127.0.0.1:8080/",
+            "http://[::1]/",
+            "http://localhost/",
+            "foo://Host.Example/x",
+            "foo://host.example/x",
+            "https://xn--bcher-kva.example/",
+            "foo://b\u{fc}cher.example/",
+            "data:text/plain,x",
+            "https://api.a.test:443/",
+            "https://api.a.test:8443/",
+            "http://api.a.test:80/y",
+            "ws://api.a.test/",
+            "wss://api.a.test/",
+            "ftp://api.a.test/",
+            "blob:https://api.a.test/1234",
+            "file:///etc/passwd",
+            "http://127.0.0.1/",
+            "http://[::1]:8080/",
+        ];
+        for a in urls {
+            for b in urls {
+                let (ua, ub) = (url::Url::parse(a).unwrap(), url::Url::parse(b).unwrap());
+                let want = if ua.origin() == ub.origin() {
+                    Relation::SameOrigin
+                } else {
+                    match (Site::of(&ua), Site::of(&ub)) {
+                        (Some(x), Some(y)) if x == y => Relation::SameSite,
+                        (Some(x), Some(y)) if x.domain == y.domain => Relation::SchemefulCrossSite,
+                        _ => Relation::CrossSite,
+                    }
+                };
+                assert_eq!(relation(&ua, &ub), want, "{a} -> {b}");
+                assert_eq!(same_origin(&ua, &ub), ua.origin() == ub.origin(), "{a} -> {b}");
+            }
+        }
     }
 
     #[test]

@@ -159,6 +159,54 @@ fn read_input(file: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// How much of the file is read at a time while compacting: small enough to stay in cache.
+const READ_CHUNK: usize = 1 << 20;
+
+/// Reads a file with its insignificant JSON whitespace removed (`har::compact`), a chunk at a
+/// time: a pretty-printed HAR is half whitespace, which serde_json skips a byte at a time, and the
+/// buffer kept is then half the file (issue 13: CPU and memory of `check`).
+fn read_compacted(file: &str) -> Result<Vec<u8>, String> {
+    let mut f = std::fs::File::open(file).map_err(|e| format!("cannot read {file}: {e}"))?;
+    // The file's size bounds what is kept; reserving it avoids regrowing (untouched pages cost nothing).
+    let size = f.metadata().map_or(0, |m| usize::try_from(m.len()).unwrap_or(0));
+    let mut out = Vec::with_capacity(size);
+    let mut chunk = vec![0u8; READ_CHUNK];
+    let mut compactor = authlens::har::compact::Compactor::new();
+    loop {
+        let n = match f.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(format!("cannot read {file}: {e}")),
+        };
+        compactor.feed(chunk.get(..n).unwrap_or_default(), &mut out);
+    }
+    Ok(out)
+}
+
+/// Parses the input named `file` (`-` for stdin) into a capture that borrows from `compacted` or
+/// `original`. A file is read compacted; if that text does not parse, the original bytes are read
+/// and parsed again, so errors name the line and column of the file as written (compaction keeps
+/// a valid document valid and an invalid one invalid: `har::compact`). Stdin cannot be read twice
+/// and is parsed as it comes.
+fn load<'a>(
+    file: &str,
+    shown: &str,
+    compacted: &'a mut Vec<u8>,
+    original: &'a mut Vec<u8>,
+) -> Result<authlens::model::Capture<'a>, String> {
+    if file != "-" {
+        *compacted = read_compacted(file)?;
+        let compacted: &'a Vec<u8> = compacted;
+        if let Ok(c) = authlens::offline::parse_input(compacted) {
+            return Ok(c);
+        }
+    }
+    *original = read_input(file)?;
+    let original: &'a Vec<u8> = original;
+    authlens::offline::parse_input(original).map_err(|e| format!("{shown}: {e}"))
+}
+
 /// Whether stdout gets colour.
 fn color(opts: &Options) -> bool {
     match opts.color {
@@ -174,6 +222,102 @@ fn emit(out: &str) {
     let _ = stdout.write_all(out.as_bytes()).and_then(|()| stdout.flush());
 }
 
+/// Writes `v` as pretty JSON and a newline straight to a buffered stdout (no intermediate
+/// `String`: the report of a large capture is megabytes). A closed pipe is not an error worth
+/// reporting; a value that cannot be serialised is.
+fn emit_json<T: serde::Serialize>(v: &T) -> Result<(), String> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut ser = serde_json::Serializer::with_formatter(&mut w, Pretty::default());
+    match v.serialize(&mut ser) {
+        Err(e) if !e.is_io() => return Err(format!("cannot write JSON: {e}")),
+        _ => {}
+    }
+    let _ = w.write_all(b"\n").and_then(|()| w.flush());
+    Ok(())
+}
+
+/// serde_json's `PrettyFormatter` (two-space indent) writing each line break and its indentation
+/// in one call, where serde_json writes the indentation one level at a time: the report of a large
+/// capture is hundreds of thousands of lines (issue 13). Same bytes (tested against it).
+#[derive(Debug, Default)]
+struct Pretty {
+    depth: usize,
+    has_value: bool,
+}
+
+/// A line break and the indentation of up to 64 levels, written as one slice.
+const BREAK: [u8; 129] = {
+    let mut b = [b' '; 129];
+    b[0] = b'\n';
+    b
+};
+
+impl Pretty {
+    /// A line break and the current indentation.
+    fn newline<W: ?Sized + Write>(&self, w: &mut W) -> std::io::Result<()> {
+        match BREAK.get(..1 + 2 * self.depth) {
+            Some(b) => w.write_all(b),
+            None => {
+                w.write_all(b"\n")?;
+                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+            }
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> std::io::Result<()> {
+        self.depth = self.depth.saturating_sub(1);
+        if self.has_value {
+            self.newline(w)?;
+        }
+        w.write_all(bracket)
+    }
+
+    fn item<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        if !first {
+            w.write_all(b",")?;
+        }
+        self.newline(w)
+    }
+}
+
+impl serde_json::ser::Formatter for Pretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> std::io::Result<()> {
+        self.item(w, first)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
+
 /// The exit code for `--fail-on` given the counts.
 fn exit_code(fail_on: Option<FailOn>, errors: usize, warnings: usize) -> ExitCode {
     let failed = match fail_on {
@@ -184,47 +328,42 @@ fn exit_code(fail_on: Option<FailOn>, errors: usize, warnings: usize) -> ExitCod
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }
 
-fn pretty_json<T: serde::Serialize>(v: &T) -> Result<String, String> {
-    let mut s = serde_json::to_string_pretty(v).map_err(|e| format!("cannot write JSON: {e}"))?;
-    s.push('\n');
-    Ok(s)
-}
-
 fn run_audit(opts: &Options) -> Result<ExitCode, String> {
-    let bytes = read_input(&opts.file)?;
     let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
-    let capture = authlens::offline::parse_input(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let (mut compacted, mut original) = (Vec::new(), Vec::new());
+    let capture = load(&opts.file, shown, &mut compacted, &mut original)?;
     let report = authlens::audit::audit(shown, &capture, opts.reveal);
-    let out = match opts.format {
-        Format::Json => pretty_json(&report)?,
-        Format::Sarif => pretty_json(&report::sarif::from_audit(&report))?,
-        Format::Markdown => report::audit::markdown(&report),
-        Format::Text => report::audit::text(&report, color(opts)),
-    };
-    emit(&out);
+    match opts.format {
+        Format::Json => emit_json(&report)?,
+        Format::Sarif => emit_json(&report::sarif::from_audit(&report))?,
+        Format::Markdown => emit(&report::audit::markdown(&report)),
+        Format::Text => emit(&report::audit::text(&report, color(opts))),
+    }
     Ok(exit_code(opts.fail_on, report.summary.errors, report.summary.warnings))
 }
 
 fn run(opts: &Options) -> Result<ExitCode, String> {
-    let bytes = read_input(&opts.file)?;
     let shown = if opts.file == "-" { "(stdin)" } else { opts.file.as_str() };
-    let capture = authlens::offline::parse_input(&bytes).map_err(|e| format!("{shown}: {e}"))?;
+    let (mut compacted, mut original) = (Vec::new(), Vec::new());
+    let capture = load(&opts.file, shown, &mut compacted, &mut original)?;
     let diagnoses = authlens::diagnose::diagnose_capture(&capture);
-    let report = Report::build(shown, &capture, &diagnoses, opts.reveal);
-    // The report owns what it prints: the input and its parse go before the output is rendered, so
-    // the peak memory is not the input, its parse and the rendered report at once (issue 13: ≤ 2×).
-    drop(diagnoses);
-    drop(capture);
-    drop(bytes);
-    let out = match opts.format {
-        Format::Json => pretty_json(&report)?,
-        Format::Markdown => report::markdown::render(&report),
-        Format::Text => report::text::render(&report, color(opts)),
+    let report = Report::from_diagnoses(shown, &capture, diagnoses, opts.reveal);
+    // The report owns what it prints. The capture is not freed piece by piece (10,000 exchanges
+    // of header lists): the process is about to exit, which returns it whole (issue 13).
+    std::mem::forget(capture);
+    drop(compacted);
+    drop(original);
+    match opts.format {
+        Format::Json => emit_json(&report)?,
+        Format::Markdown => emit(&report::markdown::render(&report)),
+        Format::Text => emit(&report::text::render(&report, color(opts))),
         // parse_args only accepts sarif for audit.
         Format::Sarif => return Err("--format sarif is for 'authlens audit'".to_string()),
-    };
-    emit(&out);
-    Ok(exit_code(opts.fail_on, report.summary.errors, report.summary.warnings))
+    }
+    let code = exit_code(opts.fail_on, report.summary.errors, report.summary.warnings);
+    // Likewise the report: exit frees it at once.
+    std::mem::forget(report);
+    Ok(code)
 }
 
 fn main() -> ExitCode {
@@ -256,5 +395,85 @@ fn main() -> ExitCode {
             eprintln!("authlens: {msg}\n\n{USAGE}");
             ExitCode::from(2)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file in the temp dir, removed on drop.
+    struct Temp(std::path::PathBuf);
+    impl Drop for Temp {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+    fn temp(name: &str, text: &[u8]) -> Temp {
+        let p = std::env::temp_dir().join(format!("authlens-cli-{}-{name}", std::process::id()));
+        std::fs::write(&p, text).unwrap();
+        Temp(p)
+    }
+
+    fn pretty(v: &impl serde::Serialize) -> String {
+        let mut out = Vec::new();
+        v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, Pretty::default())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn pretty_is_serde_jsons_pretty() {
+        let deep = (0..70).fold(serde_json::json!("x"), |v, _| serde_json::json!([v, {}]));
+        let values = [
+            serde_json::json!({"a": [], "b": {}, "c": [1, [2, []], {"d": null}], "e": "é\"\n", "f": [{}]}),
+            serde_json::json!([]),
+            serde_json::json!({}),
+            serde_json::json!(1.5),
+            deep,
+        ];
+        for v in values {
+            assert_eq!(pretty(&v), serde_json::to_string_pretty(&v).unwrap());
+        }
+        let text = include_str!("../../examples/cors-error-masks-401.har");
+        let capture = authlens::har::parse(text).unwrap();
+        let report = Report::build("x.har", &capture, &authlens::diagnose::diagnose_capture(&capture), false);
+        assert!(!report.entries.is_empty());
+        assert_eq!(pretty(&report), serde_json::to_string_pretty(&report).unwrap());
+    }
+
+    #[test]
+    fn a_compacted_file_reads_like_the_original() {
+        let pretty = "{\n  \"log\": {\n    \"entries\": [\n      {\n        \"request\": {\"method\": \"GET\", \
+                      \"url\": \"https://a.test/ x\"},\n        \"response\": {\"status\": 401}\n      }\n    ]\n  }\n}\n";
+        let f = temp("ok.har", pretty.as_bytes());
+        let (mut c, mut o) = (Vec::new(), Vec::new());
+        let capture = load(f.0.to_str().unwrap(), "x", &mut c, &mut o).unwrap();
+        assert_eq!(capture.exchanges[0].url, "https://a.test/ x", "string contents keep their spaces");
+        assert_eq!(capture.exchanges[0].status, 401);
+        drop(capture);
+        assert!(c.len() < pretty.len() && o.is_empty(), "parsed from the compacted text only");
+    }
+
+    #[test]
+    fn errors_name_the_place_in_the_file_as_written() {
+        let cases = [
+            ("shape", "{\n  \"log\": {\n    \"entries\": [\n      {\"request\": {\"headers\": 5}}\n    ]\n  }\n}\n"),
+            ("truncated", "{\n  \"log\": {\n    \"entries\": [\n"),
+            ("two tokens run together", "{\n  \"log\": {\"entries\": [1 2]}\n}"),
+            ("not UTF-8", "{\"log\": {\"entries\": [{\"request\": {\"url\": \"\u{e9}\"}}]}}"),
+        ];
+        for (name, text) in cases {
+            // Latin-1 instead of UTF-8 for the last case: `é` as the single byte 0xE9.
+            let bytes: Vec<u8> = text.chars().map(|ch| u8::try_from(u32::from(ch)).unwrap()).collect();
+            let f = temp(name, &bytes);
+            let (mut c, mut o) = (Vec::new(), Vec::new());
+            let err = load(f.0.to_str().unwrap(), "x", &mut c, &mut o).err().unwrap();
+            let want = format!("x: {}", authlens::offline::parse_input(&bytes).err().unwrap());
+            assert!(want.contains("line") || name == "not UTF-8", "{want}");
+            assert_eq!(err, want, "{name}");
+        }
+        let (mut c, mut o) = (Vec::new(), Vec::new());
+        let missing = load("/nonexistent/authlens.har", "x", &mut c, &mut o).err().unwrap();
+        assert!(missing.starts_with("cannot read /nonexistent/authlens.har: "), "{missing}");
     }
 }

@@ -103,14 +103,15 @@ impl<'c, 'a> Ctx<'c, 'a> {
     /// Builds the context for exchange `index` (which must exist).
     pub fn new(capture: &'c Capture<'a>, corr: &'c Correlation, index: usize, ex: &'c Exchange<'a>) -> Self {
         let url = Url::parse(&ex.url).ok();
-        let page = ex.page_url.as_deref().and_then(|p| Url::parse(p).ok());
+        // Pages and initiators repeat across a capture: parsed through the correlation's memory.
+        let page = ex.page_url.as_deref().and_then(|p| corr.parse_url(p));
         let rq = &ex.request_headers;
         let initiator = ex
             .initiator
             .as_deref()
-            .and_then(|s| Url::parse(s).ok())
-            .or_else(|| rq.get("origin").filter(|o| *o != "null").and_then(|o| Url::parse(o.trim()).ok()))
-            .or_else(|| rq.get("referer").and_then(|r| Url::parse(r.trim()).ok()))
+            .and_then(|s| corr.parse_url(s))
+            .or_else(|| rq.get("origin").filter(|o| *o != "null").and_then(|o| corr.parse_url(o.trim())))
+            .or_else(|| rq.get("referer").and_then(|r| corr.parse_url(r.trim())))
             .or_else(|| page.clone());
         let relation = match (&initiator, &url) {
             (Some(i), Some(u)) => Some(site::relation(i, u)),

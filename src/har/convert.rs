@@ -12,7 +12,7 @@
 
 use super::BODY_LIMIT;
 use super::lenient::{HeaderValue, Text, prefix};
-use super::wire::{Content, Entry, HarHeader, Log, Page, PostData};
+use super::wire::{Content, Entry, HarHeader, HeaderLines, Log, Page, PostData};
 use crate::headers::date::parse_rfc3339_ms;
 use crate::model::{Browser, Capture, Exchange, Header, Headers};
 use std::borrow::Cow;
@@ -20,32 +20,32 @@ use std::collections::HashMap;
 
 /// Header lines without HTTP/2 pseudo-headers (`:authority` …), which carry nothing the
 /// diagnosis needs that the URL and status do not already give.
-fn headers(h: Option<Vec<HarHeader<'_>>>) -> Headers<'_> {
+fn headers(h: Option<HeaderLines<'_>>) -> Headers<'_> {
     headers_as_sent(h).0
 }
 
-/// [`headers`], and whether the lines are the ones that went on the wire: only those carry
-/// pseudo-headers (`:method`, `:authority` … in HTTP/2 and 3) or a `Host` line (HTTP/1.1);
-/// Chromium's provisional headers (the renderer's view, e.g. of a request that never completed)
-/// have neither.
-fn headers_as_sent(h: Option<Vec<HarHeader<'_>>>) -> (Headers<'_>, bool) {
-    let h = h.unwrap_or_default();
-    let mut out = Vec::with_capacity(h.len());
-    let mut wire = false;
-    for x in h {
-        let name = &x.name.0;
-        if name.starts_with(':') || name.eq_ignore_ascii_case("host") {
-            wire = true;
-        }
-        if name.starts_with(':') || name.is_empty() {
-            continue;
-        }
-        match x.value {
-            HeaderValue::One(v) => out.push(Header { name: x.name.0, value: v.0 }),
-            HeaderValue::Many(vs) => out.extend(vs.into_iter().map(|v| Header { name: x.name.0.clone(), value: v.0 })),
-        }
+/// [`headers`], and whether the lines are the ones that went on the wire (see [`push_header`]).
+fn headers_as_sent(h: Option<HeaderLines<'_>>) -> (Headers<'_>, bool) {
+    h.map(|h| (h.lines, h.as_sent)).unwrap_or_default()
+}
+
+/// Adds one HAR header to the lines being read, without HTTP/2 pseudo-headers, and notes whether
+/// the lines are the ones that went on the wire: only those carry pseudo-headers (`:method`,
+/// `:authority` … in HTTP/2 and 3) or a `Host` line (HTTP/1.1); Chromium's provisional headers
+/// (the renderer's view, e.g. of a request that never completed) have neither.
+pub(super) fn push_header<'a>(to: &mut HeaderLines<'a>, x: HarHeader<'a>) {
+    let name = &x.name.0;
+    if name.starts_with(':') || name.eq_ignore_ascii_case("host") {
+        to.as_sent = true;
     }
-    (Headers(out), wire)
+    if name.starts_with(':') || name.is_empty() {
+        return;
+    }
+    let out = &mut to.lines.0;
+    match x.value {
+        HeaderValue::One(v) => out.push(Header { name: x.name.0, value: v.0 }),
+        HeaderValue::Many(vs) => out.extend(vs.into_iter().map(|v| Header { name: x.name.0.clone(), value: v.0 })),
+    }
 }
 
 /// Whether a response body may matter to a rule: redirects and client errors (their bodies carry

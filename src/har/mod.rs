@@ -13,18 +13,21 @@
 //! the file is not a HAR at all: then the error names the place (`log.entries[12].request.headers`)
 //! and the line and column, found by a second, path-tracking parse that only runs on failure.
 //!
-//! The importer is four files, one concern each:
+//! The importer is these files, one concern each:
 //! - this file: the public API ([`parse`], [`parse_bytes`]) and [`HarError`], including how a
 //!   serde failure becomes an error that names its place;
 //! - `wire`: the HAR document shape as serde structs (only the fields the diagnosis reads);
 //! - `lenient`: the value types those structs are made of, tolerant where exporters disagree;
 //! - `convert`: wire structs → [`Capture`] (headers, bodies, cache hints, pages, browser,
 //!   sanitized-export and provisional-header detection);
-//! - `redact`: the other way, chosen exchanges → a HAR with secrets removed, for sharing.
+//! - `redact`: the other way, chosen exchanges → a HAR with secrets removed, for sharing;
+//! - `compact`: a pretty-printed document's whitespace removed while it is read (the CLI's fast
+//!   path; it parses the original again when the compacted text fails, to name the place).
 //!
 //! Timestamps are RFC 3339 date-times, read by [`crate::headers::date`] with the other date
 //! grammars.
 
+pub mod compact;
 mod convert;
 mod lenient;
 pub mod redact;

@@ -10,7 +10,7 @@
 
 use super::convert;
 use super::lenient::{Body, Flag, HeaderValue, Obj, Status, Text};
-use crate::model::Exchange;
+use crate::model::{Exchange, Headers};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
@@ -121,7 +121,7 @@ pub(super) struct Request<'a> {
     #[serde(borrow)]
     pub(super) url: Text<'a>,
     #[serde(borrow)]
-    pub(super) headers: Option<Vec<HarHeader<'a>>>,
+    pub(super) headers: Option<HeaderLines<'a>>,
     #[serde(borrow)]
     pub(super) cookies: Option<Vec<HarCookie<'a>>>,
     #[serde(borrow)]
@@ -154,7 +154,7 @@ pub(super) struct PostData<'a> {
 pub(super) struct Response<'a> {
     pub(super) status: Status,
     #[serde(borrow)]
-    pub(super) headers: Option<Vec<HarHeader<'a>>>,
+    pub(super) headers: Option<HeaderLines<'a>>,
     #[serde(borrow)]
     pub(super) content: Option<Content<'a>>,
     #[serde(borrow, rename = "redirectURL")]
@@ -253,6 +253,40 @@ impl<'de: 'a, 'a> Deserialize<'de> for Initiator<'a> {
             }
         }
         d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// A `headers` array, converted to the model's header lines as it is read (no intermediate
+/// vector of wire headers to grow and free per entry: issue 13), and whether it had the lines
+/// of the wire (see `convert::push_header`).
+#[derive(Debug, Default)]
+pub(super) struct HeaderLines<'a> {
+    pub(super) lines: Headers<'a>,
+    pub(super) as_sent: bool,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for HeaderLines<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = HeaderLines<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // serde's own word for a `Vec`, as before (`har::message_of` says "an array").
+                f.write_str("a sequence")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = HeaderLines::default();
+                while let Some(h) = seq.next_element::<HarHeader<'a>>()? {
+                    if out.lines.0.capacity() == 0 {
+                        // Browsers send a dozen or two lines; start there instead of growing from 4.
+                        out.lines.0.reserve(16);
+                    }
+                    convert::push_header(&mut out, h);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
     }
 }
 

@@ -221,10 +221,11 @@ fn token_notes(raw: &str, notes: &mut Vec<Note>) {
         }
     }
     let core = t.trim_matches(['"', '\'']);
-    if core.chars().count() < 8 && placeholder(core).is_none() {
+    // 32 bytes hold at least 8 characters: only short values need counting.
+    if core.len() < 32 && core.chars().count() < 8 && placeholder(core).is_none() {
         notes.push(Note::TooShort);
     }
-    if core.contains([' ', '\t']) {
+    if core.bytes().any(|b| b == b' ' || b == b'\t') {
         notes.push(Note::InnerSpace);
     }
     if core.contains(',') {
@@ -238,10 +239,11 @@ fn token_notes(raw: &str, notes: &mut Vec<Note>) {
     }
     // token68: t68 chars, then only '='.
     let body = core.trim_end_matches('=');
-    if let Some(bad) = body.chars().find(|&c| {
-        !syntax::is_token68_char_char(c) && !matches!(c, ' ' | '\t' | ',' | '%' | '"' | '\'') && c.is_ascii()
+    // Only ASCII characters are judged here (non-ASCII has its own note), so bytes will do.
+    if let Some(bad) = body.bytes().find(|&b| {
+        b.is_ascii() && !syntax::is_token68_char(b) && !matches!(b, b' ' | b'\t' | b',' | b'%' | b'"' | b'\'')
     }) {
-        notes.push(Note::BadToken68Char(bad));
+        notes.push(Note::BadToken68Char(char::from(bad)));
     }
     // A Bearer token that decodes to `user:pass` was Basic-encoded by mistake.
     if !core.starts_with("eyJ") && core.len() >= 8 {

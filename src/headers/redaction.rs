@@ -69,12 +69,32 @@ pub fn is_marker(value: &str) -> bool {
 }
 
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else { return true };
+    // Only windows that start with the needle's first byte (either case) are compared: a token
+    // rarely has one, and this runs on every long credential (issue 13).
+    let (lo, up) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    hay.iter().enumerate().any(|(i, &b)| {
+        (b == lo || b == up) && hay.get(i..i + needle.len()).is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::is_marker;
+    use super::{contains_ignore_case, is_marker};
+
+    #[test]
+    fn contains_ignore_case_is_a_windowed_comparison() {
+        let hays =
+            ["", "r", "redacted", "xxREDACTEDyy", "eyJ.rEdAcTeD", "redacte", "rredacted", "redactex", "é redacted"];
+        for hay in hays {
+            for needle in ["redacted", "r", ""] {
+                let want = needle.is_empty()
+                    || hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()));
+                assert_eq!(contains_ignore_case(hay, needle), want, "{hay:?} {needle:?}");
+            }
+        }
+    }
 
     #[test]
     fn markers() {

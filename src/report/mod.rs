@@ -85,18 +85,37 @@ fn notices(capture: &Capture<'_>) -> Vec<Notice> {
 impl Report {
     /// Builds the report of `capture` from its diagnoses. Secrets stay redacted unless `reveal`.
     pub fn build(file: &str, capture: &Capture<'_>, diagnoses: &[EntryDiagnosis], reveal: bool) -> Report {
-        let mut summary = Summary::default();
-        let entries = diagnoses
+        let findings = diagnoses
             .iter()
-            .filter_map(|d| {
-                let ex = capture.exchanges.get(d.index)?;
-                let findings: Vec<Finding> =
-                    d.findings.iter().map(|f| if reveal { f.revealed() } else { f.clone() }).collect();
+            .map(|d| (d.index, d.findings.iter().map(|f| if reveal { f.revealed() } else { f.clone() }).collect()));
+        Self::assemble(file, capture, findings, reveal)
+    }
+
+    /// [`Report::build`] taking the diagnoses, so their findings move into the report instead of
+    /// being cloned and then dropped (the CLI, which needs them for nothing else: issue 13).
+    pub fn from_diagnoses(file: &str, capture: &Capture<'_>, diagnoses: Vec<EntryDiagnosis>, reveal: bool) -> Report {
+        let findings = diagnoses
+            .into_iter()
+            .map(|d| (d.index, if reveal { d.findings.iter().map(Finding::revealed).collect() } else { d.findings }));
+        Self::assemble(file, capture, findings, reveal)
+    }
+
+    /// The report from each flagged entry's index and its findings (already revealed or not).
+    fn assemble(
+        file: &str,
+        capture: &Capture<'_>,
+        findings: impl Iterator<Item = (usize, Vec<Finding>)>,
+        reveal: bool,
+    ) -> Report {
+        let mut summary = Summary::default();
+        let entries = findings
+            .filter_map(|(index, findings)| {
+                let ex = capture.exchanges.get(index)?;
                 for f in &findings {
                     summary.add(f.severity);
                 }
                 Some(Entry {
-                    index: d.index,
+                    index,
                     method: ex.method.to_string(),
                     url: if reveal { ex.url.to_string() } else { crate::secret::redact_url(&ex.url) },
                     status: ex.status,
@@ -111,6 +130,23 @@ impl Report {
             notices: notices(capture),
             entries,
             summary,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owned_and_borrowed_diagnoses_give_one_report() {
+        let text = include_str!("../../examples/spa-jwt-expired.har");
+        let capture = crate::har::parse(text).unwrap();
+        for reveal in [false, true] {
+            let d = crate::diagnose::diagnose_capture(&capture);
+            let built = Report::build("x.har", &capture, &d, reveal);
+            assert!(!built.entries.is_empty(), "the example has findings");
+            assert_eq!(Report::from_diagnoses("x.har", &capture, d, reveal), built, "reveal {reveal}");
         }
     }
 }
