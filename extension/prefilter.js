@@ -45,8 +45,7 @@ export function quickTriage(chain) {
   // An authorization server's refusal in the URL or a redirect's Location, and token requests
   // (interest.rs: carries_oauth_error, is_token_request): the core's.
   if ((x.url ?? '').includes('error=')) return null;
-  if (x.method === 'POST' && /\/(access_)?token\/*$/i.test((x.url ?? '').split(/[?#]/, 1)[0])) return null;
-  if (x.method === 'POST' && typeof x.requestBody === 'string' && x.requestBody.includes('grant_type')) return null;
+  if (x.method === 'POST' && (/\/(access_)?token\/*$/i.test((x.url ?? '').split(/[?#]/, 1)[0]) || (typeof x.requestBody === 'string' && x.requestBody.includes('grant_type')))) return null;
   for (const h of x.responseHeaders) if (h.name.length === 8 && h.name.toLowerCase() === 'location' && h.value.includes('error=')) return null;
   const type = x.resourceType;
   if (type === 'preflight') return null;

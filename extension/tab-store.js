@@ -193,9 +193,9 @@ function packedRest(rec) {
 /**
  * The size of a record as stored, in characters (close enough to the quota's bytes): its
  * exchanges are sealed (base64: 4/3 of their JSON), the rest is JSON. The core's entries count:
- * they are most of a record.
+ * they are most of a record. `rest` is `packedRest(rec)`.
  */
-const sizeOf = (rec) => JSON.stringify(packedRest(rec)).length + Math.ceil((JSON.stringify(rec.exchanges ?? []).length * 4) / 3);
+const sizeOf = (rec, rest) => JSON.stringify(rest).length + Math.ceil((JSON.stringify(rec.exchanges ?? []).length * 4) / 3);
 
 /**
  * Keeps `list` at MAX_EXCHANGES_PER_TAB: the oldest exchange the core did not call a failure goes
@@ -279,10 +279,10 @@ export function createTabStore({
       return { ...rest, exchanges: [], entries: [] };
     }
   }
-  /** The record as stored: exchanges sealed, entries packed. */
-  async function sealedForm(rec) {
-    if (!sealer) return { ...packedRest(rec), exchanges: rec.exchanges };
-    return { ...packedRest(rec), sealed: await sealer.seal(rec.exchanges ?? []) };
+  /** The record as stored: exchanges sealed, entries packed (`rest` is `packedRest(rec)`). */
+  async function sealedForm(rec, rest) {
+    if (!sealer) return { ...rest, exchanges: rec.exchanges };
+    return { ...rest, sealed: await sealer.seal(rec.exchanges ?? []) };
   }
   const enqueue = createQueues();
   /**
@@ -364,14 +364,18 @@ export function createTabStore({
     for (const id of evicted) mem.delete(id);
     if (evicted.length) await storage.remove(evicted.map(tabKey));
     let shrunk = false;
+    // The stored form of everything but the exchanges, packed once per state of the record: both
+    // the size check and the write use it.
+    let rest = packedRest(rec);
     // Entries follow exchanges: re-analyse after each round, or the loop shrinks to nothing.
-    for (let round = 0; round < MAX_SHRINK_ROUNDS && sizeOf(rec) > maxRecordChars && shrink(rec); round++) {
+    for (let round = 0; round < MAX_SHRINK_ROUNDS && sizeOf(rec, rest) > maxRecordChars && shrink(rec); round++) {
       shrunk = true;
       if (analysed) await analyze(rec);
+      rest = packedRest(rec);
     }
     for (;;) {
       try {
-        await storage.set({ [tabKey(tabId)]: await sealedForm(rec), [INDEX_KEY]: index });
+        await storage.set({ [tabKey(tabId)]: await sealedForm(rec, rest), [INDEX_KEY]: index });
         indexCache = index;
         mem.set(tabId, rec);
         break;
@@ -380,6 +384,7 @@ export function createTabStore({
         if (!shrink(rec)) throw e;
         shrunk = true;
         if (analysed) await analyze(rec);
+        rest = packedRest(rec);
         console.warn('AuthLens: session storage is full; older captures of this tab were dropped', e);
       }
     }

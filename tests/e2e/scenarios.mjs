@@ -7,6 +7,15 @@
 import { auditScenarios } from './audit-scenarios.mjs';
 import { HOSTILE, jwt, planted, secrets } from './server.mjs';
 
+/** The fetch() init of an SPA's refresh-token grant (RFC 6749 §6) for `refreshToken`, as client `spa`. */
+function refreshGrant(refreshToken) {
+  return {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: `grant_type=refresh_token&refresh_token=${refreshToken}&client_id=spa`,
+  };
+}
+
 /** fetch() from inside the page; resolves to the status, or the error text for a network/CORS failure. */
 function pageFetch(page, url, init = {}) {
   return page.evaluate(
@@ -298,11 +307,7 @@ export const scenarios = [
     async run(env) {
       const { page, tabId } = await env.open(env.https('app.a.test', '/skew/page'));
       for (let i = 0; i < 3; i++) await pageFetch(page, `/skew/asset?i=${i}`);
-      await pageFetch(page, '/skew/oauth/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=refresh_token&refresh_token=rt-1&client_id=spa',
-      });
+      await pageFetch(page, '/skew/oauth/token', refreshGrant('rt-1'));
       await pageFetch(page, '/skew/api');
       return { tabId };
     },
@@ -313,11 +318,7 @@ export const scenarios = [
     expect: { first: 'oauth-invalid-grant', urlIncludes: '/idp/api' },
     async run(env) {
       const { page, tabId } = await env.open(env.https('app.a.test', '/page'));
-      await pageFetch(page, '/idp/token', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: 'grant_type=refresh_token&refresh_token=rt-expired-1&client_id=spa',
-      });
+      await pageFetch(page, '/idp/token', refreshGrant('rt-expired-1'));
       await pageFetch(page, '/idp/api');
       return { tabId };
     },
